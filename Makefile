@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= neofloor.db
+PYTEST_ARGS ?=
+
+.PHONY: run test check lint bench snapshot-update demo-example clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "neofloor needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+$(DB):
+	cp neofloor.db.example $(DB)
+
+## run: open the app on the demo plant (neofloor.db, copied from neofloor.db.example)
+run: $(STAMP) $(DB)
+	$(BIN)/neofloor --db $(DB)
+
+## test: lint, then the whole suite
+test: $(STAMP)
+	$(BIN)/ruff check neofloor tests bench
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+## check: lint and type-check
+check: $(STAMP)
+	$(BIN)/ruff check neofloor tests bench
+	$(BIN)/mypy
+
+## bench: the speed and memory benchmark on 1-, 3- and 10-year plants (writes bench/results.json)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## snapshot-update: accept the current screens as the new snapshots (review the report first)
+snapshot-update: $(STAMP)
+	$(BIN)/python -m pytest tests/tui --snapshot-update
+
+## demo-example: regenerate neofloor.db.example from its fixed seed
+demo-example: $(STAMP)
+	$(BIN)/neofloor demo --out neofloor.db.example --seed 2023 --force
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,3 @@
+from neofloor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""The ``neofloor`` command: the app by default, and subcommands for scripts and admins.
+
+Each subcommand module registers its parsers; a refusal from the services is
+printed as one sentence on stderr with a non-zero exit code, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from collections.abc import Callable, Sequence
+
+from neofloor import __version__
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from neofloor.cli import admin, floor
+
+    parser = argparse.ArgumentParser(
+        prog="neofloor",
+        description="Shop-floor system: follow every car, by VIN, through the plant. "
+        "With no command, opens the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"neofloor {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or URL (default: $NEOFLOOR_DATABASE_URL, else ./neofloor.db)",
+    )
+    parser.add_argument("--station", metavar="CODE", help="bind this terminal to a station (e.g. TRIM1)")
+    parser.add_argument(
+        "--terminal",
+        metavar="NAME",
+        default=socket.gethostname(),
+        help="this terminal's name in the ledger (default: the host name)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (admin, floor):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        return run_app(args)
+    from neofloor.services.errors import NeofloorError
+
+    try:
+        return handler(args)
+    except NeofloorError as exc:
+        print(f"neofloor: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from neofloor.store.engine import database_url
+    from neofloor.tui.app import NeofloorApp
+
+    app = NeofloorApp(database_url(args.db), station=args.station, terminal=args.terminal)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,163 @@
+"""Floor commands for scripts and automated stations: plan, scan, hold, release, history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from neofloor.cli.common import open_database, to_json
+from neofloor.services.errors import InvalidInput
+
+
+def register(commands: Any) -> None:
+    scan = commands.add_parser("scan", help="scan a car at a station: starts it, or completes it")
+    scan.add_argument("vin")
+    scan.add_argument("--station", dest="scan_station", metavar="CODE", help="station (default: --station)")
+    scan.add_argument("--operator", required=True, metavar="BADGE", help="badge of who scans")
+    scan.set_defaults(handler=scan_command)
+
+    hold = commands.add_parser("hold", help="hold a car where it is, with a reason")
+    hold.add_argument("vin")
+    hold.add_argument("--reason", required=True)
+    hold.add_argument("--operator", required=True, metavar="BADGE")
+    hold.set_defaults(handler=hold_command)
+
+    release = commands.add_parser("release", help="release a held car (supervisor, shift lead, inspector)")
+    release.add_argument("vin")
+    release.add_argument("--operator", required=True, metavar="BADGE")
+    release.add_argument("--note", default="")
+    release.set_defaults(handler=release_command)
+
+    history = commands.add_parser("history", help="a car's full history")
+    history.add_argument("vin")
+    history.add_argument("--json", action="store_true", help="print JSON")
+    history.set_defaults(handler=history_command)
+
+    queue = commands.add_parser("queue", help="cars in and waiting for a station")
+    queue.add_argument("queue_station", metavar="STATION")
+    queue.add_argument("--limit", type=int, default=20)
+    queue.add_argument("--json", action="store_true")
+    queue.set_defaults(handler=queue_command)
+
+    plan = commands.add_parser("plan", help="plan cars: one, or a CSV production plan")
+    plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    add = plan_commands.add_parser("add", help="plan one car")
+    add.add_argument("vin")
+    add.add_argument("--model", required=True)
+    add.add_argument("--color", required=True)
+    add.add_argument("--order", default="", help="order reference")
+    add.add_argument("--seq", type=int, default=None, help="build sequence (default: next)")
+    add.add_argument("--options", default="", help="option codes, comma-separated")
+    add.add_argument("--notes", default="", help="option notes for the stations")
+    add.set_defaults(handler=plan_add_command)
+    imp = plan_commands.add_parser("import", help="import a CSV plan (all rows or none)")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=plan_import_command)
+
+
+def scan_command(args: argparse.Namespace) -> int:
+    from neofloor.services.tracking import record_scan
+
+    station = args.scan_station or args.station
+    if not station:
+        raise InvalidInput("Which station? Give --station CODE.")
+    database = open_database(args)
+    with database.write() as session:
+        result = record_scan(session, station, args.vin, args.operator, args.terminal)
+    print(result.message)
+    return 0
+
+
+def hold_command(args: argparse.Namespace) -> int:
+    from neofloor.services.tracking import hold_vehicle
+
+    with open_database(args).write() as session:
+        result = hold_vehicle(session, args.vin, args.reason, args.operator, args.terminal)
+    print(result.message)
+    return 0
+
+
+def release_command(args: argparse.Namespace) -> int:
+    from neofloor.services.tracking import release_vehicle
+
+    with open_database(args).write() as session:
+        result = release_vehicle(session, args.vin, args.operator, args.note, args.terminal)
+    print(result.message)
+    return 0
+
+
+def history_command(args: argparse.Namespace) -> int:
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.clock import format_duration, to_local
+    from neofloor.services.queries import vehicle_history
+
+    with open_database(args).read() as session:
+        history = vehicle_history(session, args.vin)
+        zone = plant_catalog(session).timezone
+    if args.json:
+        print(to_json(history))
+        return 0
+    car = history.car
+    print(f"{car.vin}  #{car.build_seq}  {history.model_name}, {history.color_name}  order {car.order_ref}")
+    print(
+        f"state: {car.state} at {car.station or '-'}  lead time: {format_duration(history.lead_time_seconds)}"
+    )
+    for event in history.events:
+        when = to_local(event.at, zone).strftime("%Y-%m-%d %H:%M:%S")
+        who = event.operator or ""
+        print(f"  {when}  {event.kind:<15} {event.station or '':<8} {who:<24} {event.note}")
+    if history.defects:
+        print("defects:")
+        for d in history.defects:
+            print(f"  {d.code:<8} {d.severity:<8} {d.status:<9} {d.zone:<10} {d.station}  {d.description}")
+    return 0
+
+
+def queue_command(args: argparse.Namespace) -> int:
+    from neofloor.services.queries import cars_in_station, station_queue
+
+    with open_database(args).read() as session:
+        inside = cars_in_station(session, args.queue_station)
+        waiting = station_queue(session, args.queue_station, limit=args.limit)
+    if args.json:
+        print(to_json({"in_station": inside, "queue": waiting}))
+        return 0
+    for label, cars in (("in station", inside), ("queue", waiting)):
+        print(f"{label}:")
+        for car in cars:
+            held = f"  HELD: {car.hold_reason}" if car.held else ""
+            print(f"  #{car.build_seq:<6} {car.vin}  {car.model:<4} {car.color:<14}{held}")
+    return 0
+
+
+def plan_add_command(args: argparse.Namespace) -> int:
+    from neofloor.services.planning import add_vehicle
+
+    with open_database(args).write() as session:
+        vin = add_vehicle(
+            session,
+            args.vin,
+            args.model,
+            args.color,
+            args.order,
+            build_seq=args.seq,
+            options=args.options,
+            option_notes=args.notes,
+        )
+    print(f"{vin} planned.")
+    return 0
+
+
+def plan_import_command(args: argparse.Namespace) -> int:
+    from neofloor.services.planning import import_plan_csv
+
+    try:
+        text = args.file.read_text("utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {args.file}: {exc.strerror}.") from exc
+    with open_database(args).write() as session:
+        count = import_plan_csv(session, text)
+    print(f"{count} car(s) planned from {args.file}.", file=sys.stdout)
+    return 0

@@ -1,0 +1,61 @@
+"""Refusals: every rule the services enforce fails with one of these, and writes nothing.
+
+Each carries one clear sentence for the floor (``str(error)``); the CLI prints it
+and exits non-zero, the screens show it.
+"""
+
+from __future__ import annotations
+
+
+class NeofloorError(Exception):
+    """A request the plant's rules refuse."""
+
+    exit_code = 1
+
+
+class InvalidInput(NeofloorError):
+    """The request itself is malformed (a bad VIN, an empty reason...)."""
+
+    exit_code = 2
+
+
+class InvalidVin(InvalidInput):
+    pass
+
+
+class NotFound(NeofloorError):
+    """An unknown VIN, station, operator, code."""
+
+    exit_code = 3
+
+
+class RuleViolation(NeofloorError):
+    """The request is well formed but the plant's rules forbid it now."""
+
+    exit_code = 4
+
+
+class OutOfSequence(RuleViolation):
+    pass
+
+
+class VehicleHeld(RuleViolation):
+    pass
+
+
+class GateBlocked(RuleViolation):
+    pass
+
+
+class PermissionDenied(NeofloorError):
+    exit_code = 5
+
+
+class DoubleScan(NeofloorError):
+    """The same car scanned again at the same station within seconds: ignored."""
+
+    exit_code = 6
+
+
+class ConfigError(InvalidInput):
+    """A plant config file or production plan that cannot be loaded."""

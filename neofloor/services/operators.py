@@ -1,0 +1,85 @@
+"""Who is signed in, and what their role allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from neofloor.services.errors import NotFound, PermissionDenied
+from neofloor.store.models import Operator, OperatorStation, Role
+
+# Roles that may act anywhere on the line, certified or not.
+LINE_LEADERS = frozenset({Role.SUPERVISOR, Role.SHIFT_LEAD, Role.ADMIN})
+ROLE_LABELS = {
+    Role.OPERATOR: "operator",
+    Role.INSPECTOR: "inspector",
+    Role.SUPERVISOR: "supervisor",
+    Role.SHIFT_LEAD: "shift lead",
+    Role.ADMIN: "admin",
+}
+
+
+@dataclass(frozen=True)
+class OperatorInfo:
+    id: int
+    badge: str
+    name: str
+    role: str
+    station_ids: frozenset[int]
+
+    @property
+    def is_line_leader(self) -> bool:
+        return self.role in LINE_LEADERS
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({ROLE_LABELS.get(Role(self.role), self.role)})"
+
+
+def operator_by_badge(session: Session, badge: str) -> OperatorInfo:
+    """The active operator with this badge, or :class:`NotFound`."""
+    row = session.execute(select(Operator).where(Operator.badge == badge.strip())).scalar_one_or_none()
+    if row is None or not row.active:
+        raise NotFound(f"Unknown badge {badge!r}: nobody with that badge may work here.")
+    stations = session.execute(
+        select(OperatorStation.station_id).where(OperatorStation.operator_id == row.id)
+    ).scalars()
+    return OperatorInfo(
+        id=row.id,  # type: ignore[arg-type]
+        badge=row.badge,
+        name=row.name,
+        role=row.role,
+        station_ids=frozenset(stations),
+    )
+
+
+def list_operators(session: Session) -> list[OperatorInfo]:
+    """Active operators, by name (for the sign-in picker)."""
+    certified: dict[int, set[int]] = {}
+    for operator_id, station_id in session.execute(
+        select(OperatorStation.operator_id, OperatorStation.station_id)
+    ):
+        certified.setdefault(operator_id, set()).add(station_id)
+    rows = session.execute(
+        select(Operator).where(Operator.active.is_(True)).order_by(Operator.name)  # type: ignore[attr-defined]
+    ).scalars()
+    return [
+        OperatorInfo(
+            id=r.id,  # type: ignore[arg-type]
+            badge=r.badge,
+            name=r.name,
+            role=r.role,
+            station_ids=frozenset(certified.get(r.id, set())),  # type: ignore[arg-type]
+        )
+        for r in rows
+    ]
+
+
+def require_role(operator: OperatorInfo, allowed: frozenset[str], action: str) -> None:
+    """Refuse ``action`` unless the operator's role is one of ``allowed``."""
+    if operator.role not in allowed:
+        names = sorted(ROLE_LABELS[Role(r)] for r in allowed)
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        raise PermissionDenied(f"{operator.name} may not {action}; that takes a {listed}.")

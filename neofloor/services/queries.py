@@ -1,0 +1,396 @@
+"""What the floor looks at: station queues, the line board, a car's history.
+
+Every query reads current-state columns through an index and returns plain
+dataclasses, never ORM objects, so a screen can hold them after the session
+closes. None of them replays the ledger or loads a whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
+from neofloor.services.errors import NotFound
+from neofloor.services.vin import normalize_vin
+from neofloor.store.models import (
+    Color,
+    Defect,
+    DefectCatalogEntry,
+    Downtime,
+    Operator,
+    Station,
+    StationEvent,
+    StationVisit,
+    Vehicle,
+    VehicleModel,
+    VehicleState,
+    WorkInstruction,
+)
+
+# Cars still in the plant: these predicates let SQLite use the partial index ix_vehicle_wip.
+_IN_PLANT = Vehicle.state.not_in([VehicleState.FINISHED, VehicleState.DELIVERED])  # type: ignore[attr-defined]
+_WAITING = (VehicleState.PLANNED, VehicleState.QUEUED)
+# How many cars a board column lists; the count covers them all.
+BOARD_CARS_PER_STATION = 8
+
+
+@dataclass(frozen=True)
+class CarSummary:
+    """One car as a queue, a station or the board shows it."""
+
+    vin: str
+    build_seq: int
+    model: str
+    model_name: str
+    color: str
+    state: str
+    station: str | None
+    since: datetime
+    options: str
+    option_notes: str
+    hold_reason: str | None
+    order_ref: str
+
+    @property
+    def held(self) -> bool:
+        return self.state == VehicleState.HELD
+
+
+def _summaries(session: Session, catalog: PlantCatalog, stmt: object) -> list[CarSummary]:
+    rows = session.execute(stmt).scalars().all()  # type: ignore[call-overload]
+    result = []
+    for v in rows:
+        model = catalog.model(v.model_id)
+        station = catalog.station_by_id(v.station_id)
+        result.append(
+            CarSummary(
+                vin=v.vin,
+                build_seq=v.build_seq,
+                model=model.code,
+                model_name=model.name,
+                color=catalog.colors[v.color_id][1],
+                state=v.state,
+                station=station.code if station else None,
+                since=v.state_since,
+                options=v.options,
+                option_notes=v.option_notes,
+                hold_reason=v.hold_reason,
+                order_ref=v.order_ref,
+            )
+        )
+    return result
+
+
+def _waiting_at(station_id: int) -> object:
+    return or_(
+        Vehicle.state.in_(_WAITING),  # type: ignore[attr-defined]
+        and_(Vehicle.state == VehicleState.HELD, Vehicle.resume_state.in_(_WAITING)),  # type: ignore[attr-defined]
+    )
+
+
+def _inside() -> object:
+    return or_(
+        Vehicle.state == VehicleState.IN_STATION,
+        and_(Vehicle.state == VehicleState.HELD, Vehicle.resume_state == VehicleState.IN_STATION),
+    )
+
+
+def station_queue(
+    session: Session, station_code: str, *, limit: int = 50, offset: int = 0
+) -> list[CarSummary]:
+    """Cars waiting for this station (held ones included, marked), in build sequence."""
+    catalog = plant_catalog(session)
+    station = catalog.station(station_code)
+    stmt = (
+        select(Vehicle)
+        .where(Vehicle.station_id == station.id, _IN_PLANT, _waiting_at(station.id))  # type: ignore[arg-type]
+        .order_by(Vehicle.build_seq)
+        .limit(limit)
+        .offset(offset)
+    )
+    return _summaries(session, catalog, stmt)
+
+
+def cars_in_station(session: Session, station_code: str) -> list[CarSummary]:
+    """Cars started and not yet completed at this station, the newest arrival first."""
+    catalog = plant_catalog(session)
+    station = catalog.station(station_code)
+    stmt = (
+        select(Vehicle)
+        .where(Vehicle.station_id == station.id, _IN_PLANT, _inside())  # type: ignore[arg-type]
+        .order_by(Vehicle.state_since.desc(), Vehicle.build_seq)  # type: ignore[attr-defined]
+        .limit(BOARD_CARS_PER_STATION * 4)
+    )
+    return _summaries(session, catalog, stmt)
+
+
+@dataclass(frozen=True)
+class StationLoad:
+    """One column of the line board."""
+
+    station: StationInfo
+    in_station: list[CarSummary]
+    queue: list[CarSummary]
+    in_station_count: int
+    queue_count: int
+    held_count: int
+    open_stop_since: datetime | None
+
+    @property
+    def wip(self) -> int:
+        return self.in_station_count + self.queue_count
+
+
+def wip_per_station(session: Session) -> dict[str, tuple[int, int, int]]:
+    """(in station, waiting, held) counts per station code, for cars still in the plant."""
+    catalog = plant_catalog(session)
+    counts: dict[str, list[int]] = {s.code: [0, 0, 0] for s in catalog.stations}
+    rows = session.execute(
+        select(Vehicle.station_id, Vehicle.state, Vehicle.resume_state, func.count())
+        .where(_IN_PLANT, Vehicle.station_id.is_not(None))  # type: ignore[union-attr]
+        .group_by(Vehicle.station_id, Vehicle.state, Vehicle.resume_state)
+    ).all()
+    for station_id, state, resume_state, count in rows:
+        station = catalog.station_by_id(station_id)
+        if station is None:
+            continue
+        effective = resume_state if state == VehicleState.HELD else state
+        slot = counts[station.code]
+        slot[0 if effective == VehicleState.IN_STATION else 1] += count
+        if state == VehicleState.HELD:
+            slot[2] += count
+    return {code: (c[0], c[1], c[2]) for code, c in counts.items()}
+
+
+def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATION) -> list[StationLoad]:
+    """Every route station with its cars and counts; the planned backlog only counted."""
+    catalog = plant_catalog(session)
+    counts = wip_per_station(session)
+    open_stops = dict(
+        session.execute(
+            select(Downtime.station_id, Downtime.started_at).where(Downtime.ended_at.is_(None))  # type: ignore[union-attr]
+        ).all()
+    )
+    board = []
+    for station in (*catalog.route, *(s for s in catalog.stations if s.position is None)):
+        if not station.is_production and station.kind != "repair":
+            continue
+        inside = cars_in_station(session, station.code)[:cars_per_station]
+        queue = station_queue(session, station.code, limit=cars_per_station)
+        in_count, queue_count, held = counts.get(station.code, (0, 0, 0))
+        board.append(
+            StationLoad(
+                station=station,
+                in_station=inside,
+                queue=queue,
+                in_station_count=in_count,
+                queue_count=queue_count,
+                held_count=held,
+                open_stop_since=open_stops.get(station.id),
+            )
+        )
+    return board
+
+
+def change_marker(session: Session) -> tuple[int, int, int]:
+    """A cheap fingerprint of the plant's state: it changes whenever any terminal writes.
+
+    Newest ledger event, newest defect, newest andon stop (and how many are closed).
+    """
+    event_id = session.execute(select(func.max(StationEvent.id))).scalar() or 0
+    defect_id = session.execute(select(func.max(Defect.id))).scalar() or 0
+    downtime = session.execute(select(func.max(Downtime.id))).scalar() or 0
+    return (event_id, defect_id, downtime)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    id: int
+    at: datetime
+    kind: str
+    station: str | None
+    operator: str | None
+    terminal: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StationStay:
+    station: str
+    started_at: datetime
+    completed_at: datetime | None
+    seconds: float | None
+    operator: str | None
+
+
+@dataclass(frozen=True)
+class DefectLine:
+    id: int
+    code: str
+    description: str
+    zone: str
+    severity: str
+    status: str
+    station: str
+    found_at: datetime
+
+
+@dataclass(frozen=True)
+class VehicleHistory:
+    car: CarSummary
+    model_name: str
+    color_name: str
+    planned_at: datetime
+    first_start_at: datetime | None
+    finished_at: datetime | None
+    delivered_at: datetime | None
+    events: list[TimelineEvent]
+    stays: list[StationStay]
+    defects: list[DefectLine]
+
+    @property
+    def lead_time_seconds(self) -> float | None:
+        if self.first_start_at and self.finished_at:
+            return (self.finished_at - self.first_start_at).total_seconds()
+        return None
+
+
+def vehicle_history(session: Session, raw_vin: str) -> VehicleHistory:
+    """A car's full story: every ledger event, its time at each station, its defects."""
+    catalog = plant_catalog(session)
+    vin = normalize_vin(raw_vin)
+    vehicle = session.execute(select(Vehicle).where(Vehicle.vin == vin)).scalar_one_or_none()
+    if vehicle is None:
+        raise NotFound(f"Unknown VIN {vin or raw_vin!r}: it is not in the production plan.")
+    car = _summaries(session, catalog, select(Vehicle).where(Vehicle.id == vehicle.id))[0]
+    events = [
+        TimelineEvent(
+            id=e_id,
+            at=at,
+            kind=kind,
+            station=catalog.station_by_id(station_id).code if station_id else None,  # type: ignore[union-attr]
+            operator=name,
+            terminal=terminal,
+            note=note,
+        )
+        for e_id, at, kind, station_id, name, terminal, note in session.execute(
+            select(
+                StationEvent.id,
+                StationEvent.at,
+                StationEvent.kind,
+                StationEvent.station_id,
+                Operator.name,
+                StationEvent.terminal,
+                StationEvent.note,
+            )
+            .outerjoin(Operator, Operator.id == StationEvent.operator_id)
+            .where(StationEvent.vehicle_id == vehicle.id)
+            .order_by(StationEvent.id)
+        )
+    ]
+    stays = [
+        StationStay(
+            station=code,
+            started_at=started,
+            completed_at=completed,
+            seconds=seconds,
+            operator=name,
+        )
+        for code, started, completed, seconds, name in session.execute(
+            select(
+                Station.code,
+                StationVisit.started_at,
+                StationVisit.completed_at,
+                StationVisit.cycle_seconds,
+                Operator.name,
+            )
+            .join(Station, Station.id == StationVisit.station_id)
+            .outerjoin(Operator, Operator.id == StationVisit.operator_id)
+            .where(StationVisit.vehicle_id == vehicle.id)
+            .order_by(StationVisit.started_at, StationVisit.id)
+        )
+    ]
+    found_at = aliased(Station)
+    defects = [
+        DefectLine(
+            id=d_id,
+            code=code,
+            description=description,
+            zone=zone,
+            severity=severity,
+            status=status,
+            station=station_code,
+            found_at=at,
+        )
+        for d_id, code, description, zone, severity, status, station_code, at in session.execute(
+            select(
+                Defect.id,
+                DefectCatalogEntry.code,
+                DefectCatalogEntry.description,
+                Defect.zone,
+                Defect.severity,
+                Defect.status,
+                found_at.code,
+                Defect.found_at,
+            )
+            .join(DefectCatalogEntry, DefectCatalogEntry.id == Defect.catalog_id)
+            .join(found_at, found_at.id == Defect.station_id)
+            .where(Defect.vehicle_id == vehicle.id)
+            .order_by(Defect.id)
+        )
+    ]
+    color_name = session.execute(select(Color.name).where(Color.id == vehicle.color_id)).scalar_one()
+    model_name = session.execute(
+        select(VehicleModel.name).where(VehicleModel.id == vehicle.model_id)
+    ).scalar_one()
+    return VehicleHistory(
+        car=car,
+        model_name=model_name,
+        color_name=color_name,
+        planned_at=vehicle.planned_at,
+        first_start_at=vehicle.first_start_at,
+        finished_at=vehicle.finished_at,
+        delivered_at=vehicle.delivered_at,
+        events=events,
+        stays=stays,
+        defects=defects,
+    )
+
+
+def work_instructions(session: Session, station_code: str, model: str, options: str) -> list[str]:
+    """Instructions for this car at this station: station-wide, its model's, its options'."""
+    catalog = plant_catalog(session)
+    station = catalog.station(station_code)
+    model_id = catalog.model_by_code(model).id
+    car_options = {o for o in options.split(",") if o}
+    rows = session.execute(
+        select(WorkInstruction.model_id, WorkInstruction.option, WorkInstruction.text)
+        .where(WorkInstruction.station_id == station.id)
+        .order_by(WorkInstruction.id)
+    ).all()
+    return [
+        text
+        for row_model, option, text in rows
+        if (row_model is None or row_model == model_id) and (option is None or option in car_options)
+    ]
+
+
+def find_vins(session: Session, fragment: str, *, limit: int = 20) -> list[str]:
+    """VINs starting or ending with a typed fragment (floor staff quote the last digits)."""
+    text = normalize_vin(fragment)
+    if len(text) < 4:
+        return []
+    if len(text) == 17:
+        return list(session.execute(select(Vehicle.vin).where(Vehicle.vin == text)).scalars())
+    stmt = (
+        select(Vehicle.vin)
+        .where(or_(Vehicle.vin.startswith(text), Vehicle.vin.endswith(text)))  # type: ignore[attr-defined]
+        .order_by(Vehicle.build_seq.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())

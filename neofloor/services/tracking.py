@@ -1,0 +1,347 @@
+"""Moving cars along the route: scans, holds and releases.
+
+Each call checks every rule before it writes; then, in the caller's one
+transaction, it appends the ledger event and updates the car's current state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+from sqlmodel import Session
+
+from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
+from neofloor.services.errors import (
+    DoubleScan,
+    GateBlocked,
+    InvalidInput,
+    NotFound,
+    OutOfSequence,
+    PermissionDenied,
+    RuleViolation,
+    VehicleHeld,
+)
+from neofloor.services.operators import LINE_LEADERS, OperatorInfo, operator_by_badge, require_role
+from neofloor.services.vin import validate_vin
+from neofloor.store.models import (
+    Defect,
+    DefectCatalogEntry,
+    DefectStatus,
+    EventKind,
+    Role,
+    Severity,
+    StationEvent,
+    StationKind,
+    StationVisit,
+    Vehicle,
+    VehicleState,
+)
+from neofloor.store.types import utcnow
+
+# A second scan of the same car at the same station this soon is a double scan.
+DOUBLE_SCAN_WINDOW = timedelta(seconds=5)
+# Who may release a hold.
+RELEASERS = LINE_LEADERS | {Role.INSPECTOR}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan did, in the floor's words."""
+
+    vin: str
+    station: str
+    action: str  # "started" or "completed"
+    state: str
+    next_station: str | None
+    event_id: int
+    at: datetime
+
+    @property
+    def message(self) -> str:
+        if self.action == "started":
+            return f"{self.vin} started at {self.station}."
+        if self.state == VehicleState.FINISHED:
+            return f"{self.vin} completed {self.station}: finished, to the yard."
+        return f"{self.vin} completed {self.station}; next: {self.next_station}."
+
+
+@dataclass(frozen=True)
+class HoldResult:
+    vin: str
+    state: str
+    event_id: int
+    message: str
+
+
+def find_vehicle(session: Session, catalog: PlantCatalog, raw_vin: str) -> Vehicle:
+    """The car with this VIN (checked for form first), or a refusal."""
+    vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
+    vehicle = session.execute(select(Vehicle).where(Vehicle.vin == vin)).scalar_one_or_none()
+    if vehicle is None:
+        raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
+    return vehicle
+
+
+def _where(catalog: PlantCatalog, vehicle: Vehicle) -> str:
+    station = catalog.station_by_id(vehicle.station_id)
+    return station.code if station else "nowhere"
+
+
+def _append_event(
+    session: Session,
+    vehicle: Vehicle,
+    kind: str,
+    at: datetime,
+    *,
+    station_id: int | None,
+    operator: OperatorInfo | None,
+    terminal: str = "",
+    note: str = "",
+) -> int:
+    result = session.execute(
+        insert(StationEvent).values(
+            vehicle_id=vehicle.id,
+            station_id=station_id,
+            kind=kind,
+            at=at,
+            operator_id=operator.id if operator else None,
+            terminal=terminal,
+            note=note,
+        )
+    )
+    event_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    vehicle.last_event_id = event_id
+    return event_id
+
+
+def _check_scan_rights(operator: OperatorInfo, station: StationInfo) -> None:
+    if operator.role in (Role.OPERATOR,) and station.id not in operator.station_ids:
+        raise PermissionDenied(f"{operator.name} is not certified for {station.code}.")
+
+
+def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
+    """Catalog codes of the car's open or unverified critical/major defects."""
+    rows = session.execute(
+        select(DefectCatalogEntry.code, Defect.severity, Defect.status)
+        .join(DefectCatalogEntry, DefectCatalogEntry.id == Defect.catalog_id)
+        .where(
+            Defect.vehicle_id == vehicle_id,
+            Defect.severity.in_([Severity.CRITICAL, Severity.MAJOR]),  # type: ignore[attr-defined]
+            Defect.status.in_([DefectStatus.OPEN, DefectStatus.REPAIRED]),  # type: ignore[attr-defined]
+        )
+        .order_by(Defect.id)
+    ).all()
+    return [f"{code} ({severity}, {status})" for code, severity, status in rows]
+
+
+def record_scan(
+    session: Session,
+    station_code: str,
+    raw_vin: str,
+    operator_badge: str,
+    terminal: str = "",
+    *,
+    now: datetime | None = None,
+) -> ScanResult:
+    """Start the car at the station, or complete it if it is already there.
+
+    Refuses (writing nothing) a malformed or unknown VIN, an unknown station or
+    badge, a station the operator is not certified for, a move out of route
+    order, a held car, a car with open serious defects at a quality gate, and
+    a double scan of the same car at the same station within a few seconds.
+    """
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    station = catalog.station(station_code)
+    if not station.is_production:
+        if station.kind == StationKind.REPAIR:
+            raise RuleViolation(f"{station.code} is the repair bay: cars are sent there from the line.")
+        raise RuleViolation(f"{station.code} is not a production station: cars are not scanned there.")
+    operator = operator_by_badge(session, operator_badge)
+    _check_scan_rights(operator, station)
+    vehicle = find_vehicle(session, catalog, raw_vin)
+    vin = vehicle.vin
+
+    if (
+        vehicle.last_scan_station_id == station.id
+        and vehicle.last_scan_at is not None
+        and now - vehicle.last_scan_at < DOUBLE_SCAN_WINDOW
+    ):
+        raise DoubleScan(f"Double scan of {vin} at {station.code} ignored.")
+    if vehicle.state == VehicleState.HELD:
+        raise VehicleHeld(f"{vin} is on hold ({vehicle.hold_reason}); a supervisor must release it.")
+    if vehicle.state == VehicleState.IN_REPAIR:
+        raise RuleViolation(f"{vin} is in the repair bay; it must come back from repair first.")
+    if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
+        raise RuleViolation(f"{vin} has already passed {catalog.last_production_station.code}.")
+
+    if vehicle.state in (VehicleState.PLANNED, VehicleState.QUEUED):
+        if vehicle.station_id != station.id:
+            raise OutOfSequence(f"{vin} is due at {_where(catalog, vehicle)}, not {station.code}.")
+        return _start(session, vehicle, station, operator, terminal, now)
+    if vehicle.station_id != station.id:
+        raise OutOfSequence(
+            f"{vin} is in {_where(catalog, vehicle)}; complete it there before {station.code}."
+        )
+    return _complete(session, catalog, vehicle, station, operator, terminal, now)
+
+
+def _start(
+    session: Session,
+    vehicle: Vehicle,
+    station: StationInfo,
+    operator: OperatorInfo,
+    terminal: str,
+    now: datetime,
+) -> ScanResult:
+    event_id = _append_event(
+        session, vehicle, EventKind.START, now, station_id=station.id, operator=operator, terminal=terminal
+    )
+    session.execute(
+        insert(StationVisit).values(
+            vehicle_id=vehicle.id, station_id=station.id, started_at=now, operator_id=operator.id
+        )
+    )
+    vehicle.state = VehicleState.IN_STATION
+    vehicle.state_since = now
+    vehicle.last_scan_station_id = station.id
+    vehicle.last_scan_at = now
+    if vehicle.first_start_at is None:
+        vehicle.first_start_at = now
+    session.flush()
+    return ScanResult(vehicle.vin, station.code, "started", vehicle.state, None, event_id, now)
+
+
+def _complete(
+    session: Session,
+    catalog: PlantCatalog,
+    vehicle: Vehicle,
+    station: StationInfo,
+    operator: OperatorInfo,
+    terminal: str,
+    now: datetime,
+) -> ScanResult:
+    assert vehicle.id is not None
+    if station.kind == StationKind.QUALITY_GATE:
+        blocking = blocking_defects(session, vehicle.id)
+        if blocking:
+            raise GateBlocked(
+                f"{vehicle.vin} cannot pass {station.code}: open serious defects {', '.join(blocking)}."
+            )
+    event_id = _append_event(
+        session, vehicle, EventKind.COMPLETE, now, station_id=station.id, operator=operator, terminal=terminal
+    )
+    visit_id = session.execute(
+        select(func.max(StationVisit.id)).where(
+            StationVisit.vehicle_id == vehicle.id, StationVisit.station_id == station.id
+        )
+    ).scalar_one()
+    if visit_id is not None:
+        started = session.execute(
+            select(StationVisit.started_at).where(StationVisit.id == visit_id)
+        ).scalar_one()
+        session.execute(
+            update(StationVisit)
+            .where(StationVisit.id == visit_id)
+            .values(completed_at=now, cycle_seconds=(now - started).total_seconds())
+        )
+    next_station = catalog.next_station(station)
+    vehicle.last_scan_station_id = station.id
+    vehicle.last_scan_at = now
+    vehicle.state_since = now
+    if station == catalog.last_production_station or next_station is None or not next_station.is_production:
+        vehicle.state = VehicleState.FINISHED
+        vehicle.station_id = catalog.yard.id if catalog.yard else None
+        vehicle.finished_at = now
+    else:
+        vehicle.state = VehicleState.QUEUED
+        vehicle.station_id = next_station.id
+    session.flush()
+    return ScanResult(
+        vehicle.vin,
+        station.code,
+        "completed",
+        vehicle.state,
+        next_station.code if next_station else None,
+        event_id,
+        now,
+    )
+
+
+def hold_vehicle(
+    session: Session,
+    raw_vin: str,
+    reason: str,
+    operator_badge: str,
+    terminal: str = "",
+    *,
+    now: datetime | None = None,
+) -> HoldResult:
+    """Stop a car where it is, with a reason; it cannot be started or completed until released."""
+    now = now or utcnow()
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("A hold needs a reason.")
+    catalog = plant_catalog(session)
+    operator = operator_by_badge(session, operator_badge)
+    vehicle = find_vehicle(session, catalog, raw_vin)
+    if vehicle.state == VehicleState.HELD:
+        raise RuleViolation(f"{vehicle.vin} is already on hold ({vehicle.hold_reason}).")
+    if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED, VehicleState.IN_REPAIR):
+        raise RuleViolation(
+            f"{vehicle.vin} is {vehicle.state.replace('_', ' ')}; only cars on the line can be held."
+        )
+    event_id = _append_event(
+        session,
+        vehicle,
+        EventKind.HOLD,
+        now,
+        station_id=vehicle.station_id,
+        operator=operator,
+        terminal=terminal,
+        note=reason,
+    )
+    vehicle.resume_state = vehicle.state
+    vehicle.state = VehicleState.HELD
+    vehicle.hold_reason = reason
+    session.flush()
+    where = _where(catalog, vehicle)
+    return HoldResult(vehicle.vin, vehicle.state, event_id, f"{vehicle.vin} held at {where}: {reason}.")
+
+
+def release_vehicle(
+    session: Session,
+    raw_vin: str,
+    operator_badge: str,
+    note: str = "",
+    terminal: str = "",
+    *,
+    now: datetime | None = None,
+) -> HoldResult:
+    """Lift a hold: the car goes back to the state it was held in."""
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    operator = operator_by_badge(session, operator_badge)
+    require_role(operator, frozenset(RELEASERS), "release a hold")
+    vehicle = find_vehicle(session, catalog, raw_vin)
+    if vehicle.state != VehicleState.HELD:
+        raise RuleViolation(f"{vehicle.vin} is not on hold.")
+    event_id = _append_event(
+        session,
+        vehicle,
+        EventKind.RELEASE,
+        now,
+        station_id=vehicle.station_id,
+        operator=operator,
+        terminal=terminal,
+        note=note.strip(),
+    )
+    vehicle.state = vehicle.resume_state or VehicleState.QUEUED
+    vehicle.resume_state = None
+    vehicle.hold_reason = None
+    session.flush()
+    return HoldResult(
+        vehicle.vin, vehicle.state, event_id, f"{vehicle.vin} released at {_where(catalog, vehicle)}."
+    )

@@ -1,0 +1,46 @@
+"""Alembic, run from code: ``neofloor upgrade`` and the automatic upgrade on open.
+
+Opening a database checks its revision with one cheap query and only loads
+Alembic when the schema is behind, so a terminal starts fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest revision in migrations/versions; a test keeps it in step with Alembic's head.
+HEAD_REVISION = "0001"
+
+
+def alembic_config(engine: Engine) -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (creating it on an empty database)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)  # type: ignore[arg-type]
+
+
+def upgrade_if_needed(engine: Engine) -> bool:
+    """Upgrade when the database is behind; True when anything ran."""
+    if current_revision(engine) == HEAD_REVISION:
+        return False
+    upgrade(engine)
+    return True

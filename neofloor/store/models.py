@@ -1,0 +1,386 @@
+"""The plant's tables: configuration, cars, the station-event ledger and what hangs off it.
+
+Current state lives on the car (``Vehicle.state``, ``Vehicle.station_id``) and is
+updated in the same transaction as the ledger event that changes it, so the floor's
+hot queries never replay history. The ledger (``StationEvent``) is append-only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from neofloor.store.types import UTCDateTime
+
+
+class StationKind(StrEnum):
+    WORK = "work"
+    TEST = "test"
+    QUALITY_GATE = "quality_gate"
+    REPAIR = "repair"
+    YARD = "yard"
+    DELIVERY = "delivery"
+
+
+class VehicleState(StrEnum):
+    PLANNED = "planned"
+    QUEUED = "queued"
+    IN_STATION = "in_station"
+    HELD = "held"
+    IN_REPAIR = "in_repair"
+    FINISHED = "finished"
+    DELIVERED = "delivered"
+
+
+class EventKind(StrEnum):
+    PLAN = "plan"
+    START = "start"
+    COMPLETE = "complete"
+    HOLD = "hold"
+    RELEASE = "release"
+    TO_REPAIR = "to_repair"
+    REPAIR_START = "repair_start"
+    REPAIR_COMPLETE = "repair_complete"
+    FROM_REPAIR = "from_repair"
+    OVERRIDE = "override"
+    DELIVER = "deliver"
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    INSPECTOR = "inspector"
+    SUPERVISOR = "supervisor"
+    SHIFT_LEAD = "shift_lead"
+    ADMIN = "admin"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+
+
+class DefectStatus(StrEnum):
+    OPEN = "open"
+    REPAIRED = "repaired"
+    VERIFIED = "verified"
+    CANCELLED = "cancelled"
+
+
+ZONES: tuple[str, ...] = (
+    "front",
+    "rear",
+    "left",
+    "right",
+    "roof",
+    "interior",
+    "underbody",
+    "powertrain",
+    "electrical",
+    "hv_battery",
+)
+
+
+# --- plant configuration ---------------------------------------------------------
+
+
+class PlantSetting(SQLModel, table=True):
+    """One key of the plant config (name, time zone, VIN check digit...)."""
+
+    __tablename__ = "plant_setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=2000)
+
+
+class Station(SQLModel, table=True):
+    __tablename__ = "station"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str = Field(max_length=120)
+    kind: str = Field(max_length=16)
+    # Position in the route; off-line stations (the repair bay) have none.
+    position: int | None = Field(default=None, index=True)
+    ideal_cycle_seconds: int | None = None
+    description: str = Field(default="", max_length=500)
+
+
+class VehicleModel(SQLModel, table=True):
+    __tablename__ = "vehicle_model"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str = Field(max_length=120)
+    powertrain: str = Field(max_length=16)  # petrol, diesel, hybrid, ev
+    vin_prefix: str = Field(default="", max_length=8)
+
+
+class Color(SQLModel, table=True):
+    __tablename__ = "color"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str = Field(max_length=60)
+
+
+class Shift(SQLModel, table=True):
+    """A shift in plant local time; ``end`` before ``start`` crosses midnight."""
+
+    __tablename__ = "shift"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str = Field(max_length=60)
+    start: str = Field(max_length=5)  # "06:00", plant local time
+    end: str = Field(max_length=5)
+    breaks: str = Field(default="", max_length=200)  # "10:00-10:15,12:00-12:30"
+    days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
+    target_cars: int = 0
+
+
+class DefectCatalogEntry(SQLModel, table=True):
+    __tablename__ = "defect_catalog"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    description: str = Field(max_length=200)
+    category: str = Field(max_length=32)
+    default_severity: str = Field(max_length=16)
+
+
+class DowntimeReason(SQLModel, table=True):
+    __tablename__ = "downtime_reason"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    description: str = Field(max_length=120)
+
+
+class FinancingPartner(SQLModel, table=True):
+    __tablename__ = "financing_partner"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str = Field(max_length=120)
+    kind: str = Field(default="bank", max_length=16)  # bank, leasing
+
+
+class WorkInstruction(SQLModel, table=True):
+    """Short instructions shown at a station, for every car or one model/option."""
+
+    __tablename__ = "work_instruction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    model_id: int | None = Field(default=None, foreign_key="vehicle_model.id")
+    option: str | None = Field(default=None, max_length=32)
+    text: str = Field(max_length=500)
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+class Operator(SQLModel, table=True):
+    __tablename__ = "operator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    badge: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=16)
+    pin_hash: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class OperatorStation(SQLModel, table=True):
+    """A station an operator is certified for."""
+
+    __tablename__ = "operator_station"
+
+    operator_id: int = Field(foreign_key="operator.id", primary_key=True)
+    station_id: int = Field(foreign_key="station.id", primary_key=True)
+
+
+# --- cars and the ledger -------------------------------------------------------------
+
+
+class Vehicle(SQLModel, table=True):
+    """A car, with its current state kept beside the ledger for fast floor queries."""
+
+    __tablename__ = "vehicle"
+    __table_args__ = (
+        # The floor's hot path: cars at or waiting for a station, in build order.
+        # Partial: only cars still in the plant, so it stays small after 10 years.
+        Index(
+            "ix_vehicle_wip",
+            "station_id",
+            "build_seq",
+            sqlite_where=text("state NOT IN ('finished', 'delivered')"),
+            postgresql_where=text("state NOT IN ('finished', 'delivered')"),
+        ),
+        Index("ix_vehicle_state_station", "state", "station_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vin: str = Field(unique=True, max_length=17)
+    model_id: int = Field(foreign_key="vehicle_model.id")
+    color_id: int = Field(foreign_key="color.id")
+    build_seq: int = Field(unique=True)
+    order_ref: str = Field(default="", max_length=40, index=True)
+    options: str = Field(default="", max_length=200)  # comma-separated option codes
+    option_notes: str = Field(default="", max_length=500)
+    planned_at: datetime = Field(sa_type=UTCDateTime)
+    state: str = Field(default=VehicleState.PLANNED, max_length=16)
+    # Where the car is: the station it is in, or the one whose queue it waits in.
+    station_id: int | None = Field(default=None, foreign_key="station.id")
+    state_since: datetime = Field(sa_type=UTCDateTime)
+    # The state to go back to when a hold is released.
+    resume_state: str | None = Field(default=None, max_length=16)
+    # Where a car in the repair bay goes back to.
+    return_station_id: int | None = Field(default=None, foreign_key="station.id")
+    hold_reason: str | None = Field(default=None, max_length=200)
+    # Debounce: the last accepted scan, so a double scan is ignored.
+    last_scan_station_id: int | None = Field(default=None, foreign_key="station.id")
+    last_scan_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_start_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    out_of_sequence: bool = False
+    repair_visits: int = 0
+    last_event_id: int | None = None
+
+
+class StationEvent(SQLModel, table=True):
+    """The append-only ledger: one row per thing that happened to a car.
+
+    Never updated or deleted; a correction is a new event. Its ``id`` is the
+    change marker terminals poll.
+    """
+
+    __tablename__ = "station_event"
+    __table_args__ = (
+        Index("ix_station_event_vehicle", "vehicle_id", "id"),
+        Index("ix_station_event_station_at", "station_id", "at"),
+        Index("ix_station_event_kind_at", "kind", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    station_id: int | None = Field(default=None, foreign_key="station.id")
+    kind: str = Field(max_length=16)
+    at: datetime = Field(sa_type=UTCDateTime)
+    operator_id: int | None = Field(default=None, foreign_key="operator.id")
+    terminal: str = Field(default="", max_length=64)
+    note: str = Field(default="", max_length=500)
+
+
+class StationVisit(SQLModel, table=True):
+    """One car's pass through one station: start, complete, cycle time.
+
+    A projection of the ledger kept in the same transaction, so cycle time,
+    lead time and output are index range scans rather than ledger replays.
+    """
+
+    __tablename__ = "station_visit"
+    __table_args__ = (
+        Index("ix_station_visit_station_completed", "station_id", "completed_at"),
+        Index("ix_station_visit_vehicle", "vehicle_id", "started_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    station_id: int = Field(foreign_key="station.id")
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cycle_seconds: float | None = None
+    operator_id: int | None = Field(default=None, foreign_key="operator.id")
+
+
+# --- quality, downtime, delivery -----------------------------------------------------
+
+
+class Defect(SQLModel, table=True):
+    __tablename__ = "defect"
+    __table_args__ = (
+        Index("ix_defect_vehicle", "vehicle_id"),
+        Index("ix_defect_status_severity", "status", "severity"),
+        Index("ix_defect_found_at", "found_at"),
+        Index("ix_defect_catalog_found", "catalog_id", "found_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    station_id: int = Field(foreign_key="station.id")
+    catalog_id: int = Field(foreign_key="defect_catalog.id")
+    zone: str = Field(max_length=16)
+    severity: str = Field(max_length=16)
+    note: str = Field(default="", max_length=500)
+    status: str = Field(default=DefectStatus.OPEN, max_length=16)
+    found_at: datetime = Field(sa_type=UTCDateTime)
+    found_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    repaired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    repaired_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    repair_station_id: int | None = Field(default=None, foreign_key="station.id")
+    repair_note: str = Field(default="", max_length=500)
+    verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    verified_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    cancel_reason: str = Field(default="", max_length=500)
+
+
+class Downtime(SQLModel, table=True):
+    """An andon stop at a station; open while ``ended_at`` is empty."""
+
+    __tablename__ = "downtime"
+    __table_args__ = (
+        Index("ix_downtime_station_started", "station_id", "started_at"),
+        Index("ix_downtime_started", "started_at"),
+        # At most one open stop per station, enforced by the database too.
+        Index(
+            "ux_downtime_open_station",
+            "station_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id")
+    reason_id: int = Field(foreign_key="downtime_reason.id")
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    raised_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    ended_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    note: str = Field(default="", max_length=500)
+
+
+class Delivery(SQLModel, table=True):
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("vehicle_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    customer_name: str = Field(max_length=120)
+    financing_partner_id: int | None = Field(default=None, foreign_key="financing_partner.id")
+    pdi_checklist: str = Field(default="", max_length=2000)  # JSON: item -> ok
+    pdi_passed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    pdi_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    handed_over_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    note: str = Field(default="", max_length=500)
+
+
+class ShiftNote(SQLModel, table=True):
+    """Notes a shift lead types for the handover report."""
+
+    __tablename__ = "shift_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_date: str = Field(max_length=10, index=True)  # plant local date, ISO
+    shift_code: str = Field(max_length=16)
+    text: str = Field(max_length=2000)
+    written_at: datetime = Field(sa_type=UTCDateTime)
+    author_id: int | None = Field(default=None, foreign_key="operator.id")
