@@ -7,6 +7,7 @@ printed as one sentence on stderr with a non-zero exit code, and writes nothing.
 from __future__ import annotations
 
 import argparse
+import importlib
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -16,9 +17,11 @@ from neofloor import __version__
 Handler = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from neofloor.cli import admin, floor
+# Each module registers its subcommands with ``register(commands)``.
+COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports")
 
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="neofloor",
         description="Shop-floor system: follow every car, by VIN, through the plant. "
@@ -38,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="this terminal's name in the ledger (default: the host name)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (admin, floor):
-        module.register(commands)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"neofloor.cli.{name}").register(commands)
     return parser
 
 

@@ -297,6 +297,8 @@ class StationVisit(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cycle_seconds: float | None = None
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
+    # Started while a car earlier in the build sequence was still waiting here.
+    out_of_sequence: bool = False
 
 
 # --- quality, downtime, delivery -----------------------------------------------------
@@ -328,6 +330,21 @@ class Defect(SQLModel, table=True):
     verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     verified_by_id: int | None = Field(default=None, foreign_key="operator.id")
     cancel_reason: str = Field(default="", max_length=500)
+
+
+class DefectEvent(SQLModel, table=True):
+    """The append-only story of one defect: found, repaired, verified, rejected, cancelled."""
+
+    __tablename__ = "defect_event"
+    __table_args__ = (Index("ix_defect_event_defect", "defect_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    defect_id: int = Field(foreign_key="defect.id")
+    kind: str = Field(max_length=16)  # found, repaired, verified, rejected, cancelled
+    at: datetime = Field(sa_type=UTCDateTime)
+    operator_id: int | None = Field(default=None, foreign_key="operator.id")
+    station_id: int | None = Field(default=None, foreign_key="station.id")
+    note: str = Field(default="", max_length=500)
 
 
 class Downtime(SQLModel, table=True):

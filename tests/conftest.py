@@ -1,0 +1,86 @@
+"""Shared fixtures: a real SQLite plant file in tmp_path, with the demo plant's config.
+
+No mocks of the database: every test talks to a real file through the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from neofloor.services.catalog import forget_catalog
+from neofloor.services.planning import add_vehicle
+from neofloor.services.plant import init_plant, load_plant_config
+from neofloor.services.tracking import record_scan
+from neofloor.services.vin import with_check_digit
+from neofloor.store.engine import Database
+
+# A fixed moment for deterministic tests: Thursday 2026-11-26, 09:00 in Casablanca (UTC+1).
+T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+ROUTE = ("BODY", "PAINT", "TRIM1", "TRIM2", "CHASSIS", "FINAL", "EOL", "WATER", "QG")
+SUPERVISOR = "3001"
+OPERATOR_BODY = "1001"
+INSPECTOR = "2001"
+
+
+def make_vin(n: int, model: str = "C1") -> str:
+    """A valid demo-plant VIN (check digit right) for car number ``n``."""
+    prefix = "C1E" if model == "C1E" else "C1P"
+    return with_check_digit(f"ENF{prefix}0X0T{n:07d}"[:17])
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "plant.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """An empty demo plant (config only, no cars) in a SQLite file."""
+    database = Database(f"sqlite:///{db_path}")
+    with database.write() as session:
+        forget_catalog(session)
+        init_plant(session, load_plant_config())
+    yield database
+    with database.read() as session:
+        forget_catalog(session)
+    database.dispose()
+
+
+def plan_cars(db: Database, count: int, *, start: int = 1, model: str = "C1") -> list[str]:
+    vins = []
+    with db.write() as session:
+        for n in range(start, start + count):
+            vins.append(add_vehicle(session, make_vin(n, model), model, "WHT", f"ORD-{n:04d}", now=T0))
+    return vins
+
+
+def scan(db: Database, station: str, vin: str, at: datetime, badge: str = SUPERVISOR) -> str:
+    with db.write() as session:
+        return record_scan(session, station, vin, badge, "test", now=at).message
+
+
+def run_through(db: Database, vin: str, stations: tuple[str, ...], at: datetime) -> datetime:
+    """Start and complete the car at each station, 10 minutes each; returns the time after."""
+    for station in stations:
+        scan(db, station, vin, at)
+        at += timedelta(minutes=10)
+        scan(db, station, vin, at)
+        at += timedelta(minutes=1)
+    return at
+
+
+@pytest.fixture
+def floor(db: Database) -> Database:
+    """The demo plant with a small, deterministic line: 8 cars at various stations."""
+    vins = plan_cars(db, 6) + plan_cars(db, 2, start=7, model="C1E")
+    at = T0
+    run_through(db, vins[0], ROUTE, at)  # finished
+    run_through(db, vins[1], ROUTE[:4], at)  # waiting at CHASSIS
+    run_through(db, vins[2], ROUTE[:2], at)  # waiting at TRIM1
+    scan(db, "TRIM1", vins[2], at + timedelta(minutes=30))  # in TRIM1
+    run_through(db, vins[3], ROUTE[:1], at)  # waiting at PAINT
+    return db
