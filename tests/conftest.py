@@ -5,6 +5,8 @@ No mocks of the database: every test talks to a real file through the services.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +19,9 @@ from neofloor.services.plant import init_plant, load_plant_config
 from neofloor.services.tracking import record_scan
 from neofloor.services.vin import with_check_digit
 from neofloor.store.engine import Database
+
+# Test plants are rebuilt for every test: skip the fsync per commit that the floor needs.
+os.environ.setdefault("NEOFLOOR_SQLITE_SYNCHRONOUS", "NORMAL")
 
 # A fixed moment for deterministic tests: Thursday 2026-11-26, 09:00 in Casablanca (UTC+1).
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -37,13 +42,25 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "plant.db"
 
 
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    """An empty demo plant (config only, no cars) in a SQLite file."""
-    database = Database(f"sqlite:///{db_path}")
+@pytest.fixture(scope="session")
+def plant_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo plant's config written once per run (PIN hashing is slow on purpose)."""
+    path = tmp_path_factory.mktemp("template") / "plant.db"
+    database = Database(f"sqlite:///{path}")
     with database.write() as session:
         forget_catalog(session)
         init_plant(session, load_plant_config())
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path, plant_template: Path) -> Iterator[Database]:
+    """An empty demo plant (config only, no cars) in a SQLite file of its own."""
+    shutil.copyfile(plant_template, db_path)
+    database = Database(f"sqlite:///{db_path}")
     yield database
     with database.read() as session:
         forget_catalog(session)

@@ -21,6 +21,10 @@ from sqlmodel import Session
 DEFAULT_DB_PATH = "neofloor.db"
 DATABASE_URL_ENV = "NEOFLOOR_DATABASE_URL"
 BUSY_TIMEOUT_MS = 10_000
+# The floor runs with FULL (a lost scan is unacceptable). A test suite or a bulk load,
+# whose data can be made again, may lower it through this variable.
+SYNCHRONOUS_ENV = "NEOFLOOR_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 
 def database_url(db: str | None = None) -> str:
@@ -37,7 +41,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = FULL")
+    level = os.environ.get(SYNCHRONOUS_ENV, "FULL").upper()
+    cursor.execute(f"PRAGMA synchronous = {level if level in SYNCHRONOUS_LEVELS else 'FULL'}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 

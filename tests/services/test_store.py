@@ -16,8 +16,10 @@ from neofloor.store.migrate import HEAD_REVISION, MIGRATIONS_DIR, alembic_config
 from neofloor.store.types import utcnow
 
 
-def test_sqlite_pragmas_for_a_plant_floor(db: Database) -> None:
-    with db.engine.connect() as conn:
+def test_sqlite_pragmas_for_a_plant_floor(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEOFLOOR_SQLITE_SYNCHRONOUS", raising=False)
+    floor_db = Database(f"sqlite:///{db_path}")
+    with floor_db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
