@@ -1,9 +1,402 @@
-"""Subcommands for the quality part of the plant (registered by neofloor.cli)."""
+"""Quality commands: log, repair, verify, reject and cancel defects; list them; the Pareto of codes.
+
+The same services as the screens, so the same rules: a refusal prints one
+sentence on stderr and exits non-zero, and nothing is written.
+"""
 
 from __future__ import annotations
 
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
 from typing import Any
+
+from neofloor.cli.common import open_database, to_json
+from neofloor.services.errors import InvalidInput
+
+FORMATS = ("table", "csv", "json")
+SEVERITY_CHOICES = ("critical", "major", "minor")
+STATUS_CHOICES = ("open", "repaired", "verified", "cancelled")
+# The columns `defect list --format csv` writes (JSON objects carry the same keys).
+LIST_FIELDS = (
+    "id",
+    "vin",
+    "build_seq",
+    "model",
+    "code",
+    "description",
+    "category",
+    "zone",
+    "severity",
+    "status",
+    "station",
+    "found_at",
+    "found_by",
+    "note",
+    "age_seconds",
+    "repaired_at",
+    "repaired_by",
+    "repair_station",
+    "repair_note",
+    "verified_at",
+    "verified_by",
+    "cancel_reason",
+    "car_state",
+    "car_station",
+)
+PARETO_FIELDS = ("rank", "code", "description", "category", "count", "share", "cumulative_share")
 
 
 def register(commands: Any) -> None:
-    """Add this module's subcommands to the neofloor parser."""
+    """Add ``neofloor defect ...`` to the neofloor parser."""
+    defect = commands.add_parser("defect", help="log, repair, verify and list defects; Pareto of codes")
+    actions = defect.add_subparsers(dest="defect_command", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="log a defect found on a car")
+    add.add_argument("vin")
+    add.add_argument(
+        "--station", dest="defect_station", metavar="CODE", help="where found (default: --station)"
+    )
+    add.add_argument("--code", required=True, help="defect catalog code (see 'neofloor defect catalog')")
+    add.add_argument("--zone", required=True, help="front, rear, left, right, roof, interior, underbody, ...")
+    add.add_argument("--severity", choices=SEVERITY_CHOICES, help="default: the catalog's")
+    add.add_argument("--note", default="")
+    add.add_argument("--operator", required=True, metavar="BADGE", help="badge of who found it")
+    add.set_defaults(handler=add_command)
+
+    repair = actions.add_parser("repair", help="record the repair of a defect (open -> repaired)")
+    repair.add_argument("defect_id", metavar="ID", type=int)
+    repair.add_argument("--note", required=True, help="what was done")
+    repair.add_argument("--operator", required=True, metavar="BADGE", help="badge of who repaired it")
+    repair.add_argument(
+        "--station", dest="defect_station", metavar="CODE", help="where (default: where the car is)"
+    )
+    repair.set_defaults(handler=repair_command)
+
+    verify = actions.add_parser("verify", help="an inspector confirms a repair (repaired -> verified)")
+    verify.add_argument("defect_id", metavar="ID", type=int)
+    verify.add_argument("--operator", required=True, metavar="BADGE", help="the inspector's badge")
+    verify.add_argument("--note", default="")
+    verify.set_defaults(handler=verify_command)
+
+    reject = actions.add_parser("reject", help="an inspector sends a repair back (repaired -> open)")
+    reject.add_argument("defect_id", metavar="ID", type=int)
+    reject.add_argument("--reason", required=True)
+    reject.add_argument("--operator", required=True, metavar="BADGE", help="the inspector's badge")
+    reject.set_defaults(handler=reject_command)
+
+    cancel = actions.add_parser("cancel", help="cancel a defect logged in error (kept on record)")
+    cancel.add_argument("defect_id", metavar="ID", type=int)
+    cancel.add_argument("--reason", required=True)
+    cancel.add_argument("--operator", required=True, metavar="BADGE")
+    cancel.set_defaults(handler=cancel_command)
+
+    listing = actions.add_parser("list", help="defects, filtered (default: open and unverified)")
+    listing.add_argument("--vin", help="one car's defects (delivered cars included)")
+    listing.add_argument("--station", dest="defect_station", metavar="CODE", help="where found")
+    listing.add_argument("--zone")
+    listing.add_argument("--severity", choices=SEVERITY_CHOICES)
+    listing.add_argument(
+        "--status",
+        default="open,repaired",
+        help="comma-separated statuses (open, repaired, verified, cancelled) or 'all'",
+    )
+    listing.add_argument("--older-than", type=float, metavar="HOURS", help="found more than HOURS ago")
+    listing.add_argument(
+        "--delivered", action="store_true", help="include cars already delivered (always with --vin)"
+    )
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--offset", type=int, default=0)
+    listing.add_argument("--format", choices=FORMATS, default="table")
+    listing.set_defaults(handler=list_command)
+
+    show = actions.add_parser("show", help="one defect and its full story")
+    show.add_argument("defect_id", metavar="ID", type=int)
+    show.add_argument("--format", choices=("table", "json"), default="table")
+    show.set_defaults(handler=show_command)
+
+    catalog = actions.add_parser("catalog", help="the defect catalog, or the entries matching TEXT")
+    catalog.add_argument("text", nargs="?", default="", help="part of a code or description ('wl', 'run')")
+    catalog.add_argument("--limit", type=int, default=None, help="default: 8 matches, or the whole catalog")
+    catalog.add_argument("--format", choices=FORMATS, default="table")
+    catalog.set_defaults(handler=catalog_command)
+
+    pareto = actions.add_parser("pareto", help="defect codes by count and share over plant local days")
+    pareto.add_argument(
+        "--from", dest="first_day", required=True, metavar="DATE", help="first day, YYYY-MM-DD"
+    )
+    pareto.add_argument("--to", dest="last_day", required=True, metavar="DATE", help="last day (included)")
+    pareto.add_argument("--station", dest="defect_station", metavar="CODE", help="only defects found there")
+    pareto.add_argument("--limit", type=int, default=20)
+    pareto.add_argument("--format", choices=FORMATS, default="table")
+    pareto.set_defaults(handler=pareto_command)
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+def add_command(args: argparse.Namespace) -> int:
+    from neofloor.services.defects import add_defect
+
+    station = args.defect_station or args.station
+    if not station:
+        raise InvalidInput("Where was it found? Give --station CODE.")
+    with open_database(args).write() as session:
+        result = add_defect(
+            session,
+            args.vin,
+            station,
+            args.code,
+            args.zone,
+            args.operator,
+            severity=args.severity,
+            note=args.note,
+        )
+    print(result.message)
+    return 0
+
+
+def repair_command(args: argparse.Namespace) -> int:
+    from neofloor.services.defects import repair_defect
+
+    with open_database(args).write() as session:
+        result = repair_defect(session, args.defect_id, args.operator, args.note, station=args.defect_station)
+    print(result.message)
+    return 0
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    from neofloor.services.defects import verify_defect
+
+    with open_database(args).write() as session:
+        result = verify_defect(session, args.defect_id, args.operator, note=args.note)
+    print(result.message)
+    return 0
+
+
+def reject_command(args: argparse.Namespace) -> int:
+    from neofloor.services.defects import reject_repair
+
+    with open_database(args).write() as session:
+        result = reject_repair(session, args.defect_id, args.operator, args.reason)
+    print(result.message)
+    return 0
+
+
+def cancel_command(args: argparse.Namespace) -> int:
+    from neofloor.services.defects import cancel_defect
+
+    with open_database(args).write() as session:
+        result = cancel_defect(session, args.defect_id, args.operator, args.reason)
+    print(result.message)
+    return 0
+
+
+# --- reads -------------------------------------------------------------------------------
+
+
+def _in_plant_time(value: Any, zone: str) -> Any:
+    """Dataclasses, lists and dicts with every time as ISO 8601 in plant local time (with offset)."""
+    from neofloor.services.clock import to_local
+
+    if isinstance(value, datetime):
+        return to_local(value, zone).isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return _in_plant_time(asdict(value), zone)
+    if isinstance(value, dict):
+        return {k: _in_plant_time(v, zone) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_in_plant_time(v, zone) for v in value]
+    return value
+
+
+def _short(value: datetime | None, zone: str) -> str:
+    from neofloor.services.clock import to_local
+
+    return to_local(value, zone).strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    for row in (list(headers), *cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _write_csv(fields: Sequence[str], rows: Sequence[dict[str, object]]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _statuses(text: str) -> tuple[str, ...] | None:
+    if text.strip().lower() == "all":
+        return None
+    wanted = tuple(s.strip().lower() for s in text.split(",") if s.strip())
+    if not wanted:
+        raise InvalidInput("Which statuses? Give --status open,repaired or --status all.")
+    return wanted
+
+
+def list_command(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.clock import format_duration
+    from neofloor.services.quality_reports import open_defects
+
+    if args.limit < 1 or args.offset < 0:
+        raise InvalidInput("--limit must be at least 1 and --offset at least 0.")
+    if args.older_than is not None and args.older_than < 0:
+        raise InvalidInput("--older-than takes a number of hours, 0 or more.")
+    statuses = _statuses(args.status)
+    closed_wanted = statuses is None or any(s in ("verified", "cancelled") for s in statuses)
+    with open_database(args).read() as session:
+        zone = plant_catalog(session).timezone
+        records = open_defects(
+            session,
+            vin=args.vin,
+            station=args.defect_station,
+            zone=args.zone,
+            severity=args.severity,
+            status=statuses,
+            older_than=timedelta(hours=args.older_than) if args.older_than is not None else None,
+            include_delivered=args.delivered or args.vin is not None,
+            oldest_first=not closed_wanted,
+            limit=args.limit,
+            offset=args.offset,
+        )
+    rows = []
+    for record in records:
+        row = _in_plant_time(record, zone)
+        row["age_seconds"] = round(record.age_seconds)
+        rows.append({k: row[k] for k in LIST_FIELDS})
+    if args.format == "json":
+        print(to_json(rows))
+    elif args.format == "csv":
+        _write_csv(LIST_FIELDS, rows)
+    elif not records:
+        print("No defects match.")
+    else:
+        _print_table(
+            ("ID", "VIN", "CODE", "SEVERITY", "STATUS", "ZONE", "STATION", "FOUND", "AGE", "DESCRIPTION"),
+            [
+                (
+                    r.id,
+                    r.vin,
+                    r.code,
+                    r.severity,
+                    r.status,
+                    r.zone,
+                    r.station,
+                    _short(r.found_at, zone),
+                    format_duration(r.age_seconds),
+                    r.description,
+                )
+                for r in records
+            ],
+        )
+    return 0
+
+
+def show_command(args: argparse.Namespace) -> int:
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.defect_records import defect_history
+
+    with open_database(args).read() as session:
+        zone = plant_catalog(session).timezone
+        story = defect_history(session, args.defect_id)
+    if args.format == "json":
+        print(to_json(_in_plant_time(story, zone)))
+        return 0
+    d = story.defect
+    print(f"Defect #{d.id}  {d.code} {d.description}  ({d.category})")
+    print(f"car: {d.vin}  #{d.build_seq} {d.model}, {d.car_state} at {d.car_station or '-'}")
+    print(f"{d.severity}, {d.zone}, found at {d.station}; status: {d.status}")
+    if d.note:
+        print(f"note: {d.note}")
+    for event in story.events:
+        when, where, who = _short(event.at, zone), event.station or "", event.operator or ""
+        print(f"  {when}  {event.kind:<9} {where:<8} {who:<24} {event.note}".rstrip())
+    return 0
+
+
+def catalog_command(args: argparse.Namespace) -> int:
+    from neofloor.services.defect_catalog import catalog_entries, match_catalog
+
+    with open_database(args).read() as session:
+        entries = catalog_entries(session)
+    limit = args.limit if args.limit is not None else (8 if args.text.strip() else len(entries))
+    chosen = [m.entry for m in match_catalog(entries, args.text, limit=limit)]
+    rows = [asdict(e) for e in chosen]
+    if args.format == "json":
+        print(to_json(rows))
+    elif args.format == "csv":
+        _write_csv(("id", "code", "description", "category", "default_severity"), rows)
+    elif not chosen:
+        print(f"No catalog entry matches {args.text!r}.")
+    else:
+        _print_table(
+            ("CODE", "SEVERITY", "CATEGORY", "DESCRIPTION"),
+            [(e.code, e.default_severity, e.category, e.description) for e in chosen],
+        )
+    return 0
+
+
+def pareto_command(args: argparse.Namespace) -> int:
+    from neofloor.services.quality_reports import defect_pareto, parse_day, plant_days
+
+    first, last = parse_day(args.first_day), parse_day(args.last_day)
+    with open_database(args).read() as session:
+        start, end = plant_days(session, first, last)
+        pareto = defect_pareto(session, start, end, limit=args.limit, station=args.defect_station)
+    rows = [
+        {
+            "rank": rank,
+            "code": line.code,
+            "description": line.description,
+            "category": line.category,
+            "count": line.count,
+            "share": round(line.share, 4),
+            "cumulative_share": round(line.cumulative_share, 4),
+        }
+        for rank, line in enumerate(pareto.lines, 1)
+    ]
+    if args.format == "json":
+        print(
+            to_json(
+                {
+                    "from": first.isoformat(),
+                    "to": last.isoformat(),
+                    "total": pareto.total,
+                    "other_count": pareto.other_count,
+                    "lines": rows,
+                }
+            )
+        )
+    elif args.format == "csv":
+        _write_csv(PARETO_FIELDS, rows)
+    elif not pareto.total:
+        print(f"No defects found from {first} to {last}.")
+    else:
+        print(f"Defects found from {first} to {last}: {pareto.total}")
+        _print_table(
+            ("#", "CODE", "COUNT", "SHARE", "CUMUL.", "DESCRIPTION"),
+            [
+                (
+                    r["rank"],
+                    r["code"],
+                    r["count"],
+                    f"{line.share:.1%}",
+                    f"{line.cumulative_share:.1%}",
+                    r["description"],
+                )
+                for r, line in zip(rows, pareto.lines, strict=True)
+            ],
+        )
+        if pareto.other_count:
+            print(f"other codes: {pareto.other_count}")
+    return 0

@@ -1,0 +1,219 @@
+"""Defects as the screens and reports read them: one record per defect, and its story.
+
+``defect_records`` is the one query every defect list goes through (a car's
+defects, the open-defects board, the delivery record): it joins the car, the
+catalog entry and the people, and returns plain records a screen can keep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from neofloor.services.catalog import PlantCatalog, plant_catalog
+from neofloor.services.defect_catalog import SEVERITY_RANK
+from neofloor.services.errors import NotFound
+from neofloor.services.tracking import find_vehicle
+from neofloor.store.models import Defect, DefectCatalogEntry, DefectEvent, DefectStatus, Operator, Vehicle
+from neofloor.store.types import utcnow
+
+# Not yet closed: an open or an unverified defect.
+UNCLOSED = (DefectStatus.OPEN, DefectStatus.REPAIRED)
+
+
+@dataclass(frozen=True)
+class DefectRecord:
+    """A defect as the screens and reports show it: the car, what, where, and how far it got."""
+
+    id: int
+    vin: str
+    build_seq: int
+    model: str
+    car_state: str
+    car_station: str | None
+    code: str
+    description: str
+    category: str
+    zone: str
+    severity: str
+    status: str
+    station: str  # where it was found
+    found_at: datetime
+    found_by: str | None
+    note: str
+    repaired_at: datetime | None
+    repaired_by: str | None
+    repair_station: str | None
+    repair_note: str
+    verified_at: datetime | None
+    verified_by: str | None
+    cancel_reason: str
+    age_seconds: float  # since it was found
+
+    @property
+    def is_serious(self) -> bool:
+        """Critical or major: it stops a car at a quality gate until verified."""
+        return SEVERITY_RANK[self.severity] < SEVERITY_RANK["minor"]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (DefectStatus.VERIFIED, DefectStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class DefectEventLine:
+    """One step of a defect's story."""
+
+    id: int
+    kind: str  # found, repaired, verified, rejected, cancelled
+    at: datetime
+    operator: str | None
+    station: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class DefectStory:
+    defect: DefectRecord
+    events: list[DefectEventLine]
+
+
+def defect_records(
+    session: Session,
+    *conditions: object,
+    order_by: tuple[object, ...] = (Defect.id,),
+    limit: int | None = None,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> list[DefectRecord]:
+    """Defects matching ``conditions`` (on Defect, Vehicle, DefectCatalogEntry), as records."""
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    found_by, repaired_by, verified_by = aliased(Operator), aliased(Operator), aliased(Operator)
+    stmt = (
+        select(  # type: ignore[call-overload]
+            Defect,
+            Vehicle.vin,
+            Vehicle.build_seq,
+            Vehicle.model_id,
+            Vehicle.state,
+            Vehicle.station_id,
+            DefectCatalogEntry.code,
+            DefectCatalogEntry.description,
+            DefectCatalogEntry.category,
+            found_by.name,
+            repaired_by.name,
+            verified_by.name,
+        )
+        .join(Vehicle, Vehicle.id == Defect.vehicle_id)
+        .join(DefectCatalogEntry, DefectCatalogEntry.id == Defect.catalog_id)
+        .outerjoin(found_by, found_by.id == Defect.found_by_id)
+        .outerjoin(repaired_by, repaired_by.id == Defect.repaired_by_id)
+        .outerjoin(verified_by, verified_by.id == Defect.verified_by_id)
+        .where(*conditions)  # type: ignore[arg-type]
+        .order_by(*order_by)  # type: ignore[arg-type]
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    records = []
+    for row in session.execute(stmt):
+        d: Defect = row[0]
+        records.append(
+            DefectRecord(
+                id=d.id,  # type: ignore[arg-type]
+                vin=row.vin,
+                build_seq=row.build_seq,
+                model=catalog.model(row.model_id).code,
+                car_state=row.state,
+                car_station=_code(catalog, row.station_id),
+                code=row.code,
+                description=row.description,
+                category=row.category,
+                zone=d.zone,
+                severity=d.severity,
+                status=d.status,
+                station=_code(catalog, d.station_id) or "?",
+                found_at=d.found_at,
+                found_by=row[9],
+                note=d.note,
+                repaired_at=d.repaired_at,
+                repaired_by=row[10],
+                repair_station=_code(catalog, d.repair_station_id),
+                repair_note=d.repair_note,
+                verified_at=d.verified_at,
+                verified_by=row[11],
+                cancel_reason=d.cancel_reason,
+                age_seconds=(now - d.found_at).total_seconds(),
+            )
+        )
+    return records
+
+
+def _code(catalog: PlantCatalog, station_id: int | None) -> str | None:
+    station = catalog.station_by_id(station_id)
+    return station.code if station else None
+
+
+def defect_record(session: Session, defect_id: int, *, now: datetime | None = None) -> DefectRecord:
+    """One defect by its number, or :class:`NotFound`."""
+    records = defect_records(session, Defect.id == defect_id, now=now)
+    if not records:
+        raise NotFound(f"No defect #{defect_id}.")
+    return records[0]
+
+
+def car_defects(session: Session, raw_vin: str, *, now: datetime | None = None) -> list[DefectRecord]:
+    """Every defect of one car, in the order found (for the car's screen)."""
+    vehicle = find_vehicle(session, plant_catalog(session), raw_vin)
+    return defect_records(session, Defect.vehicle_id == vehicle.id, now=now)
+
+
+def delivery_defects(session: Session, raw_vin: str, *, now: datetime | None = None) -> list[DefectRecord]:
+    """The car's defects not closed at handover: open or unverified, the most serious first.
+
+    After the quality gate these are minors (which may pass); anything serious
+    logged later in the yard shows here too, so the delivery can refuse it.
+    """
+    vehicle = find_vehicle(session, plant_catalog(session), raw_vin)
+    records = defect_records(
+        session,
+        Defect.vehicle_id == vehicle.id,
+        Defect.status.in_(UNCLOSED),  # type: ignore[attr-defined]
+        now=now,
+    )
+    return sorted(records, key=lambda r: (SEVERITY_RANK[r.severity], r.id))
+
+
+def defect_history(session: Session, defect_id: int, *, now: datetime | None = None) -> DefectStory:
+    """A defect and every step of its story, oldest first (a rejected repair stays in it)."""
+    record = defect_record(session, defect_id, now=now)
+    catalog = plant_catalog(session)
+    events = [
+        DefectEventLine(
+            id=event_id,
+            kind=kind,
+            at=at,
+            operator=name,
+            station=_code(catalog, station_id),
+            note=note,
+        )
+        for event_id, kind, at, name, station_id, note in session.execute(
+            select(  # type: ignore[call-overload]
+                DefectEvent.id,
+                DefectEvent.kind,
+                DefectEvent.at,
+                Operator.name,
+                DefectEvent.station_id,
+                DefectEvent.note,
+            )
+            .outerjoin(Operator, Operator.id == DefectEvent.operator_id)
+            .where(DefectEvent.defect_id == defect_id)
+            .order_by(DefectEvent.id)
+        )
+    ]
+    return DefectStory(defect=record, events=events)
