@@ -1,9 +1,108 @@
-"""Subcommands for the reports part of the plant (registered by neofloor.cli)."""
+"""Report commands: the shift handover, the daily trend, and the shift lead's notes."""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
+
+from neofloor.cli.common import open_database
+from neofloor.reports.common import REPORT_FORMATS
 
 
 def register(commands: Any) -> None:
-    """Add this module's subcommands to the neofloor parser."""
+    """Add ``neofloor report shift|trend|note`` to the neofloor parser."""
+    report = commands.add_parser("report", help="shift handover and trend reports, shift notes")
+    kinds = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+
+    shift = kinds.add_parser(
+        "shift",
+        help="a shift's handover report (default: the shift under way, else the last one)",
+    )
+    shift.add_argument("--date", metavar="DATE", help="plant-local date: YYYY-MM-DD, today, yesterday")
+    shift.add_argument("--shift", dest="shift_code", metavar="CODE", help="shift code (e.g. A)")
+    shift.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    shift.add_argument("--out", metavar="FILE", help="write the report to FILE instead of printing it")
+    shift.set_defaults(handler=shift_report_command)
+
+    trend = kinds.add_parser("trend", help="one row per production day: output, plan, FPY, DPHU, OEE")
+    trend.add_argument("--from", dest="from_date", required=True, metavar="DATE")
+    trend.add_argument("--to", dest="to_date", default="today", metavar="DATE", help="default: today")
+    trend.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    trend.add_argument("--out", metavar="FILE", help="write the report to FILE instead of printing it")
+    trend.set_defaults(handler=trend_report_command)
+
+    note = kinds.add_parser("note", help="add a note to a shift's handover (shift lead, supervisor)")
+    note.add_argument("--date", default="today", metavar="DATE", help="default: today")
+    note.add_argument("--shift", dest="shift_code", required=True, metavar="CODE")
+    note.add_argument("--operator", required=True, metavar="BADGE", help="badge of who writes the note")
+    note.add_argument("text", nargs="+", help="the note")
+    note.set_defaults(handler=note_command)
+
+
+def _emit(text: str, out: str | None) -> None:
+    from neofloor.reports.common import save_report
+
+    if out:
+        path = save_report(text, out)
+        print(f"Report written to {path}.")
+    else:
+        print(text, end="")
+
+
+def shift_report_command(args: argparse.Namespace) -> int:
+    from neofloor.reports.shift_report import render_shift_report
+    from neofloor.services.errors import InvalidInput, NotFound
+    from neofloor.services.metrics_summary import summarize_shift
+    from neofloor.services.shifts import parse_plant_date, shift_calendar
+    from neofloor.store.types import utcnow
+
+    now = utcnow()
+    with open_database(args).read() as session:
+        calendar = shift_calendar(session)
+        if args.date is None and args.shift_code is None:
+            window = calendar.current_or_last(now)
+            if window is None:
+                raise NotFound("No shift has run in the last two weeks; give --date and --shift.")
+        else:
+            day = parse_plant_date(args.date or "today", calendar.timezone, now=now)
+            if args.shift_code is not None:
+                window = calendar.window(day, args.shift_code)
+            else:
+                shifts = calendar.windows_on(day)
+                if len(shifts) != 1:
+                    codes = ", ".join(w.code for w in shifts) or "none"
+                    raise InvalidInput(f"Which shift of {day}? Give --shift CODE (shifts that day: {codes}).")
+                window = shifts[0]
+        summary = summarize_shift(session, window, now=now)
+    _emit(render_shift_report(summary, args.fmt), args.out)
+    return 0
+
+
+def trend_report_command(args: argparse.Namespace) -> int:
+    from neofloor.reports.trend_report import render_trend_report
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.metrics_summary import trend
+    from neofloor.services.shifts import parse_plant_date
+    from neofloor.store.types import utcnow
+
+    now = utcnow()
+    with open_database(args).read() as session:
+        zone = plant_catalog(session).timezone
+        first = parse_plant_date(args.from_date, zone, now=now)
+        last = parse_plant_date(args.to_date, zone, now=now)
+        result = trend(session, first, last, now=now)
+    _emit(render_trend_report(result, args.fmt), args.out)
+    return 0
+
+
+def note_command(args: argparse.Namespace) -> int:
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.shifts import add_shift_note, parse_plant_date
+    from neofloor.store.types import utcnow
+
+    now = utcnow()
+    with open_database(args).write() as session:
+        day = parse_plant_date(args.date, plant_catalog(session).timezone, now=now)
+        note = add_shift_note(session, day, args.shift_code, " ".join(args.text), args.operator, now=now)
+    print(f"Note added to shift {note.shift_date.isoformat()} {note.shift_code} by {note.author}.")
+    return 0

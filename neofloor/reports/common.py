@@ -1,0 +1,103 @@
+"""What the reports share: formats, how numbers are written for people, writing the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from neofloor.services.clock import format_duration, to_local
+from neofloor.services.errors import InvalidInput
+
+REPORT_FORMATS = ("md", "csv", "json")
+DASH = "–"
+
+
+def check_format(fmt: str) -> str:
+    value = fmt.strip().lower()
+    if value == "markdown":
+        value = "md"
+    if value not in REPORT_FORMATS:
+        raise InvalidInput(f"Report format {fmt!r} is not one of {', '.join(REPORT_FORMATS)}.")
+    return value
+
+
+def percent(ratio: float | None) -> str:
+    """0.7273 -> "72.7 %"; no value -> a dash."""
+    return DASH if ratio is None else f"{ratio * 100:.1f} %"
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    return DASH if value is None else f"{value:.{decimals}f}"
+
+
+def minutes(value: float | None) -> str:
+    """Minutes the way the floor reads them: 45 min, 7.5 min."""
+    if value is None:
+        return DASH
+    if abs(value - round(value)) < 0.05:
+        return f"{round(value)} min"
+    return f"{value:.1f} min"
+
+
+def duration(seconds: float | None) -> str:
+    return DASH if seconds is None else format_duration(seconds)
+
+
+def clock(moment: datetime | None, zone: str) -> str:
+    """Plant local HH:MM."""
+    return DASH if moment is None else to_local(moment, zone).strftime("%H:%M")
+
+
+def stamp(moment: datetime | None, zone: str) -> str:
+    """Plant local date and time."""
+    return DASH if moment is None else to_local(moment, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def iso_local(moment: datetime | None, zone: str) -> str | None:
+    """Plant local time with its UTC offset, for machine-readable reports."""
+    return None if moment is None else to_local(moment, zone).isoformat()
+
+
+def rounded(value: float | None, decimals: int = 4) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def md_table(header: Sequence[str], rows: Iterable[Sequence[Any]], align: str = "") -> list[str]:
+    """A Markdown table; ``align`` has one letter per column, l or r (default l)."""
+    marks = [("---:" if a == "r" else "---") for a in align.ljust(len(header), "l")]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    for row in rows:
+        lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+    return lines
+
+
+def _md_cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if c is None else c for c in row])
+    return out.getvalue()
+
+
+def save_report(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write a report to ``path`` (its folder must exist); returns the path written."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder; give a file name for the report.")
+    if not target.parent.exists():
+        raise InvalidInput(f"Cannot write {target}: the folder {target.parent} does not exist.")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write {target}: {exc.strerror}.") from exc
+    return target

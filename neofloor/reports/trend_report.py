@@ -1,0 +1,167 @@
+"""The trend report: one row per production day (output, plan, FPY, DPHU, downtime, OEE) and the total."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from neofloor.reports.common import (
+    DASH,
+    check_format,
+    csv_text,
+    duration,
+    iso_local,
+    md_table,
+    minutes,
+    number,
+    percent,
+    rounded,
+    stamp,
+)
+from neofloor.services.metrics_summary import DaySummary, Trend
+from neofloor.services.shifts import WEEKDAYS
+
+COLUMNS = (
+    "date",
+    "weekday",
+    "shifts",
+    "status",
+    "target",
+    "plan",
+    "output",
+    "cars_behind",
+    "first_pass",
+    "fpy_pct",
+    "defects",
+    "dphu",
+    "line_downtime_min",
+    "planned_min",
+    "lead_time_median_s",
+    "oee_pct",
+    "availability_pct",
+    "performance_pct",
+    "quality_pct",
+)
+
+
+def _day_data(day: DaySummary) -> dict[str, Any]:
+    result = day.oee
+    return {
+        "date": day.local_date.isoformat(),
+        "shifts": list(day.shifts),
+        "status": day.status,
+        "target_cars": day.target_cars,
+        "plan": day.plan,
+        "output": day.output,
+        "cars_behind": day.cars_behind,
+        "no_production": day.no_production,
+        "first_pass": day.first_pass,
+        "fpy": day.fpy,
+        "defects": day.defects,
+        "dphu": day.dphu,
+        "line_downtime_minutes": day.line_downtime_minutes,
+        "planned_minutes": day.planned_minutes,
+        "lead_time_median_seconds": day.lead_time_median_seconds,
+        "oee": None
+        if result is None
+        else {
+            "oee": result.oee,
+            "availability": result.availability,
+            "performance": result.performance,
+            "quality": result.quality,
+            "total_count": result.total_count,
+            "good_count": result.good_count,
+        },
+    }
+
+
+def trend_report_data(report: Trend) -> dict[str, Any]:
+    """The trend as plain JSON-ready data, with the service's numbers as they are."""
+    return {
+        "report": "trend",
+        "plant": report.plant,
+        "timezone": report.timezone,
+        "from": report.from_date.isoformat(),
+        "to": report.to_date.isoformat(),
+        "as_of": iso_local(report.now, report.timezone),
+        "days": [_day_data(d) for d in report.days],
+        "total": _day_data(report.total) | {"date": None},
+    }
+
+
+def _pct(ratio: float | None) -> float | None:
+    return None if ratio is None else round(ratio * 100, 2)
+
+
+def _csv_row(day: DaySummary, label: str, weekday: str) -> tuple[Any, ...]:
+    result = day.oee
+    return (
+        label,
+        weekday,
+        " ".join(day.shifts),
+        day.status,
+        day.target_cars,
+        day.plan,
+        day.output,
+        day.cars_behind,
+        day.first_pass,
+        _pct(day.fpy),
+        day.defects,
+        rounded(day.dphu, 2),
+        rounded(day.line_downtime_minutes, 1),
+        rounded(day.planned_minutes, 1),
+        rounded(day.lead_time_median_seconds, 0),
+        _pct(result.oee) if result else None,
+        _pct(result.availability) if result else None,
+        _pct(result.performance) if result else None,
+        _pct(result.quality) if result else None,
+    )
+
+
+def _md_row(day: DaySummary, label: str) -> tuple[Any, ...]:
+    behind = day.cars_behind
+    return (
+        label,
+        " ".join(day.shifts) or "off",
+        day.plan,
+        day.output,
+        f"{behind:+d}" if behind else "0",
+        percent(day.fpy),
+        number(day.dphu),
+        minutes(day.line_downtime_minutes),
+        duration(day.lead_time_median_seconds),
+        percent(day.oee.oee) if day.oee else DASH,
+    )
+
+
+def render_trend_report(report: Trend, fmt: str = "md") -> str:
+    """The trend as ``md``, ``csv`` or ``json`` text."""
+    kind = check_format(fmt)
+    if kind == "json":
+        return json.dumps(trend_report_data(report), indent=2, ensure_ascii=False) + "\n"
+    if kind == "csv":
+        rows = [_csv_row(d, d.local_date.isoformat(), WEEKDAYS[d.local_date.weekday()]) for d in report.days]
+        rows.append(_csv_row(report.total, "total", ""))
+        return csv_text(COLUMNS, rows)
+    zone = report.timezone
+    out = [
+        f"# Trend: {report.plant}, {report.from_date.isoformat()} to {report.to_date.isoformat()}",
+        "",
+        f"One row per production day (plant time, {zone}); numbers up to {stamp(report.now, zone)}.",
+        "Behind: plan − output (negative: ahead). OEE over the shifts with a target.",
+        "",
+    ]
+    out += md_table(
+        ("Day", "Shifts", "Plan", "Output", "Behind", "FPY", "DPHU", "Downtime", "Lead time", "OEE"),
+        [
+            *(
+                _md_row(d, f"{WEEKDAYS[d.local_date.weekday()]} {d.local_date.isoformat()}")
+                for d in report.days
+            ),
+            _md_row(report.total, "**Total**"),
+        ],
+        "llrrrrrrrr",
+    )
+    if report.total.no_production:
+        out += ["", "**No production in this period: no car passed QG.**"]
+    return "\n".join(out) + "\n"

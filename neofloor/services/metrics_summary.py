@@ -1,0 +1,575 @@
+"""A shift's numbers in one call (for the dashboard and the handover report), and the daily trend.
+
+``shift_summary`` gathers output against plan by hour, quality, cycle and lead times,
+downtime, OEE and the line's state now; ``trend`` gives one row per production day.
+Both read through the range-bounded queries of ``metrics_queries`` and compute
+with the pure formulas of ``metrics``; docs/metrics.md says what every number means.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+
+from sqlmodel import Session
+
+from neofloor.services.catalog import PlantCatalog, plant_catalog
+from neofloor.services.clock import to_local
+from neofloor.services.errors import InvalidInput
+from neofloor.services.metrics import (
+    Bottleneck,
+    DurationStats,
+    OeeResult,
+    cars_behind,
+    dphu,
+    duration_stats,
+    find_bottleneck,
+    first_pass_yield,
+    oee,
+    open_until,
+    plan_cars,
+    plan_so_far,
+    seconds_by,
+    takt_time,
+    union_seconds,
+)
+from neofloor.services.metrics_queries import (
+    HeldCar,
+    OpenDefect,
+    OpenStop,
+    OverrideLine,
+    QgPass,
+    RepairCar,
+    StopRow,
+    cars_in_repair,
+    held_cars,
+    open_critical_defects,
+    open_stops,
+    overrides_between,
+    qg_passes,
+    station_cycles,
+    stops_overlapping,
+    wip_count,
+)
+from neofloor.services.shifts import (
+    Interval,
+    ProductionDay,
+    ShiftCalendar,
+    ShiftNoteLine,
+    ShiftWindow,
+    list_shift_notes,
+    local_date_of,
+    shift_calendar,
+)
+from neofloor.store.types import utcnow
+
+UPCOMING = "upcoming"
+RUNNING = "running"
+ENDED = "ended"
+# The longest trend one call will build (a year and a day, for a leap year).
+TREND_MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class HourOutput:
+    """One clock hour of a shift (the first and last may be shorter): plan against output."""
+
+    start: datetime
+    end: datetime
+    label: str  # plant-local "06:00"
+    planned_seconds: float  # production time in the hour (breaks left out)
+    plan: float  # cars the takt asks for in the hour
+    output: int
+    cumulative_plan: int  # whole cars planned from the shift start to the hour's end
+    cumulative_output: int
+    status: str  # upcoming, running or ended
+
+
+@dataclass(frozen=True)
+class StationCycle:
+    """Cycle times of one production station over the period."""
+
+    station: str
+    name: str
+    ideal_cycle_seconds: int | None
+    cycle: DurationStats
+    downtime_minutes: float
+    bottleneck: bool
+
+
+@dataclass(frozen=True)
+class DowntimeLine:
+    """Downtime of one reason over the period's production time."""
+
+    reason_code: str
+    reason: str
+    minutes: float
+    stops: int
+    stations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LineNow:
+    """The line as it stands at the moment of the summary (current state, not history)."""
+
+    at: datetime
+    wip: int
+    held: tuple[HeldCar, ...]
+    in_repair: tuple[RepairCar, ...]
+    open_critical_count: int
+    open_critical: tuple[OpenDefect, ...]
+    open_stops: tuple[OpenStop, ...]
+
+
+@dataclass(frozen=True)
+class ShiftSummary:
+    """Everything the shift dashboard and the handover report show, for one shift."""
+
+    plant: str
+    window: ShiftWindow
+    now: datetime
+    as_of: datetime  # the summary covers [window.start, as_of)
+    status: str  # upcoming, running or ended
+    # pace
+    target_cars: int
+    takt_seconds: float | None
+    planned_minutes: float  # the whole shift's production time
+    elapsed_planned_minutes: float  # production time up to as_of
+    output: int
+    plan_so_far: int
+    cars_behind: int  # negative: ahead of plan
+    hourly: tuple[HourOutput, ...]
+    # quality
+    first_pass: int
+    fpy: float | None
+    defects: int
+    dphu: float | None
+    # flow
+    lead_time: DurationStats
+    stations: tuple[StationCycle, ...]
+    bottleneck: Bottleneck | None
+    # losses
+    line_downtime_minutes: float
+    downtime: tuple[DowntimeLine, ...]  # by reason, most minutes first
+    line_ideal_cycle_seconds: int | None
+    oee: OeeResult | None
+    oee_note: str  # why there is no OEE, when there is none
+    # the shift's events and the line now
+    overrides: tuple[OverrideLine, ...]
+    notes: tuple[ShiftNoteLine, ...]
+    line: LineNow
+
+    @property
+    def no_production(self) -> bool:
+        return self.output == 0
+
+    @property
+    def label(self) -> str:
+        return self.window.label
+
+
+def _status(window: ShiftWindow | ProductionDay, now: datetime) -> str:
+    if now < window.start:
+        return UPCOMING
+    if now < window.end:
+        return RUNNING
+    return ENDED
+
+
+def line_ideal_cycle_seconds(catalog: PlantCatalog) -> int | None:
+    """The line's ideal cycle time: the slowest ideal cycle among its production stations.
+
+    A line can go no faster than its slowest station by design (its bottleneck by design).
+    """
+    ideals = [s.ideal_cycle_seconds for s in catalog.production_route if s.ideal_cycle_seconds]
+    return max(ideals) if ideals else None
+
+
+def _line_oee(
+    catalog: PlantCatalog,
+    target_cars: int,
+    planned_seconds: float,
+    downtime_seconds: float,
+    total: int,
+    good: int,
+) -> tuple[OeeResult | None, str]:
+    ideal = line_ideal_cycle_seconds(catalog)
+    if target_cars == 0:
+        return None, "no production was planned (no target)"
+    if planned_seconds <= 0:
+        return None, "no planned production time has passed yet"
+    if ideal is None:
+        return None, "the plant config gives no ideal cycle times"
+    return (
+        oee(planned_seconds / 60, min(downtime_seconds, planned_seconds) / 60, ideal, total, good),
+        "",
+    )
+
+
+def _hourly(
+    window: ShiftWindow, takt: float | None, passes: list[QgPass], as_of: datetime
+) -> tuple[HourOutput, ...]:
+    local_start = to_local(window.start, window.timezone)
+    past_hour = local_start.minute * 60 + local_start.second
+    edges = [window.start]
+    cursor = window.start + timedelta(seconds=3600 - past_hour)
+    while cursor < window.end:
+        edges.append(cursor)
+        cursor += timedelta(hours=1)
+    edges.append(window.end)
+    hours: list[HourOutput] = []
+    planned_total = 0.0
+    done_total = 0
+    for start, end in pairwise(edges):
+        if end <= start:
+            continue
+        planned = window.planned_seconds_between(start, end)
+        planned_total += planned
+        made = sum(1 for p in passes if start <= p.passed_at < end)
+        done_total += made
+        hours.append(
+            HourOutput(
+                start=start,
+                end=end,
+                label=to_local(start, window.timezone).strftime("%H:%M"),
+                planned_seconds=planned,
+                plan=plan_cars(planned, takt),
+                output=made,
+                cumulative_plan=plan_so_far(planned_total, takt),
+                cumulative_output=done_total,
+                status=UPCOMING if as_of <= start else RUNNING if as_of < end else ENDED,
+            )
+        )
+    return tuple(hours)
+
+
+def _downtime_lines(
+    stops: list[StopRow], within: tuple[Interval, ...], as_of: datetime
+) -> list[DowntimeLine]:
+    pieces = [(s, open_until(s.started_at, s.ended_at, as_of)) for s in stops]
+    minutes = seconds_by(((s.reason_code, p) for s, p in pieces), within)
+    lines = []
+    for code, seconds in minutes.items():
+        if seconds <= 0:
+            continue
+        counted = [s for s, p in pieces if s.reason_code == code and union_seconds([p], within) > 0]
+        lines.append(
+            DowntimeLine(
+                reason_code=code,
+                reason=counted[0].reason,
+                minutes=seconds / 60,
+                stops=len(counted),
+                stations=tuple(sorted({s.station for s in counted})),
+            )
+        )
+    return sorted(lines, key=lambda line: (-line.minutes, line.reason_code))
+
+
+def line_now(session: Session, now: datetime) -> LineNow:
+    """WIP, holds, cars in repair, open critical defects and running stops, as they are now."""
+    count, critical = open_critical_defects(session)
+    return LineNow(
+        at=now,
+        wip=wip_count(session),
+        held=tuple(held_cars(session)),
+        in_repair=tuple(cars_in_repair(session)),
+        open_critical_count=count,
+        open_critical=tuple(critical),
+        open_stops=tuple(open_stops(session)),
+    )
+
+
+def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | None = None) -> ShiftSummary:
+    """The summary of a shift window already looked up (see :func:`shift_summary`)."""
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    status = _status(window, now)
+    as_of = max(window.start, min(now, window.end))
+    production = window.production_intervals(until=as_of)
+    elapsed = sum(p.seconds for p in production)
+    takt = takt_time(window.planned_seconds, window.target_cars)
+
+    passes = qg_passes(session, window.start, as_of)
+    output = len(passes)
+    first_pass = sum(1 for p in passes if p.first_pass)
+    defects = sum(p.defects for p in passes)
+    planned_now = plan_so_far(elapsed, takt)
+
+    route = catalog.production_route
+    stops = stops_overlapping(session, window.start, as_of)
+    line_stops = [s for s in stops if s.on_line]
+    by_station = seconds_by(
+        ((s.station, open_until(s.started_at, s.ended_at, as_of)) for s in line_stops), production
+    )
+    line_down = union_seconds((open_until(s.started_at, s.ended_at, as_of) for s in line_stops), production)
+    cycles = station_cycles(session, window.start, as_of)
+    stats = {code: duration_stats(values) for code, values in cycles.items()}
+    station_downtime = {s.code: by_station.get(s.code, 0.0) / 60 for s in route}
+    neck = find_bottleneck(
+        [s.code for s in route], {c: st.median for c, st in stats.items()}, station_downtime
+    )
+    stations = tuple(
+        StationCycle(
+            station=s.code,
+            name=s.name,
+            ideal_cycle_seconds=s.ideal_cycle_seconds,
+            cycle=stats[s.code],
+            downtime_minutes=station_downtime[s.code],
+            bottleneck=neck is not None and neck.station == s.code,
+        )
+        for s in route
+    )
+    result, note = _line_oee(catalog, window.target_cars, elapsed, line_down, output, first_pass)
+    if status == UPCOMING:
+        note = "the shift has not started"
+    return ShiftSummary(
+        plant=catalog.name,
+        window=window,
+        now=now,
+        as_of=as_of,
+        status=status,
+        target_cars=window.target_cars,
+        takt_seconds=takt,
+        planned_minutes=window.planned_minutes,
+        elapsed_planned_minutes=elapsed / 60,
+        output=output,
+        plan_so_far=planned_now,
+        cars_behind=cars_behind(planned_now, output),
+        hourly=_hourly(window, takt, passes, as_of),
+        first_pass=first_pass,
+        fpy=first_pass_yield(first_pass, output),
+        defects=defects,
+        dphu=dphu(defects, output),
+        lead_time=duration_stats(p.lead_seconds for p in passes if p.lead_seconds is not None),
+        stations=stations,
+        bottleneck=neck,
+        line_downtime_minutes=line_down / 60,
+        downtime=tuple(_downtime_lines(stops, production, as_of)),
+        line_ideal_cycle_seconds=line_ideal_cycle_seconds(catalog),
+        oee=result,
+        oee_note=note,
+        overrides=tuple(overrides_between(session, window.start, as_of)),
+        notes=tuple(list_shift_notes(session, window.local_date, window.code)),
+        line=line_now(session, now),
+    )
+
+
+def shift_summary(
+    session: Session,
+    local_date: date,
+    shift_code: str,
+    *,
+    now: datetime | None = None,
+    calendar: ShiftCalendar | None = None,
+) -> ShiftSummary:
+    """Everything about shift ``shift_code`` of plant-local ``local_date``, up to ``now``.
+
+    A shift under way is summarized up to now (plan so far, OEE so far); a shift
+    that has not started gives an empty summary that says so.
+    """
+    calendar = calendar or shift_calendar(session)
+    return summarize_shift(session, calendar.window(local_date, shift_code), now=now)
+
+
+# --- the trend over days -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """One production day of the trend."""
+
+    local_date: date
+    shifts: tuple[str, ...]
+    status: str
+    target_cars: int
+    planned_minutes: float  # production time of shifts with a target, up to now
+    output: int  # every car through QG in the production day
+    plan: int  # cars planned by now (the whole day's once it is over)
+    cars_behind: int
+    first_pass: int
+    fpy: float | None
+    defects: int
+    dphu: float | None
+    line_downtime_minutes: float
+    lead_time_median_seconds: float | None
+    oee: OeeResult | None
+
+    @property
+    def no_production(self) -> bool:
+        return self.output == 0
+
+
+@dataclass(frozen=True)
+class Trend:
+    plant: str
+    timezone: str
+    from_date: date
+    to_date: date  # cut at today when asked for days still to come
+    now: datetime
+    days: tuple[DaySummary, ...]
+    total: DaySummary  # the whole period, pooled (OEE from summed times and counts)
+
+
+def _day_summary(
+    catalog: PlantCatalog,
+    day: ProductionDay,
+    made: list[QgPass],
+    line_stops: list[Interval],
+    now: datetime,
+) -> tuple[DaySummary, tuple[float, float, int, int]]:
+    """One day's row, from the cars through QG that day and the line stops that touch it."""
+    as_of = max(day.start, min(now, day.end))
+    planned_shifts = [s for s in day.shifts if s.target_cars > 0]
+    production = tuple(p for s in planned_shifts for p in s.production_intervals(until=as_of))
+    planned_seconds = sum(p.seconds for p in production)
+    plan = sum(
+        plan_so_far(s.planned_seconds_between(s.start, as_of), takt_time(s.planned_seconds, s.target_cars))
+        for s in planned_shifts
+    )
+    down = union_seconds(line_stops, production)
+    in_shifts = [p for p in made if any(s.contains(p.passed_at) for s in planned_shifts)]
+    good_in_shifts = sum(1 for p in in_shifts if p.first_pass)
+    result, _ = _line_oee(
+        catalog,
+        sum(s.target_cars for s in planned_shifts),
+        planned_seconds,
+        down,
+        len(in_shifts),
+        good_in_shifts,
+    )
+    first_pass = sum(1 for p in made if p.first_pass)
+    defects = sum(p.defects for p in made)
+    summary = DaySummary(
+        local_date=day.local_date,
+        shifts=tuple(s.code for s in day.shifts),
+        status=_status(day, now),
+        target_cars=day.target_cars,
+        planned_minutes=planned_seconds / 60,
+        output=len(made),
+        plan=plan,
+        cars_behind=cars_behind(plan, len(made)),
+        first_pass=first_pass,
+        fpy=first_pass_yield(first_pass, len(made)),
+        defects=defects,
+        dphu=dphu(defects, len(made)),
+        line_downtime_minutes=down / 60,
+        lead_time_median_seconds=duration_stats(
+            p.lead_seconds for p in made if p.lead_seconds is not None
+        ).median,
+        oee=result,
+    )
+    return summary, (planned_seconds, down, len(in_shifts), good_in_shifts)
+
+
+def trend(session: Session, from_date: date, to_date: date, *, now: datetime | None = None) -> Trend:
+    """One row per production day from ``from_date`` to ``to_date`` (cut at today), and the total."""
+    now = now or utcnow()
+    if to_date < from_date:
+        raise InvalidInput(f"The trend ends ({to_date}) before it starts ({from_date}).")
+    catalog = plant_catalog(session)
+    calendar = shift_calendar(session)
+    today = calendar.day_of(now)
+    if from_date > today:
+        raise InvalidInput(f"The trend starts after today ({today}): there is nothing to show yet.")
+    last = min(to_date, today)
+    span = (last - from_date).days + 1
+    if span > TREND_MAX_DAYS:
+        raise InvalidInput(f"A trend covers at most {TREND_MAX_DAYS} days; this one asks for {span}.")
+    days = [calendar.day(from_date + timedelta(days=i)) for i in range(span)]
+    start, end = days[0].start, min(days[-1].end, max(now, days[0].start))
+    passes = qg_passes(session, start, end)
+    passed_at = [p.passed_at for p in passes]
+    # Each line stop goes to the days it touches, so a day looks only at its own stops.
+    day_starts = [d.start for d in days]
+    stops_of_day: list[list[Interval]] = [[] for _ in days]
+    for stop in stops_overlapping(session, start, end):
+        if not stop.on_line:
+            continue
+        piece = open_until(stop.started_at, stop.ended_at, end)
+        index = max(0, bisect_right(day_starts, piece.start) - 1)
+        while index < len(days) and days[index].start < piece.end:
+            stops_of_day[index].append(piece)
+            index += 1
+    rows: list[DaySummary] = []
+    pooled = [0.0, 0.0, 0, 0]
+    for day, day_stops in zip(days, stops_of_day, strict=True):
+        as_of = max(day.start, min(now, day.end))
+        made_today = passes[bisect_left(passed_at, day.start) : bisect_left(passed_at, as_of)]
+        row, (planned, down, made, good) = _day_summary(catalog, day, made_today, day_stops, now)
+        rows.append(row)
+        pooled[0] += planned
+        pooled[1] += down
+        pooled[2] += made
+        pooled[3] += good
+    output = sum(r.output for r in rows)
+    first_pass = sum(r.first_pass for r in rows)
+    defects = sum(r.defects for r in rows)
+    plan = sum(r.plan for r in rows)
+    targets = sum(r.target_cars for r in rows)
+    pooled_oee, _ = _line_oee(catalog, targets, pooled[0], pooled[1], int(pooled[2]), int(pooled[3]))
+    overall = DaySummary(
+        local_date=last,
+        shifts=tuple(sorted({c for r in rows for c in r.shifts})),
+        status=UPCOMING if now < days[0].start else RUNNING if now < days[-1].end else ENDED,
+        target_cars=targets,
+        planned_minutes=pooled[0] / 60,
+        output=output,
+        plan=plan,
+        cars_behind=cars_behind(plan, output),
+        first_pass=first_pass,
+        fpy=first_pass_yield(first_pass, output),
+        defects=defects,
+        dphu=dphu(defects, output),
+        line_downtime_minutes=sum(r.line_downtime_minutes for r in rows),
+        lead_time_median_seconds=duration_stats(
+            p.lead_seconds for p in passes if p.lead_seconds is not None
+        ).median,
+        oee=pooled_oee,
+    )
+    return Trend(
+        plant=catalog.name,
+        timezone=calendar.timezone,
+        from_date=from_date,
+        to_date=last,
+        now=now,
+        days=tuple(rows),
+        total=overall,
+    )
+
+
+@dataclass(frozen=True)
+class QualityFigures:
+    """First-pass yield and DPHU of the cars that passed QG in a period."""
+
+    start: datetime
+    end: datetime
+    passed: int  # cars through QG for the first time: the cars inspected
+    first_pass: int
+    defects: int  # recorded on those cars, ever, cancelled ones left out
+    fpy: float | None
+    dphu: float | None
+
+
+def quality_between(session: Session, start: datetime, end: datetime) -> QualityFigures:
+    """FPY and DPHU over ``[start, end)``, by the same definitions as the shift summary."""
+    if end < start:
+        raise InvalidInput("The period ends before it starts.")
+    passes = qg_passes(session, start, end)
+    first_pass = sum(1 for p in passes if p.first_pass)
+    defects = sum(p.defects for p in passes)
+    return QualityFigures(
+        start=start,
+        end=end,
+        passed=len(passes),
+        first_pass=first_pass,
+        defects=defects,
+        fpy=first_pass_yield(first_pass, len(passes)),
+        dphu=dphu(defects, len(passes)),
+    )
+
+
+def plant_today(session: Session, now: datetime | None = None) -> date:
+    """Today's plant-local calendar date."""
+    return local_date_of(now or utcnow(), plant_catalog(session).timezone)
