@@ -1,9 +1,421 @@
-"""Subcommands for the supervision part of the plant (registered by neofloor.cli)."""
+"""Supervision commands: the repair bay loop, andon stops, overrides, the line by takt.
+
+Each action prints one line when done; a refusal is the service's sentence on
+stderr with a non-zero exit code (``neofloor.cli.main`` does that), and nothing
+is written. Hold and release live with the floor commands.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from neofloor.cli.common import open_database, to_json
+from neofloor.services.errors import InvalidInput
+from neofloor.store.engine import Database
 
 
 def register(commands: Any) -> None:
     """Add this module's subcommands to the neofloor parser."""
+    _register_repair(commands)
+    _register_andon(commands)
+
+    override = commands.add_parser(
+        "override", help="move a car out of sequence (supervisor, shift lead, admin; reason required)"
+    )
+    override.add_argument("vin")
+    override.add_argument("--to", dest="to_station", required=True, metavar="STATION")
+    override.add_argument("--reason", required=True)
+    override.add_argument("--operator", required=True, metavar="BADGE")
+    override.set_defaults(handler=override_command)
+
+    overrides = commands.add_parser("overrides", help="the overrides of a day (default: today)")
+    _add_date(overrides)
+    overrides.add_argument("--json", action="store_true", help="print JSON")
+    overrides.set_defaults(handler=overrides_command)
+
+    sequence = commands.add_parser("sequence", help="out-of-sequence starts of a day, per station")
+    _add_date(sequence)
+    sequence.add_argument("--json", action="store_true", help="print JSON")
+    sequence.set_defaults(handler=sequence_command)
+
+    line = commands.add_parser("line", help="the line by takt: cars per station, stops, holds, the bay")
+    line.add_argument("--json", action="store_true", help="print JSON")
+    line.set_defaults(handler=line_command)
+
+
+def _register_repair(commands: Any) -> None:
+    repair = commands.add_parser("repair", help="the repair bay: send, scan, return, list, time")
+    actions = repair.add_subparsers(dest="repair_command", metavar="ACTION", required=True)
+
+    send = actions.add_parser("send", help="send a car to the repair bay (supervisor, shift lead, inspector)")
+    send.add_argument("vin")
+    send.add_argument("--reason", required=True)
+    send.add_argument("--operator", required=True, metavar="BADGE")
+    send.set_defaults(handler=repair_send_command)
+
+    scan = actions.add_parser("scan", help="scan a car at the repair bay: starts, then completes the repair")
+    scan.add_argument("vin")
+    scan.add_argument("--operator", required=True, metavar="BADGE")
+    scan.set_defaults(handler=repair_scan_command)
+
+    back = actions.add_parser("return", help="send a repaired car back to the station it left (or --to)")
+    back.add_argument("vin")
+    back.add_argument("--operator", required=True, metavar="BADGE")
+    back.add_argument(
+        "--to", dest="to_station", metavar="STATION", help="another station (supervisor's choice)"
+    )
+    back.add_argument("--note", default="", help="why, when naming another station")
+    back.set_defaults(handler=repair_return_command)
+
+    listing = actions.add_parser("list", help="cars in the repair bay now, and for how long")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=repair_list_command)
+
+    time = actions.add_parser("time", help="time in repair: of one car (VIN), or of a day's visits")
+    time.add_argument("vin", nargs="?", help="a car (default: every visit of the day)")
+    _add_date(time)
+    time.add_argument("--json", action="store_true", help="print JSON")
+    time.set_defaults(handler=repair_time_command)
+
+
+def _register_andon(commands: Any) -> None:
+    andon = commands.add_parser("andon", help="andon stops: raise, end, list, reasons")
+    actions = andon.add_subparsers(dest="andon_command", metavar="ACTION", required=True)
+
+    raise_ = actions.add_parser("raise", help="stop a station with a downtime reason")
+    raise_.add_argument(
+        "--station", dest="andon_station", metavar="CODE", help="station (default: --station)"
+    )
+    raise_.add_argument(
+        "--reason", required=True, metavar="CODE", help="downtime reason code (andon reasons)"
+    )
+    raise_.add_argument("--operator", required=True, metavar="BADGE")
+    raise_.add_argument("--note", default="")
+    raise_.set_defaults(handler=andon_raise_command)
+
+    end = actions.add_parser("end", help="end the open stop at a station")
+    end.add_argument("--station", dest="andon_station", metavar="CODE", help="station (default: --station)")
+    end.add_argument("--operator", required=True, metavar="BADGE")
+    end.add_argument("--note", default="")
+    end.set_defaults(handler=andon_end_command)
+
+    listing = actions.add_parser("list", help="open stops now; with --date, every stop of that day")
+    listing.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="a plant day, today, yesterday")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=andon_list_command)
+
+    reasons = actions.add_parser("reasons", help="the plant's downtime reasons")
+    reasons.set_defaults(handler=andon_reasons_command)
+
+
+def _add_date(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--date", default="today", metavar="YYYY-MM-DD", help="plant local day: a date, today, yesterday"
+    )
+
+
+def _plant_day(text: str, zone: str) -> date:
+    from neofloor.services.clock import to_local
+    from neofloor.store.types import utcnow
+
+    value = text.strip().lower()
+    today = to_local(utcnow(), zone).date()
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"Date {text!r} should be YYYY-MM-DD, today or yesterday.") from None
+
+
+def _day_bounds(database: Database, text: str) -> tuple[date, datetime, datetime, str]:
+    """The plant day named on the command line, as (day, UTC start, UTC end, time zone)."""
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.takt import local_day_bounds
+
+    with database.read() as session:
+        zone = plant_catalog(session).timezone
+    day = _plant_day(text, zone)
+    start, end = local_day_bounds(day, zone)
+    return day, start, end, zone
+
+
+def _station(args: argparse.Namespace) -> str:
+    station = args.andon_station or args.station
+    if not station:
+        raise InvalidInput("Which station? Give --station CODE.")
+    return str(station)
+
+
+def _board_json(value: Any) -> str:
+    """JSON of the line board, whose shift carries a plant date (``to_json`` knows datetimes only)."""
+
+    def plain(item: Any) -> Any:
+        if isinstance(item, date | datetime):
+            return item.isoformat()
+        if is_dataclass(item) and not isinstance(item, type):
+            return asdict(item)
+        raise TypeError(f"cannot write {type(item).__name__} as JSON")
+
+    return json.dumps(value, default=plain, indent=2, ensure_ascii=False)
+
+
+def _hhmm(moment: datetime, zone: str) -> str:
+    from neofloor.services.clock import to_local
+
+    return to_local(moment, zone).strftime("%H:%M")
+
+
+# --- repair -------------------------------------------------------------------------
+
+
+def repair_send_command(args: argparse.Namespace) -> int:
+    from neofloor.services.repair import send_to_repair
+
+    with open_database(args).write() as session:
+        result = send_to_repair(session, args.vin, args.reason, args.operator, args.terminal)
+    print(result.message)
+    return 0
+
+
+def repair_scan_command(args: argparse.Namespace) -> int:
+    from neofloor.services.repair import repair_scan
+
+    with open_database(args).write() as session:
+        result = repair_scan(session, args.vin, args.operator, args.terminal)
+    print(result.message)
+    return 0
+
+
+def repair_return_command(args: argparse.Namespace) -> int:
+    from neofloor.services.repair import return_from_repair
+
+    with open_database(args).write() as session:
+        result = return_from_repair(
+            session, args.vin, args.operator, args.to_station, args.note, args.terminal
+        )
+    print(result.message)
+    return 0
+
+
+def repair_list_command(args: argparse.Namespace) -> int:
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.clock import format_duration
+    from neofloor.services.repair_time import cars_in_repair
+
+    with open_database(args).read() as session:
+        cars = cars_in_repair(session)
+        zone = plant_catalog(session).timezone
+    if args.json:
+        print(to_json(cars))
+        return 0
+    if not cars:
+        print("No car in the repair bay.")
+        return 0
+    for car in cars:
+        print(
+            f"#{car.build_seq:<6} {car.vin}  {car.model:<4} from {car.left_station or '-':<8} "
+            f"{car.phase:<9} {format_duration(car.seconds):>8} since {_hhmm(car.sent_at, zone)}  "
+            f"{car.reason}"
+        )
+    return 0
+
+
+def repair_time_command(args: argparse.Namespace) -> int:
+    from neofloor.services.clock import format_duration
+    from neofloor.services.repair_time import car_repair_time, repair_time_summary
+    from neofloor.store.types import utcnow
+
+    database = open_database(args)
+    now = utcnow()
+    if args.vin:
+        with database.read() as session:
+            car = car_repair_time(session, args.vin, now=now)
+        if args.json:
+            print(to_json(car))
+            return 0
+        print(
+            f"{car.vin}: {len(car.visits)} repair visit(s), {format_duration(car.total_seconds)} in repair."
+        )
+        for visit in car.visits:
+            back = f"back to {visit.returned_to}" if visit.returned_at else "still in the bay"
+            print(
+                f"  from {visit.left_station or '-':<8} {format_duration(visit.seconds(now)):>8}  "
+                f"{back}  {visit.reason}"
+            )
+        return 0
+    day, start, end, _zone = _day_bounds(database, args.date)
+    with database.read() as session:
+        summary = repair_time_summary(session, start, end, now=now)
+    if args.json:
+        print(to_json(summary))
+        return 0
+    print(
+        f"{day.isoformat()}: {len(summary.visits)} repair visit(s), {summary.cars} car(s), "
+        f"{format_duration(summary.total_seconds)} in repair."
+    )
+    for visit, seconds in zip(summary.visits, summary.seconds_per_visit, strict=True):
+        print(
+            f"  {visit.vin}  from {visit.left_station or '-':<8} {format_duration(seconds):>8}  "
+            f"{visit.phase:<9} {visit.reason}"
+        )
+    return 0
+
+
+# --- andon --------------------------------------------------------------------------
+
+
+def andon_raise_command(args: argparse.Namespace) -> int:
+    from neofloor.services.andon import raise_andon
+
+    station = _station(args)
+    with open_database(args).write() as session:
+        result = raise_andon(session, station, args.reason, args.operator, args.note)
+    print(result.message)
+    return 0
+
+
+def andon_end_command(args: argparse.Namespace) -> int:
+    from neofloor.services.andon import end_andon
+
+    station = _station(args)
+    with open_database(args).write() as session:
+        result = end_andon(session, station, args.operator, args.note)
+    print(result.message)
+    return 0
+
+
+def andon_list_command(args: argparse.Namespace) -> int:
+    from neofloor.services.andon import downtime_between, open_stops
+    from neofloor.services.catalog import plant_catalog
+    from neofloor.services.clock import format_duration
+
+    database = open_database(args)
+    if args.date is None:
+        with database.read() as session:
+            stops = open_stops(session)
+            zone = plant_catalog(session).timezone
+        if args.json:
+            print(to_json(stops))
+            return 0
+        if not stops:
+            print("No station is stopped.")
+        for stop in stops:
+            print(
+                f"{stop.station:<8} STOPPED {format_duration(stop.seconds):>8} since "
+                f"{_hhmm(stop.started_at, zone)}  {stop.reason_code} {stop.reason}  "
+                f"raised by {stop.raised_by or '-'}  {stop.note}".rstrip()
+            )
+        return 0
+    day, start, end, zone = _day_bounds(database, args.date)
+    with database.read() as session:
+        spans = downtime_between(session, start, end)
+    if args.json:
+        print(to_json(spans))
+        return 0
+    total = sum(s.seconds for s in spans)
+    print(f"{day.isoformat()}: {len(spans)} stop(s), {format_duration(total)} of downtime.")
+    for span in spans:
+        stop = span.stop
+        until = _hhmm(span.end, zone) if not stop.is_open else "now (open)"
+        print(
+            f"  {stop.station:<8} {_hhmm(span.start, zone)}-{until:<10} {format_duration(span.seconds):>8}  "
+            f"{stop.reason_code} {stop.reason}  raised by {stop.raised_by or '-'}, "
+            f"ended by {stop.ended_by or '-'}"
+        )
+    return 0
+
+
+def andon_reasons_command(args: argparse.Namespace) -> int:
+    from neofloor.services.andon import downtime_reasons
+
+    with open_database(args).read() as session:
+        reasons = downtime_reasons(session)
+    for reason in reasons:
+        print(f"{reason.code:<8} {reason.description}")
+    return 0
+
+
+# --- overrides and sequence -----------------------------------------------------------
+
+
+def override_command(args: argparse.Namespace) -> int:
+    from neofloor.services.overrides import override_move
+
+    with open_database(args).write() as session:
+        result = override_move(session, args.vin, args.to_station, args.reason, args.operator, args.terminal)
+    print(result.message)
+    return 0
+
+
+def overrides_command(args: argparse.Namespace) -> int:
+    from neofloor.services.overrides import overrides_between
+
+    database = open_database(args)
+    day, start, end, zone = _day_bounds(database, args.date)
+    with database.read() as session:
+        lines = overrides_between(session, start, end)
+    if args.json:
+        print(to_json(lines))
+        return 0
+    if not lines:
+        print(f"No overrides on {day.isoformat()}.")
+    for line in lines:
+        print(
+            f"{_hhmm(line.at, zone)}  #{line.build_seq:<6} {line.vin}  "
+            f"{line.from_station or '-'} -> {line.to_station or '-'}  {line.by or '-'}: {line.reason}"
+        )
+    return 0
+
+
+def sequence_command(args: argparse.Namespace) -> int:
+    from neofloor.services.overrides import sequence_breaks
+
+    database = open_database(args)
+    day, start, end, zone = _day_bounds(database, args.date)
+    with database.read() as session:
+        report = sequence_breaks(session, start, end)
+    if args.json:
+        print(to_json(report))
+        return 0
+    starts = sum(s.starts for s in report.stations)
+    print(f"{day.isoformat()}: {report.total} out-of-sequence start(s) of {starts}.")
+    for station in report.stations:
+        if station.starts:
+            print(f"  {station.station:<8} {station.breaks:>3} of {station.starts:>4} starts")
+    for brk in report.breaks:
+        print(f"  {_hhmm(brk.started_at, zone)}  {brk.station:<8} #{brk.build_seq:<6} {brk.vin}")
+    return 0
+
+
+def line_command(args: argparse.Namespace) -> int:
+    from neofloor.services.clock import format_duration
+    from neofloor.services.line_status import line_status
+
+    with open_database(args).read() as session:
+        status = line_status(session)
+    if args.json:
+        print(_board_json(status))
+        return 0
+    print(status.progress.text)
+    for st in status.stations:
+        counts = f"in {len(st.in_station)}  waiting {st.queue_count}  held {st.held_count}"
+        stopped = f"  STOPPED {format_duration(st.stop.seconds)} {st.stop.reason}" if st.stop else ""
+        print(f"{st.station.code:<8} {counts}{stopped}")
+        for car in (*st.in_station, *st.queue):
+            where = "in " if car.inside else "   "
+            timed = format_duration(car.seconds)
+            line = f"   {where}#{car.car.build_seq:<6} {car.car.vin}  {timed:>8}  {' '.join(car.flags)}"
+            print(line.rstrip())
+    if status.in_repair:
+        print(f"REPAIR   {len(status.in_repair)} car(s)")
+        for rep in status.in_repair:
+            timed = format_duration(rep.seconds)
+            print(f"   #{rep.build_seq:<6} {rep.vin}  {timed:>8}  {rep.phase}  {rep.reason}")
+    return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlmodel import Session
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -44,6 +44,9 @@ from neofloor.store.types import utcnow
 DOUBLE_SCAN_WINDOW = timedelta(seconds=5)
 # Who may release a hold.
 RELEASERS = LINE_LEADERS | {Role.INSPECTOR}
+# Written out literally so SQLite matches the partial index ix_vehicle_wip (a bound
+# parameter in its place would not match the index's WHERE clause).
+_IN_PLANT_LITERAL = text("vehicle.state NOT IN ('finished', 'delivered')")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class ScanResult:
 
     vin: str
     station: str
-    action: str  # "started" or "completed"
+    action: str  # "started" or "completed"; at the repair bay "repair_started" or "repair_completed"
     state: str
     next_station: str | None
     event_id: int
@@ -60,6 +63,10 @@ class ScanResult:
 
     @property
     def message(self) -> str:
+        if self.action == "repair_started":
+            return f"{self.vin} repair started at {self.station}."
+        if self.action == "repair_completed":
+            return f"{self.vin} repaired at {self.station}; it goes back to {self.next_station}."
         if self.action == "started":
             return f"{self.vin} started at {self.station}."
         if self.state == VehicleState.FINISHED:
@@ -122,9 +129,14 @@ def _check_scan_rights(operator: OperatorInfo, station: StationInfo) -> None:
 
 
 def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
-    """Catalog codes of the car's open or unverified critical/major defects."""
+    """The car's open or unverified critical/major defects, each with what it still needs.
+
+    "FN-BRK #12 (critical, open: repair and verify)", "WL-DOOR #13 (major,
+    repaired: verify)": the code, the number the repair and verify commands
+    take, and the next step. One query on ix_defect_vehicle.
+    """
     rows = session.execute(
-        select(DefectCatalogEntry.code, Defect.severity, Defect.status)
+        select(DefectCatalogEntry.code, Defect.id, Defect.severity, Defect.status)  # type: ignore[call-overload]
         .join(DefectCatalogEntry, DefectCatalogEntry.id == Defect.catalog_id)
         .where(
             Defect.vehicle_id == vehicle_id,
@@ -133,7 +145,11 @@ def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
         )
         .order_by(Defect.id)
     ).all()
-    return [f"{code} ({severity}, {status})" for code, severity, status in rows]
+    next_step = {DefectStatus.OPEN: "open: repair and verify", DefectStatus.REPAIRED: "repaired: verify"}
+    return [
+        f"{code} #{defect_id} ({severity}, {next_step[DefectStatus(status)]})"
+        for code, defect_id, severity, status in rows
+    ]
 
 
 def record_scan(
@@ -151,13 +167,17 @@ def record_scan(
     badge, a station the operator is not certified for, a move out of route
     order, a held car, a car with open serious defects at a quality gate, and
     a double scan of the same car at the same station within a few seconds.
+    At the repair bay a scan starts or completes the repair instead.
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
     station = catalog.station(station_code)
     if not station.is_production:
         if station.kind == StationKind.REPAIR:
-            raise RuleViolation(f"{station.code} is the repair bay: cars are sent there from the line.")
+            # The repair bay terminal scans cars in and out of repair (services/repair.py).
+            from neofloor.services.repair import repair_scan
+
+            return repair_scan(session, raw_vin, operator_badge, terminal, now=now)
         raise RuleViolation(f"{station.code} is not a production station: cars are not scanned there.")
     operator = operator_by_badge(session, operator_badge)
     _check_scan_rights(operator, station)
@@ -196,14 +216,22 @@ def _start(
     terminal: str,
     now: datetime,
 ) -> ScanResult:
+    # Checked before anything is written, so the query does not flush a half-made change.
+    out_of_sequence = _earlier_car_waiting(session, vehicle, station)
     event_id = _append_event(
         session, vehicle, EventKind.START, now, station_id=station.id, operator=operator, terminal=terminal
     )
     session.execute(
         insert(StationVisit).values(
-            vehicle_id=vehicle.id, station_id=station.id, started_at=now, operator_id=operator.id
+            vehicle_id=vehicle.id,
+            station_id=station.id,
+            started_at=now,
+            operator_id=operator.id,
+            out_of_sequence=out_of_sequence,
         )
     )
+    # The car's flag follows its latest start, so the board marks it while it is there.
+    vehicle.out_of_sequence = out_of_sequence
     vehicle.state = VehicleState.IN_STATION
     vehicle.state_since = now
     vehicle.last_scan_station_id = station.id
@@ -212,6 +240,25 @@ def _start(
         vehicle.first_start_at = now
     session.flush()
     return ScanResult(vehicle.vin, station.code, "started", vehicle.state, None, event_id, now)
+
+
+def _earlier_car_waiting(session: Session, vehicle: Vehicle, station: StationInfo) -> bool:
+    """Whether a car earlier in the build sequence still waits for this station.
+
+    Held cars and cars in the repair bay are not waiting, so passing them is no
+    break of sequence. One index range scan on ix_vehicle_wip (station, build_seq).
+    """
+    earlier = session.execute(
+        select(Vehicle.id)
+        .where(
+            Vehicle.station_id == station.id,
+            Vehicle.build_seq < vehicle.build_seq,
+            Vehicle.state.in_([VehicleState.PLANNED, VehicleState.QUEUED]),  # type: ignore[attr-defined]
+            _IN_PLANT_LITERAL,
+        )
+        .limit(1)
+    ).first()
+    return earlier is not None
 
 
 def _complete(

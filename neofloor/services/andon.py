@@ -1,0 +1,284 @@
+"""Andon stops and downtime: a station stops with a reason from the plant config, then runs again.
+
+A stop is one ``downtime`` row: station, reason, start, end, who raised and who
+ended it. It is open while ``ended_at`` is empty. Stops never overlap at one
+station: the service refuses a second one, and the unique partial index
+``ux_downtime_open_station`` backs that up when two terminals press at once.
+That rule also means the stop running at a moment, per station, is the last
+one started before it, which keeps :func:`downtime_between` to index seeks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
+from neofloor.services.clock import format_duration
+from neofloor.services.errors import InvalidInput, NotFound, RuleViolation
+from neofloor.services.operators import operator_by_badge
+from neofloor.services.supervision import clean_reason, local_hhmm, require_station_crew
+from neofloor.store.models import Downtime, DowntimeReason, Operator, StationKind
+from neofloor.store.types import utcnow
+
+
+@dataclass(frozen=True)
+class DowntimeReasonInfo:
+    code: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Stop:
+    """An andon stop at a station; ``seconds`` runs until ``now`` while it is open."""
+
+    id: int
+    station: str
+    station_name: str
+    reason_code: str
+    reason: str
+    started_at: datetime
+    ended_at: datetime | None
+    raised_by: str | None
+    ended_by: str | None
+    note: str
+    seconds: float
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class AndonResult:
+    stop: Stop
+    message: str
+
+
+@dataclass(frozen=True)
+class DowntimeSpan:
+    """A stop cut to a period: the part of it that falls inside (for availability and OEE)."""
+
+    stop: Stop
+    start: datetime
+    end: datetime
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+
+def downtime_reasons(session: Session) -> list[DowntimeReasonInfo]:
+    """The plant config's downtime reasons, in the order the config lists them."""
+    rows = session.execute(
+        select(DowntimeReason.code, DowntimeReason.description).order_by(DowntimeReason.id)
+    ).all()
+    return [DowntimeReasonInfo(code, description) for code, description in rows]
+
+
+def _reason(session: Session, code: str) -> DowntimeReason:
+    wanted = code.strip().upper()
+    row = session.execute(select(DowntimeReason).where(DowntimeReason.code == wanted)).scalar_one_or_none()
+    if row is None:
+        known = ", ".join(r.code for r in downtime_reasons(session))
+        raise NotFound(f"Unknown downtime reason {code!r}; reasons are {known}.")
+    return row
+
+
+def _stoppable(station: StationInfo) -> bool:
+    """The line's stations and the repair bay stop; the yard and the delivery area do not."""
+    return station.is_production or station.kind == StationKind.REPAIR
+
+
+def _stop_station(catalog: PlantCatalog, code: str) -> StationInfo:
+    station = catalog.station(code)
+    if not _stoppable(station):
+        raise RuleViolation(
+            f"Stops are raised at the line's stations and the repair bay, not at {station.code}."
+        )
+    return station
+
+
+def _stops(session: Session, catalog: PlantCatalog, rows: list[Downtime], now: datetime) -> list[Stop]:
+    """Plain stops from downtime rows, with reason texts and names looked up in two queries."""
+    if not rows:
+        return []
+    reasons = {
+        r_id: (code, description)
+        for r_id, code, description in session.execute(
+            select(DowntimeReason.id, DowntimeReason.code, DowntimeReason.description)
+        )
+    }
+    people_ids = {i for r in rows for i in (r.raised_by_id, r.ended_by_id) if i is not None}
+    names: dict[int, str] = dict(
+        session.execute(
+            select(Operator.id, Operator.name).where(Operator.id.in_(people_ids))  # type: ignore[union-attr]
+        ).all()
+    )
+    stops = []
+    for row in rows:
+        station = catalog.station_by_id(row.station_id)
+        code, description = reasons.get(row.reason_id, ("?", "unknown reason"))
+        stops.append(
+            Stop(
+                id=row.id,  # type: ignore[arg-type]
+                station=station.code if station else "?",
+                station_name=station.name if station else "?",
+                reason_code=code,
+                reason=description,
+                started_at=row.started_at,
+                ended_at=row.ended_at,
+                raised_by=names.get(row.raised_by_id),
+                ended_by=names.get(row.ended_by_id),
+                note=row.note,
+                seconds=max(0.0, ((row.ended_at or now) - row.started_at).total_seconds()),
+            )
+        )
+    return stops
+
+
+def _open_stop(session: Session, station: StationInfo) -> Downtime | None:
+    return session.execute(
+        select(Downtime).where(Downtime.station_id == station.id, Downtime.ended_at.is_(None))  # type: ignore[union-attr]
+    ).scalar_one_or_none()
+
+
+def _stopped_sentence(session: Session, catalog: PlantCatalog, stop: Downtime, now: datetime) -> str:
+    shown = _stops(session, catalog, [stop], now)[0]
+    who = f", raised by {shown.raised_by}" if shown.raised_by else ""
+    since = local_hhmm(stop.started_at, catalog.timezone)
+    return f"{shown.station} is already stopped since {since} ({shown.reason}{who}); end that stop first."
+
+
+def raise_andon(
+    session: Session,
+    station_code: str,
+    reason_code: str,
+    operator_badge: str,
+    note: str = "",
+    *,
+    now: datetime | None = None,
+) -> AndonResult:
+    """Stop a station with a reason from the plant config; refused while it is already stopped."""
+    now = now or utcnow()
+    note = clean_reason(note, what="An andon stop", required=False)
+    catalog = plant_catalog(session)
+    station = _stop_station(catalog, station_code)
+    reason = _reason(session, reason_code)
+    operator = operator_by_badge(session, operator_badge)
+    require_station_crew(operator, station, "raise a stop")
+    latest = session.execute(
+        select(Downtime)
+        .where(Downtime.station_id == station.id)
+        .order_by(Downtime.started_at.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).scalar_one_or_none()
+    if latest is not None and latest.ended_at is None:
+        raise RuleViolation(_stopped_sentence(session, catalog, latest, now))
+    if latest is not None and latest.ended_at is not None and latest.ended_at > now:
+        until = local_hhmm(latest.ended_at, catalog.timezone)
+        raise RuleViolation(
+            f"{station.code} was stopped until {until}; a new stop cannot start before the last one ended."
+        )
+    stop = Downtime(
+        station_id=station.id,
+        reason_id=reason.id,  # type: ignore[arg-type]
+        started_at=now,
+        raised_by_id=operator.id,
+        note=note,
+    )
+    session.add(stop)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another terminal stopped the station a moment ago
+        raise RuleViolation(f"{station.code} is already stopped; end that stop first.") from exc
+    shown = _stops(session, catalog, [stop], now)[0]
+    return AndonResult(shown, f"{station.code} stopped: {shown.reason} ({shown.reason_code}).")
+
+
+def end_andon(
+    session: Session,
+    station_code: str,
+    operator_badge: str,
+    note: str = "",
+    *,
+    now: datetime | None = None,
+) -> AndonResult:
+    """End the open stop at a station; who ended it is stored, and a note is added to the stop's."""
+    now = now or utcnow()
+    note = clean_reason(note, what="Ending a stop", required=False)
+    catalog = plant_catalog(session)
+    station = _stop_station(catalog, station_code)
+    operator = operator_by_badge(session, operator_badge)
+    require_station_crew(operator, station, "end a stop")
+    stop = _open_stop(session, station)
+    if stop is None:
+        raise RuleViolation(f"{station.code} has no open stop to end.")
+    if now < stop.started_at:
+        since = local_hhmm(stop.started_at, catalog.timezone)
+        raise InvalidInput(f"A stop cannot end before it started ({since}).")
+    stop.ended_at = now
+    stop.ended_by_id = operator.id
+    if note:
+        stop.note = f"{stop.note} | {note}" if stop.note else note
+    session.flush()
+    shown = _stops(session, catalog, [stop], now)[0]
+    return AndonResult(
+        shown, f"{station.code} running again after {format_duration(shown.seconds)} ({shown.reason})."
+    )
+
+
+def open_stops(session: Session, *, now: datetime | None = None) -> list[Stop]:
+    """Every station stopped now, the longest stop first (whatever terminal raised it)."""
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    rows = list(
+        session.execute(
+            select(Downtime).where(Downtime.ended_at.is_(None)).order_by(Downtime.started_at)  # type: ignore[union-attr]
+        ).scalars()
+    )
+    return _stops(session, catalog, rows, now)
+
+
+def downtime_between(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    station: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> list[DowntimeSpan]:
+    """Stops that overlap [start, end), each cut to the period; an open stop counts until ``now``.
+
+    Every station's stops, the repair bay's included (it is off the line: leave it
+    out of the line's availability); or one station's.
+    """
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    stations = [catalog.station(station)] if station else [s for s in catalog.stations if _stoppable(s)]
+    ids = [s.id for s in stations]
+    started_inside = select(Downtime).where(
+        Downtime.started_at >= start,
+        Downtime.started_at < end,
+        Downtime.station_id.in_(ids),  # type: ignore[attr-defined]
+    )
+    rows = list(session.execute(started_inside).scalars())
+    for station_id in ids:  # the one stop per station that may run across ``start``
+        before = session.execute(
+            select(Downtime)
+            .where(Downtime.station_id == station_id, Downtime.started_at < start)
+            .order_by(Downtime.started_at.desc())  # type: ignore[attr-defined]
+            .limit(1)
+        ).scalar_one_or_none()
+        if before is not None and (before.ended_at is None or before.ended_at > start):
+            rows.append(before)
+    spans = []
+    for stop in _stops(session, catalog, rows, now):
+        low, high = max(stop.started_at, start), min(stop.ended_at or now, end)
+        if high > low:
+            spans.append(DowntimeSpan(stop=stop, start=low, end=high))
+    return sorted(spans, key=lambda s: (s.start, s.stop.station))

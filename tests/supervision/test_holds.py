@@ -1,0 +1,39 @@
+"""Holds and releases beside the repair loop: a held car stays put, and only a held car can be released."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from neofloor.services.errors import PermissionDenied, RuleViolation
+from neofloor.services.repair import send_to_repair
+from neofloor.services.tracking import hold_vehicle, release_vehicle
+from neofloor.store.engine import Database
+from tests.conftest import INSPECTOR, OPERATOR_BODY, SUPERVISOR, T0
+from tests.supervision.helpers import car, car_at, events, refused, write
+
+
+def test_release_of_a_car_not_held_is_refused(db: Database) -> None:
+    vin, at = car_at(db, 1, "TRIM1", T0)
+    refused(
+        db, RuleViolation, lambda s: release_vehicle(s, vin, SUPERVISOR, now=at), f"{vin} is not on hold."
+    )
+
+
+def test_a_held_car_is_released_where_it_was_by_a_supervisor_or_inspector(db: Database) -> None:
+    vin, at = car_at(db, 1, "TRIM1", T0)
+    write(db, lambda s: hold_vehicle(s, vin, "wrong seat colour", OPERATOR_BODY, now=at))
+    refused(db, PermissionDenied, lambda s: release_vehicle(s, vin, OPERATOR_BODY, now=at), "may not release")
+    result = write(db, lambda s: release_vehicle(s, vin, INSPECTOR, "right seats fitted", now=at))
+    assert result.message == f"{vin} released at TRIM1."
+    assert (car(db, vin)["state"], car(db, vin)["station"]) == ("in_station", "TRIM1")
+    assert events(db, vin)[-2:] == [
+        ("hold", "TRIM1", "wrong seat colour"),
+        ("release", "TRIM1", "right seats fitted"),
+    ]
+
+
+def test_a_car_in_the_repair_bay_cannot_be_held(db: Database) -> None:
+    vin, at = car_at(db, 1, "PAINT", T0)
+    write(db, lambda s: send_to_repair(s, vin, "orange peel", SUPERVISOR, now=at))
+    later = at + timedelta(minutes=5)
+    refused(db, RuleViolation, lambda s: hold_vehicle(s, vin, "x", SUPERVISOR, now=later), "in repair")
