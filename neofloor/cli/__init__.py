@@ -59,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NeofloorError as exc:
         print(f"neofloor: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as Unix tools do.
+        sys.stderr.close()
+        return 0
 
 
 def run_app(args: argparse.Namespace) -> int:

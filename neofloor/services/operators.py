@@ -82,4 +82,5 @@ def require_role(operator: OperatorInfo, allowed: frozenset[str], action: str) -
     if operator.role not in allowed:
         names = sorted(ROLE_LABELS[Role(r)] for r in allowed)
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        raise PermissionDenied(f"{operator.name} may not {action}; that takes a {listed}.")
+        article = "an" if listed[0] in "aeiou" else "a"
+        raise PermissionDenied(f"{operator.name} may not {action}; that takes {article} {listed}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -21,6 +21,7 @@ from neofloor.store.models import (
     Color,
     Defect,
     DefectCatalogEntry,
+    DefectEvent,
     Downtime,
     Operator,
     Station,
@@ -32,8 +33,10 @@ from neofloor.store.models import (
     WorkInstruction,
 )
 
-# Cars still in the plant: these predicates let SQLite use the partial index ix_vehicle_wip.
-_IN_PLANT = Vehicle.state.not_in([VehicleState.FINISHED, VehicleState.DELIVERED])  # type: ignore[attr-defined]
+# Cars still in the plant. Written out literally, as in the partial index ix_vehicle_wip's
+# WHERE clause: SQLite uses a partial index only when the query repeats its predicate, and
+# a bound parameter in its place would not match.
+_IN_PLANT = text("vehicle.state NOT IN ('finished', 'delivered')")
 _WAITING = (VehicleState.PLANNED, VehicleState.QUEUED)
 # How many cars a board column lists; the count covers them all.
 BOARD_CARS_PER_STATION = 8
@@ -197,15 +200,21 @@ def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATI
     return board
 
 
-def change_marker(session: Session) -> tuple[int, int, int]:
+def change_marker(session: Session) -> tuple[int, ...]:
     """A cheap fingerprint of the plant's state: it changes whenever any terminal writes.
 
-    Newest ledger event, newest defect, newest andon stop (and how many are closed).
+    The newest ledger event, defect, defect step and andon stop, and how many stops
+    are open (ending a stop adds no row). Five index look-ups, whatever the history.
     """
-    event_id = session.execute(select(func.max(StationEvent.id))).scalar() or 0
-    defect_id = session.execute(select(func.max(Defect.id))).scalar() or 0
-    downtime = session.execute(select(func.max(Downtime.id))).scalar() or 0
-    return (event_id, defect_id, downtime)
+    return (
+        session.execute(select(func.max(StationEvent.id))).scalar() or 0,
+        session.execute(select(func.max(Defect.id))).scalar() or 0,
+        session.execute(select(func.max(DefectEvent.id))).scalar() or 0,
+        session.execute(select(func.max(Downtime.id))).scalar() or 0,
+        session.execute(
+            select(func.count()).select_from(Downtime).where(text("downtime.ended_at IS NULL"))
+        ).scalar_one(),
+    )
 
 
 @dataclass(frozen=True)
