@@ -8,8 +8,6 @@ is written. Hold and release live with the floor commands.
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -151,19 +149,6 @@ def _station(args: argparse.Namespace) -> str:
     if not station:
         raise InvalidInput("Which station? Give --station CODE.")
     return str(station)
-
-
-def _board_json(value: Any) -> str:
-    """JSON of the line board, whose shift carries a plant date (``to_json`` knows datetimes only)."""
-
-    def plain(item: Any) -> Any:
-        if isinstance(item, date | datetime):
-            return item.isoformat()
-        if is_dataclass(item) and not isinstance(item, type):
-            return asdict(item)
-        raise TypeError(f"cannot write {type(item).__name__} as JSON")
-
-    return json.dumps(value, default=plain, indent=2, ensure_ascii=False)
 
 
 def _hhmm(moment: datetime, zone: str) -> str:
@@ -401,7 +386,7 @@ def line_command(args: argparse.Namespace) -> int:
     with open_database(args).read() as session:
         status = line_status(session)
     if args.json:
-        print(_board_json(status))
+        print(to_json(status))
         return 0
     print(status.progress.text)
     for st in status.stations:

@@ -308,7 +308,8 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         WorkInstruction(
             station_id=stations[wi["station"]].id,  # type: ignore[arg-type]
             model_id=models[wi["model"]].id if wi.get("model") else None,
-            option=wi.get("option"),
+            # Car options are stored upper-case; match them whatever the file's case.
+            option=wi["option"].strip().upper() if wi.get("option") else None,
             text=wi["text"],
         )
         for wi in config.work_instructions
