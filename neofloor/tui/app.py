@@ -1,0 +1,284 @@
+"""The neofloor app: a station terminal, the line board and a car's history.
+
+The terminal paints at once and opens the plant database afterwards, in a thread
+worker: importing the store (SQLModel) alone takes about half a second. Every
+database call runs in a thread worker that posts plain results back; nothing
+here imports the store or the services at module level.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
+
+from neofloor.tui.commands import FloorCommands
+from neofloor.tui.dialogs.sign_in import SignInDialog
+from neofloor.tui.dialogs.station_choice import StationDialog
+from neofloor.tui.formatting import looks_like_vin_fragment
+from neofloor.tui.messages import PlantChanged, PlantOpened, PlantUnavailable, VehicleRequested
+from neofloor.tui.screens import FLOOR_VIEWS
+
+if TYPE_CHECKING:
+    from neofloor.services.catalog import PlantCatalog
+    from neofloor.services.operators import OperatorInfo
+    from neofloor.store.engine import Database
+
+# How often the app asks whether another terminal wrote (a few indexed MAX() reads).
+CHANGE_POLL_SECONDS = 1.5
+
+
+class NeofloorApp(App[None]):
+    """The floor terminal, bound to a station or not, with whoever is signed in."""
+
+    TITLE = "neofloor"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], object]]] = {  # type: ignore[assignment]
+        view.name: view.open for view in FLOOR_VIEWS
+    }
+    COMMANDS = App.COMMANDS | {FloorCommands}
+    # Textual declares this without ClassVar, so it is overridden the same way.
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(view.binding for view in FLOOR_VIEWS),
+        Binding("f7", "find_car", "Find", id="find-car", tooltip="Open a car's history by its VIN."),
+        Binding("f8", "sign_in", "Sign in", id="sign-in", tooltip="Sign in as someone else."),
+        Binding(
+            "f9", "choose_station", "Station", id="choose-station", tooltip="Bind this terminal to a station."
+        ),
+    ]
+
+    # Attributes the views read (attributes down); set only on the UI thread.
+    catalog: var[PlantCatalog | None] = var(None)
+    station: var[str | None] = var(None)
+    operator: var[OperatorInfo | None] = var(None)
+    marker: var[tuple[int, ...] | None] = var(None)
+    problem: var[str] = var("")
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        station: str | None = None,
+        terminal: str = "",
+        operator_badge: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.database_url = database_url
+        self.terminal = terminal
+        self.database: Database | None = None
+        self._wanted_station = station
+        self._wanted_badge = operator_badge
+        self._clock = clock
+        self._poll_failing = False
+        self._badge_problem = ""
+
+    def now(self) -> datetime:
+        """The current time (aware, UTC), from the injected clock when there is one."""
+        return self._clock() if self._clock is not None else datetime.now(UTC)
+
+    # --- opening the plant ------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.switch_mode(FLOOR_VIEWS[0].name)
+        self.call_after_refresh(self.open_plant)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plant")
+    def open_plant(self) -> None:
+        """Open the database, read the catalog, check the --station and badge given."""
+        from neofloor.services.catalog import plant_catalog
+        from neofloor.services.errors import NeofloorError
+        from neofloor.services.operators import operator_by_badge
+        from neofloor.services.queries import change_marker
+        from neofloor.store.engine import Database
+
+        # Imported now, in the background, so the first scan does not pay for it.
+        importlib.import_module("neofloor.services.tracking")
+        missing = _missing_sqlite_file(self.database_url)
+        if missing is not None:
+            create = "create one with 'neofloor init' or 'neofloor demo'"
+            self.post_message(PlantUnavailable(f"No database at {missing}: {create}."))
+            return
+        try:
+            database = Database(self.database_url)
+            with database.read() as session:
+                catalog = plant_catalog(session)
+                marker = change_marker(session)
+                station, station_problem = None, ""
+                if self._wanted_station:
+                    try:
+                        station = catalog.station(self._wanted_station).code
+                    except NeofloorError as exc:
+                        station_problem = str(exc)
+                operator, badge_problem = None, ""
+                if self._wanted_badge:
+                    try:
+                        operator = operator_by_badge(session, self._wanted_badge)
+                    except NeofloorError as exc:
+                        badge_problem = str(exc)
+        except Exception as exc:
+            self.post_message(PlantUnavailable(f"The plant database cannot be opened: {exc}"))
+            raise
+        if not catalog.stations:
+            self.post_message(
+                PlantUnavailable("This database has no plant yet: run 'neofloor init' or 'neofloor demo'.")
+            )
+            return
+        self.post_message(
+            PlantOpened(database, catalog, marker, station, operator, station_problem, badge_problem)
+        )
+
+    def on_plant_opened(self, message: PlantOpened) -> None:
+        self.database = message.database
+        self.marker = message.marker
+        self.operator = message.operator
+        self.station = message.station
+        self.catalog = message.catalog
+        self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
+        self._ask_what_is_missing(message.station_problem, message.badge_problem)
+
+    def on_plant_unavailable(self, message: PlantUnavailable) -> None:
+        self.problem = message.reason
+        self.notify(message.reason, title="No plant database", severity="error", timeout=30)
+
+    def _ask_what_is_missing(self, station_problem: str = "", badge_problem: str = "") -> None:
+        """A terminal needs a station, then someone signed in; say why one given was not taken."""
+        self._badge_problem = badge_problem
+        if self.station is None and self.catalog is not None:
+            dialog = StationDialog(self.catalog.production_route, None, station_problem)
+            self.push_screen(dialog, self._station_chosen)
+        elif self.operator is None:
+            self.push_screen(SignInDialog(badge_problem), self._signed_in)
+
+    def _station_chosen(self, code: str | None) -> None:
+        if code:
+            self.bind_station(code)
+        if self.operator is None:
+            self.push_screen(SignInDialog(self._badge_problem), self._signed_in)
+            self._badge_problem = ""
+
+    def _signed_in(self, operator: OperatorInfo | None) -> None:
+        if operator is not None:
+            self.operator = operator
+            self.notify(f"Signed in: {operator.label}.", timeout=3)
+
+    # --- seeing other terminals' work -------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="change-marker")
+    def check_for_changes(self) -> None:
+        """Poll the change marker; the views reload only when it moved."""
+        from neofloor.services.queries import change_marker
+
+        database = self.database
+        if database is None:
+            return
+        with database.read() as session:
+            marker = change_marker(session)
+        if marker != self.marker:
+            self.post_message(PlantChanged(marker))
+
+    def on_plant_changed(self, message: PlantChanged) -> None:
+        self.marker = message.marker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Say once that the database stopped answering the poll, and once that it is back."""
+        if event.worker.group != "change-marker":
+            return
+        if event.state == WorkerState.ERROR and not self._poll_failing:
+            self._poll_failing = True
+            self.notify(f"{event.worker.error}", title="The database did not answer", severity="error")
+        elif event.state == WorkerState.SUCCESS and self._poll_failing:
+            self._poll_failing = False
+            self.notify("The database answers again.", timeout=3)
+
+    # --- cars -------------------------------------------------------------------
+
+    async def find_vins(self, typed: str) -> list[str]:
+        """VINs starting or ending with what was typed (a thread worker; [] when it fails)."""
+        database = self.database
+        if database is None or not looks_like_vin_fragment(typed):
+            return []
+
+        def look_up() -> list[str]:
+            from neofloor.services.queries import find_vins
+
+            with database.read() as session:
+                return find_vins(session, typed, limit=10)
+
+        worker = self.run_worker(look_up, thread=True, exclusive=True, group="find-vins", exit_on_error=False)
+        try:
+            return await worker.wait()
+        except (WorkerCancelled, WorkerFailed):
+            return []
+
+    def show_vehicle(self, vin: str | None) -> None:
+        """Open a car's history over the current view (or show it on the one already open)."""
+        from neofloor.tui.screens.vehicle import VehicleScreen
+
+        if isinstance(self.screen, VehicleScreen):
+            if vin is None:
+                self.screen.focus_find()
+            else:
+                self.screen.show_car(vin)
+        else:
+            self.push_screen(VehicleScreen(vin))
+
+    def on_vehicle_requested(self, message: VehicleRequested) -> None:
+        self.show_vehicle(message.vin)
+
+    # --- actions ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("show_view", "find_car", "sign_in", "choose_station") and self.screen.is_modal:
+            return False
+        if action == "show_view" and parameters and parameters[0] == self.current_mode:
+            # Hide the key of the view already shown, unless a car's history is open over it.
+            return len(self.screen_stack) > 1
+        return True
+
+    def action_show_view(self, name: str) -> None:
+        if name == self.current_mode:
+            while len(self.screen_stack) > 1 and not self.screen.is_modal:
+                self.pop_screen()
+        else:
+            self.switch_mode(name)
+        self.refresh_bindings()
+
+    def action_find_car(self) -> None:
+        self.show_vehicle(None)
+
+    def action_sign_in(self) -> None:
+        if self.database is None:
+            self.notify(self.problem or "The plant database is not open yet.", severity="warning")
+            return
+        self.push_screen(SignInDialog(), self._signed_in)
+
+    def action_choose_station(self) -> None:
+        if self.catalog is None:
+            self.notify(self.problem or "The plant database is not open yet.", severity="warning")
+            return
+        self.push_screen(StationDialog(self.catalog.production_route, self.station), self._station_chosen)
+
+    def bind_station(self, code: str) -> None:
+        """This terminal now works for another station."""
+        self.station = code
+        if self.current_mode != FLOOR_VIEWS[0].name:
+            self.action_show_view(FLOOR_VIEWS[0].name)
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names when it does not exist (the app never creates a plant)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return None
+    path = Path(url.removeprefix(prefix).split("?", 1)[0])
+    return None if path.exists() else path

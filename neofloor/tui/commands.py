@@ -1,0 +1,67 @@
+"""The command palette (Ctrl+P): jump to a car by VIN, switch views or station, sign in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from neofloor.tui.formatting import looks_like_vin_fragment
+from neofloor.tui.screens import FLOOR_VIEWS
+
+if TYPE_CHECKING:
+    from neofloor.tui.app import NeofloorApp
+
+Command = tuple[str, Callable[[], object], str]
+
+
+class FloorCommands(Provider):
+    """The floor's commands, and the cars whose VIN starts or ends with what is typed."""
+
+    @property
+    def floor(self) -> NeofloorApp:
+        return cast("NeofloorApp", self.app)
+
+    def _commands(self) -> list[Command]:
+        floor = self.floor
+        commands: list[Command] = [
+            (view.title, partial(floor.action_show_view, view.name), view.help) for view in FLOOR_VIEWS
+        ]
+        commands += [
+            ("Find a car", floor.action_find_car, "Open a car's history: type its VIN or its last digits."),
+            ("Switch station", floor.action_choose_station, "Bind this terminal to another station."),
+            ("Sign in as someone else", floor.action_sign_in, "Scan a badge or pick a name."),
+        ]
+        if floor.catalog is not None:
+            commands += [
+                (
+                    f"Switch station to {station.code} · {station.name}",
+                    partial(floor.bind_station, station.code),
+                    station.description,
+                )
+                for station in floor.catalog.production_route
+            ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands():
+            if not name.startswith("Switch station to"):
+                yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)
+        if looks_like_vin_fragment(query):
+            for vin in await self.floor.find_vins(query):
+                yield Hit(
+                    1.0,
+                    f"Car {vin}",
+                    partial(self.floor.show_vehicle, vin),
+                    text=f"Car {vin}",
+                    help="Open this car's history.",
+                )

@@ -1,0 +1,52 @@
+"""Messages that travel up to the app: the plant opened or changed, a car was asked for.
+
+Workers post them from their threads (``post_message`` is thread safe) with plain
+results; handlers run on the UI thread and set attributes downwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from neofloor.services.catalog import PlantCatalog
+    from neofloor.services.operators import OperatorInfo
+    from neofloor.store.engine import Database
+
+
+@dataclass
+class PlantOpened(Message):
+    """The database answered: the plant's catalog, and who/where this terminal is."""
+
+    database: Database
+    catalog: PlantCatalog
+    marker: tuple[int, ...]
+    station: str | None
+    operator: OperatorInfo | None
+    # Why a --station or badge given at start was not taken (the services' sentence).
+    station_problem: str = ""
+    badge_problem: str = ""
+
+
+@dataclass
+class PlantUnavailable(Message):
+    """The database could not be opened; the sentence says why."""
+
+    reason: str
+
+
+@dataclass
+class PlantChanged(Message):
+    """Some terminal wrote: the change marker moved."""
+
+    marker: tuple[int, ...]
+
+
+@dataclass
+class VehicleRequested(Message):
+    """Show this car's history (from a queue, the board, the palette)."""
+
+    vin: str

@@ -1,0 +1,77 @@
+"""The floor's views and the one table that registers them.
+
+A view is a Textual mode with its own screen stack: the app builds its MODES,
+its function-key bindings and its command-palette entries from ``FLOOR_VIEWS``.
+Adding a view is one module under ``screens/`` plus one line in that table.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class FloorView:
+    """A view people switch to: its mode name, key, footer label and screen class.
+
+    The first view in ``FLOOR_VIEWS`` is the one the app opens on.
+    """
+
+    name: str
+    title: str
+    key: str
+    label: str
+    help: str
+    # "package.module:ClassName", imported the first time the view is shown.
+    screen: str
+
+    def open(self) -> Screen[None]:
+        """A new instance of the view's screen (Textual calls this for the mode)."""
+        module_name, _, class_name = self.screen.partition(":")
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+        return screen_class()  # type: ignore[no-any-return]
+
+    @property
+    def binding(self) -> Binding:
+        return Binding(
+            self.key,
+            f"app.show_view('{self.name}')",
+            self.label,
+            id=f"show-{self.name}",
+            tooltip=self.help,
+        )
+
+
+FLOOR_VIEWS: tuple[FloorView, ...] = (
+    FloorView(
+        "station",
+        "Station terminal",
+        "f5",
+        "Terminal",
+        "Scan cars in and out of this terminal's station.",
+        "neofloor.tui.screens.station:StationScreen",
+    ),
+    FloorView(
+        "board",
+        "Line board",
+        "f6",
+        "Board",
+        "Every station with its cars, WIP, held cars and andon stops.",
+        "neofloor.tui.screens.board:LineBoardScreen",
+    ),
+)
+
+
+def floor_view(name: str) -> FloorView:
+    """The registered view with this mode name."""
+    for view in FLOOR_VIEWS:
+        if view.name == name:
+            return view
+    raise KeyError(name)

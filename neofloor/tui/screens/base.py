@@ -1,0 +1,66 @@
+"""What every floor view shares: typed access to the app, reloads when the plant changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import events
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from neofloor.tui.app import NeofloorApp
+
+
+class FloorScreen(Screen[None]):
+    """A view over the plant's database.
+
+    Subclasses implement :meth:`reload` (start a thread worker that reads through
+    the services and posts plain results back) and record the change marker their
+    data was read at in ``loaded_marker``. A view that is not on screen when
+    another terminal writes reloads when it is shown again, not before.
+
+    Textual calls the ``on_mount`` and ``on_screen_resume`` handlers of every class
+    in the MRO, the subclass's first: subclasses define their own and never call
+    these through ``super()``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded_marker: tuple[int, ...] | None = None
+        self._stale = False
+
+    @property
+    def floor(self) -> NeofloorApp:
+        return cast("NeofloorApp", self.app)
+
+    def on_mount(self) -> None:
+        self.watch(self.floor, "catalog", self._plant_opened)
+        self.watch(self.floor, "marker", self._plant_changed, init=False)
+
+    def reload(self) -> None:
+        """Read the view's data again (in a worker)."""
+        raise NotImplementedError
+
+    def _plant_opened(self, catalog: object) -> None:
+        if catalog is not None:
+            self.reload()
+
+    def _plant_changed(self, marker: tuple[int, ...] | None) -> None:
+        if marker is None or marker == self.loaded_marker:
+            return
+        if self.is_current:
+            self.reload()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A database call that failed unexpectedly is said, not swallowed."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{error}", title="The database did not answer", severity="error", timeout=10)

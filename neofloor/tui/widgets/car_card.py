@@ -1,0 +1,43 @@
+"""One car as the station sees it: VIN, model, colour, options, notes, work instructions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from neofloor.services.queries import CarSummary
+
+
+class CarCard(Static):
+    """Shows one car, or a sentence when there is none; the border title says where it is."""
+
+    def show_car(self, car: CarSummary, where: str, instructions: list[str]) -> None:
+        self.border_title = where
+        text = Text()
+        text.append(car.vin, style="bold")
+        text.append(f"  #{car.build_seq}\n")
+        text.append(f"{car.model_name} ({car.model}) · {car.color}")
+        if car.order_ref:
+            text.append(f" · order {car.order_ref}")
+        if car.held:
+            text.append("\nHELD: ", style="bold reverse")
+            text.append(f" {car.hold_reason or ''}", style="bold")
+        options = ", ".join(o for o in car.options.split(",") if o)
+        text.append("\nOptions: ", style="dim")
+        text.append(options or "none")
+        if car.option_notes:
+            text.append("\nNotes: ", style="dim")
+            text.append(car.option_notes, style="bold")
+        for line in instructions:
+            text.append("\n▸ ")
+            text.append(line)
+        self.set_class(car.held, "-held")
+        self.update(text)
+
+    def show_nothing(self, title: str, sentence: str) -> None:
+        self.border_title = title
+        self.set_class(False, "-held")
+        self.update(Text(sentence, style="dim"))

@@ -1,0 +1,60 @@
+"""The one-line header on every view: plant, station, who is signed in, plant time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from neofloor.tui.formatting import clock_text
+
+if TYPE_CHECKING:
+    from neofloor.services.catalog import PlantCatalog
+    from neofloor.services.operators import OperatorInfo
+    from neofloor.tui.app import NeofloorApp
+
+
+class PlantHeader(Horizontal):
+    """Reads the app's plant, station and operator (attributes down); ticks the clock."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="header-station")
+        yield Label("neofloor", id="header-plant")
+        yield Label("", id="header-operator")
+        yield Label("", id="header-clock")
+
+    @property
+    def floor(self) -> NeofloorApp:
+        return cast("NeofloorApp", self.app)
+
+    def on_mount(self) -> None:
+        self.watch(self.floor, "catalog", self._show_plant)
+        self.watch(self.floor, "station", self._show_station)
+        self.watch(self.floor, "operator", self._show_operator)
+        self.set_interval(1.0, self._tick)
+
+    def _show_plant(self, catalog: PlantCatalog | None) -> None:
+        self.query_one("#header-plant", Label).update(catalog.name if catalog else "neofloor")
+        self._show_station(self.floor.station)
+        self._tick()
+
+    def _show_station(self, code: str | None) -> None:
+        label = self.query_one("#header-station", Label)
+        catalog = self.floor.catalog
+        if code is None:
+            label.update("no station" if catalog else "")
+            return
+        station = next((s for s in catalog.stations if s.code == code), None) if catalog else None
+        label.update(f"{code} · {station.name}" if station else code)
+
+    def _show_operator(self, operator: OperatorInfo | None) -> None:
+        label = self.query_one("#header-operator", Label)
+        label.update(operator.label if operator else "nobody signed in")
+        label.set_class(operator is None, "-nobody")
+
+    def _tick(self) -> None:
+        catalog = self.floor.catalog
+        text = clock_text(self.floor.now(), catalog.timezone) if catalog else ""
+        self.query_one("#header-clock", Label).update(text)

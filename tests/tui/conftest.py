@@ -1,0 +1,266 @@
+"""A small, deterministic line for the app's tests, and a clock that moves only when told.
+
+The plant (times in Casablanca, UTC+1; ``NOW`` is 11:30):
+- #1 finished the whole route;  #2 in CHASSIS;
+- #3 in TRIM1 (electric, sunroof and alloys, with option notes, two defects);
+- #4, #5 (held: paint run), #6 waiting at TRIM1;  #7 waiting at PAINT (andon stop at PAINT);
+- #8-#10 planned, waiting at BODY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from textual.pilot import Pilot
+
+from neofloor.services.defects import add_defect
+from neofloor.services.planning import add_vehicle
+from neofloor.services.plant import init_plant, load_plant_config
+from neofloor.services.tracking import hold_vehicle, record_scan
+from neofloor.store.engine import Database
+from neofloor.store.models import Downtime, DowntimeReason, Operator, Station
+from neofloor.tui.app import NeofloorApp
+from tests.conftest import INSPECTOR, ROUTE, T0, make_vin
+
+NOW = T0 + timedelta(hours=2, minutes=30)
+# Who scans at each station in the seeded history.
+BADGE_AT = {
+    "BODY": "1001",
+    "PAINT": "1001",
+    "TRIM1": "1002",
+    "TRIM2": "1002",
+    "CHASSIS": "1003",
+    "FINAL": "1003",
+    "EOL": "1004",
+    "WATER": "1004",
+    "QG": "2001",
+}
+TRIM1_OPERATOR = "1002"
+
+
+class FrozenClock:
+    """The app's clock in tests: stands still, moves when a test says so."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class Line:
+    """The seeded plant: its database, file and the cars' VINs by build sequence."""
+
+    db: Database
+    path: Path
+    vins: dict[int, str]
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+
+def _run(db: Database, vin: str, stations: tuple[str, ...], at: datetime) -> datetime:
+    """Start and complete the car at each station, 10 minutes each, by that station's operator."""
+    for station in stations:
+        with db.write() as session:
+            record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
+        at += timedelta(minutes=10)
+        with db.write() as session:
+            record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
+        at += timedelta(minutes=1)
+    return at
+
+
+def _start(db: Database, vin: str, station: str, at: datetime) -> None:
+    with db.write() as session:
+        record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
+
+
+def _seed(db: Database) -> dict[int, str]:
+    """Plan the ten cars and move them to where the module docstring says."""
+    cars = {
+        1: ("C1", "WHT", "", ""),
+        2: ("C1", "RED", "ALLOY17", ""),
+        3: ("C1E", "BLU", "SUNROOF,ALLOY17", "Panoramic glass roof; dark headliner"),
+        4: ("C1", "SND", "", ""),
+        5: ("C1", "WHT", "", ""),
+        6: ("C1E", "GRY", "SUNROOF", ""),
+        7: ("C1", "BLU", "", ""),
+        8: ("C1E", "WHT", "", ""),
+        9: ("C1", "RED", "", ""),
+        10: ("C1", "SND", "", ""),
+    }
+    vins: dict[int, str] = {}
+    with db.write() as session:
+        for n, (model, color, options, notes) in cars.items():
+            vins[n] = add_vehicle(
+                session,
+                make_vin(n, model),
+                model,
+                color,
+                f"ORD-{n:04d}",
+                options=options,
+                option_notes=notes,
+                now=T0 - timedelta(days=1),
+            )
+    minutes = timedelta(minutes=1)
+    _run(db, vins[1], ROUTE, T0)
+    at = _run(db, vins[2], ROUTE[:4], T0 + 20 * minutes)
+    _start(db, vins[2], "CHASSIS", at)
+    _run(db, vins[3], ROUTE[:2], T0 + 40 * minutes)
+    _start(db, vins[3], "TRIM1", T0 + 120 * minutes)
+    _run(db, vins[4], ROUTE[:2], T0 + 60 * minutes)
+    _run(db, vins[5], ROUTE[:2], T0 + 80 * minutes)
+    _run(db, vins[6], ROUTE[:2], T0 + 100 * minutes)
+    _run(db, vins[7], ROUTE[:1], T0 + 120 * minutes)
+    with db.write() as session:
+        hold_vehicle(
+            session, vins[5], "Paint run on the bonnet", INSPECTOR, "T-PAINT", now=T0 + 110 * minutes
+        )
+        add_defect(session, vins[3], "PAINT", "PT-RUN", "roof", "1001", now=T0 + 55 * minutes)
+        add_defect(session, vins[3], "TRIM1", "EL-CONN", "electrical", INSPECTOR, now=T0 + 130 * minutes)
+        # An open andon stop at PAINT (written directly: the andon service is another module's).
+        paint = session.execute(select(Station.id).where(Station.code == "PAINT")).scalar_one()
+        reason = session.execute(select(DowntimeReason.id).where(DowntimeReason.code == "MAT")).scalar_one()
+        raised_by = session.execute(select(Operator.id).where(Operator.badge == "1001")).scalar_one()
+        session.add(
+            Downtime(
+                station_id=paint,
+                reason_id=reason,
+                started_at=T0 + 140 * minutes,
+                raised_by_id=raised_by,
+                note="Primer drums late",
+            )
+        )
+    return vins
+
+
+@pytest.fixture(scope="session")
+def seeded_plant(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, str]]:
+    """The seeded plant, built once: each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("seeded") / "plant.db"
+    database = Database(f"sqlite:///{path}")
+    with database.write() as session:
+        init_plant(session, load_plant_config())
+    vins = _seed(database)
+    database.dispose()  # the last connection closing folds the WAL into the file
+    return path, vins
+
+
+@pytest.fixture
+def line(seeded_plant: tuple[Path, dict[int, str]], tmp_path: Path) -> Iterator[Line]:
+    template, vins = seeded_plant
+    path = tmp_path / "plant.db"
+    shutil.copyfile(template, path)
+    database = Database(f"sqlite:///{path}")
+    yield Line(database, path, vins)
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def make_app(line: Line, clock: FrozenClock) -> Iterator[Callable[..., NeofloorApp]]:
+    """An app on the seeded line: at TRIM1 with its operator signed in, unless told otherwise."""
+
+    def make(
+        *, station: str | None = "TRIM1", badge: str | None = TRIM1_OPERATOR, terminal: str = "T-TRIM1"
+    ) -> NeofloorApp:
+        return NeofloorApp(line.url, station=station, terminal=terminal, operator_badge=badge, clock=clock)
+
+    yield make
+
+
+async def settle(pilot: Pilot[None], until: Callable[[], bool] | None = None, timeout: float = 5.0) -> None:
+    """Let workers finish and messages land; with ``until``, wait (up to ``timeout`` s) for it to hold."""
+    app = pilot.app
+    steps = int(timeout / 0.02)
+    for _ in range(steps):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if until is None or until():
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError("the app did not get there in time")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def opened(pilot: Pilot[None]) -> None:
+    """Wait until the plant is open and the first view has loaded its data."""
+    app = pilot.app
+    assert isinstance(app, NeofloorApp)
+    await settle(
+        pilot, lambda: app.catalog is not None and getattr(app.screen, "loaded_marker", 1) is not None
+    )
+
+
+def drive(
+    app: NeofloorApp, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (100, 30)
+) -> None:
+    """Run the app headless, wait until the plant is open, then play ``steps`` with the pilot."""
+
+    async def scenario() -> None:
+        async with app.run_test(size=size) as pilot:
+            await opened(pilot)
+            await steps(pilot)
+
+    asyncio.run(scenario())
+
+
+def plant_state(db: Database) -> tuple[object, ...]:
+    """Everything a refused scan must leave as it was: marker, every car's state, the visits."""
+    from sqlalchemy import func
+
+    from neofloor.services.queries import change_marker
+    from neofloor.store.models import StationVisit, Vehicle
+
+    with db.read() as session:
+        cars = session.execute(
+            select(
+                Vehicle.vin,
+                Vehicle.state,
+                Vehicle.station_id,
+                Vehicle.last_scan_at,
+                Vehicle.hold_reason,
+                Vehicle.last_event_id,
+            ).order_by(Vehicle.id)
+        ).all()
+        visits = session.execute(select(func.count()).select_from(StationVisit)).scalar()
+        return (change_marker(session), tuple(cars), visits)
+
+
+def car_state(db: Database, vin: str) -> tuple[str, str | None, str | None]:
+    """A car's state, the station it is at or waits for, and its hold reason."""
+    from neofloor.services.queries import vehicle_history
+
+    with db.read() as session:
+        car = vehicle_history(session, vin).car
+    return car.state, car.station, car.hold_reason
+
+
+class Bell:
+    """Counts the app's terminal bells (the headless driver makes no sound)."""
+
+    def __init__(self, app: NeofloorApp) -> None:
+        self.rings = 0
+        app.bell = self.ring  # type: ignore[method-assign]
+
+    def ring(self) -> None:
+        self.rings += 1

@@ -1,0 +1,38 @@
+"""The layers point one way: store/ and services/ never load Textual; the app loads the store late."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+LOADED = "import json, sys; print(json.dumps(sorted(sys.modules)))"
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code``."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{LOADED}"], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_store_and_services_never_import_textual():
+    code = (
+        "import pkgutil, importlib, neofloor.store, neofloor.services\n"
+        "for package in (neofloor.store, neofloor.services):\n"
+        "    for info in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+    )
+    loaded = modules_after(code)
+    assert "neofloor.services.tracking" in loaded and "neofloor.store.models" in loaded
+    assert not {m for m in loaded if m == "textual" or m.startswith(("textual.", "neofloor.tui"))}
+
+
+def test_the_app_module_leaves_the_store_for_after_the_first_paint():
+    """Importing SQLModel takes about half a second: the terminal must appear before that."""
+    loaded = modules_after("import neofloor.tui.app, neofloor.tui.screens.station")
+    slow = {m for m in loaded if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "alembic")}
+    layers = {m for m in loaded if m.startswith(("neofloor.store", "neofloor.services"))}
+    assert not slow
+    assert not layers
