@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from neofloor.cli.common import open_database, to_json
+from neofloor.cli.common import open_database, run_write, station_arg, to_json
 from neofloor.services.errors import InvalidInput
 
 
@@ -60,32 +60,20 @@ def register(commands: Any) -> None:
 def scan_command(args: argparse.Namespace) -> int:
     from neofloor.services.tracking import record_scan
 
-    station = args.scan_station or args.station
-    if not station:
-        raise InvalidInput("Which station? Give --station CODE.")
-    database = open_database(args)
-    with database.write() as session:
-        result = record_scan(session, station, args.vin, args.operator, args.terminal)
-    print(result.message)
-    return 0
+    station = station_arg(args, args.scan_station)
+    return run_write(args, lambda s: record_scan(s, station, args.vin, args.operator, args.terminal))
 
 
 def hold_command(args: argparse.Namespace) -> int:
     from neofloor.services.tracking import hold_vehicle
 
-    with open_database(args).write() as session:
-        result = hold_vehicle(session, args.vin, args.reason, args.operator, args.terminal)
-    print(result.message)
-    return 0
+    return run_write(args, lambda s: hold_vehicle(s, args.vin, args.reason, args.operator, args.terminal))
 
 
 def release_command(args: argparse.Namespace) -> int:
     from neofloor.services.tracking import release_vehicle
 
-    with open_database(args).write() as session:
-        result = release_vehicle(session, args.vin, args.operator, args.note, args.terminal)
-    print(result.message)
-    return 0
+    return run_write(args, lambda s: release_vehicle(s, args.vin, args.operator, args.note, args.terminal))
 
 
 def history_command(args: argparse.Namespace) -> int:

@@ -10,11 +10,11 @@ import argparse
 import csv
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from neofloor.cli.common import open_database, to_json
+from neofloor.cli.common import open_database, plain, plant_days, run_write, station_arg, to_json
 from neofloor.services.errors import InvalidInput
 
 FORMATS = ("table", "csv", "json")
@@ -126,7 +126,11 @@ def register(commands: Any) -> None:
 
     pareto = actions.add_parser("pareto", help="defect codes by count and share over plant local days")
     pareto.add_argument(
-        "--from", dest="first_day", required=True, metavar="DATE", help="first day, YYYY-MM-DD"
+        "--from",
+        dest="first_day",
+        required=True,
+        metavar="DATE",
+        help="first day: YYYY-MM-DD, today, yesterday",
     )
     pareto.add_argument("--to", dest="last_day", required=True, metavar="DATE", help="last day (included)")
     pareto.add_argument("--station", dest="defect_station", metavar="CODE", help="only defects found there")
@@ -141,12 +145,11 @@ def register(commands: Any) -> None:
 def add_command(args: argparse.Namespace) -> int:
     from neofloor.services.defects import add_defect
 
-    station = args.defect_station or args.station
-    if not station:
-        raise InvalidInput("Where was it found? Give --station CODE.")
-    with open_database(args).write() as session:
-        result = add_defect(
-            session,
+    station = station_arg(args, args.defect_station, "Where was it found?")
+    return run_write(
+        args,
+        lambda s: add_defect(
+            s,
             args.vin,
             station,
             args.code,
@@ -154,63 +157,38 @@ def add_command(args: argparse.Namespace) -> int:
             args.operator,
             severity=args.severity,
             note=args.note,
-        )
-    print(result.message)
-    return 0
+        ),
+    )
 
 
 def repair_command(args: argparse.Namespace) -> int:
     from neofloor.services.defects import repair_defect
 
-    with open_database(args).write() as session:
-        result = repair_defect(session, args.defect_id, args.operator, args.note, station=args.defect_station)
-    print(result.message)
-    return 0
+    return run_write(
+        args,
+        lambda s: repair_defect(s, args.defect_id, args.operator, args.note, station=args.defect_station),
+    )
 
 
 def verify_command(args: argparse.Namespace) -> int:
     from neofloor.services.defects import verify_defect
 
-    with open_database(args).write() as session:
-        result = verify_defect(session, args.defect_id, args.operator, note=args.note)
-    print(result.message)
-    return 0
+    return run_write(args, lambda s: verify_defect(s, args.defect_id, args.operator, note=args.note))
 
 
 def reject_command(args: argparse.Namespace) -> int:
     from neofloor.services.defects import reject_repair
 
-    with open_database(args).write() as session:
-        result = reject_repair(session, args.defect_id, args.operator, args.reason)
-    print(result.message)
-    return 0
+    return run_write(args, lambda s: reject_repair(s, args.defect_id, args.operator, args.reason))
 
 
 def cancel_command(args: argparse.Namespace) -> int:
     from neofloor.services.defects import cancel_defect
 
-    with open_database(args).write() as session:
-        result = cancel_defect(session, args.defect_id, args.operator, args.reason)
-    print(result.message)
-    return 0
+    return run_write(args, lambda s: cancel_defect(s, args.defect_id, args.operator, args.reason))
 
 
 # --- reads -------------------------------------------------------------------------------
-
-
-def _in_plant_time(value: Any, zone: str) -> Any:
-    """Dataclasses, lists and dicts with every time as ISO 8601 in plant local time (with offset)."""
-    from neofloor.services.clock import to_local
-
-    if isinstance(value, datetime):
-        return to_local(value, zone).isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return _in_plant_time(asdict(value), zone)
-    if isinstance(value, dict):
-        return {k: _in_plant_time(v, zone) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_in_plant_time(v, zone) for v in value]
-    return value
 
 
 def _short(value: datetime | None, zone: str) -> str:
@@ -271,7 +249,7 @@ def list_command(args: argparse.Namespace) -> int:
         )
     rows = []
     for record in records:
-        row = _in_plant_time(record, zone)
+        row = plain(record, zone)
         row["age_seconds"] = round(record.age_seconds)
         rows.append({k: row[k] for k in LIST_FIELDS})
     if args.format == "json":
@@ -310,7 +288,7 @@ def show_command(args: argparse.Namespace) -> int:
         zone = plant_catalog(session).timezone
         story = defect_history(session, args.defect_id)
     if args.format == "json":
-        print(to_json(_in_plant_time(story, zone)))
+        print(to_json(story, zone))
         return 0
     d = story.defect
     print(f"Defect #{d.id}  {d.code} {d.description}  ({d.category})")
@@ -347,12 +325,13 @@ def catalog_command(args: argparse.Namespace) -> int:
 
 
 def pareto_command(args: argparse.Namespace) -> int:
-    from neofloor.services.quality_reports import defect_pareto, parse_day, plant_days
+    from neofloor.services.quality_reports import defect_pareto
 
-    first, last = parse_day(args.first_day), parse_day(args.last_day)
-    with open_database(args).read() as session:
-        start, end = plant_days(session, first, last)
-        pareto = defect_pareto(session, start, end, limit=args.limit, station=args.defect_station)
+    database = open_database(args)
+    days = plant_days(database, args.first_day, args.last_day)
+    first, last = days.first, days.last
+    with database.read() as session:
+        pareto = defect_pareto(session, days.start, days.end, limit=args.limit, station=args.defect_station)
     rows = [
         {
             "rank": rank,

@@ -8,12 +8,10 @@ is written. Hold and release live with the floor commands.
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, timedelta
 from typing import Any
 
-from neofloor.cli.common import open_database, to_json
-from neofloor.services.errors import InvalidInput
-from neofloor.store.engine import Database
+from neofloor.cli.common import open_database, plant_days, run_write, station_arg, to_json
+from neofloor.services.supervision import local_hhmm
 
 
 def register(commands: Any) -> None:
@@ -116,77 +114,28 @@ def _add_date(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _plant_day(text: str, zone: str) -> date:
-    from neofloor.services.clock import to_local
-    from neofloor.store.types import utcnow
-
-    value = text.strip().lower()
-    today = to_local(utcnow(), zone).date()
-    if value == "today":
-        return today
-    if value == "yesterday":
-        return today - timedelta(days=1)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"Date {text!r} should be YYYY-MM-DD, today or yesterday.") from None
-
-
-def _day_bounds(database: Database, text: str) -> tuple[date, datetime, datetime, str]:
-    """The plant day named on the command line, as (day, UTC start, UTC end, time zone)."""
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.takt import local_day_bounds
-
-    with database.read() as session:
-        zone = plant_catalog(session).timezone
-    day = _plant_day(text, zone)
-    start, end = local_day_bounds(day, zone)
-    return day, start, end, zone
-
-
-def _station(args: argparse.Namespace) -> str:
-    station = args.andon_station or args.station
-    if not station:
-        raise InvalidInput("Which station? Give --station CODE.")
-    return str(station)
-
-
-def _hhmm(moment: datetime, zone: str) -> str:
-    from neofloor.services.clock import to_local
-
-    return to_local(moment, zone).strftime("%H:%M")
-
-
 # --- repair -------------------------------------------------------------------------
 
 
 def repair_send_command(args: argparse.Namespace) -> int:
     from neofloor.services.repair import send_to_repair
 
-    with open_database(args).write() as session:
-        result = send_to_repair(session, args.vin, args.reason, args.operator, args.terminal)
-    print(result.message)
-    return 0
+    return run_write(args, lambda s: send_to_repair(s, args.vin, args.reason, args.operator, args.terminal))
 
 
 def repair_scan_command(args: argparse.Namespace) -> int:
     from neofloor.services.repair import repair_scan
 
-    with open_database(args).write() as session:
-        result = repair_scan(session, args.vin, args.operator, args.terminal)
-    print(result.message)
-    return 0
+    return run_write(args, lambda s: repair_scan(s, args.vin, args.operator, args.terminal))
 
 
 def repair_return_command(args: argparse.Namespace) -> int:
     from neofloor.services.repair import return_from_repair
 
-    with open_database(args).write() as session:
-        result = return_from_repair(
-            session, args.vin, args.operator, args.to_station, args.note, args.terminal
-        )
-    print(result.message)
-    return 0
+    return run_write(
+        args,
+        lambda s: return_from_repair(s, args.vin, args.operator, args.to_station, args.note, args.terminal),
+    )
 
 
 def repair_list_command(args: argparse.Namespace) -> int:
@@ -206,7 +155,7 @@ def repair_list_command(args: argparse.Namespace) -> int:
     for car in cars:
         print(
             f"#{car.build_seq:<6} {car.vin}  {car.model:<4} from {car.left_station or '-':<8} "
-            f"{car.phase:<9} {format_duration(car.seconds):>8} since {_hhmm(car.sent_at, zone)}  "
+            f"{car.phase:<9} {format_duration(car.seconds):>8} since {local_hhmm(car.sent_at, zone)}  "
             f"{car.reason}"
         )
     return 0
@@ -235,14 +184,14 @@ def repair_time_command(args: argparse.Namespace) -> int:
                 f"{back}  {visit.reason}"
             )
         return 0
-    day, start, end, _zone = _day_bounds(database, args.date)
+    days = plant_days(database, args.date)
     with database.read() as session:
-        summary = repair_time_summary(session, start, end, now=now)
+        summary = repair_time_summary(session, days.start, days.end, now=now)
     if args.json:
         print(to_json(summary))
         return 0
     print(
-        f"{day.isoformat()}: {len(summary.visits)} repair visit(s), {summary.cars} car(s), "
+        f"{days.first.isoformat()}: {len(summary.visits)} repair visit(s), {summary.cars} car(s), "
         f"{format_duration(summary.total_seconds)} in repair."
     )
     for visit, seconds in zip(summary.visits, summary.seconds_per_visit, strict=True):
@@ -259,21 +208,15 @@ def repair_time_command(args: argparse.Namespace) -> int:
 def andon_raise_command(args: argparse.Namespace) -> int:
     from neofloor.services.andon import raise_andon
 
-    station = _station(args)
-    with open_database(args).write() as session:
-        result = raise_andon(session, station, args.reason, args.operator, args.note)
-    print(result.message)
-    return 0
+    station = station_arg(args, args.andon_station)
+    return run_write(args, lambda s: raise_andon(s, station, args.reason, args.operator, args.note))
 
 
 def andon_end_command(args: argparse.Namespace) -> int:
     from neofloor.services.andon import end_andon
 
-    station = _station(args)
-    with open_database(args).write() as session:
-        result = end_andon(session, station, args.operator, args.note)
-    print(result.message)
-    return 0
+    station = station_arg(args, args.andon_station)
+    return run_write(args, lambda s: end_andon(s, station, args.operator, args.note))
 
 
 def andon_list_command(args: argparse.Namespace) -> int:
@@ -294,23 +237,25 @@ def andon_list_command(args: argparse.Namespace) -> int:
         for stop in stops:
             print(
                 f"{stop.station:<8} STOPPED {format_duration(stop.seconds):>8} since "
-                f"{_hhmm(stop.started_at, zone)}  {stop.reason_code} {stop.reason}  "
+                f"{local_hhmm(stop.started_at, zone)}  {stop.reason_code} {stop.reason}  "
                 f"raised by {stop.raised_by or '-'}  {stop.note}".rstrip()
             )
         return 0
-    day, start, end, zone = _day_bounds(database, args.date)
+    days = plant_days(database, args.date)
+    zone = days.timezone
     with database.read() as session:
-        spans = downtime_between(session, start, end)
+        spans = downtime_between(session, days.start, days.end)
     if args.json:
         print(to_json(spans))
         return 0
     total = sum(s.seconds for s in spans)
-    print(f"{day.isoformat()}: {len(spans)} stop(s), {format_duration(total)} of downtime.")
+    print(f"{days.first.isoformat()}: {len(spans)} stop(s), {format_duration(total)} of downtime.")
     for span in spans:
         stop = span.stop
-        until = _hhmm(span.end, zone) if not stop.is_open else "now (open)"
+        since = local_hhmm(span.start, zone)
+        until = local_hhmm(span.end, zone) if not stop.is_open else "now (open)"
         print(
-            f"  {stop.station:<8} {_hhmm(span.start, zone)}-{until:<10} {format_duration(span.seconds):>8}  "
+            f"  {stop.station:<8} {since}-{until:<10} {format_duration(span.seconds):>8}  "
             f"{stop.reason_code} {stop.reason}  raised by {stop.raised_by or '-'}, "
             f"ended by {stop.ended_by or '-'}"
         )
@@ -333,27 +278,28 @@ def andon_reasons_command(args: argparse.Namespace) -> int:
 def override_command(args: argparse.Namespace) -> int:
     from neofloor.services.overrides import override_move
 
-    with open_database(args).write() as session:
-        result = override_move(session, args.vin, args.to_station, args.reason, args.operator, args.terminal)
-    print(result.message)
-    return 0
+    return run_write(
+        args,
+        lambda s: override_move(s, args.vin, args.to_station, args.reason, args.operator, args.terminal),
+    )
 
 
 def overrides_command(args: argparse.Namespace) -> int:
     from neofloor.services.overrides import overrides_between
 
     database = open_database(args)
-    day, start, end, zone = _day_bounds(database, args.date)
+    days = plant_days(database, args.date)
+    zone = days.timezone
     with database.read() as session:
-        lines = overrides_between(session, start, end)
+        lines = overrides_between(session, days.start, days.end)
     if args.json:
         print(to_json(lines))
         return 0
     if not lines:
-        print(f"No overrides on {day.isoformat()}.")
+        print(f"No overrides on {days.first.isoformat()}.")
     for line in lines:
         print(
-            f"{_hhmm(line.at, zone)}  #{line.build_seq:<6} {line.vin}  "
+            f"{local_hhmm(line.at, zone)}  #{line.build_seq:<6} {line.vin}  "
             f"{line.from_station or '-'} -> {line.to_station or '-'}  {line.by or '-'}: {line.reason}"
         )
     return 0
@@ -363,19 +309,20 @@ def sequence_command(args: argparse.Namespace) -> int:
     from neofloor.services.overrides import sequence_breaks
 
     database = open_database(args)
-    day, start, end, zone = _day_bounds(database, args.date)
+    days = plant_days(database, args.date)
+    zone = days.timezone
     with database.read() as session:
-        report = sequence_breaks(session, start, end)
+        report = sequence_breaks(session, days.start, days.end)
     if args.json:
         print(to_json(report))
         return 0
     starts = sum(s.starts for s in report.stations)
-    print(f"{day.isoformat()}: {report.total} out-of-sequence start(s) of {starts}.")
+    print(f"{days.first.isoformat()}: {report.total} out-of-sequence start(s) of {starts}.")
     for station in report.stations:
         if station.starts:
             print(f"  {station.station:<8} {station.breaks:>3} of {station.starts:>4} starts")
     for brk in report.breaks:
-        print(f"  {_hhmm(brk.started_at, zone)}  {brk.station:<8} #{brk.build_seq:<6} {brk.vin}")
+        print(f"  {local_hhmm(brk.started_at, zone)}  {brk.station:<8} #{brk.build_seq:<6} {brk.vin}")
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from neofloor.services.clock import format_duration, to_local
 from neofloor.services.errors import InvalidInput
+from neofloor.services.metrics import OeeResult
 
 REPORT_FORMATS = ("md", "csv", "json")
 DASH = "–"
@@ -29,6 +30,21 @@ def check_format(fmt: str) -> str:
 def percent(ratio: float | None) -> str:
     """0.7273 -> "72.7 %"; no value -> a dash."""
     return DASH if ratio is None else f"{ratio * 100:.1f} %"
+
+
+def percent_value(ratio: float | None) -> float | None:
+    """0.72727 -> 72.73: a ratio as a percentage for CSV, two decimals; no value stays empty."""
+    return None if ratio is None else round(ratio * 100, 2)
+
+
+def oee_factors(result: OeeResult) -> dict[str, float | None]:
+    """OEE and its three factors, unrounded, as the JSON reports carry them."""
+    return {
+        "oee": result.oee,
+        "availability": result.availability,
+        "performance": result.performance,
+        "quality": result.quality,
+    }
 
 
 def number(value: float | None, decimals: int = 1) -> str:

@@ -25,7 +25,9 @@ from neofloor.reports.common import (
     md_table,
     minutes,
     number,
+    oee_factors,
     percent,
+    percent_value,
     rounded,
     save_report,
     stamp,
@@ -107,10 +109,7 @@ def shift_report_data(summary: ShiftSummary) -> dict[str, Any]:
         "oee": None
         if result is None
         else {
-            "oee": result.oee,
-            "availability": result.availability,
-            "performance": result.performance,
-            "quality": result.quality,
+            **oee_factors(result),
             "planned_minutes": result.planned_minutes,
             "downtime_minutes": result.downtime_minutes,
             "run_minutes": result.run_minutes,
@@ -170,9 +169,9 @@ def shift_report_data(summary: ShiftSummary) -> dict[str, Any]:
                 {
                     "vin": c.vin,
                     "build_seq": c.build_seq,
-                    "sent_from": c.sent_from,
+                    "sent_from": c.left_station,
                     "returns_to": c.returns_to,
-                    "since": iso_local(c.since, zone),
+                    "since": iso_local(c.sent_at, zone),
                     "reason": c.reason,
                     "open_defects": c.open_defects,
                 }
@@ -199,7 +198,7 @@ def shift_report_data(summary: ShiftSummary) -> dict[str, Any]:
                     "station": s.station,
                     "reason_code": s.reason_code,
                     "reason": s.reason,
-                    "since": iso_local(s.since, zone),
+                    "since": iso_local(s.started_at, zone),
                 }
                 for s in line.open_stops
             ],
@@ -208,8 +207,8 @@ def shift_report_data(summary: ShiftSummary) -> dict[str, Any]:
             {
                 "at": iso_local(o.at, zone),
                 "vin": o.vin,
-                "station": o.station,
-                "operator": o.operator,
+                "station": o.to_station,
+                "operator": o.by,
                 "note": o.note,
             }
             for o in summary.overrides
@@ -365,7 +364,7 @@ def _render_markdown(summary: ShiftSummary) -> str:
         out += md_table(
             ("Time", "VIN", "Station", "By", "Note"),
             (
-                (clock(o.at, zone), o.vin, o.station or DASH, o.operator or DASH, o.note)
+                (clock(o.at, zone), o.vin, o.to_station or DASH, o.by or DASH, o.note)
                 for o in summary.overrides
             ),
         )
@@ -406,9 +405,9 @@ def _line_now_lines(summary: ShiftSummary) -> list[str]:
                 (
                     c.vin,
                     c.build_seq,
-                    c.sent_from or DASH,
+                    c.left_station or DASH,
                     c.returns_to or DASH,
-                    stamp(c.since, zone),
+                    stamp(c.sent_at, zone),
                     c.open_defects,
                     c.reason,
                 )
@@ -433,7 +432,7 @@ def _line_now_lines(summary: ShiftSummary) -> list[str]:
     if line.open_stops:
         out += ["", "### Stops running now", ""]
         out += [
-            f"- {s.station}: {s.reason_code} {s.reason}, since {stamp(s.since, zone)}"
+            f"- {s.station}: {s.reason_code} {s.reason}, since {stamp(s.started_at, zone)}"
             for s in line.open_stops
         ]
     return out
@@ -473,7 +472,7 @@ def _render_csv(summary: ShiftSummary) -> str:
         rows.append(("hourly", h.label, h.output, "cars", f"plan {h.plan:.2f}; {h.status}"))
     rows += [
         ("quality", "first_pass", summary.first_pass, "cars", ""),
-        ("quality", "fpy", _pct(summary.fpy), "%", ""),
+        ("quality", "fpy", percent_value(summary.fpy), "%", ""),
         ("quality", "defects", summary.defects, "defects", "recorded on the cars through QG"),
         ("quality", "dphu", rounded(summary.dphu, 2), "defects per 100 cars", ""),
         ("lead_time", "median", rounded(summary.lead_time.median, 0), "s", ""),
@@ -484,10 +483,10 @@ def _render_csv(summary: ShiftSummary) -> str:
         rows.append(("oee", "oee", "", "%", summary.oee_note))
     else:
         rows += [
-            ("oee", "oee", _pct(result.oee), "%", ""),
-            ("oee", "availability", _pct(result.availability), "%", ""),
-            ("oee", "performance", _pct(result.performance), "%", ""),
-            ("oee", "quality", _pct(result.quality), "%", ""),
+            ("oee", "oee", percent_value(result.oee), "%", ""),
+            ("oee", "availability", percent_value(result.availability), "%", ""),
+            ("oee", "performance", percent_value(result.performance), "%", ""),
+            ("oee", "quality", percent_value(result.quality), "%", ""),
             ("oee", "planned_time", rounded(result.planned_minutes, 1), "min", ""),
             ("oee", "downtime", rounded(result.downtime_minutes, 1), "min", ""),
             ("oee", "ideal_cycle", result.ideal_cycle_seconds, "s", "slowest ideal cycle on the route"),
@@ -509,19 +508,15 @@ def _render_csv(summary: ShiftSummary) -> str:
     for c in line.held:
         rows.append(("hold", c.vin, c.station or "", "", c.reason))
     for r in line.in_repair:
-        rows.append(("in_repair", r.vin, r.sent_from or "", "", r.reason))
+        rows.append(("in_repair", r.vin, r.left_station or "", "", r.reason))
     rows.append(("open_critical_defects", "count", line.open_critical_count, "defects", ""))
     for defect in line.open_critical:
         rows.append(("open_critical_defect", defect.vin, defect.code, defect.status, defect.description))
     for o in summary.overrides:
-        rows.append(("override", o.vin, o.station or "", stamp(o.at, zone), f"{o.operator or ''}: {o.note}"))
+        rows.append(("override", o.vin, o.to_station or "", stamp(o.at, zone), f"{o.by or ''}: {o.note}"))
     for n in summary.notes:
         rows.append(("note", n.author or "", n.text, stamp(n.written_at, zone), ""))
     return csv_text(("section", "item", "value", "unit", "detail"), rows)
-
-
-def _pct(ratio: float | None) -> float | None:
-    return None if ratio is None else round(ratio * 100, 2)
 
 
 # --- entry points -----------------------------------------------------------------

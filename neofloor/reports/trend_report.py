@@ -14,7 +14,9 @@ from neofloor.reports.common import (
     md_table,
     minutes,
     number,
+    oee_factors,
     percent,
+    percent_value,
     rounded,
     stamp,
 )
@@ -65,10 +67,7 @@ def _day_data(day: DaySummary) -> dict[str, Any]:
         "oee": None
         if result is None
         else {
-            "oee": result.oee,
-            "availability": result.availability,
-            "performance": result.performance,
-            "quality": result.quality,
+            **oee_factors(result),
             "total_count": result.total_count,
             "good_count": result.good_count,
         },
@@ -89,10 +88,6 @@ def trend_report_data(report: Trend) -> dict[str, Any]:
     }
 
 
-def _pct(ratio: float | None) -> float | None:
-    return None if ratio is None else round(ratio * 100, 2)
-
-
 def _csv_row(day: DaySummary, label: str, weekday: str) -> tuple[Any, ...]:
     result = day.oee
     return (
@@ -105,16 +100,16 @@ def _csv_row(day: DaySummary, label: str, weekday: str) -> tuple[Any, ...]:
         day.output,
         day.cars_behind,
         day.first_pass,
-        _pct(day.fpy),
+        percent_value(day.fpy),
         day.defects,
         rounded(day.dphu, 2),
         rounded(day.line_downtime_minutes, 1),
         rounded(day.planned_minutes, 1),
         rounded(day.lead_time_median_seconds, 0),
-        _pct(result.oee) if result else None,
-        _pct(result.availability) if result else None,
-        _pct(result.performance) if result else None,
-        _pct(result.quality) if result else None,
+        percent_value(result.oee) if result else None,
+        percent_value(result.availability) if result else None,
+        percent_value(result.performance) if result else None,
+        percent_value(result.quality) if result else None,
     )
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.clock import format_duration
@@ -75,18 +75,21 @@ class DowntimeSpan:
 def downtime_reasons(session: Session) -> list[DowntimeReasonInfo]:
     """The plant config's downtime reasons, in the order the config lists them."""
     rows = session.execute(
-        select(DowntimeReason.code, DowntimeReason.description).order_by(DowntimeReason.id)
+        select(col(DowntimeReason.code), col(DowntimeReason.description)).order_by(col(DowntimeReason.id))
     ).all()
     return [DowntimeReasonInfo(code, description) for code, description in rows]
 
 
-def _reason(session: Session, code: str) -> DowntimeReason:
+def _reason_id(session: Session, code: str) -> int:
+    """The id of the downtime reason with this code, or :class:`NotFound` naming the known ones."""
     wanted = code.strip().upper()
-    row = session.execute(select(DowntimeReason).where(DowntimeReason.code == wanted)).scalar_one_or_none()
-    if row is None:
+    reason_id = session.execute(
+        select(col(DowntimeReason.id)).where(col(DowntimeReason.code) == wanted)
+    ).scalar_one_or_none()
+    if reason_id is None:
         known = ", ".join(r.code for r in downtime_reasons(session))
         raise NotFound(f"Unknown downtime reason {code!r}; reasons are {known}.")
-    return row
+    return reason_id
 
 
 def _stoppable(station: StationInfo) -> bool:
@@ -110,22 +113,23 @@ def _stops(session: Session, catalog: PlantCatalog, rows: list[Downtime], now: d
     reasons = {
         r_id: (code, description)
         for r_id, code, description in session.execute(
-            select(DowntimeReason.id, DowntimeReason.code, DowntimeReason.description)
+            select(col(DowntimeReason.id), col(DowntimeReason.code), col(DowntimeReason.description))
         )
     }
     people_ids = {i for r in rows for i in (r.raised_by_id, r.ended_by_id) if i is not None}
-    names: dict[int, str] = dict(
+    names: dict[int | None, str] = dict(
         session.execute(
-            select(Operator.id, Operator.name).where(Operator.id.in_(people_ids))  # type: ignore[union-attr]
+            select(col(Operator.id), col(Operator.name)).where(col(Operator.id).in_(people_ids))
         ).all()
     )
     stops = []
     for row in rows:
+        assert row.id is not None  # read from the database, or just flushed to it
         station = catalog.station_by_id(row.station_id)
         code, description = reasons.get(row.reason_id, ("?", "unknown reason"))
         stops.append(
             Stop(
-                id=row.id,  # type: ignore[arg-type]
+                id=row.id,
                 station=station.code if station else "?",
                 station_name=station.name if station else "?",
                 reason_code=code,
@@ -143,7 +147,7 @@ def _stops(session: Session, catalog: PlantCatalog, rows: list[Downtime], now: d
 
 def _open_stop(session: Session, station: StationInfo) -> Downtime | None:
     return session.execute(
-        select(Downtime).where(Downtime.station_id == station.id, Downtime.ended_at.is_(None))  # type: ignore[union-attr]
+        select(Downtime).where(col(Downtime.station_id) == station.id, col(Downtime.ended_at).is_(None))
     ).scalar_one_or_none()
 
 
@@ -168,13 +172,13 @@ def raise_andon(
     note = clean_reason(note, what="An andon stop", required=False)
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
-    reason = _reason(session, reason_code)
+    reason_id = _reason_id(session, reason_code)
     operator = operator_by_badge(session, operator_badge)
     require_station_crew(operator, station, "raise a stop")
     latest = session.execute(
         select(Downtime)
-        .where(Downtime.station_id == station.id)
-        .order_by(Downtime.started_at.desc())  # type: ignore[attr-defined]
+        .where(col(Downtime.station_id) == station.id)
+        .order_by(col(Downtime.started_at).desc())
         .limit(1)
     ).scalar_one_or_none()
     if latest is not None and latest.ended_at is None:
@@ -186,7 +190,7 @@ def raise_andon(
         )
     stop = Downtime(
         station_id=station.id,
-        reason_id=reason.id,  # type: ignore[arg-type]
+        reason_id=reason_id,
         started_at=now,
         raised_by_id=operator.id,
         note=note,
@@ -236,12 +240,11 @@ def open_stops(session: Session, *, now: datetime | None = None) -> list[Stop]:
     """Every station stopped now, the longest stop first (whatever terminal raised it)."""
     now = now or utcnow()
     catalog = plant_catalog(session)
-    rows = list(
-        session.execute(
-            select(Downtime).where(Downtime.ended_at.is_(None)).order_by(Downtime.started_at)  # type: ignore[union-attr]
-        ).scalars()
-    )
-    return _stops(session, catalog, rows, now)
+    # Through the partial index of open stops (at most one per station), sorted here: an ORDER BY
+    # would have SQLite walk every stop ever raised in start order.
+    rows = list(session.execute(select(Downtime).where(col(Downtime.ended_at).is_(None))).scalars())
+    stops = _stops(session, catalog, rows, now)
+    return sorted(stops, key=lambda s: (s.started_at, s.station))
 
 
 def downtime_between(
@@ -262,16 +265,16 @@ def downtime_between(
     stations = [catalog.station(station)] if station else [s for s in catalog.stations if _stoppable(s)]
     ids = [s.id for s in stations]
     started_inside = select(Downtime).where(
-        Downtime.started_at >= start,
-        Downtime.started_at < end,
-        Downtime.station_id.in_(ids),  # type: ignore[attr-defined]
+        col(Downtime.started_at) >= start,
+        col(Downtime.started_at) < end,
+        col(Downtime.station_id).in_(ids),
     )
     rows = list(session.execute(started_inside).scalars())
     for station_id in ids:  # the one stop per station that may run across ``start``
         before = session.execute(
             select(Downtime)
-            .where(Downtime.station_id == station_id, Downtime.started_at < start)
-            .order_by(Downtime.started_at.desc())  # type: ignore[attr-defined]
+            .where(col(Downtime.station_id) == station_id, col(Downtime.started_at) < start)
+            .order_by(col(Downtime.started_at).desc())
             .limit(1)
         ).scalar_one_or_none()
         if before is not None and (before.ended_at is None or before.ended_at > start):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.errors import NotFound
 from neofloor.store.models import Color, PlantSetting, Station, StationKind, VehicleModel
@@ -68,6 +68,11 @@ class PlantCatalog:
                 return station
         return None
 
+    def station_code(self, station_id: int | None) -> str | None:
+        """The code of the station with this id; None for no station (or one no longer known)."""
+        station = self.station_by_id(station_id)
+        return station.code if station else None
+
     @property
     def route(self) -> tuple[StationInfo, ...]:
         """Stations in route order, off-line ones left out."""
@@ -121,8 +126,7 @@ _CACHE: weakref.WeakKeyDictionary[Any, PlantCatalog] = weakref.WeakKeyDictionary
 
 def plant_catalog(session: Session) -> PlantCatalog:
     """The plant's catalog for this session's database (read once, then kept)."""
-    bind = session.get_bind()
-    pool = bind.pool  # type: ignore[union-attr]
+    pool = session.get_bind().engine.pool
     cached = _CACHE.get(pool)
     if cached is None:
         cached = _load_catalog(session)
@@ -133,11 +137,11 @@ def plant_catalog(session: Session) -> PlantCatalog:
 
 def forget_catalog(session: Session) -> None:
     """Drop the cached catalog (after a plant config was written)."""
-    _CACHE.pop(session.get_bind().pool, None)  # type: ignore[union-attr]
+    _CACHE.pop(session.get_bind().engine.pool, None)
 
 
 def _load_catalog(session: Session) -> PlantCatalog:
-    settings = dict(session.execute(select(PlantSetting.key, PlantSetting.value)).all())
+    settings = dict(session.execute(select(col(PlantSetting.key), col(PlantSetting.value))).all())
     stations = tuple(
         StationInfo(
             id=s.id,
@@ -148,11 +152,11 @@ def _load_catalog(session: Session) -> PlantCatalog:
             ideal_cycle_seconds=s.ideal_cycle_seconds,
             description=s.description,
         )
-        for s in session.execute(select(Station).order_by(Station.id)).scalars()
+        for s in session.execute(select(Station).order_by(col(Station.id))).scalars()
     )
     models = tuple(
         ModelInfo(id=m.id, code=m.code, name=m.name, powertrain=m.powertrain, vin_prefix=m.vin_prefix)
-        for m in session.execute(select(VehicleModel).order_by(VehicleModel.id)).scalars()
+        for m in session.execute(select(VehicleModel).order_by(col(VehicleModel.id))).scalars()
     )
     colors = {c.id: (c.code, c.name) for c in session.execute(select(Color)).scalars()}
     return PlantCatalog(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.errors import InvalidInput, NotFound
 from neofloor.store.models import ZONES, DefectCatalogEntry, Severity
@@ -69,10 +69,10 @@ class CatalogMatch:
 
 def catalog_entries(session: Session) -> list[CatalogEntry]:
     """The whole defect catalog, by code (a few dozen rows: load once, match on every keystroke)."""
-    rows = session.execute(select(DefectCatalogEntry).order_by(DefectCatalogEntry.code)).scalars()
+    rows = session.execute(select(DefectCatalogEntry).order_by(col(DefectCatalogEntry.code))).scalars()
     return [
         CatalogEntry(
-            id=row.id,  # type: ignore[arg-type]
+            id=row.id,
             code=row.code,
             description=row.description,
             category=row.category,
@@ -88,11 +88,11 @@ def catalog_entry(session: Session, code: str) -> CatalogEntry:
     if not wanted:
         raise InvalidInput("Which defect? Give a catalog code.")
     row = session.execute(
-        select(DefectCatalogEntry).where(DefectCatalogEntry.code == wanted)  # type: ignore[arg-type]
+        select(DefectCatalogEntry).where(col(DefectCatalogEntry.code) == wanted)
     ).scalar_one_or_none()
     if row is not None:
         return CatalogEntry(
-            id=row.id,  # type: ignore[arg-type]
+            id=row.id,
             code=row.code,
             description=row.description,
             category=row.category,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnExpressionArgument, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from neofloor.services.catalog import PlantCatalog, plant_catalog
+from neofloor.services.catalog import plant_catalog
 from neofloor.services.defect_catalog import SEVERITY_RANK
 from neofloor.services.errors import NotFound
 from neofloor.services.tracking import find_vehicle
@@ -84,8 +85,8 @@ class DefectStory:
 
 def defect_records(
     session: Session,
-    *conditions: object,
-    order_by: tuple[object, ...] = (Defect.id,),
+    *conditions: ColumnExpressionArgument[bool],
+    order_by: tuple[ColumnExpressionArgument[Any], ...] = (col(Defect.id),),
     limit: int | None = None,
     offset: int = 0,
     now: datetime | None = None,
@@ -95,27 +96,27 @@ def defect_records(
     catalog = plant_catalog(session)
     found_by, repaired_by, verified_by = aliased(Operator), aliased(Operator), aliased(Operator)
     stmt = (
-        select(  # type: ignore[call-overload]
+        select(
             Defect,
-            Vehicle.vin,
-            Vehicle.build_seq,
-            Vehicle.model_id,
-            Vehicle.state,
-            Vehicle.station_id,
-            DefectCatalogEntry.code,
-            DefectCatalogEntry.description,
-            DefectCatalogEntry.category,
-            found_by.name,
-            repaired_by.name,
-            verified_by.name,
+            col(Vehicle.vin),
+            col(Vehicle.build_seq),
+            col(Vehicle.model_id),
+            col(Vehicle.state),
+            col(Vehicle.station_id),
+            col(DefectCatalogEntry.code),
+            col(DefectCatalogEntry.description),
+            col(DefectCatalogEntry.category),
+            col(found_by.name),
+            col(repaired_by.name),
+            col(verified_by.name),
         )
-        .join(Vehicle, Vehicle.id == Defect.vehicle_id)
-        .join(DefectCatalogEntry, DefectCatalogEntry.id == Defect.catalog_id)
-        .outerjoin(found_by, found_by.id == Defect.found_by_id)
-        .outerjoin(repaired_by, repaired_by.id == Defect.repaired_by_id)
-        .outerjoin(verified_by, verified_by.id == Defect.verified_by_id)
-        .where(*conditions)  # type: ignore[arg-type]
-        .order_by(*order_by)  # type: ignore[arg-type]
+        .join(Vehicle, col(Vehicle.id) == col(Defect.vehicle_id))
+        .join(DefectCatalogEntry, col(DefectCatalogEntry.id) == col(Defect.catalog_id))
+        .outerjoin(found_by, col(found_by.id) == col(Defect.found_by_id))
+        .outerjoin(repaired_by, col(repaired_by.id) == col(Defect.repaired_by_id))
+        .outerjoin(verified_by, col(verified_by.id) == col(Defect.verified_by_id))
+        .where(*conditions)
+        .order_by(*order_by)
         .offset(offset)
     )
     if limit is not None:
@@ -123,27 +124,28 @@ def defect_records(
     records = []
     for row in session.execute(stmt):
         d: Defect = row[0]
+        assert d.id is not None  # read from the database
         records.append(
             DefectRecord(
-                id=d.id,  # type: ignore[arg-type]
+                id=d.id,
                 vin=row.vin,
                 build_seq=row.build_seq,
                 model=catalog.model(row.model_id).code,
                 car_state=row.state,
-                car_station=_code(catalog, row.station_id),
+                car_station=catalog.station_code(row.station_id),
                 code=row.code,
                 description=row.description,
                 category=row.category,
                 zone=d.zone,
                 severity=d.severity,
                 status=d.status,
-                station=_code(catalog, d.station_id) or "?",
+                station=catalog.station_code(d.station_id) or "?",
                 found_at=d.found_at,
                 found_by=row[9],
                 note=d.note,
                 repaired_at=d.repaired_at,
                 repaired_by=row[10],
-                repair_station=_code(catalog, d.repair_station_id),
+                repair_station=catalog.station_code(d.repair_station_id),
                 repair_note=d.repair_note,
                 verified_at=d.verified_at,
                 verified_by=row[11],
@@ -154,14 +156,9 @@ def defect_records(
     return records
 
 
-def _code(catalog: PlantCatalog, station_id: int | None) -> str | None:
-    station = catalog.station_by_id(station_id)
-    return station.code if station else None
-
-
 def defect_record(session: Session, defect_id: int, *, now: datetime | None = None) -> DefectRecord:
     """One defect by its number, or :class:`NotFound`."""
-    records = defect_records(session, Defect.id == defect_id, now=now)
+    records = defect_records(session, col(Defect.id) == defect_id, now=now)
     if not records:
         raise NotFound(f"No defect #{defect_id}.")
     return records[0]
@@ -170,7 +167,7 @@ def defect_record(session: Session, defect_id: int, *, now: datetime | None = No
 def car_defects(session: Session, raw_vin: str, *, now: datetime | None = None) -> list[DefectRecord]:
     """Every defect of one car, in the order found (for the car's screen)."""
     vehicle = find_vehicle(session, plant_catalog(session), raw_vin)
-    return defect_records(session, Defect.vehicle_id == vehicle.id, now=now)
+    return defect_records(session, col(Defect.vehicle_id) == vehicle.id, now=now)
 
 
 def delivery_defects(session: Session, raw_vin: str, *, now: datetime | None = None) -> list[DefectRecord]:
@@ -182,8 +179,8 @@ def delivery_defects(session: Session, raw_vin: str, *, now: datetime | None = N
     vehicle = find_vehicle(session, plant_catalog(session), raw_vin)
     records = defect_records(
         session,
-        Defect.vehicle_id == vehicle.id,
-        Defect.status.in_(UNCLOSED),  # type: ignore[attr-defined]
+        col(Defect.vehicle_id) == vehicle.id,
+        col(Defect.status).in_(UNCLOSED),
         now=now,
     )
     return sorted(records, key=lambda r: (SEVERITY_RANK[r.severity], r.id))
@@ -199,21 +196,21 @@ def defect_history(session: Session, defect_id: int, *, now: datetime | None = N
             kind=kind,
             at=at,
             operator=name,
-            station=_code(catalog, station_id),
+            station=catalog.station_code(station_id),
             note=note,
         )
         for event_id, kind, at, name, station_id, note in session.execute(
-            select(  # type: ignore[call-overload]
-                DefectEvent.id,
-                DefectEvent.kind,
-                DefectEvent.at,
-                Operator.name,
-                DefectEvent.station_id,
-                DefectEvent.note,
+            select(
+                col(DefectEvent.id),
+                col(DefectEvent.kind),
+                col(DefectEvent.at),
+                col(Operator.name),
+                col(DefectEvent.station_id),
+                col(DefectEvent.note),
             )
-            .outerjoin(Operator, Operator.id == DefectEvent.operator_id)
-            .where(DefectEvent.defect_id == defect_id)
-            .order_by(DefectEvent.id)
+            .outerjoin(Operator, col(Operator.id) == col(DefectEvent.operator_id))
+            .where(col(DefectEvent.defect_id) == defect_id)
+            .order_by(col(DefectEvent.id))
         )
     ]
     return DefectStory(defect=record, events=events)

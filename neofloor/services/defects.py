@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.defect_catalog import (
@@ -34,7 +34,7 @@ from neofloor.services.defect_catalog import (
 from neofloor.services.defect_records import UNCLOSED, DefectRecord, defect_record
 from neofloor.services.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from neofloor.services.operators import LINE_LEADERS, OperatorInfo, operator_by_badge
-from neofloor.services.tracking import find_vehicle
+from neofloor.services.tracking import find_vehicle, inserted_id
 from neofloor.store.models import (
     Defect,
     DefectCatalogEntry,
@@ -100,7 +100,7 @@ def _check_car_reached(catalog: PlantCatalog, vehicle: Vehicle, station: Station
         raise RuleViolation(f"{vehicle.vin} has not reached {station.code}; it is at {here.code}.")
 
 
-def _append_defect_event(
+def _record_step(
     session: Session,
     defect_id: int,
     kind: str,
@@ -108,18 +108,26 @@ def _append_defect_event(
     operator: OperatorInfo,
     station_id: int | None,
     note: str,
-) -> int:
-    result = session.execute(
-        insert(DefectEvent).values(
-            defect_id=defect_id,
-            kind=kind,
-            at=at,
-            operator_id=operator.id,
-            station_id=station_id,
-            note=note,
+    message: str,
+) -> DefectResult:
+    """Append a step to the defect's story, with the status columns the caller has set, and read it back.
+
+    The one way every defect write ends, so a change of status never goes without its ledger event.
+    """
+    event_id = inserted_id(
+        session.execute(
+            insert(DefectEvent).values(
+                defect_id=defect_id,
+                kind=kind,
+                at=at,
+                operator_id=operator.id,
+                station_id=station_id,
+                note=note,
+            )
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined,index]
+    session.flush()
+    return DefectResult(defect_record(session, defect_id, now=at), event_id, message)
 
 
 def add_defect(
@@ -157,12 +165,12 @@ def add_defect(
     vehicle = find_vehicle(session, catalog, raw_vin)
     _check_car_reached(catalog, vehicle, station)
     twin = session.execute(
-        select(Defect.id, Defect.status)  # type: ignore[call-overload]
+        select(col(Defect.id), col(Defect.status))
         .where(
-            Defect.vehicle_id == vehicle.id,
-            Defect.catalog_id == entry.id,
-            Defect.zone == zone_key,
-            Defect.status.in_(UNCLOSED),  # type: ignore[attr-defined]
+            col(Defect.vehicle_id) == vehicle.id,
+            col(Defect.catalog_id) == entry.id,
+            col(Defect.zone) == zone_key,
+            col(Defect.status).in_(UNCLOSED),
         )
         .limit(1)
     ).first()
@@ -172,8 +180,8 @@ def add_defect(
             f"{entry.code} at {zone_key} is already logged on {vehicle.vin} as defect #{twin.id}, {what}."
         )
 
-    defect_id = int(
-        session.execute(  # type: ignore[attr-defined]
+    defect_id = inserted_id(
+        session.execute(
             insert(Defect).values(
                 vehicle_id=vehicle.id,
                 station_id=station.id,
@@ -185,34 +193,48 @@ def add_defect(
                 found_at=now,
                 found_by_id=operator.id,
             )
-        ).inserted_primary_key[0]  # type: ignore[index]
+        )
     )
-    event_id = _append_defect_event(session, defect_id, "found", now, operator, station.id, note)
-    record = defect_record(session, defect_id, now=now)
-    return DefectResult(
-        record,
-        event_id,
-        f"Defect #{defect_id} logged on {record.vin}: {entry.code} {entry.description}, {zone_key}, {level}.",
+    return _record_step(
+        session,
+        defect_id,
+        "found",
+        now,
+        operator,
+        station.id,
+        note,
+        f"Defect #{defect_id} logged on {vehicle.vin}: "
+        f"{entry.code} {entry.description}, {zone_key}, {level}.",
     )
 
 
-def _load(session: Session, defect_id: int) -> tuple[Defect, Vehicle, str]:
+@dataclass(frozen=True)
+class _Defect:
+    """A defect about to change, locked for this transaction, with its car and its label."""
+
+    row: Defect
+    vehicle: Vehicle
+    code: str  # its catalog code
+    label: str  # "defect #12 PT-RUN"
+
+
+def _load(session: Session, defect_id: int) -> _Defect:
     """The defect (locked for this transaction), its car and its catalog code."""
     defect = session.execute(
-        select(Defect).where(Defect.id == defect_id).with_for_update()  # type: ignore[arg-type]
+        select(Defect).where(col(Defect.id) == defect_id).with_for_update()
     ).scalar_one_or_none()
     if defect is None:
         raise NotFound(f"No defect #{defect_id}.")
-    vehicle = session.execute(select(Vehicle).where(Vehicle.id == defect.vehicle_id)).scalar_one()
+    vehicle = session.execute(select(Vehicle).where(col(Vehicle.id) == defect.vehicle_id)).scalar_one()
     code = session.execute(
-        select(DefectCatalogEntry.code).where(DefectCatalogEntry.id == defect.catalog_id)  # type: ignore[call-overload]
+        select(col(DefectCatalogEntry.code)).where(col(DefectCatalogEntry.id) == defect.catalog_id)
     ).scalar_one()
-    return defect, vehicle, code
+    return _Defect(defect, vehicle, code, f"defect #{defect_id} {code}")
 
 
-def _refuse_if_delivered(vehicle: Vehicle, label: str) -> None:
-    if vehicle.state == VehicleState.DELIVERED:
-        raise RuleViolation(f"{vehicle.vin} was delivered: {label} can no longer change here.")
+def _refuse_if_delivered(target: _Defect) -> None:
+    if target.vehicle.state == VehicleState.DELIVERED:
+        raise RuleViolation(f"{target.vehicle.vin} was delivered: {target.label} can no longer change here.")
 
 
 def repair_defect(
@@ -232,28 +254,31 @@ def repair_defect(
     repair_note = _text(repair_note, "repair note (what was done)", required=True)
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, badge)
-    defect, vehicle, code = _load(session, defect_id)
-    label = f"defect #{defect_id} {code}"
-    _refuse_if_delivered(vehicle, label)
+    target = _load(session, defect_id)
+    defect, vehicle = target.row, target.vehicle
+    _refuse_if_delivered(target)
     if defect.status != DefectStatus.OPEN:
-        raise RuleViolation(_not_open(label, defect.status))
+        raise RuleViolation(_not_open(target.label, defect.status))
     where = catalog.station(station) if station else catalog.station_by_id(vehicle.station_id)
     if where is None:
-        raise InvalidInput(f"Where was {label} repaired? Give the station.")
+        raise InvalidInput(f"Where was {target.label} repaired? Give the station.")
     _may_work_at(operator, where, "record repairs")
 
-    event_id = _append_defect_event(session, defect_id, "repaired", now, operator, where.id, repair_note)
     defect.status = DefectStatus.REPAIRED
     defect.repaired_at = now
     defect.repaired_by_id = operator.id
     defect.repair_station_id = where.id
     defect.repair_note = repair_note
-    session.flush()
-    record = defect_record(session, defect_id, now=now)
-    return DefectResult(
-        record,
-        event_id,
-        f"Defect #{defect_id} {code} on {vehicle.vin} repaired at {where.code}; an inspector must verify it.",
+    return _record_step(
+        session,
+        defect_id,
+        "repaired",
+        now,
+        operator,
+        where.id,
+        repair_note,
+        f"Defect #{defect_id} {target.code} on {vehicle.vin} repaired at {where.code}; "
+        "an inspector must verify it.",
     )
 
 
@@ -270,13 +295,22 @@ def _not_open(label: str, status: str) -> str:
     return f"{_cap(label)} was cancelled; log a new defect if there is one."
 
 
-def _require_repaired(label: str, status: str, action: str) -> None:
+def _repair_to_check(
+    session: Session, defect_id: int, badge: str, action: str
+) -> tuple[OperatorInfo, _Defect]:
+    """The inspector and the repaired defect for ``action`` ("verify" or "reject"), every check passed."""
+    operator = operator_by_badge(session, badge)
+    _require_inspector(operator, f"{action} repairs")
+    target = _load(session, defect_id)
+    _refuse_if_delivered(target)
+    label, status = target.label, target.row.status
     if status == DefectStatus.OPEN:
         raise RuleViolation(f"{_cap(label)} is still open: there is no repair to {action} yet.")
     if status == DefectStatus.VERIFIED:
         raise RuleViolation(f"{_cap(label)} is already verified.")
     if status == DefectStatus.CANCELLED:
         raise RuleViolation(f"{_cap(label)} was cancelled; there is no repair to check.")
+    return operator, target
 
 
 def verify_defect(
@@ -290,24 +324,26 @@ def verify_defect(
     """An inspector confirms the repair: repaired -> verified, closed (not by whoever repaired it)."""
     now = now or utcnow()
     note = _text(note, "note", required=False)
-    operator = operator_by_badge(session, badge)
-    _require_inspector(operator, "verify repairs")
-    defect, vehicle, code = _load(session, defect_id)
-    label = f"defect #{defect_id} {code}"
-    _refuse_if_delivered(vehicle, label)
-    _require_repaired(label, defect.status, "verify")
+    operator, target = _repair_to_check(session, defect_id, badge, "verify")
+    defect, vehicle = target.row, target.vehicle
     if defect.repaired_by_id == operator.id:
         raise PermissionDenied(
-            f"{operator.name} repaired {label} and may not verify it; another inspector must."
+            f"{operator.name} repaired {target.label} and may not verify it; another inspector must."
         )
 
-    event_id = _append_defect_event(session, defect_id, "verified", now, operator, vehicle.station_id, note)
     defect.status = DefectStatus.VERIFIED
     defect.verified_at = now
     defect.verified_by_id = operator.id
-    session.flush()
-    record = defect_record(session, defect_id, now=now)
-    return DefectResult(record, event_id, f"Defect #{defect_id} {code} on {vehicle.vin} verified: closed.")
+    return _record_step(
+        session,
+        defect_id,
+        "verified",
+        now,
+        operator,
+        vehicle.station_id,
+        note,
+        f"Defect #{defect_id} {target.code} on {vehicle.vin} verified: closed.",
+    )
 
 
 def reject_repair(
@@ -321,25 +357,23 @@ def reject_repair(
     """An inspector sends a repair back: repaired -> open; the repair stays in the defect's story."""
     now = now or utcnow()
     reason = _text(reason, "reason", required=True)
-    operator = operator_by_badge(session, badge)
-    _require_inspector(operator, "reject repairs")
-    defect, vehicle, code = _load(session, defect_id)
-    label = f"defect #{defect_id} {code}"
-    _refuse_if_delivered(vehicle, label)
-    _require_repaired(label, defect.status, "reject")
+    operator, target = _repair_to_check(session, defect_id, badge, "reject")
+    defect, vehicle = target.row, target.vehicle
 
-    event_id = _append_defect_event(session, defect_id, "rejected", now, operator, vehicle.station_id, reason)
     defect.status = DefectStatus.OPEN
     defect.repaired_at = None
     defect.repaired_by_id = None
     defect.repair_station_id = None
     defect.repair_note = ""
-    session.flush()
-    record = defect_record(session, defect_id, now=now)
-    return DefectResult(
-        record,
-        event_id,
-        f"Repair of defect #{defect_id} {code} on {vehicle.vin} rejected: open again ({reason}).",
+    return _record_step(
+        session,
+        defect_id,
+        "rejected",
+        now,
+        operator,
+        vehicle.station_id,
+        reason,
+        f"Repair of defect #{defect_id} {target.code} on {vehicle.vin} rejected: open again ({reason}).",
     )
 
 
@@ -355,8 +389,8 @@ def cancel_defect(
     now = now or utcnow()
     reason = _text(reason, "reason", required=True)
     operator = operator_by_badge(session, badge)
-    defect, vehicle, code = _load(session, defect_id)
-    label = f"defect #{defect_id} {code}"
+    target = _load(session, defect_id)
+    defect, vehicle, label = target.row, target.vehicle, target.label
     own_open = defect.found_by_id == operator.id and defect.status == DefectStatus.OPEN
     if operator.role not in QUALITY_STAFF and not own_open:
         raise PermissionDenied(
@@ -367,11 +401,15 @@ def cancel_defect(
     if defect.status == DefectStatus.CANCELLED:
         raise RuleViolation(f"{_cap(label)} is already cancelled.")
 
-    event_id = _append_defect_event(
-        session, defect_id, "cancelled", now, operator, vehicle.station_id, reason
-    )
     defect.status = DefectStatus.CANCELLED
     defect.cancel_reason = reason
-    session.flush()
-    record = defect_record(session, defect_id, now=now)
-    return DefectResult(record, event_id, f"Defect #{defect_id} {code} on {vehicle.vin} cancelled: {reason}.")
+    return _record_step(
+        session,
+        defect_id,
+        "cancelled",
+        now,
+        operator,
+        vehicle.station_id,
+        reason,
+        f"Defect #{defect_id} {target.code} on {vehicle.vin} cancelled: {reason}.",
+    )

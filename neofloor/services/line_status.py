@@ -13,26 +13,20 @@ station and time, starts by kind and time, open stops by the partial index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.andon import Stop, open_stops
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
-from neofloor.services.clock import format_duration, to_local
+from neofloor.services.clock import format_duration
+from neofloor.services.metrics import plan_so_far
 from neofloor.services.overrides import sequence_breaks
-from neofloor.services.queries import CarSummary
+from neofloor.services.queries import CarSummary, car_summary
 from neofloor.services.repair_time import CarInRepair, cars_in_repair
-from neofloor.services.takt import (
-    LAST_SHIFT_LOOKBACK_DAYS,
-    WORKING_TIME_HORIZON,
-    TaktShift,
-    shift_specs,
-    shifts_from_specs,
-    takt_from_shifts,
-    working_seconds_in,
-)
+from neofloor.services.shifts import ShiftWindow, shift_calendar
+from neofloor.services.takt import WORKING_TIME_HORIZON, takt_from_shifts, working_seconds_in
 from neofloor.store.models import StationVisit, Vehicle, VehicleState
 from neofloor.store.types import utcnow
 
@@ -42,6 +36,8 @@ LEVEL_VERY_LATE = "very_late"
 LEVEL_MARKERS = {LEVEL_NORMAL: "", LEVEL_LATE: "LATE", LEVEL_VERY_LATE: "VERY LATE"}
 # How many waiting cars a station lists; its count covers them all.
 CARS_PER_STATION = 8
+# How far back the header looks for the last production shift when none runs now.
+LAST_SHIFT_LOOKBACK_DAYS = 7
 # Literal, so SQLite can match the partial index ix_vehicle_wip.
 _IN_PLANT_LITERAL = text("vehicle.state NOT IN ('finished', 'delivered')")
 _ON_THE_LINE = (VehicleState.QUEUED, VehicleState.IN_STATION, VehicleState.HELD)
@@ -108,7 +104,7 @@ class StationStatus:
 class ShiftProgress:
     """The board's header: cars through the last production station this shift against the plan."""
 
-    shift: TaktShift | None  # the shift running, else the last one (``running`` False)
+    shift: ShiftWindow | None  # the shift running, else the last one (``running`` False)
     running: bool
     takt_seconds: float | None
     completed: int
@@ -153,25 +149,6 @@ class LineStatus:
         return next(s for s in self.stations if s.station.code == wanted)
 
 
-def _summary(catalog: PlantCatalog, v: Vehicle) -> CarSummary:
-    model = catalog.model(v.model_id)
-    station = catalog.station_by_id(v.station_id)
-    return CarSummary(
-        vin=v.vin,
-        build_seq=v.build_seq,
-        model=model.code,
-        model_name=model.name,
-        color=catalog.colors[v.color_id][1],
-        state=v.state,
-        station=station.code if station else None,
-        since=v.state_since,
-        options=v.options,
-        option_notes=v.option_notes,
-        hold_reason=v.hold_reason,
-        order_ref=v.order_ref,
-    )
-
-
 def _effective(v: Vehicle) -> str:
     return (v.resume_state or VehicleState.QUEUED) if v.state == VehicleState.HELD else v.state
 
@@ -179,7 +156,7 @@ def _effective(v: Vehicle) -> str:
 def _progress(
     session: Session,
     catalog: PlantCatalog,
-    shift: TaktShift | None,
+    shift: ShiftWindow | None,
     takt: float | None,
     now: datetime,
 ) -> ShiftProgress:
@@ -188,15 +165,13 @@ def _progress(
         return ShiftProgress(None, False, takt, 0, None, 0, last.code)
     until = min(now, shift.end)
     completed = session.execute(
-        select(func.count(func.distinct(StationVisit.vehicle_id))).where(
-            StationVisit.station_id == last.id,
-            StationVisit.completed_at >= shift.start,  # type: ignore[operator]
-            StationVisit.completed_at < until,  # type: ignore[operator]
+        select(func.count(func.distinct(col(StationVisit.vehicle_id)))).where(
+            col(StationVisit.station_id) == last.id,
+            col(StationVisit.completed_at) >= shift.start,
+            col(StationVisit.completed_at) < until,
         )
     ).scalar_one()
-    planned = None
-    if takt:
-        planned = int(shift.planned_seconds_between(shift.start, until) / takt + 1e-9)
+    planned = plan_so_far(shift.planned_seconds_between(shift.start, until), takt) if takt else None
     breaks = sequence_breaks(session, shift.start, until).total if until > shift.start else 0
     return ShiftProgress(shift, shift.contains(now), takt, completed, planned, breaks, last.code)
 
@@ -212,35 +187,31 @@ def line_status(
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
-    zone = catalog.timezone
-    specs = shift_specs(session)
-    today = to_local(now, zone).date()
-    recent = shifts_from_specs(specs, today - timedelta(days=LAST_SHIFT_LOOKBACK_DAYS), today, zone)
-    started = [s for s in recent if s.start <= now]
-    shift = started[-1] if started else None
-    takt = takt_from_shifts(s for s in recent if shift and s.local_date == shift.local_date)
+    production = shift_calendar(session).production
+    shift = production.current_or_last(now, lookback_days=LAST_SHIFT_LOOKBACK_DAYS)
+    takt = takt_from_shifts(production.windows_on(shift.local_date)) if shift else None
 
-    on_line = list(
-        session.execute(
-            select(Vehicle).where(Vehicle.state.in_(_ON_THE_LINE))  # type: ignore[attr-defined]
-        ).scalars()
-    )
+    on_line = list(session.execute(select(Vehicle).where(col(Vehicle.state).in_(_ON_THE_LINE))).scalars())
     first = catalog.route[0]
     backlog = list(
         session.execute(
             select(Vehicle)
-            .where(Vehicle.station_id == first.id, Vehicle.state == VehicleState.PLANNED, _IN_PLANT_LITERAL)
-            .order_by(Vehicle.build_seq)
+            .where(
+                col(Vehicle.station_id) == first.id,
+                col(Vehicle.state) == VehicleState.PLANNED,
+                _IN_PLANT_LITERAL,
+            )
+            .order_by(col(Vehicle.build_seq))
             .limit(cars_per_station)
         ).scalars()
     )
     backlog_count = session.execute(
-        select(func.count()).select_from(Vehicle).where(Vehicle.state == VehicleState.PLANNED)
+        select(func.count()).select_from(Vehicle).where(col(Vehicle.state) == VehicleState.PLANNED)
     ).scalar_one()
 
     horizon = now - WORKING_TIME_HORIZON
     oldest = min((max(v.state_since, horizon) for v in on_line), default=now)
-    timed_shifts = shifts_from_specs(specs, to_local(oldest, zone).date() - timedelta(days=1), today, zone)
+    timed_shifts = production.overlapping(oldest, now)
 
     def board_car(v: Vehicle) -> BoardCar:
         effective = _effective(v)
@@ -252,7 +223,7 @@ def line_status(
             else working_seconds_in(timed_shifts, max(v.state_since, horizon), now)
         )
         return BoardCar(
-            car=_summary(catalog, v),
+            car=car_summary(catalog, v),
             inside=inside,
             seconds=(now - v.state_since).total_seconds(),
             working_seconds=working,

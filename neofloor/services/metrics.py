@@ -144,14 +144,22 @@ def takt_time(available_seconds: float, cars_demanded: int) -> float | None:
     return available / demand
 
 
-def plan_so_far(elapsed_planned_seconds: float, takt_seconds: float | None) -> int:
-    """Whole cars the plan expects by now: elapsed production time / takt, rounded down."""
-    elapsed = _non_negative(elapsed_planned_seconds, "Elapsed production time")
+def _takt(takt_seconds: float | None) -> float | None:
+    """A takt to plan by: None (no demand) or more than zero seconds."""
     if takt_seconds is None:
-        return 0
+        return None
     takt = _non_negative(takt_seconds, "Takt time")
     if takt == 0:
         raise InvalidInput("Takt time must be more than zero seconds.")
+    return takt
+
+
+def plan_so_far(elapsed_planned_seconds: float, takt_seconds: float | None) -> int:
+    """Whole cars the plan expects by now: elapsed production time / takt, rounded down."""
+    elapsed = _non_negative(elapsed_planned_seconds, "Elapsed production time")
+    takt = _takt(takt_seconds)
+    if takt is None:
+        return 0
     # A hair of tolerance, so 12 takts of float seconds make 12 cars, not 11.
     return math.floor(elapsed / takt + 1e-9)
 
@@ -159,12 +167,8 @@ def plan_so_far(elapsed_planned_seconds: float, takt_seconds: float | None) -> i
 def plan_cars(planned_seconds: float, takt_seconds: float | None) -> float:
     """Cars the plan expects in a stretch of production time (fractional, for an hour's bar)."""
     seconds = _non_negative(planned_seconds, "Planned time")
-    if takt_seconds is None:
-        return 0.0
-    takt = _non_negative(takt_seconds, "Takt time")
-    if takt == 0:
-        raise InvalidInput("Takt time must be more than zero seconds.")
-    return seconds / takt
+    takt = _takt(takt_seconds)
+    return 0.0 if takt is None else seconds / takt
 
 
 def cars_behind(planned: int, actual: int) -> int:

@@ -1,10 +1,13 @@
 """The queries that feed the metrics: range-bounded, through the indexes, plain rows out.
 
 Every query here is bounded by a time range on an indexed column (QG completions by
-``ix_station_visit_station_completed``, stops by ``ix_downtime_started``, overrides by
-``ix_station_event_kind_at``) or reads the cars' current-state columns through
-``ix_vehicle_state_station``; none replays the ledger or reads a whole table, so a
-shift's numbers cost the same on a ten-year plant as on a new one.
+``ix_station_visit_station_completed``) or reads the cars' current-state columns
+through ``ix_vehicle_state_station``; none replays the ledger or reads a whole table,
+so a shift's numbers cost the same on a ten-year plant as on a new one. Stops, the
+cars in the repair bay and the overrides of a shift come from the supervision
+services (``andon``, ``repair_time``, ``overrides``), and open critical defects
+through ``defect_records``, so the board, the quality screens and the handover
+cannot disagree about them.
 
 The statements are built once, with bound parameters, and reused: a dashboard that
 refreshes every few seconds should not pay for building SQL each time.
@@ -14,39 +17,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from neofloor.services.catalog import PlantCatalog, plant_catalog
+from neofloor.services.catalog import plant_catalog
+from neofloor.services.defect_records import UNCLOSED, DefectRecord, defect_records
 from neofloor.store.models import (
     Defect,
-    DefectCatalogEntry,
     DefectStatus,
-    Downtime,
-    DowntimeReason,
     EventKind,
-    Operator,
     Severity,
-    Station,
     StationEvent,
     StationVisit,
     Vehicle,
     VehicleState,
 )
 
-# A stop is looked for this far before a period starts; a closed stop that started
-# earlier still is not seen (an andon stop lasts minutes or hours, not weeks), while
-# an open one is always seen, however old.
-DOWNTIME_LOOKBACK = timedelta(days=14)
 # At most this many lines in a list (held cars, overrides...); counts cover them all.
 LIST_LIMIT = 200
-# Defects that still need work (a repaired one awaits an inspector's verification).
-UNCLOSED = (DefectStatus.OPEN, DefectStatus.REPAIRED)
 # Cars between their first station and QG.
 _ON_LINE = (VehicleState.IN_STATION, VehicleState.QUEUED, VehicleState.IN_REPAIR)
 
@@ -93,7 +86,7 @@ class QgPass:
 
 
 @cache
-def _qg_passes_stmt() -> Select:  # type: ignore[type-arg]
+def _qg_passes_stmt() -> Select:
     visit = aliased(StationVisit)
     earlier = aliased(StationVisit)
     defect_count = (
@@ -157,7 +150,7 @@ def output_between(session: Session, start: datetime, end: datetime) -> int:
 
 
 @cache
-def _cycles_stmt() -> Select:  # type: ignore[type-arg]
+def _cycles_stmt() -> Select:
     return select(col(StationVisit.station_id), col(StationVisit.cycle_seconds)).where(
         col(StationVisit.station_id).in_(bindparam("stations", expanding=True)),
         col(StationVisit.completed_at) >= bindparam("start"),
@@ -177,95 +170,11 @@ def station_cycles(session: Session, start: datetime, end: datetime) -> dict[str
     return cycles
 
 
-# --- downtime ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StopRow:
-    """An andon stop as stored: open while ``ended_at`` is empty."""
-
-    id: int
-    station: str
-    on_line: bool  # at a production station of the route: it stops the line
-    reason_code: str
-    reason: str
-    started_at: datetime
-    ended_at: datetime | None
-    note: str
-
-
-def _stop_columns() -> Select:  # type: ignore[type-arg]
-    return select(
-        col(Downtime.id),
-        col(Downtime.station_id),
-        col(DowntimeReason.code),
-        col(DowntimeReason.description),
-        col(Downtime.started_at),
-        col(Downtime.ended_at),
-        col(Downtime.note),
-    ).join(DowntimeReason, col(DowntimeReason.id) == col(Downtime.reason_id))
-
-
-@cache
-def _recent_stops_stmt() -> Select:  # type: ignore[type-arg]
-    return _stop_columns().where(
-        col(Downtime.started_at) >= bindparam("since"),
-        col(Downtime.started_at) < bindparam("end"),
-    )
-
-
-@cache
-def _open_stops_stmt() -> Select:  # type: ignore[type-arg]
-    # Through the partial index ux_downtime_open_station: at most one open stop per station.
-    return _stop_columns().where(col(Downtime.ended_at).is_(None))
-
-
-def stops_overlapping(session: Session, start: datetime, end: datetime) -> list[StopRow]:
-    """Stops that were running at some moment of ``[start, end)``, oldest first."""
-    catalog = plant_catalog(session)
-    on_line = {s.id for s in catalog.production_route}
-    recent = _rows(session, _recent_stops_stmt(), {"since": start - DOWNTIME_LOOKBACK, "end": end})
-    still_open = _rows(session, _open_stops_stmt(), {})
-    stops: dict[int, StopRow] = {}
-    for stop_id, station_id, code, description, started, ended, note in (*recent, *still_open):
-        if started >= end or (ended is not None and ended <= start):
-            continue
-        stops[stop_id] = StopRow(
-            id=stop_id,
-            station=_code(catalog, station_id) or "?",
-            on_line=station_id in on_line,
-            reason_code=code,
-            reason=description,
-            started_at=started,
-            ended_at=ended,
-            note=note,
-        )
-    return sorted(stops.values(), key=lambda s: (s.started_at, s.id))
-
-
-@dataclass(frozen=True)
-class OpenStop:
-    station: str
-    reason_code: str
-    reason: str
-    since: datetime
-
-
-def open_stops(session: Session) -> list[OpenStop]:
-    """Andon stops running now (at most one per station), oldest first."""
-    catalog = plant_catalog(session)
-    stops = [
-        OpenStop(station=_code(catalog, station_id) or "?", reason_code=code, reason=text, since=since)
-        for _id, station_id, code, text, since, _end, _note in _rows(session, _open_stops_stmt(), {})
-    ]
-    return sorted(stops, key=lambda s: (s.since, s.station))
-
-
 # --- the line now: current-state columns ---------------------------------------------
 
 
 @cache
-def _wip_stmts() -> tuple[Select, Select]:  # type: ignore[type-arg]
+def _wip_stmts() -> tuple[Select, Select]:
     on_line = select(func.count()).select_from(Vehicle).where(col(Vehicle.state).in_(_ON_LINE))
     held = (
         select(func.count())
@@ -291,7 +200,7 @@ class HeldCar:
 
 
 @cache
-def _held_stmt() -> Select:  # type: ignore[type-arg]
+def _held_stmt() -> Select:
     held_at = (
         select(func.max(col(StationEvent.at)))
         .where(col(StationEvent.vehicle_id) == col(Vehicle.id), col(StationEvent.kind) == EventKind.HOLD)
@@ -318,7 +227,7 @@ def held_cars(session: Session, *, limit: int = LIST_LIMIT) -> list[HeldCar]:
         HeldCar(
             vin=vin,
             build_seq=seq,
-            station=_code(catalog, station_id),
+            station=catalog.station_code(station_id),
             reason=reason or "",
             held_since=since,
         )
@@ -332,166 +241,24 @@ def _held_order(car: HeldCar) -> tuple[bool, float, int]:
     return (car.held_since is None, since, car.build_seq)
 
 
-@dataclass(frozen=True)
-class RepairCar:
-    vin: str
-    build_seq: int
-    sent_from: str | None
-    returns_to: str | None
-    since: datetime
-    reason: str
-    open_defects: int
+def _open_critical() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return col(Defect.status).in_(UNCLOSED), col(Defect.severity) == Severity.CRITICAL
 
 
 @cache
-def _repair_stmt() -> Select:  # type: ignore[type-arg]
-    last_sent = (
-        select(func.max(col(StationEvent.id)))
-        .where(
-            col(StationEvent.vehicle_id) == col(Vehicle.id),
-            col(StationEvent.kind) == EventKind.TO_REPAIR,
-        )
-        .scalar_subquery()
+def _critical_count_stmt() -> Select[int]:
+    return select(func.count()).select_from(Defect).where(*_open_critical())
+
+
+def open_critical_defects(
+    session: Session, *, limit: int = LIST_LIMIT, now: datetime | None = None
+) -> tuple[int, list[DefectRecord]]:
+    """Critical defects not yet closed (open, or repaired and awaiting verification): count and list.
+
+    Listed through the one query every defect list goes through, oldest first.
+    """
+    total = int(_rows(session, _critical_count_stmt(), {})[0][0])
+    records = defect_records(
+        session, *_open_critical(), order_by=(_without_index(col(Defect.id)),), limit=limit, now=now
     )
-    unclosed = (
-        select(func.count())
-        .select_from(Defect)
-        .where(col(Defect.vehicle_id) == col(Vehicle.id), col(Defect.status).in_(UNCLOSED))
-        .scalar_subquery()
-    )
-    sent = aliased(StationEvent)
-    return (
-        select(
-            col(Vehicle.vin),
-            col(Vehicle.build_seq),
-            col(sent.station_id),
-            col(Vehicle.return_station_id),
-            func.coalesce(col(sent.at), col(Vehicle.state_since)),
-            col(sent.note),
-            unclosed,
-        )
-        .outerjoin(sent, col(sent.id) == last_sent)
-        .where(col(Vehicle.state) == VehicleState.IN_REPAIR)
-        .order_by(_without_index(col(Vehicle.build_seq)))
-        .limit(bindparam("limit"))
-    )
-
-
-def cars_in_repair(session: Session, *, limit: int = LIST_LIMIT) -> list[RepairCar]:
-    """Cars in the repair bay now: where they came from, why, since when, defects still open."""
-    catalog = plant_catalog(session)
-    return [
-        RepairCar(
-            vin=vin,
-            build_seq=seq,
-            sent_from=_code(catalog, from_id),
-            returns_to=_code(catalog, back_id),
-            since=since,
-            reason=note or "",
-            open_defects=int(open_count),
-        )
-        for vin, seq, from_id, back_id, since, note, open_count in _rows(
-            session, _repair_stmt(), {"limit": limit}
-        )
-    ]
-
-
-@dataclass(frozen=True)
-class OpenDefect:
-    vin: str
-    code: str
-    description: str
-    zone: str
-    severity: str
-    status: str
-    station: str
-    found_at: datetime
-    car_state: str
-
-
-@cache
-def _critical_stmts() -> tuple[Select, Select]:  # type: ignore[type-arg]
-    where = and_(col(Defect.status).in_(UNCLOSED), col(Defect.severity) == Severity.CRITICAL)
-    count = select(func.count()).select_from(Defect).where(where)
-    found_at = aliased(Station)
-    rows = (
-        select(
-            col(Vehicle.vin),
-            col(DefectCatalogEntry.code),
-            col(DefectCatalogEntry.description),
-            col(Defect.zone),
-            col(Defect.severity),
-            col(Defect.status),
-            col(found_at.code),
-            col(Defect.found_at),
-            col(Vehicle.state),
-        )
-        .join(Vehicle, col(Vehicle.id) == col(Defect.vehicle_id))
-        .join(DefectCatalogEntry, col(DefectCatalogEntry.id) == col(Defect.catalog_id))
-        .join(found_at, col(found_at.id) == col(Defect.station_id))
-        .where(where)
-        .order_by(_without_index(col(Defect.id)))
-        .limit(bindparam("limit"))
-    )
-    return count, rows
-
-
-def open_critical_defects(session: Session, *, limit: int = LIST_LIMIT) -> tuple[int, list[OpenDefect]]:
-    """Critical defects not yet closed (open, or repaired and awaiting verification): count and list."""
-    count, rows = _critical_stmts()
-    total = int(_rows(session, count, {})[0][0])
-    return total, [OpenDefect(*row) for row in _rows(session, rows, {"limit": limit})]
-
-
-# --- the ledger: overrides ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OverrideLine:
-    """A rule overridden by a line leader, from the ledger."""
-
-    at: datetime
-    vin: str
-    station: str | None
-    operator: str | None
-    note: str
-
-
-@cache
-def _overrides_stmt() -> Select:  # type: ignore[type-arg]
-    return (
-        select(
-            col(StationEvent.at),
-            col(Vehicle.vin),
-            col(StationEvent.station_id),
-            col(Operator.name),
-            col(StationEvent.note),
-        )
-        .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
-        .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
-        .where(
-            col(StationEvent.kind) == EventKind.OVERRIDE,
-            col(StationEvent.at) >= bindparam("start"),
-            col(StationEvent.at) < bindparam("end"),
-        )
-        .order_by(col(StationEvent.at), col(StationEvent.id))
-        .limit(bindparam("limit"))
-    )
-
-
-def overrides_between(
-    session: Session, start: datetime, end: datetime, *, limit: int = LIST_LIMIT
-) -> list[OverrideLine]:
-    """Override events in ``[start, end)``, oldest first."""
-    catalog = plant_catalog(session)
-    return [
-        OverrideLine(at=at, vin=vin, station=_code(catalog, station_id), operator=name, note=note)
-        for at, vin, station_id, name, note in _rows(
-            session, _overrides_stmt(), {"start": start, "end": end, "limit": limit}
-        )
-    ]
-
-
-def _code(catalog: PlantCatalog, station_id: int | None) -> str | None:
-    station = catalog.station_by_id(station_id)
-    return station.code if station else None
+    return total, records

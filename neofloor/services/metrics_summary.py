@@ -2,7 +2,8 @@
 
 ``shift_summary`` gathers output against plan by hour, quality, cycle and lead times,
 downtime, OEE and the line's state now; ``trend`` gives one row per production day.
-Both read through the range-bounded queries of ``metrics_queries`` and compute
+Both read through the range-bounded queries of ``metrics_queries`` (stops, the repair
+bay and overrides through the supervision services the line board uses) and compute
 with the pure formulas of ``metrics``; docs/metrics.md says what every number means.
 """
 
@@ -15,8 +16,10 @@ from itertools import pairwise
 
 from sqlmodel import Session
 
+from neofloor.services.andon import DowntimeSpan, Stop, downtime_between, open_stops
 from neofloor.services.catalog import PlantCatalog, plant_catalog
 from neofloor.services.clock import to_local
+from neofloor.services.defect_records import DefectRecord
 from neofloor.services.errors import InvalidInput
 from neofloor.services.metrics import (
     Bottleneck,
@@ -28,7 +31,6 @@ from neofloor.services.metrics import (
     find_bottleneck,
     first_pass_yield,
     oee,
-    open_until,
     plan_cars,
     plan_so_far,
     seconds_by,
@@ -36,23 +38,17 @@ from neofloor.services.metrics import (
     union_seconds,
 )
 from neofloor.services.metrics_queries import (
+    LIST_LIMIT,
     HeldCar,
-    OpenDefect,
-    OpenStop,
-    OverrideLine,
     QgPass,
-    RepairCar,
-    StopRow,
-    cars_in_repair,
     held_cars,
     open_critical_defects,
-    open_stops,
-    overrides_between,
     qg_passes,
     station_cycles,
-    stops_overlapping,
     wip_count,
 )
+from neofloor.services.overrides import OverrideMove, overrides_between
+from neofloor.services.repair_time import CarInRepair, cars_in_repair
 from neofloor.services.shifts import (
     Interval,
     ProductionDay,
@@ -117,10 +113,10 @@ class LineNow:
     at: datetime
     wip: int
     held: tuple[HeldCar, ...]
-    in_repair: tuple[RepairCar, ...]
+    in_repair: tuple[CarInRepair, ...]
     open_critical_count: int
-    open_critical: tuple[OpenDefect, ...]
-    open_stops: tuple[OpenStop, ...]
+    open_critical: tuple[DefectRecord, ...]
+    open_stops: tuple[Stop, ...]
 
 
 @dataclass(frozen=True)
@@ -157,7 +153,7 @@ class ShiftSummary:
     oee: OeeResult | None
     oee_note: str  # why there is no OEE, when there is none
     # the shift's events and the line now
-    overrides: tuple[OverrideLine, ...]
+    overrides: tuple[OverrideMove, ...]
     notes: tuple[ShiftNoteLine, ...]
     line: LineNow
 
@@ -245,10 +241,12 @@ def _hourly(
     return tuple(hours)
 
 
-def _downtime_lines(
-    stops: list[StopRow], within: tuple[Interval, ...], as_of: datetime
-) -> list[DowntimeLine]:
-    pieces = [(s, open_until(s.started_at, s.ended_at, as_of)) for s in stops]
+def _piece(span: DowntimeSpan) -> Interval:
+    return Interval(span.start, span.end)
+
+
+def _downtime_lines(spans: list[DowntimeSpan], within: tuple[Interval, ...]) -> list[DowntimeLine]:
+    pieces = [(s.stop, _piece(s)) for s in spans]
     minutes = seconds_by(((s.reason_code, p) for s, p in pieces), within)
     lines = []
     for code, seconds in minutes.items():
@@ -269,15 +267,18 @@ def _downtime_lines(
 
 def line_now(session: Session, now: datetime) -> LineNow:
     """WIP, holds, cars in repair, open critical defects and running stops, as they are now."""
-    count, critical = open_critical_defects(session)
+    count, critical = open_critical_defects(session, now=now)
     return LineNow(
         at=now,
         wip=wip_count(session),
         held=tuple(held_cars(session)),
-        in_repair=tuple(cars_in_repair(session)),
+        # In build sequence, as the handover lists the line's cars.
+        in_repair=tuple(
+            sorted(cars_in_repair(session, now=now, limit=LIST_LIMIT), key=lambda c: c.build_seq)
+        ),
         open_critical_count=count,
         open_critical=tuple(critical),
-        open_stops=tuple(open_stops(session)),
+        open_stops=tuple(open_stops(session, now=now)),
     )
 
 
@@ -298,12 +299,12 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
     planned_now = plan_so_far(elapsed, takt)
 
     route = catalog.production_route
-    stops = stops_overlapping(session, window.start, as_of)
-    line_stops = [s for s in stops if s.on_line]
-    by_station = seconds_by(
-        ((s.station, open_until(s.started_at, s.ended_at, as_of)) for s in line_stops), production
-    )
-    line_down = union_seconds((open_until(s.started_at, s.ended_at, as_of) for s in line_stops), production)
+    # Stops running at some moment of the shift so far, an open one counted up to as_of.
+    spans = downtime_between(session, window.start, as_of, now=as_of)
+    on_line = {st.code for st in route}
+    line_spans = [s for s in spans if s.stop.station in on_line]
+    by_station = seconds_by(((s.stop.station, _piece(s)) for s in line_spans), production)
+    line_down = union_seconds((_piece(s) for s in line_spans), production)
     cycles = station_cycles(session, window.start, as_of)
     stats = {code: duration_stats(values) for code, values in cycles.items()}
     station_downtime = {s.code: by_station.get(s.code, 0.0) / 60 for s in route}
@@ -346,11 +347,11 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         stations=stations,
         bottleneck=neck,
         line_downtime_minutes=line_down / 60,
-        downtime=tuple(_downtime_lines(stops, production, as_of)),
+        downtime=tuple(_downtime_lines(spans, production)),
         line_ideal_cycle_seconds=line_ideal_cycle_seconds(catalog),
         oee=result,
         oee_note=note,
-        overrides=tuple(overrides_between(session, window.start, as_of)),
+        overrides=tuple(overrides_between(session, window.start, as_of, limit=LIST_LIMIT)),
         notes=tuple(list_shift_notes(session, window.local_date, window.code)),
         line=line_now(session, now),
     )
@@ -421,7 +422,7 @@ def _day_summary(
 ) -> tuple[DaySummary, tuple[float, float, int, int]]:
     """One day's row, from the cars through QG that day and the line stops that touch it."""
     as_of = max(day.start, min(now, day.end))
-    planned_shifts = [s for s in day.shifts if s.target_cars > 0]
+    planned_shifts = [s for s in day.shifts if s.is_production]
     production = tuple(p for s in planned_shifts for p in s.production_intervals(until=as_of))
     planned_seconds = sum(p.seconds for p in production)
     plan = sum(
@@ -484,10 +485,11 @@ def trend(session: Session, from_date: date, to_date: date, *, now: datetime | N
     # Each line stop goes to the days it touches, so a day looks only at its own stops.
     day_starts = [d.start for d in days]
     stops_of_day: list[list[Interval]] = [[] for _ in days]
-    for stop in stops_overlapping(session, start, end):
-        if not stop.on_line:
+    on_line = {st.code for st in catalog.production_route}
+    for stopped in downtime_between(session, start, end, now=end):
+        if stopped.stop.station not in on_line:
             continue
-        piece = open_until(stop.started_at, stop.ended_at, end)
+        piece = _piece(stopped)
         index = max(0, bisect_right(day_starts, piece.start) - 1)
         while index < len(days) and days[index].start < piece.end:
             stops_of_day[index].append(piece)

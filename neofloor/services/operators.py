@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.errors import NotFound, PermissionDenied
 from neofloor.store.models import Operator, OperatorStation, Role
@@ -40,14 +40,14 @@ class OperatorInfo:
 
 def operator_by_badge(session: Session, badge: str) -> OperatorInfo:
     """The active operator with this badge, or :class:`NotFound`."""
-    row = session.execute(select(Operator).where(Operator.badge == badge.strip())).scalar_one_or_none()
+    row = session.execute(select(Operator).where(col(Operator.badge) == badge.strip())).scalar_one_or_none()
     if row is None or not row.active:
         raise NotFound(f"Unknown badge {badge!r}: nobody with that badge may work here.")
     stations = session.execute(
-        select(OperatorStation.station_id).where(OperatorStation.operator_id == row.id)
+        select(col(OperatorStation.station_id)).where(col(OperatorStation.operator_id) == row.id)
     ).scalars()
     return OperatorInfo(
-        id=row.id,  # type: ignore[arg-type]
+        id=row.id,
         badge=row.badge,
         name=row.name,
         role=row.role,
@@ -59,19 +59,19 @@ def list_operators(session: Session) -> list[OperatorInfo]:
     """Active operators, by name (for the sign-in picker)."""
     certified: dict[int, set[int]] = {}
     for operator_id, station_id in session.execute(
-        select(OperatorStation.operator_id, OperatorStation.station_id)
+        select(col(OperatorStation.operator_id), col(OperatorStation.station_id))
     ):
         certified.setdefault(operator_id, set()).add(station_id)
     rows = session.execute(
-        select(Operator).where(Operator.active.is_(True)).order_by(Operator.name)  # type: ignore[attr-defined]
+        select(Operator).where(col(Operator.active).is_(True)).order_by(col(Operator.name))
     ).scalars()
     return [
         OperatorInfo(
-            id=r.id,  # type: ignore[arg-type]
+            id=r.id,
             badge=r.badge,
             name=r.name,
             role=r.role,
-            station_ids=frozenset(certified.get(r.id, set())),  # type: ignore[arg-type]
+            station_ids=frozenset(certified.get(r.id, set())),
         )
         for r in rows
     ]

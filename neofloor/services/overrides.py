@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.catalog import plant_catalog
 from neofloor.services.errors import RuleViolation, VehicleHeld
@@ -39,17 +39,18 @@ class OverrideResult:
 
 @dataclass(frozen=True)
 class OverrideMove:
-    """One override, as the list of the day's overrides shows it."""
+    """One override from the ledger, as the day's list and the shift handover show it."""
 
     event_id: int
     at: datetime
     vin: str
     build_seq: int
     from_station: str | None
-    to_station: str | None
+    to_station: str | None  # the station the car was moved to (the event's station)
     reason: str
     by: str | None
     terminal: str
+    note: str  # the ledger note as written: "FROM -> TO: reason"
 
 
 @dataclass(frozen=True)
@@ -167,26 +168,39 @@ def override_move(
     )
 
 
-def overrides_between(session: Session, start: datetime, end: datetime) -> list[OverrideMove]:
-    """Every override in [start, end), oldest first (the board's list of today's overrides)."""
-    rows = session.execute(
+def overrides_between(
+    session: Session, start: datetime, end: datetime, *, limit: int | None = None
+) -> list[OverrideMove]:
+    """Every override in [start, end), oldest first (the first ``limit`` of them when given).
+
+    Read through the ledger's (kind, at) index.
+    """
+    catalog = plant_catalog(session)
+    stmt = (
         select(
-            StationEvent.id,
-            StationEvent.at,
-            StationEvent.note,
-            StationEvent.terminal,
-            Vehicle.vin,
-            Vehicle.build_seq,
-            Operator.name,
+            col(StationEvent.id),
+            col(StationEvent.at),
+            col(StationEvent.station_id),
+            col(StationEvent.note),
+            col(StationEvent.terminal),
+            col(Vehicle.vin),
+            col(Vehicle.build_seq),
+            col(Operator.name),
         )
-        .join(Vehicle, Vehicle.id == StationEvent.vehicle_id)
-        .outerjoin(Operator, Operator.id == StationEvent.operator_id)
-        .where(StationEvent.kind == EventKind.OVERRIDE, StationEvent.at >= start, StationEvent.at < end)
-        .order_by(StationEvent.at, StationEvent.id)
-    ).all()
+        .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
+        .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
+        .where(
+            col(StationEvent.kind) == EventKind.OVERRIDE,
+            col(StationEvent.at) >= start,
+            col(StationEvent.at) < end,
+        )
+        .order_by(col(StationEvent.at), col(StationEvent.id))
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
     lines = []
-    for event_id, at, note, terminal, vin, build_seq, name in rows:
-        from_code, to_code, reason = _read_override_note(note)
+    for event_id, at, station_id, note, terminal, vin, build_seq, name in session.execute(stmt).all():
+        from_code, _to_code, reason = _read_override_note(note)
         lines.append(
             OverrideMove(
                 event_id=event_id,
@@ -194,10 +208,11 @@ def overrides_between(session: Session, start: datetime, end: datetime) -> list[
                 vin=vin,
                 build_seq=build_seq,
                 from_station=from_code,
-                to_station=to_code,
+                to_station=catalog.station_code(station_id),
                 reason=reason,
                 by=name,
                 terminal=terminal,
+                note=note,
             )
         )
     return lines
@@ -211,29 +226,37 @@ def sequence_breaks(session: Session, start: datetime, end: datetime) -> Sequenc
     """
     catalog = plant_catalog(session)
     in_period = (
-        StationEvent.kind == EventKind.START,
-        StationEvent.at >= start,
-        StationEvent.at < end,
+        col(StationEvent.kind) == EventKind.START,
+        col(StationEvent.at) >= start,
+        col(StationEvent.at) < end,
     )
     starts: dict[int, int] = dict(
         session.execute(
-            select(StationEvent.station_id, func.count()).where(*in_period).group_by(StationEvent.station_id)
+            select(col(StationEvent.station_id), func.count())
+            .where(*in_period)
+            .group_by(col(StationEvent.station_id))
         ).all()
     )
     rows = session.execute(
-        select(StationEvent.at, StationEvent.station_id, Vehicle.vin, Vehicle.build_seq, Operator.name)
+        select(
+            col(StationEvent.at),
+            col(StationEvent.station_id),
+            col(Vehicle.vin),
+            col(Vehicle.build_seq),
+            col(Operator.name),
+        )
         .join(
             StationVisit,
             and_(
-                StationVisit.vehicle_id == StationEvent.vehicle_id,
-                StationVisit.started_at == StationEvent.at,
-                StationVisit.station_id == StationEvent.station_id,
+                col(StationVisit.vehicle_id) == col(StationEvent.vehicle_id),
+                col(StationVisit.started_at) == col(StationEvent.at),
+                col(StationVisit.station_id) == col(StationEvent.station_id),
             ),
         )
-        .join(Vehicle, Vehicle.id == StationEvent.vehicle_id)
-        .outerjoin(Operator, Operator.id == StationEvent.operator_id)
-        .where(*in_period, StationVisit.out_of_sequence.is_(True))  # type: ignore[attr-defined]
-        .order_by(StationEvent.at, StationEvent.id)
+        .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
+        .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
+        .where(*in_period, col(StationVisit.out_of_sequence).is_(True))
+        .order_by(col(StationEvent.at), col(StationEvent.id))
     ).all()
     breaks = []
     for at, station_id, vin, build_seq, name in rows:

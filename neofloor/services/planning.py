@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, plant_catalog
 from neofloor.services.errors import InvalidInput, NeofloorError, RuleViolation
+from neofloor.services.tracking import inserted_id
 from neofloor.services.vin import validate_vin
 from neofloor.store.models import EventKind, StationEvent, Vehicle, VehicleState
 from neofloor.store.types import utcnow
@@ -63,37 +64,41 @@ def _check_car(
 
 def _write_cars(session: Session, catalog: PlantCatalog, cars: list[PlannedCar], now: datetime) -> None:
     first = catalog.route[0]
-    next_seq = (session.execute(select(func.max(Vehicle.build_seq))).scalar() or 0) + 1
+    next_seq = (session.execute(select(func.max(col(Vehicle.build_seq)))).scalar() or 0) + 1
     for car in cars:
         seq = car.build_seq if car.build_seq is not None else next_seq
         next_seq = max(next_seq, seq) + 1
-        vehicle_id = session.execute(
-            insert(Vehicle).values(
-                vin=car.vin,
-                model_id=car.model_id,
-                color_id=car.color_id,
-                build_seq=seq,
-                order_ref=car.order_ref,
-                options=car.options,
-                option_notes=car.option_notes,
-                planned_at=now,
-                state=VehicleState.PLANNED,
-                station_id=first.id,
-                state_since=now,
+        vehicle_id = inserted_id(
+            session.execute(
+                insert(Vehicle).values(
+                    vin=car.vin,
+                    model_id=car.model_id,
+                    color_id=car.color_id,
+                    build_seq=seq,
+                    order_ref=car.order_ref,
+                    options=car.options,
+                    option_notes=car.option_notes,
+                    planned_at=now,
+                    state=VehicleState.PLANNED,
+                    station_id=first.id,
+                    state_since=now,
+                )
             )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        event_id = session.execute(
-            insert(StationEvent).values(
-                vehicle_id=vehicle_id, kind=EventKind.PLAN, at=now, note=car.order_ref
+        )
+        event_id = inserted_id(
+            session.execute(
+                insert(StationEvent).values(
+                    vehicle_id=vehicle_id, kind=EventKind.PLAN, at=now, note=car.order_ref
+                )
             )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        session.execute(update(Vehicle).where(Vehicle.id == vehicle_id).values(last_event_id=event_id))
+        )
+        session.execute(update(Vehicle).where(col(Vehicle.id) == vehicle_id).values(last_event_id=event_id))
 
 
 def _taken(session: Session, vins: list[str], seqs: list[int]) -> tuple[set[str], set[int]]:
-    taken_vins = set(session.execute(select(Vehicle.vin).where(Vehicle.vin.in_(vins))).scalars())  # type: ignore[attr-defined]
+    taken_vins = set(session.execute(select(col(Vehicle.vin)).where(col(Vehicle.vin).in_(vins))).scalars())
     taken_seqs = set(
-        session.execute(select(Vehicle.build_seq).where(Vehicle.build_seq.in_(seqs))).scalars()  # type: ignore[attr-defined]
+        session.execute(select(col(Vehicle.build_seq)).where(col(Vehicle.build_seq).in_(seqs))).scalars()
     )
     return taken_vins, taken_seqs
 

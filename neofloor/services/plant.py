@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from neofloor.services.errors import ConfigError, RuleViolation
+from neofloor.services.shifts import WEEKDAYS, ShiftDefinition, build_calendar, parse_shift
 from neofloor.store.models import (
     ZONES,
     Color,
@@ -38,7 +39,8 @@ from neofloor.store.models import (
 )
 
 DEMO_PLANT_RESOURCE = "demo_plant.toml"
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A shift's days are written with the shift calendar's day names.
+DAY_NAMES = WEEKDAYS
 DEFECT_CATEGORIES = (
     "paint",
     "body",
@@ -118,13 +120,32 @@ def _entries(raw: dict[str, Any], key: str, where: str, *, required: bool = True
     return entries
 
 
-def _check_hhmm(value: str, where: str) -> None:
-    parts = value.split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise ConfigError(f"{where}: time '{value}' should be HH:MM.")
-    hour, minute = int(parts[0]), int(parts[1])
-    if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ConfigError(f"{where}: time '{value}' is not a time of day.")
+def _check_shifts(shifts: list[dict[str, Any]], timezone: str, where: str) -> None:
+    """The shifts as the shift calendar will read them: times, breaks, days, no two overlapping."""
+    definitions: list[ShiftDefinition] = []
+    for sh in shifts:
+        here = f"{where} shift {sh.get('code')}"
+        code = _need(sh, "code", here)
+        start, end = _need(sh, "start", here), _need(sh, "end", here)
+        target = _need(sh, "target_cars", here, int) if "target_cars" in sh else 0
+        try:
+            definitions.append(
+                parse_shift(
+                    code,
+                    str(sh.get("name", code)),
+                    start,
+                    end,
+                    ",".join(map(str, sh.get("breaks", []))),
+                    ",".join(map(str, sh.get("days", DAY_NAMES[:5]))),
+                    target,
+                )
+            )
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
+    try:
+        build_calendar(timezone, definitions)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
 
 
 def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
@@ -156,18 +177,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         _need(m, "name", f"{where} model {m['code']}")
     colors = _entries(raw, "colors", where)
     shifts = _entries(raw, "shifts", where)
-    for sh in shifts:
-        here = f"{where} shift {sh.get('code')}"
-        _need(sh, "code", here)
-        _check_hhmm(_need(sh, "start", here), here)
-        _check_hhmm(_need(sh, "end", here), here)
-        for brk in sh.get("breaks", []):
-            start, _, end = str(brk).partition("-")
-            _check_hhmm(start, here)
-            _check_hhmm(end, here)
-        for day in sh.get("days", DAY_NAMES[:5]):
-            if day not in DAY_NAMES:
-                raise ConfigError(f"{here}: day '{day}' is not one of {', '.join(DAY_NAMES)}.")
+    _check_shifts(shifts, timezone, where)
     defects = _entries(raw, "defects", where)
     severities = {s.value for s in Severity}
     for d in defects:
@@ -225,7 +235,7 @@ def hash_pin(pin: str, badge: str) -> str:
 
 def init_plant(session: Session, config: PlantConfig) -> None:
     """Write a plant config into an empty database."""
-    if session.exec(select(Station.id).limit(1)).first() is not None:
+    if session.exec(select(col(Station.id)).limit(1)).first() is not None:
         raise RuleViolation("This database already holds a plant; use a new database file.")
     settings = {
         "name": config.name,
@@ -290,6 +300,7 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         for p in config.financing_partners
     )
     session.flush()
+    station_ids = {code: station.id for code, station in stations.items() if station.id is not None}
     for op in config.operators:
         pin = op.get("pin")
         operator = Operator(
@@ -300,13 +311,15 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         )
         session.add(operator)
         session.flush()
+        operator_id = operator.id
+        assert operator_id is not None  # given by the flush
         session.add_all(
-            OperatorStation(operator_id=operator.id, station_id=stations[code].id)  # type: ignore[arg-type]
+            OperatorStation(operator_id=operator_id, station_id=station_ids[code])
             for code in op.get("stations", [])
         )
     session.add_all(
         WorkInstruction(
-            station_id=stations[wi["station"]].id,  # type: ignore[arg-type]
+            station_id=station_ids[wi["station"]],
             model_id=models[wi["model"]].id if wi.get("model") else None,
             # Car options are stored upper-case; match them whatever the file's case.
             option=wi["option"].strip().upper() if wi.get("option") else None,

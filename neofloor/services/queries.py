@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
@@ -64,42 +64,40 @@ class CarSummary:
         return self.state == VehicleState.HELD
 
 
-def _summaries(session: Session, catalog: PlantCatalog, stmt: object) -> list[CarSummary]:
-    rows = session.execute(stmt).scalars().all()  # type: ignore[call-overload]
-    result = []
-    for v in rows:
-        model = catalog.model(v.model_id)
-        station = catalog.station_by_id(v.station_id)
-        result.append(
-            CarSummary(
-                vin=v.vin,
-                build_seq=v.build_seq,
-                model=model.code,
-                model_name=model.name,
-                color=catalog.colors[v.color_id][1],
-                state=v.state,
-                station=station.code if station else None,
-                since=v.state_since,
-                options=v.options,
-                option_notes=v.option_notes,
-                hold_reason=v.hold_reason,
-                order_ref=v.order_ref,
-            )
-        )
-    return result
-
-
-def _waiting_at(station_id: int) -> object:
-    return or_(
-        Vehicle.state.in_(_WAITING),  # type: ignore[attr-defined]
-        and_(Vehicle.state == VehicleState.HELD, Vehicle.resume_state.in_(_WAITING)),  # type: ignore[attr-defined]
+def car_summary(catalog: PlantCatalog, v: Vehicle) -> CarSummary:
+    """A car as the floor's lists show it, from its current-state columns."""
+    model = catalog.model(v.model_id)
+    return CarSummary(
+        vin=v.vin,
+        build_seq=v.build_seq,
+        model=model.code,
+        model_name=model.name,
+        color=catalog.colors[v.color_id][1],
+        state=v.state,
+        station=catalog.station_code(v.station_id),
+        since=v.state_since,
+        options=v.options,
+        option_notes=v.option_notes,
+        hold_reason=v.hold_reason,
+        order_ref=v.order_ref,
     )
 
 
-def _inside() -> object:
+def _summaries(session: Session, catalog: PlantCatalog, stmt: Select[Vehicle]) -> list[CarSummary]:
+    return [car_summary(catalog, v) for v in session.execute(stmt).scalars()]
+
+
+def _waiting_at(station_id: int) -> ColumnElement[bool]:
     return or_(
-        Vehicle.state == VehicleState.IN_STATION,
-        and_(Vehicle.state == VehicleState.HELD, Vehicle.resume_state == VehicleState.IN_STATION),
+        col(Vehicle.state).in_(_WAITING),
+        and_(col(Vehicle.state) == VehicleState.HELD, col(Vehicle.resume_state).in_(_WAITING)),
+    )
+
+
+def _inside() -> ColumnElement[bool]:
+    return or_(
+        col(Vehicle.state) == VehicleState.IN_STATION,
+        and_(col(Vehicle.state) == VehicleState.HELD, col(Vehicle.resume_state) == VehicleState.IN_STATION),
     )
 
 
@@ -111,8 +109,8 @@ def station_queue(
     station = catalog.station(station_code)
     stmt = (
         select(Vehicle)
-        .where(Vehicle.station_id == station.id, _IN_PLANT, _waiting_at(station.id))  # type: ignore[arg-type]
-        .order_by(Vehicle.build_seq)
+        .where(col(Vehicle.station_id) == station.id, _IN_PLANT, _waiting_at(station.id))
+        .order_by(col(Vehicle.build_seq))
         .limit(limit)
         .offset(offset)
     )
@@ -125,8 +123,8 @@ def cars_in_station(session: Session, station_code: str) -> list[CarSummary]:
     station = catalog.station(station_code)
     stmt = (
         select(Vehicle)
-        .where(Vehicle.station_id == station.id, _IN_PLANT, _inside())  # type: ignore[arg-type]
-        .order_by(Vehicle.state_since.desc(), Vehicle.build_seq)  # type: ignore[attr-defined]
+        .where(col(Vehicle.station_id) == station.id, _IN_PLANT, _inside())
+        .order_by(col(Vehicle.state_since).desc(), col(Vehicle.build_seq))
         .limit(BOARD_CARS_PER_STATION * 4)
     )
     return _summaries(session, catalog, stmt)
@@ -154,9 +152,9 @@ def wip_per_station(session: Session) -> dict[str, tuple[int, int, int]]:
     catalog = plant_catalog(session)
     counts: dict[str, list[int]] = {s.code: [0, 0, 0] for s in catalog.stations}
     rows = session.execute(
-        select(Vehicle.station_id, Vehicle.state, Vehicle.resume_state, func.count())
-        .where(_IN_PLANT, Vehicle.station_id.is_not(None))  # type: ignore[union-attr]
-        .group_by(Vehicle.station_id, Vehicle.state, Vehicle.resume_state)
+        select(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state), func.count())
+        .where(_IN_PLANT, col(Vehicle.station_id).is_not(None))
+        .group_by(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state))
     ).all()
     for station_id, state, resume_state, count in rows:
         station = catalog.station_by_id(station_id)
@@ -176,7 +174,7 @@ def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATI
     counts = wip_per_station(session)
     open_stops = dict(
         session.execute(
-            select(Downtime.station_id, Downtime.started_at).where(Downtime.ended_at.is_(None))  # type: ignore[union-attr]
+            select(col(Downtime.station_id), col(Downtime.started_at)).where(col(Downtime.ended_at).is_(None))
         ).all()
     )
     board = []
@@ -207,10 +205,10 @@ def change_marker(session: Session) -> tuple[int, ...]:
     are open (ending a stop adds no row). Five index look-ups, whatever the history.
     """
     return (
-        session.execute(select(func.max(StationEvent.id))).scalar() or 0,
-        session.execute(select(func.max(Defect.id))).scalar() or 0,
-        session.execute(select(func.max(DefectEvent.id))).scalar() or 0,
-        session.execute(select(func.max(Downtime.id))).scalar() or 0,
+        session.execute(select(func.max(col(StationEvent.id)))).scalar() or 0,
+        session.execute(select(func.max(col(Defect.id)))).scalar() or 0,
+        session.execute(select(func.max(col(DefectEvent.id)))).scalar() or 0,
+        session.execute(select(func.max(col(Downtime.id)))).scalar() or 0,
         session.execute(
             select(func.count()).select_from(Downtime).where(text("downtime.ended_at IS NULL"))
         ).scalar_one(),
@@ -273,33 +271,33 @@ def vehicle_history(session: Session, raw_vin: str) -> VehicleHistory:
     """A car's full story: every ledger event, its time at each station, its defects."""
     catalog = plant_catalog(session)
     vin = normalize_vin(raw_vin)
-    vehicle = session.execute(select(Vehicle).where(Vehicle.vin == vin)).scalar_one_or_none()
+    vehicle = session.execute(select(Vehicle).where(col(Vehicle.vin) == vin)).scalar_one_or_none()
     if vehicle is None:
         raise NotFound(f"Unknown VIN {vin or raw_vin!r}: it is not in the production plan.")
-    car = _summaries(session, catalog, select(Vehicle).where(Vehicle.id == vehicle.id))[0]
+    car = car_summary(catalog, vehicle)
     events = [
         TimelineEvent(
             id=e_id,
             at=at,
             kind=kind,
-            station=catalog.station_by_id(station_id).code if station_id else None,  # type: ignore[union-attr]
+            station=catalog.station_code(station_id),
             operator=name,
             terminal=terminal,
             note=note,
         )
         for e_id, at, kind, station_id, name, terminal, note in session.execute(
             select(
-                StationEvent.id,
-                StationEvent.at,
-                StationEvent.kind,
-                StationEvent.station_id,
-                Operator.name,
-                StationEvent.terminal,
-                StationEvent.note,
+                col(StationEvent.id),
+                col(StationEvent.at),
+                col(StationEvent.kind),
+                col(StationEvent.station_id),
+                col(Operator.name),
+                col(StationEvent.terminal),
+                col(StationEvent.note),
             )
-            .outerjoin(Operator, Operator.id == StationEvent.operator_id)
-            .where(StationEvent.vehicle_id == vehicle.id)
-            .order_by(StationEvent.id)
+            .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
+            .where(col(StationEvent.vehicle_id) == vehicle.id)
+            .order_by(col(StationEvent.id))
         )
     ]
     stays = [
@@ -312,16 +310,16 @@ def vehicle_history(session: Session, raw_vin: str) -> VehicleHistory:
         )
         for code, started, completed, seconds, name in session.execute(
             select(
-                Station.code,
-                StationVisit.started_at,
-                StationVisit.completed_at,
-                StationVisit.cycle_seconds,
-                Operator.name,
+                col(Station.code),
+                col(StationVisit.started_at),
+                col(StationVisit.completed_at),
+                col(StationVisit.cycle_seconds),
+                col(Operator.name),
             )
-            .join(Station, Station.id == StationVisit.station_id)
-            .outerjoin(Operator, Operator.id == StationVisit.operator_id)
-            .where(StationVisit.vehicle_id == vehicle.id)
-            .order_by(StationVisit.started_at, StationVisit.id)
+            .join(Station, col(Station.id) == col(StationVisit.station_id))
+            .outerjoin(Operator, col(Operator.id) == col(StationVisit.operator_id))
+            .where(col(StationVisit.vehicle_id) == vehicle.id)
+            .order_by(col(StationVisit.started_at), col(StationVisit.id))
         )
     ]
     found_at = aliased(Station)
@@ -338,24 +336,26 @@ def vehicle_history(session: Session, raw_vin: str) -> VehicleHistory:
         )
         for d_id, code, description, zone, severity, status, station_code, at in session.execute(
             select(
-                Defect.id,
-                DefectCatalogEntry.code,
-                DefectCatalogEntry.description,
-                Defect.zone,
-                Defect.severity,
-                Defect.status,
-                found_at.code,
-                Defect.found_at,
+                col(Defect.id),
+                col(DefectCatalogEntry.code),
+                col(DefectCatalogEntry.description),
+                col(Defect.zone),
+                col(Defect.severity),
+                col(Defect.status),
+                col(found_at.code),
+                col(Defect.found_at),
             )
-            .join(DefectCatalogEntry, DefectCatalogEntry.id == Defect.catalog_id)
-            .join(found_at, found_at.id == Defect.station_id)
-            .where(Defect.vehicle_id == vehicle.id)
-            .order_by(Defect.id)
+            .join(DefectCatalogEntry, col(DefectCatalogEntry.id) == col(Defect.catalog_id))
+            .join(found_at, col(found_at.id) == col(Defect.station_id))
+            .where(col(Defect.vehicle_id) == vehicle.id)
+            .order_by(col(Defect.id))
         )
     ]
-    color_name = session.execute(select(Color.name).where(Color.id == vehicle.color_id)).scalar_one()
+    color_name = session.execute(
+        select(col(Color.name)).where(col(Color.id) == vehicle.color_id)
+    ).scalar_one()
     model_name = session.execute(
-        select(VehicleModel.name).where(VehicleModel.id == vehicle.model_id)
+        select(col(VehicleModel.name)).where(col(VehicleModel.id) == vehicle.model_id)
     ).scalar_one()
     return VehicleHistory(
         car=car,
@@ -378,9 +378,9 @@ def work_instructions(session: Session, station_code: str, model: str, options: 
     model_id = catalog.model_by_code(model).id
     car_options = {o for o in options.split(",") if o}
     rows = session.execute(
-        select(WorkInstruction.model_id, WorkInstruction.option, WorkInstruction.text)
-        .where(WorkInstruction.station_id == station.id)
-        .order_by(WorkInstruction.id)
+        select(col(WorkInstruction.model_id), col(WorkInstruction.option), col(WorkInstruction.text))
+        .where(col(WorkInstruction.station_id) == station.id)
+        .order_by(col(WorkInstruction.id))
     ).all()
     return [
         text
@@ -395,11 +395,11 @@ def find_vins(session: Session, fragment: str, *, limit: int = 20) -> list[str]:
     if len(text) < 4:
         return []
     if len(text) == 17:
-        return list(session.execute(select(Vehicle.vin).where(Vehicle.vin == text)).scalars())
+        return list(session.execute(select(col(Vehicle.vin)).where(col(Vehicle.vin) == text)).scalars())
     stmt = (
-        select(Vehicle.vin)
-        .where(or_(Vehicle.vin.startswith(text), Vehicle.vin.endswith(text)))  # type: ignore[attr-defined]
-        .order_by(Vehicle.build_seq.desc())  # type: ignore[attr-defined]
+        select(col(Vehicle.vin))
+        .where(or_(col(Vehicle.vin).startswith(text), col(Vehicle.vin).endswith(text)))
+        .order_by(col(Vehicle.build_seq).desc())
         .limit(limit)
     )
     return list(session.execute(stmt).scalars())

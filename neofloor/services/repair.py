@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
-from neofloor.services.errors import DoubleScan, RuleViolation, VehicleHeld
+from neofloor.services.errors import RuleViolation, VehicleHeld
 from neofloor.services.operators import operator_by_badge
 from neofloor.services.supervision import (
     clean_reason,
@@ -28,7 +28,7 @@ from neofloor.services.supervision import (
     require_repair_sender,
     require_station_crew,
 )
-from neofloor.services.tracking import DOUBLE_SCAN_WINDOW, ScanResult, _append_event, find_vehicle
+from neofloor.services.tracking import ScanResult, _append_event, find_vehicle, refuse_double_scan
 from neofloor.store.models import EventKind, StationEvent, VehicleState
 from neofloor.store.types import utcnow
 
@@ -66,23 +66,18 @@ def _repair_bay(catalog: PlantCatalog) -> StationInfo:
     return bay
 
 
-def _code(catalog: PlantCatalog, station_id: int | None) -> str | None:
-    station = catalog.station_by_id(station_id)
-    return station.code if station else None
-
-
 def _repair_phase(session: Session, vehicle_id: int) -> str:
     """The phase of the car's current bay visit, from its latest repair event."""
     kind = session.execute(
-        select(StationEvent.kind)
+        select(col(StationEvent.kind))
         .where(
-            StationEvent.vehicle_id == vehicle_id,
-            StationEvent.kind.in_(list(_PHASES)),  # type: ignore[attr-defined]
+            col(StationEvent.vehicle_id) == vehicle_id,
+            col(StationEvent.kind).in_(list(_PHASES)),
         )
-        .order_by(StationEvent.id.desc())  # type: ignore[union-attr]
+        .order_by(col(StationEvent.id).desc())
         .limit(1)
     ).scalar()
-    return _PHASES.get(kind, PHASE_WAITING)  # type: ignore[arg-type]
+    return PHASE_WAITING if kind is None else _PHASES.get(kind, PHASE_WAITING)
 
 
 def send_to_repair(
@@ -172,15 +167,10 @@ def repair_scan(
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     assert vehicle.id is not None
-    if (
-        vehicle.last_scan_station_id == bay.id
-        and vehicle.last_scan_at is not None
-        and now - vehicle.last_scan_at < DOUBLE_SCAN_WINDOW
-    ):
-        raise DoubleScan(f"Double scan of {vin} at {bay.code} ignored.")
+    refuse_double_scan(vehicle, bay, now)
     if vehicle.state != VehicleState.IN_REPAIR:
         raise RuleViolation(f"{vin} is not in the repair bay; a supervisor sends cars there from the line.")
-    back_to = _code(catalog, vehicle.return_station_id)
+    back_to = catalog.station_code(vehicle.return_station_id)
     phase = _repair_phase(session, vehicle.id)
     if phase == PHASE_REPAIRED:
         raise RuleViolation(f"{vin} is already repaired; it waits to go back to {back_to}.")

@@ -7,14 +7,15 @@ to its ``from_repair``; nothing about it is stored twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, plant_catalog
+from neofloor.services.defect_records import UNCLOSED
 from neofloor.services.errors import NotFound
 from neofloor.services.repair import (
     PHASE_REPAIRED,
@@ -24,11 +25,13 @@ from neofloor.services.repair import (
     REPAIR_KINDS,
 )
 from neofloor.services.vin import normalize_vin
-from neofloor.store.models import EventKind, Operator, StationEvent, Vehicle, VehicleState
+from neofloor.store.models import Defect, EventKind, Operator, StationEvent, Vehicle, VehicleState
 from neofloor.store.types import utcnow
 
 # How many vehicles one IN (...) list may carry.
 _CHUNK = 500
+# A repair event as read: vehicle id, VIN, build sequence, kind, time, station id, note, operator name.
+_RepairEvent = Row[int, str, int, str, datetime, int | None, str, str]
 
 
 @dataclass(frozen=True)
@@ -79,19 +82,21 @@ class CarRepairTime:
 
 @dataclass(frozen=True)
 class CarInRepair:
-    """A car in the bay now, for the board and the bay terminal."""
+    """A car in the bay now, for the board, the bay terminal and the shift handover."""
 
     vin: str
     build_seq: int
     model: str
     color: str
     left_station: str | None
+    returns_to: str | None  # the station it goes back to (where it left the line)
     reason: str
     sent_at: datetime
     sent_by: str | None
     phase: str
     phase_since: datetime
     seconds: float
+    open_defects: int  # open, or repaired and not yet verified
 
 
 @dataclass(frozen=True)
@@ -112,68 +117,67 @@ class RepairTimeSummary:
         return len({v.vin for v in self.visits})
 
 
-def _code(catalog: PlantCatalog, station_id: int | None) -> str | None:
-    station = catalog.station_by_id(station_id)
-    return station.code if station else None
-
-
-def _repair_events(session: Session, vehicle_ids: Iterable[int]) -> list[tuple]:  # type: ignore[type-arg]
+def _repair_events(session: Session, vehicle_ids: Iterable[int]) -> list[_RepairEvent]:
     """Every repair event of these cars, car by car in ledger order."""
     ids = sorted(set(vehicle_ids))
-    rows: list[tuple] = []  # type: ignore[type-arg]
+    rows: list[_RepairEvent] = []
     for i in range(0, len(ids), _CHUNK):
         rows.extend(
             session.execute(
                 select(
-                    StationEvent.vehicle_id,
-                    Vehicle.vin,
-                    Vehicle.build_seq,
-                    StationEvent.kind,
-                    StationEvent.at,
-                    StationEvent.station_id,
-                    StationEvent.note,
-                    Operator.name,
+                    col(StationEvent.vehicle_id),
+                    col(Vehicle.vin),
+                    col(Vehicle.build_seq),
+                    col(StationEvent.kind),
+                    col(StationEvent.at),
+                    col(StationEvent.station_id),
+                    col(StationEvent.note),
+                    col(Operator.name),
                 )
-                .join(Vehicle, Vehicle.id == StationEvent.vehicle_id)
-                .outerjoin(Operator, Operator.id == StationEvent.operator_id)
+                .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
+                .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
                 .where(
-                    StationEvent.vehicle_id.in_(ids[i : i + _CHUNK]),  # type: ignore[attr-defined]
-                    StationEvent.kind.in_(REPAIR_KINDS),  # type: ignore[attr-defined]
+                    col(StationEvent.vehicle_id).in_(ids[i : i + _CHUNK]),
+                    col(StationEvent.kind).in_(REPAIR_KINDS),
                 )
-                .order_by(StationEvent.vehicle_id, StationEvent.id)
+                .order_by(col(StationEvent.vehicle_id), col(StationEvent.id))
             ).all()
         )
     return rows
 
 
-def _visits(catalog: PlantCatalog, rows: list[tuple]) -> list[RepairVisit]:  # type: ignore[type-arg]
+def _visits(catalog: PlantCatalog, rows: list[_RepairEvent]) -> list[RepairVisit]:
     """Pair each to_repair with what followed it, up to its from_repair."""
     visits: list[RepairVisit] = []
-    open_visit: dict[int, dict[str, object]] = {}
+    open_visit: dict[int, RepairVisit] = {}
     for vehicle_id, vin, build_seq, kind, at, station_id, note, name in rows:
         if kind == EventKind.TO_REPAIR:
             if vehicle_id in open_visit:  # a visit never closed in the ledger: keep it as it stands
-                visits.append(RepairVisit(**open_visit.pop(vehicle_id)))  # type: ignore[arg-type]
-            open_visit[vehicle_id] = {
-                "vin": vin,
-                "build_seq": build_seq,
-                "sent_at": at,
-                "left_station": _code(catalog, station_id),
-                "reason": note,
-                "sent_by": name,
-            }
+                visits.append(open_visit.pop(vehicle_id))
+            open_visit[vehicle_id] = RepairVisit(
+                vin=vin,
+                build_seq=build_seq,
+                sent_at=at,
+                left_station=catalog.station_code(station_id),
+                reason=note,
+                sent_by=name,
+            )
             continue
         current = open_visit.get(vehicle_id)
         if current is None:
             continue
         if kind == EventKind.REPAIR_START:
-            current["repair_started_at"] = at
+            open_visit[vehicle_id] = replace(current, repair_started_at=at)
         elif kind == EventKind.REPAIR_COMPLETE:
-            current["repair_completed_at"] = at
+            open_visit[vehicle_id] = replace(current, repair_completed_at=at)
         else:
-            current.update(returned_at=at, returned_to=_code(catalog, station_id), returned_by=name)
-            visits.append(RepairVisit(**open_visit.pop(vehicle_id)))  # type: ignore[arg-type]
-    visits.extend(RepairVisit(**v) for v in open_visit.values())  # type: ignore[arg-type]
+            del open_visit[vehicle_id]
+            visits.append(
+                replace(
+                    current, returned_at=at, returned_to=catalog.station_code(station_id), returned_by=name
+                )
+            )
+    visits.extend(open_visit.values())
     return sorted(visits, key=lambda v: (v.sent_at, v.build_seq))
 
 
@@ -182,7 +186,7 @@ def car_repair_time(session: Session, raw_vin: str, *, now: datetime | None = No
     now = now or utcnow()
     catalog = plant_catalog(session)
     vin = normalize_vin(raw_vin)
-    row = session.execute(select(Vehicle.id, Vehicle.state).where(Vehicle.vin == vin)).first()
+    row = session.execute(select(col(Vehicle.id), col(Vehicle.state)).where(col(Vehicle.vin) == vin)).first()
     if row is None:
         raise NotFound(f"Unknown VIN {vin or raw_vin!r}: it is not in the production plan.")
     visits = tuple(_visits(catalog, _repair_events(session, [row[0]])))
@@ -195,40 +199,60 @@ def car_repair_time(session: Session, raw_vin: str, *, now: datetime | None = No
 
 
 def cars_in_repair(session: Session, *, now: datetime | None = None, limit: int = 100) -> list[CarInRepair]:
-    """Cars in the repair bay now, longest there first, with how long and at which step."""
+    """Cars in the repair bay now, longest there first: why, since when, at which step, defects to close.
+
+    A car whose ledger has no visit to the bay (it was put there by hand) is
+    still listed, timed from when its state changed.
+    """
     now = now or utcnow()
     catalog = plant_catalog(session)
     cars = session.execute(
-        select(Vehicle.id, Vehicle.vin, Vehicle.model_id, Vehicle.color_id)
-        .where(Vehicle.state == VehicleState.IN_REPAIR)
-        .order_by(Vehicle.state_since, Vehicle.build_seq)
+        select(
+            col(Vehicle.id),
+            col(Vehicle.vin),
+            col(Vehicle.build_seq),
+            col(Vehicle.model_id),
+            col(Vehicle.color_id),
+            col(Vehicle.return_station_id),
+            col(Vehicle.state_since),
+        )
+        .where(col(Vehicle.state) == VehicleState.IN_REPAIR)
+        .order_by(col(Vehicle.state_since), col(Vehicle.build_seq))
         .limit(limit)
     ).all()
     if not cars:
         return []
-    current = {
-        visit.vin: visit
-        for visit in _visits(catalog, _repair_events(session, (c[0] for c in cars)))
-        if visit.returned_at is None
+    ids = [c[0] for c in cars]
+    visits = _visits(catalog, _repair_events(session, ids))
+    current = {visit.vin: visit for visit in visits if visit.returned_at is None}
+    unclosed: dict[int, int] = {
+        vehicle_id: count
+        for vehicle_id, count in session.execute(
+            select(col(Defect.vehicle_id), func.count())
+            .where(col(Defect.vehicle_id).in_(ids), col(Defect.status).in_(UNCLOSED))
+            .group_by(col(Defect.vehicle_id))
+        ).all()
     }
     result = []
-    for _vehicle_id, vin, model_id, color_id in cars:
-        visit = current.get(vin)
-        if visit is None:
-            continue
+    for vehicle_id, vin, build_seq, model_id, color_id, back_id, since in cars:
+        visit = current.get(vin) or RepairVisit(
+            vin=vin, build_seq=build_seq, sent_at=since, left_station=None, reason="", sent_by=None
+        )
         result.append(
             CarInRepair(
                 vin=vin,
-                build_seq=visit.build_seq,
+                build_seq=build_seq,
                 model=catalog.model(model_id).code,
                 color=catalog.colors[color_id][1],
                 left_station=visit.left_station,
+                returns_to=catalog.station_code(back_id),
                 reason=visit.reason,
                 sent_at=visit.sent_at,
                 sent_by=visit.sent_by,
                 phase=visit.phase,
                 phase_since=visit.repair_completed_at or visit.repair_started_at or visit.sent_at,
                 seconds=visit.seconds(now),
+                open_defects=unclosed.get(vehicle_id, 0),
             )
         )
     return result
@@ -245,26 +269,28 @@ def repair_time_summary(
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
-    sent_in_period = select(StationEvent.vehicle_id).where(
-        StationEvent.kind == EventKind.TO_REPAIR, StationEvent.at >= start, StationEvent.at < end
+    sent_in_period = select(col(StationEvent.vehicle_id)).where(
+        col(StationEvent.kind) == EventKind.TO_REPAIR,
+        col(StationEvent.at) >= start,
+        col(StationEvent.at) < end,
     )
     returned = aliased(StationEvent)
     sent = aliased(StationEvent)
     previous_send = (
-        select(func.max(StationEvent.id))
+        select(func.max(col(StationEvent.id)))
         .where(
-            StationEvent.vehicle_id == returned.vehicle_id,
-            StationEvent.kind == EventKind.TO_REPAIR,
+            col(StationEvent.vehicle_id) == col(returned.vehicle_id),
+            col(StationEvent.kind) == EventKind.TO_REPAIR,
             col(StationEvent.id) < col(returned.id),
         )
         .scalar_subquery()
     )
     away_at_start = (
-        select(returned.vehicle_id)
-        .join(sent, sent.id == previous_send)
-        .where(returned.kind == EventKind.FROM_REPAIR, returned.at > start, sent.at < start)
+        select(col(returned.vehicle_id))
+        .join(sent, col(sent.id) == previous_send)
+        .where(col(returned.kind) == EventKind.FROM_REPAIR, col(returned.at) > start, col(sent.at) < start)
     )
-    still_away = select(Vehicle.id).where(Vehicle.state == VehicleState.IN_REPAIR)
+    still_away = select(col(Vehicle.id)).where(col(Vehicle.state) == VehicleState.IN_REPAIR)
     vehicle_ids: set[int] = set()
     for stmt in (sent_in_period, away_at_start, still_away):
         vehicle_ids.update(session.execute(stmt).scalars())

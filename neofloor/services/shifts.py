@@ -24,6 +24,7 @@ from neofloor.services.catalog import plant_catalog
 from neofloor.services.clock import plant_zone, to_local
 from neofloor.services.errors import ConfigError, InvalidInput, NotFound, RuleViolation
 from neofloor.services.operators import LINE_LEADERS, operator_by_badge, require_role
+from neofloor.services.tracking import inserted_id
 from neofloor.store.models import Operator, Shift, ShiftNote
 from neofloor.store.types import utcnow
 
@@ -85,6 +86,11 @@ class ShiftDefinition:
 
     def runs_on(self, local_date: date) -> bool:
         return local_date.weekday() in self.days
+
+    @property
+    def is_production(self) -> bool:
+        """A shift with a target: it makes the takt, and its time counts as working time."""
+        return self.target_cars > 0
 
     @property
     def day_names(self) -> str:
@@ -187,6 +193,18 @@ def local_date_of(moment: datetime, zone: str) -> date:
     return to_local(moment, zone).date()
 
 
+def local_days(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
+    """Plant-local days ``first`` to ``last`` (both included) as UTC ``[start, end)``.
+
+    From local midnight to local midnight: a day is 23 or 25 hours long when the
+    clock moves.
+    """
+    if last < first:
+        raise InvalidInput(f"The period ends ({last}) before it starts ({first}).")
+    start = local_to_utc(datetime.combine(first, time(0)), zone)
+    return start, local_to_utc(datetime.combine(last + timedelta(days=1), time(0)), zone)
+
+
 # --- windows -------------------------------------------------------------------------
 
 
@@ -231,6 +249,11 @@ class ShiftWindow:
     @property
     def local_end(self) -> datetime:
         return to_local(self.end, self.timezone)
+
+    @property
+    def is_production(self) -> bool:
+        """A shift with a target: it makes the takt, and its time counts as working time."""
+        return self.target_cars > 0
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
@@ -289,6 +312,11 @@ class ShiftCalendar:
 
     timezone: str
     shifts: tuple[ShiftDefinition, ...]
+
+    @property
+    def production(self) -> ShiftCalendar:
+        """The same calendar with only the shifts that have a target (the ones takt is paced by)."""
+        return ShiftCalendar(self.timezone, tuple(s for s in self.shifts if s.is_production))
 
     def definition(self, code: str) -> ShiftDefinition:
         wanted = code.strip().upper()
@@ -351,6 +379,17 @@ class ShiftCalendar:
             day += timedelta(days=1)
         return windows
 
+    def overlapping(self, start: datetime, end: datetime) -> list[ShiftWindow]:
+        """Every shift that runs at some moment of ``[start, end)``, in time order."""
+        _require_aware(start)
+        _require_aware(end)
+        if end <= start:
+            return []
+        # A shift that crosses midnight started on the local date before.
+        first = local_date_of(start, self.timezone) - timedelta(days=1)
+        windows = self.between(first, local_date_of(end, self.timezone))
+        return [w for w in windows if w.start < end and w.end > start]
+
     def at(self, moment: datetime) -> ShiftWindow | None:
         """The shift running at this moment (its start included, its end not), or None."""
         _require_aware(moment)
@@ -361,13 +400,15 @@ class ShiftCalendar:
                     return window
         return None
 
-    def current_or_last(self, moment: datetime) -> ShiftWindow | None:
-        """The shift running now, else the one that started most recently (within two weeks)."""
+    def current_or_last(
+        self, moment: datetime, *, lookback_days: int = LAST_SHIFT_LOOKBACK_DAYS
+    ) -> ShiftWindow | None:
+        """The shift running now, else the one that started most recently (within ``lookback_days``)."""
         running = self.at(moment)
         if running is not None:
             return running
         day = local_date_of(moment, self.timezone)
-        for _ in range(LAST_SHIFT_LOOKBACK_DAYS + 1):
+        for _ in range(lookback_days + 1):
             started = [w for w in self.windows_on(day) if w.start <= moment]
             if started:
                 return started[-1]
@@ -438,7 +479,7 @@ def build_calendar(
 def shift_calendar(session: Session) -> ShiftCalendar:
     """The plant's calendar: its Shift rows in the catalog's time zone."""
     zone = plant_catalog(session).timezone
-    rows = session.execute(select(Shift).order_by(Shift.start, Shift.code)).scalars().all()
+    rows = session.execute(select(Shift).order_by(col(Shift.start), col(Shift.code))).scalars().all()
     return build_calendar(
         zone,
         [parse_shift(r.code, r.name, r.start, r.end, r.breaks, r.days, r.target_cars) for r in rows],
@@ -532,17 +573,19 @@ def add_shift_note(
         raise RuleViolation(
             f"Shift {window.label} has not started yet; notes are for a shift under way or past."
         )
-    note_id = session.execute(
-        insert(ShiftNote).values(
-            shift_date=window.local_date.isoformat(),
-            shift_code=window.code,
-            text=body,
-            written_at=now,
-            author_id=operator.id,
+    note_id = inserted_id(
+        session.execute(
+            insert(ShiftNote).values(
+                shift_date=window.local_date.isoformat(),
+                shift_code=window.code,
+                text=body,
+                written_at=now,
+                author_id=operator.id,
+            )
         )
-    ).inserted_primary_key[0]  # type: ignore[attr-defined]
+    )
     return ShiftNoteLine(
-        id=int(note_id),
+        id=note_id,
         shift_date=window.local_date,
         shift_code=window.code,
         written_at=now,

@@ -3,8 +3,8 @@
 The services themselves live beside this module, one room per concern:
 ``repair`` (the repair bay loop) and ``repair_time`` (time in repair),
 ``andon`` (stops and downtime), ``overrides`` (out-of-sequence moves and
-sequence breaks), ``takt`` (shifts and takt time) and ``line_status`` (the
-takt-paced line board).
+sequence breaks), ``takt`` (takt and production time, from the shift
+calendar of ``shifts``) and ``line_status`` (the takt-paced line board).
 
 Who may do what:
 

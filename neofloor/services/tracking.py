@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, text, update
-from sqlmodel import Session
+from sqlalchemy import CursorResult, Result, func, insert, select, text, update
+from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import (
@@ -85,7 +86,7 @@ class HoldResult:
 def find_vehicle(session: Session, catalog: PlantCatalog, raw_vin: str) -> Vehicle:
     """The car with this VIN (checked for form first), or a refusal."""
     vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
-    vehicle = session.execute(select(Vehicle).where(Vehicle.vin == vin)).scalar_one_or_none()
+    vehicle = session.execute(select(Vehicle).where(col(Vehicle.vin) == vin)).scalar_one_or_none()
     if vehicle is None:
         raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
     return vehicle
@@ -94,6 +95,14 @@ def find_vehicle(session: Session, catalog: PlantCatalog, raw_vin: str) -> Vehic
 def _where(catalog: PlantCatalog, vehicle: Vehicle) -> str:
     station = catalog.station_by_id(vehicle.station_id)
     return station.code if station else "nowhere"
+
+
+def inserted_id(result: Result[Any]) -> int:
+    """The primary key of the row an ``insert`` statement just wrote."""
+    key = cast("CursorResult[Any]", result).inserted_primary_key
+    if key is None:
+        raise RuntimeError("The insert wrote no row.")
+    return int(key[0])
 
 
 def _append_event(
@@ -107,20 +116,31 @@ def _append_event(
     terminal: str = "",
     note: str = "",
 ) -> int:
-    result = session.execute(
-        insert(StationEvent).values(
-            vehicle_id=vehicle.id,
-            station_id=station_id,
-            kind=kind,
-            at=at,
-            operator_id=operator.id if operator else None,
-            terminal=terminal,
-            note=note,
+    event_id = inserted_id(
+        session.execute(
+            insert(StationEvent).values(
+                vehicle_id=vehicle.id,
+                station_id=station_id,
+                kind=kind,
+                at=at,
+                operator_id=operator.id if operator else None,
+                terminal=terminal,
+                note=note,
+            )
         )
     )
-    event_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     vehicle.last_event_id = event_id
     return event_id
+
+
+def refuse_double_scan(vehicle: Vehicle, station: StationInfo, now: datetime) -> None:
+    """A second scan of the car at the same station within a few seconds is ignored, not recorded."""
+    if (
+        vehicle.last_scan_station_id == station.id
+        and vehicle.last_scan_at is not None
+        and now - vehicle.last_scan_at < DOUBLE_SCAN_WINDOW
+    ):
+        raise DoubleScan(f"Double scan of {vehicle.vin} at {station.code} ignored.")
 
 
 def _check_scan_rights(operator: OperatorInfo, station: StationInfo) -> None:
@@ -136,14 +156,14 @@ def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
     take, and the next step. One query on ix_defect_vehicle.
     """
     rows = session.execute(
-        select(DefectCatalogEntry.code, Defect.id, Defect.severity, Defect.status)  # type: ignore[call-overload]
-        .join(DefectCatalogEntry, DefectCatalogEntry.id == Defect.catalog_id)
+        select(col(DefectCatalogEntry.code), col(Defect.id), col(Defect.severity), col(Defect.status))
+        .join(DefectCatalogEntry, col(DefectCatalogEntry.id) == col(Defect.catalog_id))
         .where(
-            Defect.vehicle_id == vehicle_id,
-            Defect.severity.in_([Severity.CRITICAL, Severity.MAJOR]),  # type: ignore[attr-defined]
-            Defect.status.in_([DefectStatus.OPEN, DefectStatus.REPAIRED]),  # type: ignore[attr-defined]
+            col(Defect.vehicle_id) == vehicle_id,
+            col(Defect.severity).in_([Severity.CRITICAL, Severity.MAJOR]),
+            col(Defect.status).in_([DefectStatus.OPEN, DefectStatus.REPAIRED]),
         )
-        .order_by(Defect.id)
+        .order_by(col(Defect.id))
     ).all()
     next_step = {DefectStatus.OPEN: "open: repair and verify", DefectStatus.REPAIRED: "repaired: verify"}
     return [
@@ -184,12 +204,7 @@ def record_scan(
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
 
-    if (
-        vehicle.last_scan_station_id == station.id
-        and vehicle.last_scan_at is not None
-        and now - vehicle.last_scan_at < DOUBLE_SCAN_WINDOW
-    ):
-        raise DoubleScan(f"Double scan of {vin} at {station.code} ignored.")
+    refuse_double_scan(vehicle, station, now)
     if vehicle.state == VehicleState.HELD:
         raise VehicleHeld(f"{vin} is on hold ({vehicle.hold_reason}); a supervisor must release it.")
     if vehicle.state == VehicleState.IN_REPAIR:
@@ -249,11 +264,11 @@ def _earlier_car_waiting(session: Session, vehicle: Vehicle, station: StationInf
     break of sequence. One index range scan on ix_vehicle_wip (station, build_seq).
     """
     earlier = session.execute(
-        select(Vehicle.id)
+        select(col(Vehicle.id))
         .where(
-            Vehicle.station_id == station.id,
-            Vehicle.build_seq < vehicle.build_seq,
-            Vehicle.state.in_([VehicleState.PLANNED, VehicleState.QUEUED]),  # type: ignore[attr-defined]
+            col(Vehicle.station_id) == station.id,
+            col(Vehicle.build_seq) < vehicle.build_seq,
+            col(Vehicle.state).in_([VehicleState.PLANNED, VehicleState.QUEUED]),
             _IN_PLANT_LITERAL,
         )
         .limit(1)
@@ -281,17 +296,17 @@ def _complete(
         session, vehicle, EventKind.COMPLETE, now, station_id=station.id, operator=operator, terminal=terminal
     )
     visit_id = session.execute(
-        select(func.max(StationVisit.id)).where(
-            StationVisit.vehicle_id == vehicle.id, StationVisit.station_id == station.id
+        select(func.max(col(StationVisit.id))).where(
+            col(StationVisit.vehicle_id) == vehicle.id, col(StationVisit.station_id) == station.id
         )
     ).scalar_one()
     if visit_id is not None:
         started = session.execute(
-            select(StationVisit.started_at).where(StationVisit.id == visit_id)
+            select(col(StationVisit.started_at)).where(col(StationVisit.id) == visit_id)
         ).scalar_one()
         session.execute(
             update(StationVisit)
-            .where(StationVisit.id == visit_id)
+            .where(col(StationVisit.id) == visit_id)
             .values(completed_at=now, cycle_seconds=(now - started).total_seconds())
         )
     next_station = catalog.next_station(station)

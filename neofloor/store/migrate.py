@@ -7,15 +7,19 @@ Alembic when the schema is behind, so a terminal starts fast.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions; a test keeps it in step with Alembic's head.
 HEAD_REVISION = "0001"
 
 
-def alembic_config(engine: Engine) -> object:
+def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -35,7 +39,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (creating it on an empty database)."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)  # type: ignore[arg-type]
+    command.upgrade(alembic_config(engine), revision)
 
 
 def upgrade_if_needed(engine: Engine) -> bool:

@@ -163,7 +163,7 @@ def test_the_line_now_overrides_and_notes(shift_day: ShiftDay) -> None:
         (shift_day.held_vin, "TRIM2", "Missing harness clip", local(26, 9, 40))
     ]
     assert [
-        (c.vin, c.sent_from, c.returns_to, c.since, c.reason, c.open_defects) for c in line.in_repair
+        (c.vin, c.left_station, c.returns_to, c.sent_at, c.reason, c.open_defects) for c in line.in_repair
     ] == [(shift_day.repair_vin, "TRIM1", "TRIM1", local(26, 11), "Paint touch-up on roof", 1)]
     # Open or repaired-not-verified critical defects; the cancelled one is not open.
     assert line.open_critical_count == 2
@@ -171,10 +171,10 @@ def test_the_line_now_overrides_and_notes(shift_day: ShiftDay) -> None:
         (shift_day.held_vin, "AS-SEAT", "open"),
         (shift_day.repair_vin, "BD-WELD", "repaired"),
     ]
-    assert [(o.station, o.reason_code, o.since) for o in line.open_stops] == [
+    assert [(o.station, o.reason_code, o.started_at) for o in line.open_stops] == [
         ("FINAL", "STAFF", local(26, 14))
     ]
-    assert [(o.vin, o.station, o.operator, o.note) for o in s.overrides] == [
+    assert [(o.vin, o.to_station, o.by, o.note) for o in s.overrides] == [
         (shift_day.vins[3], "QG", "Rachid Alaoui", "Released with supervisor approval")
     ]
     assert [(n.author, n.text) for n in s.notes] == [

@@ -17,14 +17,8 @@ from neofloor.services.line_status import (
     takt_level,
 )
 from neofloor.services.repair import send_to_repair
-from neofloor.services.takt import (
-    current_shift,
-    local_day_bounds,
-    shifts_on,
-    takt_from_shifts,
-    takt_seconds,
-    working_seconds,
-)
+from neofloor.services.shifts import Interval, local_days, shift_at, shift_calendar
+from neofloor.services.takt import takt_from_shifts, takt_seconds, working_seconds
 from neofloor.services.tracking import hold_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Shift
@@ -51,29 +45,31 @@ def test_takt_is_available_time_over_cars_demanded(db: Database) -> None:
 
 
 def test_shifts_are_placed_in_utc_through_the_plant_zone(db: Database) -> None:
-    (a, b) = read(db, lambda s: shifts_on(s, THURSDAY))
+    (a, b) = read(db, lambda s: shift_calendar(s).windows_on(THURSDAY))
     assert (a.code, a.start, a.end) == ("A", _local(THURSDAY, 6), _local(THURSDAY, 14, 30))
-    assert a.breaks[0] == (_local(THURSDAY, 9, 30), _local(THURSDAY, 9, 45))
+    assert a.breaks[0] == Interval(_local(THURSDAY, 9, 30), _local(THURSDAY, 9, 45))
     assert a.planned_seconds == 27900 and b.target_cars == 0
     # In Ramadan 2026 Morocco is on UTC+0: the same 06:00 is an hour later in UTC.
-    (ramadan_a, _) = read(db, lambda s: shifts_on(s, date(2026, 3, 5)))
+    (ramadan_a, _) = read(db, lambda s: shift_calendar(s).windows_on(date(2026, 3, 5)))
     assert ramadan_a.start == datetime(2026, 3, 5, 6, 0, tzinfo=UTC)
-    start, end = local_day_bounds(date(2026, 2, 15), "Africa/Casablanca")  # the clock goes back
+    start, end = local_days(date(2026, 2, 15), date(2026, 2, 15), "Africa/Casablanca")  # the clock goes back
     assert end - start == timedelta(hours=25)
-    assert read(db, lambda s: takt_from_shifts(shifts_on(s, THURSDAY))) == TAKT_A
+    assert read(db, lambda s: takt_from_shifts(shift_calendar(s).windows_on(THURSDAY))) == TAKT_A
 
 
 def test_a_night_shift_crosses_midnight_with_its_break(db: Database) -> None:
     with db.write() as session:
+        # Shifts may not overlap: the afternoon shift ends when the night shift starts.
+        session.execute(update(Shift).where(Shift.code == "B").values(end="22:00"))
         session.add(
             Shift(code="N", name="Night", start="22:00", end="06:00", breaks="02:00-02:30", target_cars=8)
         )
-    night = next(s for s in read(db, lambda s: shifts_on(s, THURSDAY)) if s.code == "N")
+    night = next(s for s in read(db, lambda s: shift_calendar(s).windows_on(THURSDAY)) if s.code == "N")
     friday = THURSDAY + timedelta(days=1)
     assert (night.start, night.end) == (_local(THURSDAY, 22), _local(friday, 6))
-    assert night.breaks == ((_local(friday, 2), _local(friday, 2, 30)),)
+    assert night.breaks == (Interval(_local(friday, 2), _local(friday, 2, 30)),)
     assert night.planned_seconds == 7.5 * 3600
-    assert read(db, lambda s: current_shift(s, _local(friday, 3))).code == "N"  # type: ignore[union-attr]
+    assert read(db, lambda s: shift_at(shift_calendar(s).production, _local(friday, 3))).code == "N"
 
 
 def test_working_time_skips_nights_and_breaks(db: Database) -> None:
@@ -81,7 +77,7 @@ def test_working_time_skips_nights_and_breaks(db: Database) -> None:
     now = _local(THURSDAY + timedelta(days=1), 6, 30)
     assert read(db, lambda s: working_seconds(s, since, now)) == 3600
     assert read(db, lambda s: working_seconds(s, _local(THURSDAY, 9), _local(THURSDAY, 10))) == 45 * 60
-    assert read(db, lambda s: current_shift(s, _local(THURSDAY, 15))) is None
+    assert read(db, lambda s: shift_at(shift_calendar(s).production, _local(THURSDAY, 15))) is None
 
 
 def test_levels_against_takt() -> None:
