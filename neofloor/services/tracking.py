@@ -134,11 +134,14 @@ def _append_event(
 
 
 def refuse_double_scan(vehicle: Vehicle, station: StationInfo, now: datetime) -> None:
-    """A second scan of the car at the same station within a few seconds is ignored, not recorded."""
+    """A second scan of the car at the same station within a few seconds is ignored, not recorded.
+
+    Either side of the last scan: two terminals' clocks may differ by a second or two.
+    """
     if (
         vehicle.last_scan_station_id == station.id
         and vehicle.last_scan_at is not None
-        and now - vehicle.last_scan_at < DOUBLE_SCAN_WINDOW
+        and abs(now - vehicle.last_scan_at) < DOUBLE_SCAN_WINDOW
     ):
         raise DoubleScan(f"Double scan of {vehicle.vin} at {station.code} ignored.")
 
@@ -307,7 +310,8 @@ def _complete(
         session.execute(
             update(StationVisit)
             .where(col(StationVisit.id) == visit_id)
-            .values(completed_at=now, cycle_seconds=(now - started).total_seconds())
+            # A terminal whose clock runs behind must not record a negative cycle.
+            .values(completed_at=now, cycle_seconds=max(0.0, (now - started).total_seconds()))
         )
     next_station = catalog.next_station(station)
     vehicle.last_scan_station_id = station.id

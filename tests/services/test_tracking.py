@@ -118,6 +118,10 @@ def test_double_scan_is_ignored_not_recorded_twice(db: Database) -> None:
     with pytest.raises(DoubleScan, match="ignored"):
         scan(db, "BODY", vin, T0 + timedelta(seconds=2))
     assert _snapshot(db) == before
+    # Another terminal whose clock runs two seconds behind: still the same double scan.
+    with pytest.raises(DoubleScan):
+        scan(db, "BODY", vin, T0 - timedelta(seconds=2))
+    assert _snapshot(db) == before
     # A deliberate second scan later completes the car.
     assert "completed" in scan(db, "BODY", vin, T0 + timedelta(seconds=30))
     # And scanning it again at once at BODY is a double scan, not a wrong-station error.
