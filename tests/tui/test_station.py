@@ -334,3 +334,49 @@ def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
         assert screen.queue[0].vin == line.vins[8]
 
     drive(app, steps)
+
+
+def test_the_selected_car_stays_selected_when_another_terminal_writes(make_app, line, clock):
+    from neofloor.services.tracking import record_scan
+
+    app = make_app()
+
+    async def steps(pilot):
+        await pilot.press("down", "down", "down")
+        assert app.screen.selected_vin() == line.vins[6]
+        with line.db.write() as session:  # the terminal at TRIM1's other side starts #4
+            record_scan(session, "TRIM1", line.vins[4], "1002", "T-TRIM1-B", now=clock())
+        await settle(pilot, lambda: line.vins[4] in [c.vin for c in app.screen.inside], timeout=10)
+        assert app.screen.selected_vin() == line.vins[6]
+        assert app.screen.focused is app.screen.query_one("#scan", Input)
+
+    drive(app, steps)
+
+
+def test_every_key_of_the_terminal_shows_at_80_columns(make_app, line):
+    app = make_app()
+
+    async def steps(pilot):
+        footer = app.screen.query_one("KeyFooter")
+        keys = [k for k in footer.query("FooterKey") if k.display]
+        labels = {k.description for k in keys}
+        assert {
+            "Hold",
+            "History",
+            "Stop",
+            "To repair",
+            "Override",
+            "Board",
+            "Find",
+            "Sign in",
+            "Station",
+        } <= labels
+        for key in keys:
+            assert key.region.right <= 80
+            assert key.region.width >= len(key.key_display) + 1 + len(key.description)
+        # Release only for a held car, hold only for one that is not.
+        await pilot.press("down", "down")
+        labels = {k.description for k in footer.query("FooterKey") if k.display}
+        assert "Release" in labels and "Hold" not in labels
+
+    drive(app, steps, size=(80, 24))

@@ -1,15 +1,27 @@
-"""A car's history: opened from the palette, by typing a VIN, from a queue or the board."""
+"""A car's history: opened from the palette, by typing a VIN, from a queue or the board.
+
+Its defects are repaired, verified, rejected and cancelled from here, by keys.
+"""
 
 from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from neofloor.services.quality import car_defects
+from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
 from neofloor.tui.screens.board import LineBoardScreen
+from neofloor.tui.screens.defects import DefectEntryScreen
 from neofloor.tui.screens.station import StationScreen
 from neofloor.tui.screens.vehicle import VehicleScreen
-from tests.tui.conftest import drive, settle
+from neofloor.tui.widgets.defect_table import DefectTable
+from neofloor.tui.widgets.last_result import LastResult
+from tests.conftest import INSPECTOR
+from tests.quality.helpers import defect_tables
+from tests.tui.conftest import Bell, drive, settle
+
+OTHER_INSPECTOR = "2002"
 
 
 def facts(app) -> str:
@@ -41,7 +53,7 @@ def test_the_palette_jumps_to_a_car_by_the_last_digits_of_its_vin(make_app, line
         stays = str(screen.query_one("#stays", Static).render())
         assert "BODY 10m 00s · PAINT 10m 00s · TRIM1 since 26 Nov 11:00" in stays
         defects = screen.query_one("#defects", DataTable)
-        assert [str(defects.get_row_at(i)[0]) for i in range(defects.row_count)] == ["PT-RUN", "EL-CONN"]
+        assert [str(defects.get_row_at(i)[1]) for i in range(defects.row_count)] == ["PT-RUN", "EL-CONN"]
 
     drive(app, steps)
 
@@ -108,7 +120,9 @@ def test_the_history_follows_the_car_as_it_moves(make_app, line, clock):
         await pilot.press("f4")
         await settle(pilot, lambda: getattr(app.screen, "history", None) is not None)
         assert "in station at TRIM1" in facts(app)
-        assert app.screen.query_one("#defects-title").render().plain == "Defects: none recorded"
+        assert (
+            app.screen.query_one("#defects-title").render().plain == "Defects: none recorded (d to log one)"
+        )
         from neofloor.services.tracking import record_scan
 
         clock.advance(minutes=9, seconds=30)
@@ -117,5 +131,180 @@ def test_the_history_follows_the_car_as_it_moves(make_app, line, clock):
         await settle(pilot, lambda: "waiting at TRIM2" in facts(app), timeout=10)
         stays = str(app.screen.query_one("#stays", Static).render())
         assert stays.endswith("TRIM1 9m 30s")
+
+    drive(app, steps)
+
+
+# --- defects on the car's screen ------------------------------------------------------
+
+
+def defect_result(app) -> tuple[str, str]:
+    banner = app.screen.query_one("#defect-result", LastResult)
+    assert banner.display, "no result shown yet"
+    return banner.outcome.kind, banner.outcome.sentence
+
+
+def statuses(line, vin: str) -> dict[str, str]:
+    """The car's defects, code -> status, as the database has them."""
+    with line.db.read() as session:
+        return {d.code: d.status for d in car_defects(session, vin)}
+
+
+async def open_car(pilot, vin: str) -> VehicleScreen:
+    app = pilot.app
+    app.show_vehicle(vin)
+    await settle(pilot, lambda: isinstance(app.screen, VehicleScreen) and app.screen.history is not None)
+    return app.screen
+
+
+async def sign_in(pilot, badge: str) -> None:
+    await pilot.press("f8")
+    await settle(pilot)
+    await pilot.press(*badge, "enter")
+    await settle(pilot, lambda: pilot.app.operator is not None and pilot.app.operator.badge == badge)
+
+
+async def answer(pilot, *keys: str) -> None:
+    """Type into the dialog a defect action asks, then Enter."""
+    assert isinstance(pilot.app.screen, NoteDialog)
+    await pilot.press(*keys, "enter")
+    await settle(pilot, lambda: not isinstance(pilot.app.screen, NoteDialog))
+
+
+def test_repair_then_verify_from_the_cars_screen(make_app, line):
+    """The TRIM1 operator repairs the connector, may not verify it; an inspector does."""
+    app = make_app()  # TRIM1, its operator signed in
+    bell = Bell(app)
+    vin = line.vins[3]
+
+    async def steps(pilot):
+        screen = await open_car(pilot, vin)
+        table = screen.query_one("#defects", DefectTable)
+        # The defects to close have the keys: the cursor waits on the first of them.
+        assert screen.focused is table
+        assert screen.selected_defect().code == "PT-RUN"
+        await pilot.press("down")
+        assert screen.selected_defect().code == "EL-CONN"
+        assert screen.check_action("defect", ("verify",)) is None  # open: nothing to verify yet
+        await pilot.press("v")
+        await settle(pilot)
+        assert app.screen is screen  # a dimmed key asks nothing
+
+        await pilot.press("r")
+        await settle(pilot)
+        await answer(pilot, *"Connector reseated and clipped")
+        kind, sentence = defect_result(app)
+        assert kind == "done"
+        assert sentence == f"Defect #2 EL-CONN on {vin} repaired at TRIM1; an inspector must verify it."
+        await settle(pilot, lambda: screen.selected_defect().status == "repaired")
+        assert statuses(line, vin) == {"PT-RUN": "open", "EL-CONN": "repaired"}
+        story = str(screen.query_one("#defect-story", Static).render())
+        assert (
+            "repaired 26 Nov 11:30 at TRIM1 by Fatima Zahra Benali: Connector reseated and clipped" in story
+        )
+
+        # An operator may not sign a repair off: the services say so, nothing is written.
+        before = defect_tables(line.db)
+        await pilot.press("v")
+        await settle(pilot)
+        await answer(pilot)
+        assert defect_result(app) == (
+            "refused",
+            "Fatima Zahra Benali may not verify repairs; that takes an inspector.",
+        )
+        assert bell.rings == 1
+        assert defect_tables(line.db) == before
+
+        await sign_in(pilot, INSPECTOR)
+        assert app.screen is screen and screen.selected_defect().code == "EL-CONN"
+        await pilot.press("v")
+        await settle(pilot)
+        await answer(pilot, *"Checked")
+        assert defect_result(app) == ("done", f"Defect #2 EL-CONN on {vin} verified: closed.")
+        await settle(pilot, lambda: screen.selected_defect().status == "verified")
+        assert statuses(line, vin) == {"PT-RUN": "open", "EL-CONN": "verified"}
+        assert screen.check_action("defect", ("repair",)) is None
+        assert screen.check_action("defect", ("cancel",)) is None
+
+    drive(app, steps)
+
+
+def test_whoever_repaired_may_not_verify_and_a_rejected_repair_is_open_again(make_app, line):
+    app = make_app(badge=INSPECTOR)
+    bell = Bell(app)
+    vin = line.vins[3]
+
+    async def steps(pilot):
+        screen = await open_car(pilot, vin)
+        await pilot.press("down", "r")
+        await settle(pilot)
+        await answer(pilot, *"Reseated")
+        await settle(pilot, lambda: screen.selected_defect().status == "repaired")
+
+        before = defect_tables(line.db)
+        await pilot.press("v")
+        await settle(pilot)
+        await answer(pilot)
+        assert defect_result(app) == (
+            "refused",
+            "Nadia Berrada repaired defect #2 EL-CONN and may not verify it; another inspector must.",
+        )
+        assert bell.rings == 1
+        assert defect_tables(line.db) == before
+
+        # Another inspector finds the repair not good: the defect is open again.
+        await sign_in(pilot, OTHER_INSPECTOR)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("enter")  # a rejection needs a reason: the dialog stays
+        assert isinstance(app.screen, NoteDialog)
+        await answer(pilot, *"Still loose")
+        assert defect_result(app) == (
+            "done",
+            f"Repair of defect #2 EL-CONN on {vin} rejected: open again (Still loose).",
+        )
+        await settle(pilot, lambda: screen.selected_defect().status == "open")
+        assert statuses(line, vin)["EL-CONN"] == "open"
+        await settle(
+            pilot, lambda: "repair rejected" in str(screen.query_one("#defect-story", Static).render())
+        )
+        story = str(screen.query_one("#defect-story", Static).render())
+        assert "→ repaired 26 Nov 11:30 at TRIM1 by Nadia Berrada: Reseated" in story
+        assert "→ repair rejected 26 Nov 11:30 at TRIM1 by Hamza Tazi: Still loose" in story
+
+    drive(app, steps)
+
+
+def test_a_defect_logged_in_error_is_cancelled_with_a_reason(make_app, line):
+    app = make_app(badge=INSPECTOR)
+    vin = line.vins[3]
+
+    async def steps(pilot):
+        screen = await open_car(pilot, vin)
+        assert screen.selected_defect().code == "PT-RUN"
+        await pilot.press("c")
+        await settle(pilot)
+        await answer(pilot, *"Wrong car")
+        assert defect_result(app) == ("done", f"Defect #1 PT-RUN on {vin} cancelled: Wrong car.")
+        await settle(pilot, lambda: screen.selected_defect().status == "cancelled")
+        assert statuses(line, vin) == {"PT-RUN": "cancelled", "EL-CONN": "open"}
+        title = screen.query_one("#defects-title").render().plain
+        assert title.startswith("Defects (2): 1 not closed · 1 serious: no pass at the quality gate")
+
+    drive(app, steps)
+
+
+def test_the_cars_screen_opens_the_defect_entry_on_its_car(make_app, line):
+    app = make_app(badge=INSPECTOR)
+    vin = line.vins[3]
+
+    async def steps(pilot):
+        await open_car(pilot, vin)
+        await pilot.press("d")
+        await settle(pilot, lambda: isinstance(app.screen, DefectEntryScreen) and app.screen.car is not None)
+        screen = app.screen
+        assert screen.vin == vin
+        assert screen.focused is screen.query_one("#defect", Input)
+        assert len(app.screen_stack) == 1
 
     drive(app, steps)

@@ -66,6 +66,30 @@ FLOOR_VIEWS: tuple[FloorView, ...] = (
         "Every station with its cars, WIP, held cars and andon stops.",
         "neofloor.tui.screens.board:LineBoardScreen",
     ),
+    FloorView(
+        "defects",
+        "Defect entry",
+        "f10",
+        "Defects",
+        "Scan a car and log the defects found on it, one after another.",
+        "neofloor.tui.screens.defects:DefectEntryScreen",
+    ),
+    FloorView(
+        "quality",
+        "Quality overview",
+        "f11",
+        "Quality",
+        "Open defects, the Pareto of defect codes, FPY and DPHU by day and shift.",
+        "neofloor.tui.screens.quality:QualityScreen",
+    ),
+    FloorView(
+        "dashboard",
+        "Shift dashboard",
+        "f12",
+        "Dashboard",
+        "Output against plan, FPY, DPHU, OEE, stations and downtime of a shift; the handover report.",
+        "neofloor.tui.screens.dashboard:DashboardScreen",
+    ),
 )
 
 

@@ -2,7 +2,14 @@
 
 The scan field keeps the focus, so a barcode scanner typing a VIN and Enter
 starts the car (or completes it when it is already in the station). Every other
-action is a function key, which a scanner never types.
+action is a function key or a Ctrl key the scan field does not use, which a
+scanner never types: F2 hold, F3 release, F4 history; Ctrl+S stops the station
+(andon) and Ctrl+G ends the stop; Ctrl+R sends the car to the repair bay,
+Ctrl+O moves it out of sequence (supervisors).
+
+Bound to the repair bay (``--station REPAIR``) the terminal lists the cars in
+the bay instead of a queue: a scan starts, then completes, a car's repair, and
+Ctrl+B sends a repaired car back to the line.
 """
 
 from __future__ import annotations
@@ -17,48 +24,65 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
-from neofloor.tui.dialogs.note import NoteDialog
+from neofloor.tui.dialogs.line_actions import (
+    LINE_ACTION_BINDINGS,
+    LineWrites,
+    WriteAnswered,
+    Writer,
+    ask_hold,
+    ask_override,
+    ask_raise_stop,
+    ask_release,
+    ask_return_from_repair,
+    ask_send_to_repair,
+    end_stop,
+)
 from neofloor.tui.formatting import hour_text, state_words
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.widgets.andon_banner import AndonBanner
 from neofloor.tui.widgets.car_card import CarCard
 from neofloor.tui.widgets.header import PlantHeader
+from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
 from neofloor.tui.widgets.recent_results import RecentResults
+from neofloor.tui.widgets.table_rows import Cell, refill
+from neofloor.tui.widgets.work_instructions import WorkInstructions
 
 if TYPE_CHECKING:
+    from neofloor.services.andon import Stop
     from neofloor.services.queries import CarSummary
+    from neofloor.services.repair_time import CarInRepair
     from neofloor.store.engine import Database
 
 # How many waiting cars one page of the queue shows; PgUp/PgDn turn the pages.
 QUEUE_PAGE = 50
+REPAIR_KIND = "repair"
+# Where a car in the repair bay stands (the services' phases), in the floor's words.
+BAY_PHASES = {"waiting": "waiting for repair", "repairing": "repairing", "repaired": "repaired"}
+NO_CAR = "No car selected: choose one with ↑ ↓."
+# How often the repair bay's terminal reads its cars again with nothing written.
+BAY_RETIME_SECONDS = 30.0
 
 InstructionKey = tuple[str, str]  # (model code, options)
 
 
-@dataclass(frozen=True)
-class Writer:
-    """Everything a write from this terminal needs, taken on the UI thread."""
-
-    database: Database
-    station: str
-    badge: str
-    terminal: str
-    now: datetime
-
-
-class StationScreen(FloorScreen):
-    """One station's terminal."""
+class StationScreen(LineWrites, FloorScreen):
+    """One station's terminal (or the repair bay's)."""
 
     CSS_PATH = "station.tcss"
     AUTO_FOCUS = "#scan"
+    # A short terminal (24 lines) gives the queue the room the last result does not need.
+    # Textual declares this without ClassVar, so it is overridden the same way.
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "hold", "Hold", id="hold-car", tooltip="Hold the selected car, with a reason."),
         Binding("f3", "release", "Release", id="release-car", tooltip="Release the selected held car."),
         Binding("f4", "history", "History", id="car-history", tooltip="Open the selected car's history."),
+        *LINE_ACTION_BINDINGS,
         Binding(
             "up", "select(-1)", "Previous car", id="previous-car", show=False, tooltip="Select the car above."
         ),
@@ -93,19 +117,15 @@ class StationScreen(FloorScreen):
         held_count: int
         marker: tuple[int, ...]
         instructions: dict[InstructionKey, list[str]] = field(default_factory=dict)
-
-    @dataclass
-    class Answered(Message):
-        """A scan, hold or release came back: what to show, and the car to select."""
-
-        outcome: Outcome
-        vin: str | None = None
-        wrote: bool = False
+        open_stop: Stop | None = None
+        bay: list[CarInRepair] = field(default_factory=list)
 
     def __init__(self) -> None:
         super().__init__()
         self.inside: list[CarSummary] = []
         self.queue: list[CarSummary] = []
+        self.bay: list[CarInRepair] = []
+        self.stop: Stop | None = None
         self.queue_offset = 0
         self.waiting_count = 0
         self.held_count = 0
@@ -114,6 +134,7 @@ class StationScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
+        yield AndonBanner(id="andon")
         with Vertical(id="station-body"):
             scan = Input(placeholder="Scan or type a VIN, then Enter", id="scan", max_length=40)
             scan.border_title = "Scan"
@@ -122,11 +143,12 @@ class StationScreen(FloorScreen):
             with Horizontal(id="station-work"):
                 with Vertical(id="car-side"):
                     yield CarCard(id="car")
+                    yield WorkInstructions(id="instructions")
                     yield RecentResults(id="recent")
                 with Vertical(id="queue"):
                     yield Label("", id="queue-title")
                     yield DataTable(id="cars", cursor_type="row")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#cars", DataTable)
@@ -139,6 +161,20 @@ class StationScreen(FloorScreen):
         self.watch(self.floor, "station", self._station_changed, init=False)
         self.watch(self.floor, "problem", self._show_problem)
         self._show_no_station()
+        self.set_interval(BAY_RETIME_SECONDS, self._retime_bay)
+
+    def _retime_bay(self) -> None:
+        """The bay's times in repair grow with nothing written: read them again now and then."""
+        if self.at_bay and self.is_current:
+            self.reload()
+
+    @property
+    def at_bay(self) -> bool:
+        """This terminal is the repair bay's."""
+        catalog, station = self.floor.catalog, self.floor.station
+        if catalog is None or station is None:
+            return False
+        return any(s.code == station and s.kind == REPAIR_KIND for s in catalog.stations)
 
     # --- reading ----------------------------------------------------------------
 
@@ -149,10 +185,20 @@ class StationScreen(FloorScreen):
         if station is None:
             self._show_no_station()
             return
-        self._load(database, station, self.queue_offset, frozenset(self.instructions))
+        known = frozenset(self.instructions)
+        self._load(database, station, self.at_bay, self.queue_offset, known, self.floor.now())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="station-load")
-    def _load(self, database: Database, station: str, offset: int, known: frozenset[InstructionKey]) -> None:
+    def _load(
+        self,
+        database: Database,
+        station: str,
+        at_bay: bool,
+        offset: int,
+        known: frozenset[InstructionKey],
+        now: datetime,
+    ) -> None:
+        from neofloor.services.andon import open_stops
         from neofloor.services.queries import (
             cars_in_station,
             change_marker,
@@ -160,20 +206,28 @@ class StationScreen(FloorScreen):
             wip_per_station,
             work_instructions,
         )
+        from neofloor.services.repair_time import cars_in_repair
 
         with database.read() as session:
             # Read the marker first: a write after it is caught by the next poll.
             marker = change_marker(session)
-            inside = cars_in_station(session, station)
-            queue = station_queue(session, station, limit=QUEUE_PAGE, offset=offset)
-            _in, waiting, held = wip_per_station(session).get(station, (0, 0, 0))
-            instructions: dict[InstructionKey, list[str]] = {}
-            for car in (*inside, *queue):
-                key = (car.model, car.options)
-                if key not in known and key not in instructions:
-                    instructions[key] = work_instructions(session, station, car.model, car.options)
+            stop = next((s for s in open_stops(session, now=now) if s.station == station), None)
+            if at_bay:
+                bay = cars_in_repair(session, now=now)
+                loaded = self.Loaded(station, [], [], 0, len(bay), 0, marker, {}, stop, bay)
+            else:
+                inside = cars_in_station(session, station)
+                queue = station_queue(session, station, limit=QUEUE_PAGE, offset=offset)
+                _in, waiting, held = wip_per_station(session).get(station, (0, 0, 0))
+                instructions: dict[InstructionKey, list[str]] = {}
+                for car in (*inside, *queue):
+                    key = (car.model, car.options)
+                    if key not in known and key not in instructions:
+                        instructions[key] = work_instructions(session, station, car.model, car.options)
+                loaded = self.Loaded(
+                    station, inside, queue, offset, waiting, held, marker, instructions, stop
+                )
         if not get_current_worker().is_cancelled:
-            loaded = self.Loaded(station, inside, queue, offset, waiting, held, marker, instructions)
             self.post_message(loaded)
 
     def on_station_screen_loaded(self, message: Loaded) -> None:
@@ -181,35 +235,50 @@ class StationScreen(FloorScreen):
             return
         self.loaded_marker = message.marker
         self.instructions.update(message.instructions)
-        self.inside, self.queue = message.inside, message.queue
+        self.inside, self.queue, self.bay = message.inside, message.queue, message.bay
         self.queue_offset, self.waiting_count, self.held_count = (
             message.queue_offset,
             message.waiting_count,
             message.held_count,
         )
+        self._show_stop(message.open_stop)
         self._fill_table()
 
+    def _show_stop(self, stop: Stop | None) -> None:
+        self.stop = stop
+        catalog = self.floor.catalog
+        zone = catalog.timezone if catalog else "UTC"
+        self.query_one("#andon", AndonBanner).show_stops([stop] if stop else [], zone, "Ctrl+G ends the stop")
+        self.refresh_bindings()
+
+    def _vins(self) -> list[str]:
+        """The VINs in the table, in its order."""
+        if self.at_bay:
+            return [c.vin for c in self.bay]
+        return [c.vin for c in (*self.inside, *self.queue)]
+
     def _fill_table(self) -> None:
-        table = self.query_one("#cars", DataTable)
-        keep = self._select_after_load or self.selected_vin()
+        rows: list[tuple[str, list[Cell]]] = []
+        if self.at_bay:
+            for bay_car in self.bay:
+                cells = [str(bay_car.build_seq), bay_car.vin, bay_car.model, bay_car.color]
+                rows.append((bay_car.vin, [*cells, _bay_status(bay_car)]))
+        else:
+            for car in self.inside:
+                status = Text("▶ in station", style="bold")
+                if car.held:
+                    status = Text(f"HELD in station: {car.hold_reason}", style="bold reverse")
+                rows.append((car.vin, [*self._cells(car), status]))
+            for number, car in enumerate(self.queue, start=self.queue_offset + 1):
+                if car.held:
+                    status = Text(f"HELD: {car.hold_reason}", style="bold reverse")
+                elif number == 1:
+                    status = Text("next", style="bold")
+                else:
+                    status = Text(state_words(car.state))
+                rows.append((car.vin, [*self._cells(car), status]))
+        refill(self.query_one("#cars", DataTable), rows, self._select_after_load)
         self._select_after_load = None
-        table.clear()
-        for car in self.inside:
-            status = Text("▶ in station", style="bold")
-            if car.held:
-                status = Text(f"HELD in station: {car.hold_reason}", style="bold reverse")
-            table.add_row(*self._cells(car), status, key=car.vin)
-        for number, car in enumerate(self.queue, start=self.queue_offset + 1):
-            if car.held:
-                status = Text(f"HELD: {car.hold_reason}", style="bold reverse")
-            elif number == 1:
-                status = Text("next", style="bold")
-            else:
-                status = Text(state_words(car.state))
-            table.add_row(*self._cells(car), status, key=car.vin)
-        vins = [c.vin for c in (*self.inside, *self.queue)]
-        if keep in vins:
-            table.move_cursor(row=vins.index(keep), animate=False)
         self._show_title()
         self._show_selected()
 
@@ -219,6 +288,9 @@ class StationScreen(FloorScreen):
 
     def _show_title(self) -> None:
         station = self.floor.station or ""
+        if self.at_bay:
+            self.query_one("#queue-title", Label).update(_bay_title(station, self.bay))
+            return
         parts = [f"{station}: {len(self.inside)} in station", f"{self.waiting_count} waiting"]
         if self.held_count:
             parts.append(f"{self.held_count} held")
@@ -228,25 +300,47 @@ class StationScreen(FloorScreen):
         self.query_one("#queue-title", Label).update(" · ".join(parts))
 
     def selected_car(self) -> CarSummary | None:
+        """The car selected at a line station (None at the repair bay)."""
         table = self.query_one("#cars", DataTable)
         cars = [*self.inside, *self.queue]
         if not cars or table.row_count == 0:
             return None
         return cars[min(table.cursor_row, len(cars) - 1)]
 
+    def selected_bay_car(self) -> CarInRepair | None:
+        """The car selected at the repair bay."""
+        table = self.query_one("#cars", DataTable)
+        if not self.at_bay or not self.bay or table.row_count == 0:
+            return None
+        return self.bay[min(table.cursor_row, len(self.bay) - 1)]
+
     def selected_vin(self) -> str | None:
-        car = self.selected_car()
-        return car.vin if car else None
+        vins = self._vins()
+        table = self.query_one("#cars", DataTable)
+        if not vins or table.row_count == 0:
+            return None
+        return vins[min(table.cursor_row, len(vins) - 1)]
 
     @on(DataTable.RowHighlighted, "#cars")
     def _car_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_selected()
 
     def _show_selected(self) -> None:
+        self.refresh_bindings()
         card = self.query_one("#car", CarCard)
-        car = self.selected_car()
+        instructions = self.query_one("#instructions", WorkInstructions)
         station = self.floor.station or ""
+        if self.at_bay:
+            instructions.clear_lines()
+            bay_car = self.selected_bay_car()
+            if bay_car is None:
+                card.show_nothing("Repair bay", "No car in the repair bay.")
+            else:
+                self._show_bay_car(card, bay_car)
+            return
+        car = self.selected_car()
         if car is None:
+            instructions.clear_lines()
             card.show_nothing("In station", f"No car in {station} and none waiting.")
             return
         if car in self.inside:
@@ -254,12 +348,34 @@ class StationScreen(FloorScreen):
         else:
             position = self.queue_offset + self.queue.index(car) + 1
             where = "Next in queue" if position == 1 else f"Waiting, number {position} in the queue"
-        card.show_car(car, where, self.instructions.get((car.model, car.options), []))
+        card.show_car(car, where, [])
+        lines = self.instructions.get((car.model, car.options), [])
+        instructions.show(lines, f"#{car.build_seq} · {car.model}", station)
+
+    def _show_bay_car(self, card: CarCard, car: CarInRepair) -> None:
+        from neofloor.services.clock import format_duration
+
+        zone = self._zone()
+        card.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
+        text = Text()
+        text.append(car.vin, style="bold")
+        text.append(f"  #{car.build_seq}\n{car.model} · {car.color}\n")
+        text.append("From: ", style="dim")
+        text.append(f"{car.left_station or '-'}: {car.reason}", style="bold")
+        by = f" by {car.sent_by}" if car.sent_by else ""
+        text.append(f"\nSent at {hour_text(car.sent_at, zone)}{by}")
+        text.append(f" · {format_duration(car.seconds)} in repair")
+        if car.phase == "repaired":
+            back_to = car.left_station or "the line"
+            text.append(f"\nRepaired: Ctrl+B sends it back to {back_to}.", style="bold")
+        card.set_class(False, "-held")
+        card.update(text)
 
     def _show_no_station(self) -> None:
-        self.inside, self.queue = [], []
+        self.inside, self.queue, self.bay = [], [], []
         self.query_one("#cars", DataTable).clear()
         self.query_one("#queue-title", Label).update("")
+        self.query_one("#instructions", WorkInstructions).clear_lines()
         self.query_one("#car", CarCard).show_nothing(
             "No station", "This terminal is not bound to a station: press F9 to choose one."
         )
@@ -268,12 +384,17 @@ class StationScreen(FloorScreen):
         self.queue_offset = 0
         self.instructions.clear()
         self.loaded_marker = None
+        self._show_stop(None)
         self.query_one("#last-result", LastResult).outcome = Outcome("ready", "Scan a car's VIN.")
         self.reload()
 
     def _show_problem(self, problem: str) -> None:
         if problem:
             self.query_one("#last-result", LastResult).outcome = Outcome("refused", problem, "✘ NO DATABASE")
+
+    def _zone(self) -> str:
+        catalog = self.floor.catalog
+        return catalog.timezone if catalog else "UTC"
 
     # --- writing ----------------------------------------------------------------
 
@@ -290,7 +411,7 @@ class StationScreen(FloorScreen):
         if refusal or floor.database is None or floor.station is None or floor.operator is None:
             self._answer(Outcome("refused", refusal))
             return None
-        return Writer(floor.database, floor.station, floor.operator.badge, floor.terminal, floor.now())
+        return Writer(floor.database, floor.operator.badge, floor.terminal, floor.now(), floor.station)
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
@@ -314,83 +435,85 @@ class StationScreen(FloorScreen):
                     session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
                 )
         except DoubleScan as exc:
-            self.post_message(self.Answered(Outcome("ignored", str(exc), "IGNORED: DOUBLE SCAN")))
+            self.post_message(WriteAnswered(Outcome("ignored", str(exc), "IGNORED: DOUBLE SCAN")))
         except NeofloorError as exc:
-            self.post_message(self.Answered(Outcome("refused", str(exc))))
+            self.post_message(WriteAnswered(Outcome("refused", str(exc))))
         except Exception as exc:
-            self.post_message(self.Answered(_not_recorded(exc)))
+            self.post_message(WriteAnswered(_scan_not_recorded(exc)))
             raise
         else:
             headline = f"✔ {result.action.replace('_', ' ').upper()}"
-            self.post_message(self.Answered(Outcome("done", result.message, headline), result.vin, True))
+            self.post_message(WriteAnswered(Outcome("done", result.message, headline), result.vin, True))
 
     def action_hold(self) -> None:
         car = self.selected_car()
         if car is None:
-            self._answer(Outcome("refused", "No car selected: choose one with ↑ ↓."))
-            return
-        if self._writer() is None:
-            return
-
-        def hold(reason: str | None) -> None:
-            writer = self._writer()
-            if reason and writer is not None:
-                self._hold(writer, car.vin, reason)
-
-        self.app.push_screen(
-            NoteDialog(f"Hold {car.vin}", _describe(car), "Reason for the hold", required=True), hold
-        )
+            self._answer(Outcome("refused", NO_CAR))
+        elif self._writer() is not None:
+            ask_hold(self.app, car.vin, _describe(car), self._run)
 
     def action_release(self) -> None:
         car = self.selected_car()
         if car is None:
-            self._answer(Outcome("refused", "No car selected: choose one with ↑ ↓."))
-            return
-        if self._writer() is None:
-            return
+            self._answer(Outcome("refused", NO_CAR))
+        elif self._writer() is not None:
+            ask_release(self.app, car.vin, _describe(car), self._run)
 
-        def release(note: str | None) -> None:
-            writer = self._writer()
-            if note is not None and writer is not None:
-                self._release(writer, car.vin, note)
+    def action_raise_stop(self) -> None:
+        writer = self._writer()
+        if writer is not None:
+            ask_raise_stop(self.app, writer.station, "Every car here waits until the stop ends.", self._run)
 
-        self.app.push_screen(
-            NoteDialog(f"Release {car.vin}", _describe(car), "Note (optional)", required=False), release
-        )
+    def action_end_stop(self) -> None:
+        writer = self._writer()
+        if writer is not None:
+            self._write(writer, end_stop(writer.station))
 
-    @work(thread=True, exit_on_error=False, group="station-write")
-    def _hold(self, writer: Writer, vin: str, reason: str) -> None:
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.tracking import hold_vehicle
+    def action_send_to_repair(self) -> None:
+        car = self.selected_car()
+        if car is None:
+            self._answer(Outcome("refused", NO_CAR))
+        elif self._writer() is not None:
+            ask_send_to_repair(self.app, car.vin, _describe(car), self._run)
 
-        try:
-            with writer.database.write() as session:
-                result = hold_vehicle(session, vin, reason, writer.badge, writer.terminal, now=writer.now)
-        except NeofloorError as exc:
-            self.post_message(self.Answered(Outcome("refused", str(exc))))
-        except Exception as exc:
-            self.post_message(self.Answered(_not_recorded(exc)))
-            raise
-        else:
-            self.post_message(self.Answered(Outcome("done", result.message, "✔ HELD"), vin, True))
+    def action_override(self) -> None:
+        car = self.selected_car()
+        catalog = self.floor.catalog
+        if car is None or catalog is None:
+            self._answer(Outcome("refused", NO_CAR))
+        elif self._writer() is not None:
+            ask_override(self.app, car.vin, _describe(car), catalog.production_route, car.station, self._run)
 
-    @work(thread=True, exit_on_error=False, group="station-write")
-    def _release(self, writer: Writer, vin: str, note: str) -> None:
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.tracking import release_vehicle
+    def action_return_from_repair(self) -> None:
+        car = self.selected_bay_car()
+        catalog = self.floor.catalog
+        if car is None or catalog is None:
+            self._answer(Outcome("refused", NO_CAR))
+        elif self._writer() is not None:
+            about = f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
+            ask_return_from_repair(
+                self.app, car.vin, about, catalog.production_route, car.left_station, self._run
+            )
 
-        try:
-            with writer.database.write() as session:
-                result = release_vehicle(session, vin, writer.badge, note, writer.terminal, now=writer.now)
-        except NeofloorError as exc:
-            self.post_message(self.Answered(Outcome("refused", str(exc))))
-        except Exception as exc:
-            self.post_message(self.Answered(_not_recorded(exc)))
-            raise
-        else:
-            self.post_message(self.Answered(Outcome("done", result.message, "✔ RELEASED"), vin, True))
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show the keys that apply: the bay's at the bay, the line's elsewhere; hold or release the
+        selected car, stop or end the station's stop."""
+        if action in ("hold", "release"):
+            if self.at_bay:
+                return False
+            car = self.selected_car() if (self.inside or self.queue) and self.is_mounted else None
+            return car is None or car.held == (action == "release")
+        if action in ("send_to_repair", "override"):
+            return not self.at_bay
+        if action == "return_from_repair":
+            return self.at_bay
+        if action == "raise_stop":
+            return self.stop is None
+        if action == "end_stop":
+            return self.stop is not None
+        return True
 
-    def on_station_screen_answered(self, message: Answered) -> None:
+    def on_write_answered(self, message: WriteAnswered) -> None:
         self._answer(message.outcome)
         if message.wrote:
             self._select_after_load = message.vin
@@ -399,8 +522,7 @@ class StationScreen(FloorScreen):
 
     def _answer(self, outcome: Outcome) -> None:
         self.query_one("#last-result", LastResult).outcome = outcome
-        catalog = self.floor.catalog
-        at = hour_text(self.floor.now(), catalog.timezone) if catalog else ""
+        at = hour_text(self.floor.now(), self._zone()) if self.floor.catalog else ""
         self.query_one("#recent", RecentResults).add(at, outcome)
         if outcome.kind == "refused":
             self.app.bell()
@@ -414,14 +536,14 @@ class StationScreen(FloorScreen):
 
     def action_queue_page(self, step: int) -> None:
         offset = self.queue_offset + step * QUEUE_PAGE
-        if 0 <= offset < max(self.waiting_count, 1):
+        if not self.at_bay and 0 <= offset < max(self.waiting_count, 1):
             self.queue_offset = offset
             self.reload()
 
     def action_history(self) -> None:
         vin = self.selected_vin()
         if vin is None:
-            self._answer(Outcome("refused", "No car selected: choose one with ↑ ↓."))
+            self._answer(Outcome("refused", NO_CAR))
             return
         self.post_message(VehicleRequested(vin))
 
@@ -435,5 +557,28 @@ def _describe(car: CarSummary) -> str:
     return f"#{car.build_seq} · {car.model_name} · {car.color} · {state_words(car.state)}{held}"
 
 
-def _not_recorded(error: Exception) -> Outcome:
+def _bay_status(car: CarInRepair) -> Text:
+    """A car in the bay: its step, how long it has been in repair, where it goes back to."""
+    from neofloor.services.clock import format_duration
+
+    took = format_duration(car.seconds)
+    if car.phase == "repaired":
+        return Text(f"REPAIRED, back to {car.left_station or '-'} · {took}", style="bold reverse")
+    if car.phase == "repairing":
+        return Text(f"▶ repairing · {took} · {car.reason}", style="bold")
+    return Text(f"{car.phase} · {took} · {car.reason}")
+
+
+def _bay_title(station: str, bay: list[CarInRepair]) -> str:
+    from neofloor.services.clock import format_duration
+
+    if not bay:
+        return f"{station}: no car in the repair bay"
+    counts = {phase: sum(1 for c in bay if c.phase == phase) for phase in BAY_PHASES}
+    parts = [f"{n} {phase}" for phase, n in counts.items() if n]
+    total = format_duration(sum(c.seconds for c in bay))
+    return f"{station}: {len(bay)} in the bay ({', '.join(parts)}) · {total} in repair"
+
+
+def _scan_not_recorded(error: Exception) -> Outcome:
     return Outcome("refused", f"Not recorded: the database failed ({error}). Scan again.")

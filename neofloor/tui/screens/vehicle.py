@@ -3,11 +3,18 @@
 Opened over the current view from the palette, from a car in a queue or on the
 board, or by typing a VIN (or its first or last characters) in its find field.
 Escape goes back.
+
+Its defects are worked on here, on the one under the cursor: r records a repair
+(what was done), v verifies it, x rejects it back to open (why), c cancels a
+defect logged in error (why); d logs a new one on this car. A key that does not
+apply to the defect's status is shown dimmed; who may do what (roles, nobody
+verifying their own repair) is the services' to say, in their words.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -16,17 +23,42 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
+from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
 from neofloor.tui.formatting import day_text, looks_like_vin_fragment, stamp_text, state_words
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.widgets.defect_table import DefectTable, story_text, zone_words
 from neofloor.tui.widgets.header import PlantHeader
+from neofloor.tui.widgets.key_footer import KeyFooter
+from neofloor.tui.widgets.last_result import LastResult, Outcome
 
 if TYPE_CHECKING:
+    from neofloor.services.quality import DefectRecord, DefectStory
     from neofloor.services.queries import VehicleHistory
     from neofloor.store.engine import Database
+
+# What each defect action needs the defect to be, and how it is said once done.
+DEFECT_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "repair": (("open",), "✔ REPAIRED"),
+    "verify": (("repaired",), "✔ VERIFIED"),
+    "reject": (("repaired",), "✔ REJECTED: OPEN AGAIN"),
+    "cancel": (("open", "repaired"), "✔ CANCELLED"),
+}
+
+
+@dataclass(frozen=True)
+class DefectChange:
+    """A repair, verification, rejection or cancellation to write, taken on the UI thread."""
+
+    database: Database
+    badge: str
+    action: str
+    defect_id: int
+    text: str
+    now: datetime
 
 
 class VehicleScreen(FloorScreen):
@@ -36,12 +68,56 @@ class VehicleScreen(FloorScreen):
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="vehicle-back", tooltip="Close the car's history."),
+        Binding(
+            "r",
+            "defect('repair')",
+            "Repair",
+            id="repair-defect",
+            tooltip="Record the repair of the defect: what was done.",
+        ),
+        Binding(
+            "v",
+            "defect('verify')",
+            "Verify",
+            id="verify-defect",
+            tooltip="Inspector: the repair is good, close the defect.",
+        ),
+        Binding(
+            "x",
+            "defect('reject')",
+            "Reject",
+            id="reject-repair",
+            tooltip="Inspector: the repair is not good, the defect is open again (with why).",
+        ),
+        Binding(
+            "c",
+            "defect('cancel')",
+            "Cancel",
+            id="cancel-defect",
+            tooltip="Cancel a defect logged in error, with why.",
+        ),
+        Binding("d", "log_defect", "Log defect", id="log-defect", tooltip="Log a new defect on this car."),
     ]
 
     @dataclass
     class Found(Message):
         history: VehicleHistory
+        defects: list[DefectRecord]
         marker: tuple[int, ...]
+
+    @dataclass
+    class StoryLoaded(Message):
+        """The steps of one defect, oldest first."""
+
+        story: DefectStory
+
+    @dataclass
+    class DefectAnswered(Message):
+        """A defect action came back: the sentence to show, and whether it wrote."""
+
+        outcome: Outcome
+        defect_id: int
+        wrote: bool = False
 
     @dataclass
     class Matches(Message):
@@ -56,6 +132,9 @@ class VehicleScreen(FloorScreen):
         super().__init__()
         self.vin = vin
         self.history: VehicleHistory | None = None
+        self.defects: list[DefectRecord] = []
+        self.story: DefectStory | None = None
+        self._focused_vin: str | None = None
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
@@ -72,8 +151,10 @@ class VehicleScreen(FloorScreen):
         yield Label("Events", id="events-title", classes="section-title")
         yield DataTable(id="events", cursor_type="row")
         yield Label("Defects", id="defects-title", classes="section-title")
-        yield DataTable(id="defects", cursor_type="row")
-        yield Footer(compact=True)
+        yield DefectTable(id="defects")
+        yield Static("", id="defect-story")
+        yield LastResult(id="defect-result")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         events = self.query_one("#events", DataTable)
@@ -86,17 +167,9 @@ class VehicleScreen(FloorScreen):
             ("Note", "note"),
         ):
             events.add_column(label, key=key)
-        defects = self.query_one("#defects", DataTable)
-        for label, key in (
-            ("Code", "code"),
-            ("Severity", "severity"),
-            ("Status", "status"),
-            ("Found", "station"),
-            ("When", "at"),
-            ("Where and what", "what"),
-        ):
-            defects.add_column(label, key=key)
-        self.query_one("#defects", DataTable).display = False
+        self.query_one("#defects", DefectTable).display = False
+        self.query_one("#defect-story", Static).display = False
+        self.query_one("#defect-result", LastResult).display = False
         if self.vin is None:
             self._say("Type a VIN, or its first or last 4 or more characters, and press Enter.")
             self.query_one("#find", Input).focus()
@@ -109,6 +182,8 @@ class VehicleScreen(FloorScreen):
         """Show another car on this screen."""
         self.vin = vin
         self.loaded_marker = None
+        self.story = None
+        self.query_one("#defect-result", LastResult).display = False
         self.query_one("#events", DataTable).focus()
         self.reload()
 
@@ -117,22 +192,33 @@ class VehicleScreen(FloorScreen):
 
     def reload(self) -> None:
         if self.vin and self.floor.database is not None and self.floor.catalog is not None:
-            self._load(self.floor.database, self.vin)
+            self._load(self.floor.database, self.vin, self.floor.now())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="vehicle-load")
-    def _load(self, database: Database, vin: str) -> None:
+    def _load(self, database: Database, vin: str, now: datetime) -> None:
         from neofloor.services.errors import NeofloorError
+        from neofloor.services.quality import car_defects
         from neofloor.services.queries import change_marker, vehicle_history
 
         try:
             with database.read() as session:
                 marker = change_marker(session)
                 history = vehicle_history(session, vin)
+                defects = car_defects(session, history.car.vin, now=now)
         except NeofloorError as exc:
             self.post_message(self.Missing(str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Found(history, marker))
+            self.post_message(self.Found(history, defects, marker))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="defect-story")
+    def _load_story(self, database: Database, defect_id: int, now: datetime) -> None:
+        from neofloor.services.quality import defect_history
+
+        with database.read() as session:
+            story = defect_history(session, defect_id, now=now)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.StoryLoaded(story))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="vehicle-load")
     def _find(self, database: Database, typed: str) -> None:
@@ -181,7 +267,9 @@ class VehicleScreen(FloorScreen):
         self.vin = message.history.car.vin
         self.loaded_marker = message.marker
         self.history = message.history
+        self.defects = message.defects
         self._show_history(message.history)
+        self._show_defects()
 
     # --- showing ----------------------------------------------------------------
 
@@ -260,22 +348,171 @@ class VehicleScreen(FloorScreen):
             events.move_cursor(row=events.row_count - 1, animate=False)
         self.query_one("#events-title", Label).update(f"Events ({len(history.events)})")
 
-        defects = self.query_one("#defects", DataTable)
-        defects.clear()
-        for defect in history.defects:
-            serious = defect.severity in ("critical", "major") and defect.status in ("open", "repaired")
-            defects.add_row(
-                defect.code,
-                Text(defect.severity, style="bold" if serious else ""),
-                defect.status,
-                defect.station,
-                day_text(defect.found_at, zone),
-                f"{defect.zone.replace('_', ' ')}: {defect.description}",
-                key=str(defect.id),
-            )
-        defects.display = bool(history.defects)
-        title = f"Defects ({len(history.defects)})" if history.defects else "Defects: none recorded"
-        self.query_one("#defects-title", Label).update(title)
+    # --- defects ----------------------------------------------------------------
+
+    def _show_defects(self) -> None:
+        table = self.query_one("#defects", DefectTable)
+        table.show(self.defects, self._zone())
+        table.display = bool(self.defects)
+        self.query_one("#defect-story", Static).display = bool(self.defects)
+        self.query_one("#defects-title", Label).update(self._defects_title())
+        if self.defects and self._focused_vin != self.vin:
+            # A car just opened: the cursor goes to its first defect still to close.
+            self._focused_vin = self.vin
+            ids = [d.id for d in self.defects]
+            unclosed = [d.id for d in self.defects if not d.is_closed]
+            if unclosed:
+                table.move_cursor(row=ids.index(unclosed[0]), animate=False)
+                table.focus()
+        self._show_story()
+        self.refresh_bindings()
+
+    def _defects_title(self) -> Text:
+        if not self.defects:
+            return Text("Defects: none recorded (d to log one)")
+        unclosed = [d for d in self.defects if not d.is_closed]
+        title = Text(f"Defects ({len(self.defects)})")
+        if unclosed:
+            to_verify = sum(1 for d in unclosed if d.status == "repaired")
+            title.append(f": {len(unclosed)} not closed")
+            if to_verify:
+                title.append(f", {to_verify} to verify")
+            serious = sum(1 for d in unclosed if d.is_serious)
+            if serious:
+                title.append(" · ")
+                title.append(f"{serious} serious: no pass at the quality gate", style="bold red")
+        else:
+            title.append(": all closed")
+        return title
+
+    def selected_defect(self) -> DefectRecord | None:
+        return self.query_one("#defects", DefectTable).selected()
+
+    @on(DataTable.RowHighlighted, "#defects")
+    def _defect_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_story()
+        self.refresh_bindings()
+
+    def _show_story(self) -> None:
+        """The selected defect's steps: at once from its record, then its whole story once read."""
+        record = self.selected_defect()
+        story = self.query_one("#defect-story", Static)
+        if record is None:
+            story.update("")
+            return
+        if self.story is not None and self.story.defect.id == record.id:
+            story.update(story_text(record, self.story, self._zone()))
+            return
+        story.update(story_text(record, None, self._zone()))
+        if self.floor.database is not None:
+            self._load_story(self.floor.database, record.id, self.floor.now())
+
+    def on_vehicle_screen_story_loaded(self, message: StoryLoaded) -> None:
+        self.story = message.story
+        record = self.selected_defect()
+        if record is not None and record.id == message.story.defect.id:
+            self.query_one("#defect-story", Static).update(story_text(record, message.story, self._zone()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Defect keys show only with defects; dimmed when the selected one's status does not allow them."""
+        if action == "defect":
+            record = self.selected_defect()
+            if record is None:
+                return False
+            allowed, _done = DEFECT_ACTIONS[str(parameters[0])]
+            return True if record.status in allowed else None
+        if action == "log_defect":
+            return self.history is not None
+        return True
+
+    def action_defect(self, action: str) -> None:
+        record = self.selected_defect()
+        if record is None:
+            return
+        database, operator = self.floor.database, self.floor.operator
+        if database is None or operator is None:
+            refusal = "Nobody is signed in: press F8 and sign in first."
+            if database is None:
+                refusal = self.floor.problem or "The plant database is not open yet."
+            self._answer(Outcome("refused", refusal))
+            return
+        badge = operator.badge
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self._change(DefectChange(database, badge, action, record.id, text, self.floor.now()))
+
+        self.app.push_screen(_defect_dialog(action, record), answered)
+
+    @work(thread=True, exit_on_error=False, group="defect-write")
+    def _change(self, change: DefectChange) -> None:
+        """Not exclusive: an action already sent must still show its result."""
+        from neofloor.services.errors import NeofloorError
+        from neofloor.services.quality import cancel_defect, reject_repair, repair_defect, verify_defect
+
+        number, badge, text, now = change.defect_id, change.badge, change.text, change.now
+        try:
+            with change.database.write() as session:
+                if change.action == "repair":
+                    result = repair_defect(session, number, badge, text, now=now)
+                elif change.action == "verify":
+                    result = verify_defect(session, number, badge, note=text, now=now)
+                elif change.action == "reject":
+                    result = reject_repair(session, number, badge, text, now=now)
+                else:
+                    result = cancel_defect(session, number, badge, text, now=now)
+        except NeofloorError as exc:
+            self.post_message(self.DefectAnswered(Outcome("refused", str(exc)), number))
+        except Exception as exc:
+            sentence = f"Not recorded: the database failed ({exc}). Try again."
+            self.post_message(self.DefectAnswered(Outcome("refused", sentence), number))
+            raise
+        else:
+            done = Outcome("done", result.message, DEFECT_ACTIONS[change.action][1])
+            self.post_message(self.DefectAnswered(done, number, True))
+
+    def on_vehicle_screen_defect_answered(self, message: DefectAnswered) -> None:
+        self._answer(message.outcome)
+        if message.wrote:
+            self.story = None
+            self.reload()
+            self.floor.check_for_changes()
+
+    def _answer(self, outcome: Outcome) -> None:
+        banner = self.query_one("#defect-result", LastResult)
+        banner.outcome = outcome
+        banner.display = True
+        if outcome.kind == "refused":
+            self.app.bell()
+
+    def action_log_defect(self) -> None:
+        if self.history is None:
+            return
+        from neofloor.tui.screens.defects import log_defects_on
+
+        vin, app = self.history.car.vin, self.app
+        self.dismiss()
+        log_defects_on(app, vin)
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _defect_dialog(action: str, record: DefectRecord) -> NoteDialog:
+    """The question an action asks before anything is written."""
+    label = f"#{record.id} {record.code}"
+    about = f"{record.description} · {zone_words(record.zone)} · {record.severity} · {record.vin}"
+    repair = (
+        f"Repaired at {record.repair_station or '?'} by {record.repaired_by or '?'}: {record.repair_note}"
+    )
+    if action == "repair":
+        return NoteDialog(f"Repair of defect {label}", about, "What was done", required=True)
+    if action == "verify":
+        return NoteDialog(
+            f"Verify the repair of {label}", repair, "Note (optional), Enter to verify", required=False
+        )
+    if action == "reject":
+        return NoteDialog(
+            f"Reject the repair of {label}", repair, "Why the repair is not good", required=True
+        )
+    return NoteDialog(f"Cancel defect {label}", about, "Why it was logged in error", required=True)

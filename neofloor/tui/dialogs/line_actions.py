@@ -1,0 +1,273 @@
+"""The line supervisor's actions, asked and written the same way at a station terminal and on the board.
+
+Each ``ask_*`` opens the dialog its action needs and, once answered, hands the
+screen a :class:`Write`: the service call to run and the headline to show when
+it is done. :class:`LineWrites` runs it in a thread worker, in one write
+transaction, as whoever is signed in when the dialog closes, and posts a
+:class:`WriteAnswered` back. Nothing here decides who may act: the services do,
+and say why not, and a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from neofloor.tui.dialogs.andon_reason import AndonReasonDialog, AndonRequest
+from neofloor.tui.dialogs.move_car import Move, MoveDialog
+from neofloor.tui.dialogs.note import NoteDialog
+from neofloor.tui.widgets.last_result import Outcome
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+    from textual.app import App
+
+    from neofloor.services.catalog import StationInfo
+    from neofloor.store.engine import Database
+
+# The supervisor's keys: Ctrl combinations a scan field leaves alone and a scanner never types.
+LINE_ACTION_BINDINGS: list[BindingType] = [
+    Binding(
+        "ctrl+s", "raise_stop", "Stop", id="raise-stop", tooltip="Andon: stop the station, with a reason."
+    ),
+    Binding("ctrl+g", "end_stop", "End stop", id="end-stop", tooltip="The station runs again: end its stop."),
+    Binding(
+        "ctrl+r",
+        "send_to_repair",
+        "To repair",
+        id="send-to-repair",
+        tooltip="Send the selected car to the repair bay, with a reason (supervisor, inspector).",
+    ),
+    Binding(
+        "ctrl+b",
+        "return_from_repair",
+        "Back to line",
+        id="return-from-repair",
+        tooltip="Send the selected repaired car back to the line: to the station it left, or another.",
+    ),
+    Binding(
+        "ctrl+o",
+        "override",
+        "Override",
+        id="override-car",
+        tooltip="Move the selected car to another station, with a reason (supervisor).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes, from which terminal (and station), at what time: taken on the UI thread."""
+
+    database: Database
+    badge: str
+    terminal: str
+    now: datetime
+    station: str = ""
+
+
+@dataclass(frozen=True)
+class Write:
+    """A service call to run in a write transaction; its result has a ``message``."""
+
+    headline: str
+    vin: str | None
+    call: Callable[[Session, Writer], Any]
+
+
+Done = Callable[[Write], None]
+
+
+@dataclass
+class WriteAnswered(Message):
+    """A write came back: what to show, the car to keep selected, whether anything was written."""
+
+    outcome: Outcome
+    vin: str | None = None
+    wrote: bool = False
+
+
+def not_recorded(error: Exception) -> Outcome:
+    return Outcome("refused", f"Not recorded: the database failed ({error}). Try again.")
+
+
+class LineWrites:
+    """For a screen: run a :class:`Write` as the one signed in, post a :class:`WriteAnswered`.
+
+    The screen supplies :meth:`_writer` (who writes, or says why nobody can).
+    """
+
+    def _writer(self) -> Writer | None:
+        raise NotImplementedError
+
+    def _run(self, write: Write) -> None:
+        """A dialog was answered: write now, as whoever is signed in now."""
+        writer = self._writer()
+        if writer is not None:
+            self._write(writer, write)
+
+    @work(thread=True, exit_on_error=False, group="line-write")
+    def _write(self, writer: Writer, write: Write) -> None:
+        """Not exclusive: a write already sent must still show its result."""
+        from neofloor.services.errors import NeofloorError
+
+        post = self.post_message  # type: ignore[attr-defined]
+        try:
+            with writer.database.write() as session:
+                result = write.call(session, writer)
+        except NeofloorError as exc:
+            post(WriteAnswered(Outcome("refused", str(exc))))
+        except Exception as exc:
+            post(WriteAnswered(not_recorded(exc)))
+            raise
+        else:
+            post(WriteAnswered(Outcome("done", result.message, write.headline), write.vin, True))
+
+
+def ask_hold(app: App[Any], vin: str, about: str, done: Done) -> None:
+    """Ask why the car is held, then hold it."""
+
+    def answered(reason: str | None) -> None:
+        if not reason:
+            return
+
+        def hold(session: Session, who: Writer) -> Any:
+            from neofloor.services.tracking import hold_vehicle
+
+            return hold_vehicle(session, vin, reason, who.badge, who.terminal, now=who.now)
+
+        done(Write("✔ HELD", vin, hold))
+
+    app.push_screen(NoteDialog(f"Hold {vin}", about, "Reason for the hold", required=True), answered)
+
+
+def ask_release(app: App[Any], vin: str, about: str, done: Done) -> None:
+    """Ask for a note (optional), then release the held car (supervisor, shift lead, admin, inspector)."""
+
+    def answered(note: str | None) -> None:
+        if note is None:
+            return
+
+        def release(session: Session, who: Writer) -> Any:
+            from neofloor.services.tracking import release_vehicle
+
+            return release_vehicle(session, vin, who.badge, note, who.terminal, now=who.now)
+
+        done(Write("✔ RELEASED", vin, release))
+
+    app.push_screen(NoteDialog(f"Release {vin}", about, "Note (optional)", required=False), answered)
+
+
+def ask_send_to_repair(app: App[Any], vin: str, about: str, done: Done) -> None:
+    """Ask why the car goes to the repair bay, then send it (supervisor, shift lead, admin, inspector)."""
+
+    def answered(reason: str | None) -> None:
+        if not reason:
+            return
+
+        def send(session: Session, who: Writer) -> Any:
+            from neofloor.services.repair import send_to_repair
+
+            return send_to_repair(session, vin, reason, who.badge, who.terminal, now=who.now)
+
+        done(Write("✔ SENT TO REPAIR", vin, send))
+
+    dialog = NoteDialog(f"Send {vin} to the repair bay", about, "Reason for the repair", required=True)
+    app.push_screen(dialog, answered)
+
+
+def ask_return_from_repair(
+    app: App[Any], vin: str, about: str, stations: Sequence[StationInfo], left: str | None, done: Done
+) -> None:
+    """Ask where the repaired car goes (the station it left, or another a supervisor names) and why."""
+
+    def answered(move: Move | None) -> None:
+        if move is None:
+            return
+        to_station = None if move.station == left else move.station
+
+        def back(session: Session, who: Writer) -> Any:
+            from neofloor.services.repair import return_from_repair
+
+            return return_from_repair(
+                session, vin, who.badge, to_station, move.text, who.terminal, now=who.now
+            )
+
+        done(Write("✔ BACK FROM REPAIR", vin, back))
+
+    notes = {left: "the station it left"} if left else {}
+    dialog = MoveDialog(
+        f"Send {vin} back to the line",
+        f"{about} · another station than the one it left takes a supervisor.",
+        stations,
+        left,
+        "Note (optional)",
+        required=False,
+        notes=notes,
+    )
+    app.push_screen(dialog, answered)
+
+
+def ask_override(
+    app: App[Any], vin: str, about: str, stations: Sequence[StationInfo], current: str | None, done: Done
+) -> None:
+    """Ask where the car moves out of sequence and why (supervisor, shift lead, admin)."""
+
+    def answered(move: Move | None) -> None:
+        if move is None:
+            return
+
+        def override(session: Session, who: Writer) -> Any:
+            from neofloor.services.overrides import override_move
+
+            return override_move(session, vin, move.station, move.text, who.badge, who.terminal, now=who.now)
+
+        done(Write("✔ MOVED BY OVERRIDE", vin, override))
+
+    codes = [s.code for s in stations]
+    # Skipping ahead is the usual override: offer the station after the one the car is at.
+    chosen = codes[min(codes.index(current) + 1, len(codes) - 1)] if current in codes else None
+    dialog = MoveDialog(
+        f"Override: move {vin} out of sequence",
+        f"{about} · a supervisor's decision, with a reason.",
+        stations,
+        chosen,
+        "Reason for the override",
+        required=True,
+        notes={current: "where it is now"} if current else {},
+    )
+    app.push_screen(dialog, answered)
+
+
+def ask_raise_stop(app: App[Any], station: str, about: str, done: Done) -> None:
+    """Ask the downtime reason, then stop the station (an andon stop)."""
+
+    def answered(request: AndonRequest | None) -> None:
+        if request is None:
+            return
+
+        def stop(session: Session, who: Writer) -> Any:
+            from neofloor.services.andon import raise_andon
+
+            return raise_andon(session, station, request.reason_code, who.badge, request.note, now=who.now)
+
+        done(Write("■ STOPPED", None, stop))
+
+    app.push_screen(AndonReasonDialog(station, about), answered)
+
+
+def end_stop(station: str) -> Write:
+    """End the open stop at the station (no question: one key)."""
+
+    def run_again(session: Session, who: Writer) -> Any:
+        from neofloor.services.andon import end_andon
+
+        return end_andon(session, station, who.badge, now=who.now)
+
+    return Write("✔ RUNNING AGAIN", None, run_again)

@@ -1,0 +1,112 @@
+"""Where a car goes, and why: an override's target and reason, a repaired car's station and note.
+
+The reason field keeps the focus (letters are the reason); ↑ ↓ choose the
+station. Nothing is written here: the screen sends the answer to the services,
+which decide who may move a car and where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from neofloor.services.catalog import StationInfo
+
+
+@dataclass(frozen=True)
+class Move:
+    """The station chosen and the text typed."""
+
+    station: str
+    text: str
+
+
+class MoveDialog(ModalScreen[Move | None]):
+    """Answers a :class:`Move`, or ``None`` on Escape."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without moving the car."),
+        Binding(
+            "up", "move(-1)", "Previous", id="previous-station", show=False, tooltip="The station above."
+        ),
+        Binding("down", "move(1)", "Next", id="next-station", show=False, tooltip="The station below."),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        about: str,
+        stations: Sequence[StationInfo],
+        chosen: str | None,
+        prompt: str,
+        *,
+        required: bool,
+        notes: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.about = about
+        self.stations = tuple(stations)
+        self.chosen = chosen
+        self.prompt = prompt
+        self.required = required
+        self.notes = dict(notes or {})
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.about, classes="dialog-hint")
+            yield OptionList(
+                *(Option(self._describe(s), id=s.code) for s in self.stations),
+                id="move-stations",
+            )
+            yield Input(placeholder=self.prompt, id="move-text", max_length=200)
+            yield Label("↑ ↓ choose the station, Enter to confirm, Escape to cancel.", classes="dialog-hint")
+            yield Label("", id="move-error", classes="dialog-error")
+
+    def _describe(self, station: StationInfo) -> str:
+        note = self.notes.get(station.code, "")
+        return f"{station.code:<8} {station.name}" + (f"  ({note})" if note else "")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#move-stations", OptionList)
+        options.can_focus = False
+        codes = [s.code for s in self.stations]
+        options.highlighted = codes.index(self.chosen) if self.chosen in codes else 0
+        self.query_one("#move-text", Input).focus()
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#move-stations", OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -step
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    @on(Input.Changed, "#move-text")
+    def _typed(self, _event: Input.Changed) -> None:
+        self.query_one("#move-error", Label).update("")
+
+    @on(Input.Submitted, "#move-text")
+    def _confirmed(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if self.required and not text:
+            self.app.bell()
+            self.query_one("#move-error", Label).update(f"{self.prompt}: type it first.")
+            return
+        options = self.query_one("#move-stations", OptionList)
+        if options.highlighted is None:
+            return
+        self.dismiss(Move(self.stations[options.highlighted].code, text))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

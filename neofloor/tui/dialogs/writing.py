@@ -1,0 +1,78 @@
+"""What the dialogs that write share: the write runs in a thread, a refusal keeps the dialog open.
+
+The screen that opens such a dialog hands it the write as a plain callable (a service
+call in a unit of work); the dialog runs it off the UI thread and either closes with
+its result or shows the services' sentence and stays open with what was typed, so
+nothing has to be typed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+ResultT = TypeVar("ResultT")
+
+
+class WritingDialog(ModalScreen[ResultT | None]):
+    """Answers the write's result, or ``None`` on Escape. Subclasses compose a ``#refusal`` label."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without writing anything."),
+    ]
+
+    @dataclass
+    class Answered(Message):
+        """The write came back: its result, or the sentence saying why it was refused."""
+
+        result: object
+        refusal: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writing = False
+
+    def submit(self, write: Callable[[], ResultT]) -> None:
+        """Run ``write`` in a thread, unless a write from this dialog is already on its way."""
+        if self.writing:
+            return
+        self.writing = True
+        self.say("")
+        self._write(write)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-write")
+    def _write(self, write: Callable[[], ResultT]) -> None:
+        from neofloor.services.errors import NeofloorError
+
+        try:
+            result = write()
+        except NeofloorError as exc:
+            self.post_message(self.Answered(None, str(exc)))
+        except Exception as exc:
+            self.post_message(self.Answered(None, f"Nothing was written: {exc}"))
+            raise
+        else:
+            self.post_message(self.Answered(result, ""))
+
+    def on_writing_dialog_answered(self, message: Answered) -> None:
+        self.writing = False
+        if message.refusal:
+            self.app.bell()
+            self.say(message.refusal)
+        else:
+            self.dismiss(message.result)  # type: ignore[arg-type]
+
+    def say(self, sentence: str) -> None:
+        """Show why the write was refused (or clear it)."""
+        self.query_one("#refusal", Label).update(sentence)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

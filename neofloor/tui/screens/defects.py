@@ -1,0 +1,422 @@
+"""Defect entry: scan a car, then log what is found on it in a few keystrokes, one defect after another.
+
+The VIN field has the focus first, so a barcode scanner typing a VIN and Enter
+opens the car; the defect field then has it. ``wl⏎ l⏎ ⏎`` logs a water leak at
+the left door (the form, ``widgets/defect_form.py``, says how). The form then
+stays on the car, ready for the next defect, and the car's defects are listed
+below it with their status. Defects are found at the terminal's station unless
+F3 says another; F4 opens the car's history, where they are repaired and
+verified. Every rule (who may log, where, which severity, the same defect twice)
+is the services'; a refusal shows their sentence in red, with the bell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Label
+from textual.worker import get_current_worker
+
+from neofloor.tui.dialogs.choice import ChoiceDialog
+from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
+from neofloor.tui.formatting import vin_tail
+from neofloor.tui.messages import VehicleRequested
+from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.widgets.defect_form import DefectForm
+from neofloor.tui.widgets.defect_table import DefectTable
+from neofloor.tui.widgets.header import PlantHeader
+from neofloor.tui.widgets.key_footer import KeyFooter
+from neofloor.tui.widgets.last_result import LastResult, Outcome
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from neofloor.services.catalog import PlantCatalog
+    from neofloor.services.quality import CatalogEntry, DefectRecord
+    from neofloor.services.queries import CarSummary, VehicleHistory
+    from neofloor.store.engine import Database
+
+# The choice that means "this terminal's station" in the found-at question.
+TERMINAL_STATION = "*"
+READY_NO_CAR = Outcome("ready", "Scan or type the car's VIN (or its last digits), then Enter.", "READY")
+HOW_TO_LOG = "Defect: code or words, Enter · zone: first letters, Enter · Enter logs it."
+
+
+@dataclass(frozen=True)
+class DefectWriter:
+    """Everything a defect write needs, taken on the UI thread."""
+
+    database: Database
+    station: str
+    badge: str
+    now: datetime
+
+
+def quality_gates(catalog: PlantCatalog | None) -> str:
+    """The plant's quality gates by code ("QG"), for the sentence that says a car may not pass."""
+    gates = [s.code for s in catalog.production_route if s.kind == "quality_gate"] if catalog else []
+    return ", ".join(gates) or "the quality gate"
+
+
+class DefectEntryScreen(FloorScreen):
+    """The inspector's form: a car, then its defects, one after another."""
+
+    CSS_PATH = "defects.tcss"
+    AUTO_FOCUS = "#vin"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f3",
+            "choose_found_at",
+            "Found at",
+            id="choose-found-at",
+            tooltip="Where the defect was found (this terminal's station by default).",
+        ),
+        Binding(
+            "f4",
+            "history",
+            "History",
+            id="car-history",
+            tooltip="Open the car's history: its defects, their repair and verification.",
+        ),
+        Binding(
+            "escape",
+            "clear",
+            "Clear",
+            id="clear-defect",
+            tooltip="Clear the defect being typed; again to scan another car.",
+        ),
+    ]
+
+    @dataclass
+    class CatalogLoaded(Message):
+        entries: list[CatalogEntry]
+
+    @dataclass
+    class CarLoaded(Message):
+        """A car and its defects, read at one change marker; ``scanned`` when just asked for."""
+
+        history: VehicleHistory
+        defects: list[DefectRecord]
+        marker: tuple[int, ...]
+        select: int | None = None
+        scanned: bool = False
+
+    @dataclass
+    class CarMatches(Message):
+        """Several cars (or none) end or start with what was typed."""
+
+        typed: str
+        vins: list[str]
+
+    @dataclass
+    class Answered(Message):
+        """A car look-up or a defect write came back: what to show, and the defect logged."""
+
+        outcome: Outcome
+        logged: int | None = None
+
+    def __init__(self, vin: str | None = None) -> None:
+        super().__init__()
+        self.vin = vin
+        self.car: CarSummary | None = None
+        self.defects: list[DefectRecord] = []
+        self.entries: list[CatalogEntry] = []
+        # Where defects are found; None means this terminal's station.
+        self.found_at: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PlantHeader()
+        yield DefectForm(id="defect-form")
+        yield LastResult(id="entry-result")
+        yield Label("", id="car-defects-title", classes="section-title")
+        yield DefectTable(id="car-defects")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-result", LastResult).outcome = READY_NO_CAR
+        self.watch(self.floor, "station", self._station_changed)
+        self.watch(self.floor, "problem", self._show_problem)
+        self.watch(self.floor, "catalog", self._catalog_changed)
+        self._show_car()
+
+    @property
+    def form(self) -> DefectForm:
+        return self.query_one("#defect-form", DefectForm)
+
+    # --- reading ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        database = self.floor.database
+        if database is None or self.floor.catalog is None:
+            return
+        if not self.entries:
+            self._load_catalog(database)
+        if self.vin:
+            self._open_car(database, self.vin, self.floor.now(), select=None, scanned=self.car is None)
+        else:
+            self.loaded_marker = self.floor.marker
+
+    def show_car(self, vin: str) -> None:
+        """Put this car on the form (from the car's history)."""
+        self.vin = vin
+        self.car = None
+        if self.is_mounted:
+            self.reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="defect-catalog")
+    def _load_catalog(self, database: Database) -> None:
+        from neofloor.services.quality import catalog_entries
+
+        with database.read() as session:
+            entries = catalog_entries(session)
+        self.post_message(self.CatalogLoaded(entries))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="defect-car")
+    def _open_car(
+        self, database: Database, typed: str, now: datetime, *, select: int | None, scanned: bool
+    ) -> None:
+        """The car whose VIN is (or starts or ends with) ``typed``, and its defects."""
+        from neofloor.services.errors import NeofloorError
+        from neofloor.services.quality import car_defects
+        from neofloor.services.queries import change_marker, find_vins, vehicle_history
+
+        try:
+            with database.read() as session:
+                vin = typed
+                if len(typed) != 17:
+                    vins = find_vins(session, typed, limit=10)
+                    if len(vins) != 1:
+                        self.post_message(self.CarMatches(typed, vins))
+                        return
+                    vin = vins[0]
+                marker = change_marker(session)
+                history = vehicle_history(session, vin)
+                defects = car_defects(session, vin, now=now)
+        except NeofloorError as exc:
+            self.post_message(self.Answered(Outcome("refused", str(exc))))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.CarLoaded(history, defects, marker, select, scanned))
+
+    def on_defect_entry_screen_catalog_loaded(self, message: CatalogLoaded) -> None:
+        self.entries = message.entries
+        self.form.set_entries(message.entries)
+
+    def on_defect_entry_screen_car_matches(self, message: CarMatches) -> None:
+        if not message.vins:
+            self._answer(Outcome("refused", f"No car's VIN starts or ends with {message.typed}."))
+            return
+
+        def chosen(vin: str | None) -> None:
+            if vin:
+                self._open(vin)
+
+        self.app.push_screen(VinChoiceDialog(message.typed, message.vins), chosen)
+
+    def on_defect_entry_screen_car_loaded(self, message: CarLoaded) -> None:
+        car = message.history.car
+        if message.scanned:
+            self.vin = car.vin
+            self.form.clear()
+            self._answer(Outcome("ready", HOW_TO_LOG, f"CAR {car.vin} #{car.build_seq}"))
+            self.form.focus_field("defect")
+        elif car.vin != self.vin:
+            return  # an answer for a car no longer on the form
+        self.car = car
+        self.defects = message.defects
+        self.loaded_marker = message.marker
+        self._show_car()
+        zone = self.floor.catalog.timezone if self.floor.catalog else "UTC"
+        self.query_one("#car-defects", DefectTable).show(self.defects, zone, message.select)
+
+    # --- showing ----------------------------------------------------------------
+
+    def _show_car(self) -> None:
+        self.form.show_car(self.car)
+        title = self.query_one("#car-defects-title", Label)
+        table = self.query_one("#car-defects", DefectTable)
+        if self.car is None:
+            title.update("Defects: scan a car to see and log them")
+            table.display = False
+            return
+        table.display = bool(self.defects)
+        title.update(self._defects_title(self.car))
+
+    def _defects_title(self, car: CarSummary) -> Text:
+        title = Text(f"Defects on …{vin_tail(car.vin)}: ")
+        if not self.defects:
+            title.append("none recorded")
+            return title
+        unclosed = [d for d in self.defects if not d.is_closed]
+        serious = [d for d in unclosed if d.is_serious]
+        to_verify = sum(1 for d in unclosed if d.status == "repaired")
+        title.append(f"{len(self.defects)}, {len(unclosed)} not closed")
+        if to_verify:
+            title.append(f" ({to_verify} to verify)")
+        if serious:
+            title.append(" · ")
+            title.append(
+                f"{len(serious)} serious: no pass at {quality_gates(self.floor.catalog)}", style="bold red"
+            )
+        return title
+
+    def _station(self) -> str | None:
+        return self.found_at or self.floor.station
+
+    def _station_changed(self, _station: str | None) -> None:
+        self.form.show_station(self._station())
+
+    def _catalog_changed(self, catalog: PlantCatalog | None) -> None:
+        if catalog is not None:
+            self.form.check_digit = catalog.vin_check_digit
+
+    def _show_problem(self, problem: str) -> None:
+        if problem:
+            self._answer(Outcome("refused", problem, "✘ NO DATABASE"), ring=False)
+
+    def _answer(self, outcome: Outcome, *, ring: bool = True) -> None:
+        self.query_one("#entry-result", LastResult).outcome = outcome
+        if outcome.kind == "refused" and ring:
+            self.app.bell()
+
+    # --- what the form asks for -------------------------------------------------
+
+    @on(DefectForm.CarAsked)
+    def _car_asked(self, message: DefectForm.CarAsked) -> None:
+        self._open(message.typed)
+
+    @on(DefectForm.Refused)
+    def _form_refused(self, message: DefectForm.Refused) -> None:
+        self._answer(Outcome("refused", message.sentence))
+
+    @on(DefectForm.LogAsked)
+    def _log_asked(self, message: DefectForm.LogAsked) -> None:
+        if self.vin is None or self.car is None:
+            self._answer(Outcome("refused", "Scan the car's VIN first."))
+            self.form.focus_field("vin")
+            return
+        writer = self._writer()
+        if writer is not None:
+            self._add_defect(writer, self.vin, message.code, message.zone, message.severity, message.note)
+
+    def _open(self, typed: str) -> None:
+        database = self.floor.database
+        if database is None:
+            self._answer(Outcome("refused", self.floor.problem or "The plant database is not open yet."))
+            return
+        self._open_car(database, typed, self.floor.now(), select=None, scanned=True)
+
+    def _writer(self) -> DefectWriter | None:
+        """Who logs, where; or say why nothing can be written."""
+        floor = self.floor
+        station = self._station()
+        refusal = ""
+        if floor.database is None:
+            refusal = floor.problem or "The plant database is not open yet."
+        elif floor.operator is None:
+            refusal = "Nobody is signed in: press F8 and sign in first."
+        elif station is None:
+            refusal = "This terminal has no station: press F3 to say where the defect was found."
+        if refusal or floor.database is None or floor.operator is None or station is None:
+            self._answer(Outcome("refused", refusal))
+            return None
+        return DefectWriter(floor.database, station, floor.operator.badge, floor.now())
+
+    @work(thread=True, exit_on_error=False, group="defect-write")
+    def _add_defect(
+        self, writer: DefectWriter, vin: str, code: str, zone: str, severity: str, note: str
+    ) -> None:
+        """Not exclusive: a defect already sent must still show its result."""
+        from neofloor.services.errors import NeofloorError
+        from neofloor.services.quality import add_defect
+
+        try:
+            with writer.database.write() as session:
+                result = add_defect(
+                    session,
+                    vin,
+                    writer.station,
+                    code,
+                    zone,
+                    writer.badge,
+                    severity=severity,
+                    note=note,
+                    now=writer.now,
+                )
+        except NeofloorError as exc:
+            self.post_message(self.Answered(Outcome("refused", str(exc))))
+        except Exception as exc:
+            sentence = f"Not logged: the database failed ({exc}). Log it again."
+            self.post_message(self.Answered(Outcome("refused", sentence)))
+            raise
+        else:
+            self.post_message(self.Answered(Outcome("done", result.message, "✔ LOGGED"), result.defect.id))
+
+    def on_defect_entry_screen_answered(self, message: Answered) -> None:
+        self._answer(message.outcome)
+        if message.logged is None:
+            return
+        self.form.clear()
+        self.form.focus_field("defect")
+        database = self.floor.database
+        if database is not None and self.vin:
+            self._open_car(database, self.vin, self.floor.now(), select=message.logged, scanned=False)
+        self.floor.check_for_changes()
+
+    # --- keys -------------------------------------------------------------------
+
+    def action_choose_found_at(self) -> None:
+        catalog = self.floor.catalog
+        if catalog is None:
+            self._answer(Outcome("refused", self.floor.problem or "The plant database is not open yet."))
+            return
+        terminal = self.floor.station
+        choices: list[tuple[str, str]] = []
+        if terminal:
+            choices.append((TERMINAL_STATION, f"This terminal's station ({terminal})"))
+        on_route = sorted(
+            (s for s in catalog.stations if s.position is not None), key=lambda s: s.position or 0
+        )
+        off_route = [s for s in catalog.stations if s.position is None]
+        choices += [(s.code, f"{s.code:<8} {s.name}") for s in (*on_route, *off_route)]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.found_at = None if value == TERMINAL_STATION else value
+                self.form.show_station(self._station())
+
+        current = self.found_at or (TERMINAL_STATION if terminal else None)
+        self.app.push_screen(ChoiceDialog("Where was the defect found?", choices, current), chosen)
+
+    def action_history(self) -> None:
+        if self.vin is None:
+            self._answer(Outcome("refused", "No car on the form: scan one first."))
+            self.form.focus_field("vin")
+            return
+        self.post_message(VehicleRequested(self.vin))
+
+    def action_clear(self) -> None:
+        self.form.escape()
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        """Back from a dialog or another view: the field in use keeps the focus, else the defect or VIN."""
+        self.form.focus_default()
+
+
+def log_defects_on(app: App[None], vin: str) -> None:
+    """Show the defect entry with this car on it (from the car's history)."""
+    from neofloor.tui.app import NeofloorApp
+
+    if not isinstance(app, NeofloorApp):
+        return
+    app.action_show_view("defects")
+    screen = app.screen
+    if isinstance(screen, DefectEntryScreen):
+        screen.show_car(vin)

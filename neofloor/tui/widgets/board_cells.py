@@ -1,0 +1,256 @@
+"""How the line board writes the line in its cells: cars against takt, stops, the bay, overrides.
+
+Every mark is text as well as colour, so the board reads in monochrome too: a
+car's serial carries ``!`` late (over one takt at its station), ``!!`` very
+late (over two), ``H`` held, ``S`` started out of build sequence; the list of a
+station's cars spells them out. A stop's timer is counted from its start and
+the clock given, never read again from the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from neofloor.tui.formatting import day_text, hour_text, state_words, vin_tail
+from neofloor.tui.widgets.andon_banner import running_time, stop_seconds
+from neofloor.tui.widgets.table_rows import Cell
+
+if TYPE_CHECKING:
+    from neofloor.services.andon import Stop
+    from neofloor.services.line_status import BoardCar, StationStatus
+    from neofloor.services.overrides import OverrideMove
+    from neofloor.services.repair_time import CarInRepair, RepairTimeSummary
+
+# Lateness against takt (the services' levels): the colour, and the overview's short mark.
+LEVEL_STYLES = {"normal": "", "late": "bold yellow", "very_late": "bold red"}
+LEVEL_MARKS = {"normal": "", "late": "!", "very_late": "!!"}
+STOP_STYLE = "bold white on red"
+LEGEND = "Cars: ! late (over 1 takt)  !! very late (over 2)  H held  S out of sequence"
+# Where a car in the repair bay stands (the services' phases), in the board's words.
+BAY_PHASES = {"waiting": "waiting", "repairing": "repairing", "repaired": "REPAIRED"}
+
+
+def duration(seconds: float | None) -> str:
+    """1h 05m, 12m 30s: the services' way of saying how long."""
+    from neofloor.services.clock import format_duration
+
+    return format_duration(seconds)
+
+
+def stop_cell(stop: Stop | None, now: datetime) -> Text:
+    """A station's stop column: its running timer, in red; empty while the station runs."""
+    if stop is None:
+        return Text("")
+    return Text(f"■ {running_time(stop_seconds(stop, now))}", style=STOP_STYLE)
+
+
+def car_marks(car: BoardCar) -> str:
+    marks = LEVEL_MARKS.get(car.level, "")
+    if car.car.held:
+        marks += "H"
+    if car.out_of_sequence:
+        marks += "S"
+    return marks
+
+
+def car_tail(car: BoardCar) -> Text:
+    """A car in a station's row: its serial and marks, coloured by lateness (reversed when held)."""
+    marks = car_marks(car)
+    style = LEVEL_STYLES.get(car.level, "")
+    if car.car.held:
+        style = f"{style} reverse".strip()
+    return Text(vin_tail(car.car.vin) + (f"({marks})" if marks else ""), style=style)
+
+
+def bay_tail(car: CarInRepair) -> Text:
+    """A car in the repair bay's row; ``(OK)`` once repaired, waiting to go back."""
+    if car.phase == "repaired":
+        return Text(f"{vin_tail(car.vin)}(OK)", style="bold")
+    return Text(vin_tail(car.vin))
+
+
+def station_cells(station: StationStatus, now: datetime, next_up: int) -> dict[str, Cell]:
+    """A line station's row, by column key."""
+    waiting = Text(" ").join(car_tail(car) for car in station.queue[:next_up])
+    more = station.queue_count - min(len(station.queue), next_up)
+    if more > 0:
+        waiting.append(f" +{more}")
+    late = station.late_count
+    return {
+        "station": Text(station.station.code, style=STOP_STYLE if station.stop else "bold"),
+        "stop": stop_cell(station.stop, now),
+        "in": str(len(station.in_station)),
+        "wait": str(station.queue_count),
+        "held": Text(str(station.held_count), style="bold reverse") if station.held_count else "0",
+        "late": Text(str(late), style="bold red") if late else "0",
+        "inside": Text(" ").join(car_tail(car) for car in station.in_station) or Text("-"),
+        "next": waiting or Text("-"),
+    }
+
+
+def bay_cells(code: str, bay: Sequence[CarInRepair], stop: Stop | None, now: datetime) -> dict[str, Cell]:
+    """The repair bay's row: cars being (or done being) repaired in it, cars sent there waiting."""
+    working = [c for c in bay if c.phase != "waiting"]
+    waiting = [c for c in bay if c.phase == "waiting"]
+    return {
+        "station": Text(code, style=STOP_STYLE if stop else "bold"),
+        "stop": stop_cell(stop, now),
+        "in": str(len(working)),
+        "wait": str(len(waiting)),
+        "held": "0",
+        "late": "0",
+        "inside": Text(" ").join(bay_tail(car) for car in working) or Text("-"),
+        "next": Text(" ").join(bay_tail(car) for car in waiting) or Text("-"),
+    }
+
+
+def car_status(car: BoardCar) -> Text:
+    """The car's marks in words: VERY LATE, LATE, HELD: reason, OUT OF SEQUENCE."""
+    text = Text()
+    for flag in car.flags:
+        if text:
+            text.append(" ")
+        if flag == "HELD":
+            text.append(f" HELD: {car.car.hold_reason or '-'} ", style="bold reverse")
+        elif flag == "OUT OF SEQUENCE":
+            text.append(" OUT OF SEQUENCE ", style="bold magenta reverse")
+        else:
+            text.append(f" {flag} ", style=f"{LEVEL_STYLES.get(car.level, '')} reverse".strip())
+    return text
+
+
+def since_text(moment: datetime, zone: str, today: str) -> str:
+    """When the car got there: the time of day today ("26 Nov" is ``today``), the date before."""
+    day = day_text(moment, zone)
+    return day[-5:] if day.startswith(today) else day
+
+
+def car_cells(car: BoardCar, zone: str, today: str) -> list[Cell]:
+    """A car in a station's list: seq, VIN, where, since, time there (production time), marks."""
+    summary = car.car
+    if summary.state == "planned":
+        where, since, took = "planned", "-", "-"
+    else:
+        where = "in station" if car.inside else state_words(summary.state)
+        if summary.held:
+            where = "held in station" if car.inside else "held, waiting"
+        since, took = since_text(summary.since, zone, today), duration(car.working_seconds)
+    return [
+        str(summary.build_seq),
+        summary.vin,
+        where,
+        since,
+        Text(took, style=LEVEL_STYLES.get(car.level, "")),
+        car_status(car),
+        summary.model,
+        summary.color,
+    ]
+
+
+def bay_car_cells(car: CarInRepair, zone: str) -> list[Cell]:
+    """A car in the repair bay's list, in the same columns: its step, sent at, time in repair, why."""
+    phase = BAY_PHASES.get(car.phase, car.phase)
+    status = Text(f"from {car.left_station or '-'}: {car.reason}")
+    if car.phase == "repaired":
+        status = Text(f" back to {car.left_station or '-'} (Ctrl+B) ", style="bold reverse")
+        status.append(f" {car.reason}", style="")
+    return [
+        str(car.build_seq),
+        car.vin,
+        Text(phase, style="bold") if car.phase != "waiting" else phase,
+        hour_text(car.sent_at, zone),
+        duration(car.seconds),
+        status,
+        car.model,
+        car.color,
+    ]
+
+
+def override_cells(move: OverrideMove, zone: str) -> list[Cell]:
+    return [
+        hour_text(move.at, zone),
+        move.vin,
+        str(move.build_seq),
+        f"{move.from_station or '-'} → {move.to_station or '-'}",
+        move.reason,
+        move.by or "-",
+    ]
+
+
+def cars_title(station: StationStatus, shown: int, takt: float | None, zone: str) -> Text:
+    """Above a station's cars: its counts, its takt, its stop."""
+    info = station.station
+    text = Text(f"{info.code} · {info.name}: ", style="bold")
+    parts = [f"{len(station.in_station)} in station", f"{station.queue_count} waiting"]
+    if station.held_count:
+        parts.append(f"{station.held_count} held")
+    if station.late_count:
+        parts.append(f"{station.late_count} late")
+    text.append(", ".join(parts))
+    if len(station.in_station) + station.queue_count > shown:
+        text.append(f" (first {shown} shown)")
+    if takt:
+        text.append(f" · takt {duration(takt)}")
+    if station.stop is not None:
+        text.append_text(_stopped_since(station.stop, zone))
+    return text
+
+
+def bay_title(
+    code: str, bay: Sequence[CarInRepair], day: RepairTimeSummary | None, stop: Stop | None, zone: str
+) -> Text:
+    """Above the bay's cars: how many, their time in repair now, today's visits and time."""
+    text = Text(f"{code} · repair bay: ", style="bold")
+    text.append(f"{_count(len(bay), 'car')}, {duration(sum(c.seconds for c in bay))} in repair now")
+    if day is not None and day.visits:
+        text.append(f" · today {_count(len(day.visits), 'visit')}, {duration(day.total_seconds)}")
+    if stop is not None:
+        text.append_text(_stopped_since(stop, zone))
+    return text
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _stopped_since(stop: Stop, zone: str) -> Text:
+    return Text(f"  ANDON STOP since {hour_text(stop.started_at, zone)}: {stop.reason} ", style=STOP_STYLE)
+
+
+def bay_panel(bay: Sequence[CarInRepair]) -> Text:
+    """The wide board's repair bay panel: each car, its step, its time in repair, where from, why."""
+    text = Text()
+    for car in bay:
+        if text:
+            text.append("\n")
+        text.append(vin_tail(car.vin), style="bold")
+        phase = BAY_PHASES.get(car.phase, car.phase)
+        text.append(f" {phase:<9} {duration(car.seconds):>7} {car.left_station or '-'}")
+        text.append(f"\n  {car.reason}", style="dim")
+    return text or Text("No car in the repair bay.", style="dim")
+
+
+def overrides_panel(moves: Sequence[OverrideMove], zone: str) -> Text:
+    """The wide board's panel of today's overrides: when, which car, from where to where, why, who."""
+    text = Text()
+    for move in moves:
+        if text:
+            text.append("\n")
+        text.append(f"{hour_text(move.at, zone)} ")
+        text.append(vin_tail(move.vin), style="bold")
+        text.append(f" {move.from_station or '-'} → {move.to_station or '-'}")
+        text.append(f"\n  {move.reason}", style="dim")
+        if move.by:
+            text.append(f" ({move.by})", style="dim")
+    return text or Text("No override today.", style="dim")
+
+
+def describe_car(car: BoardCar) -> str:
+    """One line about a car, for a dialog's heading."""
+    summary = car.car
+    where = f"in {summary.station}" if car.inside else f"waiting at {summary.station}"
+    return f"#{summary.build_seq} · {summary.model_name} · {summary.color} · {where}"

@@ -1,0 +1,78 @@
+"""The footer of the floor's busy screens: every key shown, on two rows when one is too narrow.
+
+Textual's footer keeps to one row and cuts what does not fit, which at 80
+columns hides the last keys; a keyboard-only floor must see them all. When the
+keys need more room than one row has, they are laid out in a grid of two rows
+(three if two are not enough), each column as wide as its widest key, and the
+palette's key (Ctrl+P, which still works) gives up its room.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Footer
+
+# What the command palette key takes on the right of a one-row footer.
+PALETTE_ROOM = 12
+MAX_ROWS = 3
+
+
+class KeyFooter(Footer):
+    """A compact footer that wraps onto more rows when its keys do not fit on one."""
+
+    DEFAULT_CSS = """
+    KeyFooter.-rows {
+        layout: grid;
+        overflow: hidden hidden;
+        grid-rows: 1;
+        grid-gutter: 0 0;
+    }
+    KeyFooter.-rows FooterKey {
+        width: 100%;
+    }
+    /* Ctrl+P still opens the palette; its key gives its room to the others. */
+    KeyFooter.-rows FooterKey.-command-palette {
+        display: none;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._rooms: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        # The keys shown, one per action, in the order Footer.compose lists them.
+        shown = {
+            binding.action: binding
+            for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values()
+            if binding.show
+        }
+        # A compact key is "f4 History" and a space after it.
+        self._rooms = [len(self.app.get_key_display(b)) + len(b.description) + 2 for b in shown.values()]
+        self._fit(self.size.width)
+        yield from keys
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """One row when the keys fit on it, else the fewest rows of a grid that fits (at most three)."""
+        rooms = self._rooms
+        if not width or not rooms or sum(rooms) + PALETTE_ROOM <= width:
+            self.set_class(False, "-rows")
+            self.styles.height = 1
+            return
+        for rows in range(2, MAX_ROWS + 1):
+            columns = ceil(len(rooms) / rows)
+            widths = [max(rooms[i::columns]) for i in range(columns)]
+            if sum(widths) <= width or rows == MAX_ROWS:
+                break
+        # Footer.compose sets one grid column per key: a grid of rows needs fewer, each its own width.
+        self.styles.grid_size_columns = columns
+        self.styles.grid_columns = " ".join(str(w) for w in widths)
+        self.styles.height = rows
+        self.set_class(True, "-rows")

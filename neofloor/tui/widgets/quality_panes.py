@@ -1,0 +1,390 @@
+"""What the quality overview shows, one pane per tab: open defects, the Pareto, FPY and DPHU.
+
+The panes only show what their screen read (attributes down, through ``show``);
+the screen reads, filters and pages. Each pane starts with a bar that names its
+keys and what they are set to, so the keys need no room in the footer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label, Static
+
+from neofloor.tui.formatting import state_words, vin_tail
+from neofloor.tui.messages import VehicleRequested
+from neofloor.tui.widgets.bars import bar
+from neofloor.tui.widgets.defect_table import severity_text, status_text, zone_words
+from neofloor.tui.widgets.tables import Cell, fill_table
+
+if TYPE_CHECKING:
+    from neofloor.services.metrics_summary import DaySummary, QualityFigures, Trend
+    from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
+    from neofloor.services.shifts import ShiftWindow
+
+DASH = "–"
+KEY_STYLE = "bold #ffa62b"
+PARETO_BAR = 12
+DAY_BAR = 10
+SEVERITIES = ("critical", "major", "minor")
+# Status filters: what the key offers, and the statuses each one reads.
+STATUS_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "unclosed": ("not closed", ("open", "repaired")),
+    "open": ("open: to repair", ("open",)),
+    "repaired": ("repaired: to verify", ("repaired",)),
+}
+# Age filters: found longer ago than this; they fall on the limits of the services' age bands.
+AGE_FILTERS: dict[str, tuple[str, timedelta]] = {
+    "1h": ("older than 1 h", timedelta(hours=1)),
+    "4h": ("older than 4 h", timedelta(hours=4)),
+    "24h": ("older than 24 h", timedelta(hours=24)),
+    "3d": ("older than 3 days", timedelta(days=3)),
+}
+# The periods the Pareto and the yields look at: key, kind, words.
+PERIODS = (
+    ("t", "today", "today"),
+    ("w", "week", "this week"),
+    ("m", "30days", "last 30 days"),
+    ("d", "dates", "dates…"),
+)
+OPEN_COLUMNS = ("#", "VIN", "Code", "Zone", "Severity", "Status", "Found", "Age", "Car", "What")
+PARETO_COLUMNS = ("#", "Code", "Description", "Count", "Share", "Cum.", "")
+DAY_COLUMNS = ("Day", "Cars", "1st pass", "FPY", "Defects", "DPHU", "")
+SHIFT_COLUMNS = ("Shift", "Cars", "1st pass", "FPY", "Defects", "DPHU")
+
+
+@dataclass(frozen=True)
+class OpenFilters:
+    """What the open defects list is narrowed to; None means any."""
+
+    station: str | None = None
+    zone: str | None = None
+    severity: str | None = None
+    status: str = "unclosed"
+    age: str | None = None
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return STATUS_FILTERS[self.status][1]
+
+    @property
+    def older_than(self) -> timedelta | None:
+        return AGE_FILTERS[self.age][1] if self.age else None
+
+    @property
+    def narrowed(self) -> bool:
+        return self != OpenFilters()
+
+
+@dataclass(frozen=True)
+class ShiftQuality:
+    """One shift of the period and its quality figures (up to now for a shift under way)."""
+
+    window: ShiftWindow
+    figures: QualityFigures
+
+
+def period_days(kind: str, today: date, chosen: tuple[date, date] | None) -> tuple[date, date]:
+    """The first and last production day of a period, both included."""
+    if kind == "today":
+        return today, today
+    if kind == "week":
+        return today - timedelta(days=today.weekday()), today
+    if kind == "30days":
+        return today - timedelta(days=29), today
+    return chosen or (today, today)
+
+
+def percent(ratio: float | None) -> str:
+    """0.7273 -> "72.7 %"; no value -> a dash."""
+    return DASH if ratio is None else f"{ratio * 100:.1f} %"
+
+
+def number(value: float | None) -> str:
+    return DASH if value is None else f"{value:.1f}"
+
+
+def car_words(state: str, station: str | None) -> str:
+    """Where the car is, short: "in TRIM1", "waiting TRIM2", "HELD PAINT", "in repair"."""
+    where = f" {station}" if station else ""
+    if state == "in_station":
+        return f"in{where}"
+    if state in ("queued", "planned"):
+        return f"waiting{where}"
+    if state == "held":
+        return f"HELD{where}"
+    return state_words(state)
+
+
+def days_words(first: date, last: date) -> str:
+    """Thu 26 Nov; Mon 23 – Thu 26 Nov; 28 Oct – 26 Nov 2026."""
+    if first == last:
+        return first.strftime("%a %d %b")
+    if (last - first).days < 7:
+        return f"{first.strftime('%a %d')} – {last.strftime('%a %d %b')}"
+    if first.year == last.year:
+        return f"{first.strftime('%d %b')} – {last.strftime('%d %b %Y')}"
+    return f"{first.strftime('%d %b %Y')} – {last.strftime('%d %b %Y')}"
+
+
+def key_hint(key: str, label: str, value: str, *, active: bool) -> Text:
+    """One choice of a key bar: its key, what it is, what it is set to (reversed when it narrows)."""
+    text = Text()
+    text.append(key, style=KEY_STYLE)
+    if label:
+        text.append(f" {label}")
+    if value:
+        text.append(" ")
+        text.append(value, style="bold reverse" if active else "bold")
+    return text
+
+
+def period_bar(kind: str, days: tuple[date, date] | None) -> Text:
+    """The period keys, the one in use reversed, and the days it covers."""
+    text = Text(" · ").join(key_hint(key, "", words, active=kind == k) for key, k, words in PERIODS)
+    if days is not None:
+        text.append("   ")
+        text.append(days_words(*days), style="bold")
+    return text
+
+
+def matching(counts: OpenDefectCounts, filters: OpenFilters, bands: Sequence[str]) -> int:
+    """How many unclosed defects the filters keep, from the counts already read.
+
+    ``bands`` are the services' age bands in order; an age filter keeps the bands
+    after the one it ends (the filters fall on the bands' limits).
+    """
+    first_band = 0
+    if filters.age is not None:
+        first_band = list(AGE_FILTERS).index(filters.age) + 1
+    return sum(
+        cell.count
+        for cell in counts.cells
+        if (filters.station is None or cell.station == filters.station)
+        and (filters.zone is None or cell.zone == filters.zone)
+        and (filters.severity is None or cell.severity == filters.severity)
+        and cell.status in filters.statuses
+        and bands.index(cell.age_band) >= first_band
+    )
+
+
+def _figure_cells(
+    cars: int, first_pass: int, fpy: float | None, defects: int, dphu: float | None
+) -> tuple[Text, ...]:
+    """Cars, first pass, FPY, defects, DPHU; dashes when no car went through."""
+    if not cars:
+        return tuple(Text(DASH, style="dim") for _ in range(5))
+    return (
+        Text(str(cars)),
+        Text(str(first_pass)),
+        Text(percent(fpy), style="bold"),
+        Text(str(defects)),
+        Text(number(dphu), style="bold"),
+    )
+
+
+class OpenDefectsPane(Vertical):
+    """Counts of the unclosed defects, the filters, and one page of the list; Enter opens the car."""
+
+    def __init__(self) -> None:
+        super().__init__(id="open-pane")
+        self.page: list[DefectRecord] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="open-filters", classes="key-bar")
+        yield Static("", id="open-counts")
+        yield Label("", id="open-title", classes="section-title")
+        yield DataTable(id="open-list", cursor_type="row")
+
+    def show_filters(self, filters: OpenFilters) -> None:
+        f = filters
+        parts = [
+            key_hint("s", "station", f.station or "all", active=f.station is not None),
+            key_hint("z", "zone", zone_words(f.zone) if f.zone else "all", active=f.zone is not None),
+            key_hint("e", "severity", f.severity or "all", active=f.severity is not None),
+            key_hint("a", "age", AGE_FILTERS[f.age][0] if f.age else "any", active=f.age is not None),
+            key_hint("u", "status", STATUS_FILTERS[f.status][0], active=f.status != "unclosed"),
+        ]
+        if f.narrowed:
+            parts.append(key_hint("x", "clear", "", active=False))
+        self.query_one("#open-filters", Static).update(Text(" · ").join(parts))
+
+    def show(
+        self,
+        counts: OpenDefectCounts,
+        page: list[DefectRecord],
+        *,
+        offset: int,
+        more: bool,
+        filters: OpenFilters,
+        bands: Sequence[str],
+    ) -> None:
+        """The counts, then page ``offset`` of the defects the filters keep."""
+        from neofloor.services.clock import format_duration
+
+        self.page = page
+        self.show_filters(filters)
+        self._show_counts(counts)
+        rows = [
+            (
+                str(record.id),
+                vin_tail(record.vin),
+                record.code,
+                zone_words(record.zone),
+                severity_text(record.severity, record.status),
+                status_text(record.status, record.severity, short=True),
+                record.station,
+                format_duration(record.age_seconds),
+                car_words(record.car_state, record.car_station),
+                record.description,
+            )
+            for record in page
+        ]
+        fill_table(self.query_one("#open-list", DataTable), OPEN_COLUMNS, rows, [str(r.id) for r in page])
+        title = Text()
+        if not page:
+            title.append("No defect matches these filters" if filters.narrowed else "No open defect")
+        else:
+            title.append(f"{matching(counts, filters, bands)} match")
+            title.append(f" · {offset + 1}-{offset + len(page)}, oldest first · Enter: the car")
+            if offset:
+                title.append(" · [ previous")
+            if more:
+                title.append(" · ] next")
+        self.query_one("#open-title", Label).update(title)
+
+    def _show_counts(self, counts: OpenDefectCounts) -> None:
+        text = Text()
+        text.append(f"{counts.total} not closed", style="bold")
+        for severity in SEVERITIES:
+            how_many = counts.by_severity.get(severity, 0)
+            text.append(" · ")
+            text.append(
+                f"{severity} {how_many}", style="bold red" if severity == "critical" and how_many else ""
+            )
+        text.append(f" · {counts.by_status.get('repaired', 0)} repaired, to verify")
+        lines = (
+            ("Station", list(counts.by_station.items())),
+            ("Zone", [(zone_words(zone), n) for zone, n in counts.by_zone.items()]),
+            ("Age", list(counts.by_age.items())),
+        )
+        for label, pairs in lines:
+            text.append(f"\n{label:<9}", style="dim")
+            text.append(" · ".join(f"{name} {n}" for name, n in pairs) or "none")
+        self.query_one("#open-counts", Static).update(text)
+
+    @on(DataTable.RowSelected, "#open-list")
+    def _car_chosen(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.page):
+            self.post_message(VehicleRequested(self.page[event.cursor_row].vin))
+
+
+class ParetoPane(Vertical):
+    """The period, then the defect codes by count with their share and cumulative share."""
+
+    def __init__(self) -> None:
+        super().__init__(id="pareto-pane")
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="pareto-period", classes="key-bar")
+        yield Label("", id="pareto-title", classes="section-title")
+        yield DataTable(id="pareto", cursor_type="row")
+
+    def show_period(self, kind: str, days: tuple[date, date] | None) -> None:
+        self.query_one("#pareto-period", Static).update(period_bar(kind, days))
+
+    def show(self, pareto: DefectPareto) -> None:
+        top = pareto.lines[0].count if pareto.lines else 0
+        rows: list[tuple[Cell, ...]] = [
+            (
+                str(rank),
+                Text(line.code, style="bold"),
+                line.description,
+                str(line.count),
+                percent(line.share),
+                percent(line.cumulative_share),
+                bar(line.count / top if top else None, PARETO_BAR, "#ffa62b"),
+            )
+            for rank, line in enumerate(pareto.lines, start=1)
+        ]
+        if pareto.other_count:
+            share = percent(pareto.other_count / pareto.total)
+            rows.append(("", Text("others", style="dim"), "", str(pareto.other_count), share, "", ""))
+        fill_table(self.query_one("#pareto", DataTable), PARETO_COLUMNS, rows, select=0)
+        title = Text(f"{pareto.total} defects found", style="bold")
+        if pareto.total:
+            codes = f"over {len(pareto.lines)}" if pareto.other_count else str(len(pareto.lines))
+            title.append(f" · {codes} codes")
+        title.append(" · cancelled ones left out")
+        self.query_one("#pareto-title", Label).update(title)
+
+    def show_refusal(self, sentence: str) -> None:
+        self.query_one("#pareto-title", Label).update(Text(sentence, style="bold red"))
+        self.query_one("#pareto", DataTable).clear()
+
+
+class YieldPane(Vertical):
+    """The period's FPY and DPHU, then the same per production day and per shift."""
+
+    def __init__(self) -> None:
+        super().__init__(id="yield-pane")
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="yield-period", classes="key-bar")
+        yield Static("", id="yield-total")
+        with Horizontal(id="yield-tables"):
+            with Vertical(id="yield-days-side"):
+                yield Label("By production day", classes="section-title")
+                yield DataTable(id="yield-days", cursor_type="row")
+            with Vertical(id="yield-shifts-side"):
+                yield Label("By shift", classes="section-title")
+                yield DataTable(id="yield-shifts", cursor_type="row")
+
+    def show_period(self, kind: str, days: tuple[date, date] | None) -> None:
+        self.query_one("#yield-period", Static).update(period_bar(kind, days))
+
+    def show(self, trend: Trend, shifts: list[ShiftQuality]) -> None:
+        total = trend.total
+        summary = Text()
+        summary.append(f"{total.output} cars through QG", style="bold")
+        summary.append(f" · first pass {total.first_pass} · FPY ")
+        summary.append(percent(total.fpy), style="bold")
+        summary.append(f" · defects on them {total.defects} · DPHU ")
+        summary.append(number(total.dphu), style="bold")
+        summary.append(
+            "\nFPY: no defect ever, no repair visit · DPHU: defects × 100 / cars through QG", style="dim"
+        )
+        self.query_one("#yield-total", Static).update(summary)
+        days = [self._day_cells(day) for day in reversed(trend.days)]
+        fill_table(self.query_one("#yield-days", DataTable), DAY_COLUMNS, days, select=0)
+        rows: list[tuple[Cell, ...]] = [
+            (
+                f"{shift.window.local_date.strftime('%a %d %b')} {shift.window.code}",
+                *_figure_cells(
+                    shift.figures.passed,
+                    shift.figures.first_pass,
+                    shift.figures.fpy,
+                    shift.figures.defects,
+                    shift.figures.dphu,
+                ),
+            )
+            for shift in reversed(shifts)
+        ]
+        fill_table(self.query_one("#yield-shifts", DataTable), SHIFT_COLUMNS, rows, select=0)
+
+    @staticmethod
+    def _day_cells(day: DaySummary) -> tuple[Cell, ...]:
+        cells = _figure_cells(day.output, day.first_pass, day.fpy, day.defects, day.dphu)
+        return (day.local_date.strftime("%a %d %b"), *cells, bar(day.fpy, DAY_BAR, "green"))
+
+    def show_refusal(self, sentence: str) -> None:
+        self.query_one("#yield-total", Static).update(Text(sentence, style="bold red"))
+        self.query_one("#yield-days", DataTable).clear()
+        self.query_one("#yield-shifts", DataTable).clear()

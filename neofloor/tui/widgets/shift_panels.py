@@ -1,0 +1,206 @@
+"""The dashboard's panels: station cycle times, the downtime Pareto, open issues, shift notes.
+
+Each panel is shown parts of one ``ShiftSummary`` (attributes down) and redraws only
+when what it shows changed, so a refresh every few seconds does not flicker. The
+words carry the meaning (a bottleneck is marked by text, a held car says HELD);
+colour only repeats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from neofloor.tui.formatting import hour_text, vin_tail
+
+if TYPE_CHECKING:
+    from neofloor.services.metrics_summary import DowntimeLine, LineNow, StationCycle
+    from neofloor.services.shifts import ShiftNoteLine
+
+DASH = "–"
+# The longest bar of the downtime Pareto, in cells.
+PARETO_BAR = 10
+# A reason's description on a narrow terminal is cut to this many characters.
+NARROW_REASON = 13
+# How many cars or defects the open-issues panel names before it only counts.
+ISSUES_NAMED = 3
+BOTTLENECK_MARK = "◀"
+
+
+def duration_text(seconds: float | None) -> str:
+    """12m 30s, 1h 05m; a dash for nothing measured."""
+    from neofloor.services.clock import format_duration
+
+    return DASH if seconds is None else format_duration(seconds)
+
+
+def minutes_text(minutes: float) -> str:
+    """Downtime minutes as the floor reads them: 22, 7.5, or a dash for none."""
+    if minutes < 0.05:
+        return DASH
+    if abs(minutes - round(minutes)) < 0.05:
+        return str(round(minutes))
+    return f"{minutes:.1f}"
+
+
+def _right(text: str, style: str = "") -> Text:
+    return Text(text, style=style, justify="right")
+
+
+class StationCycles(DataTable[str | Text]):
+    """Median and 90th-percentile cycle time and downtime per station; the bottleneck marked ◀."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="none", show_cursor=False, zebra_stripes=True)
+        self.can_focus = False
+        self._shown: tuple[object, ...] = ()
+
+    def on_mount(self) -> None:
+        self.add_column("Station", key="station")
+        self.add_column(_right("Cars"), key="cars")
+        self.add_column(_right("Median"), key="median")
+        self.add_column(_right("P90"), key="p90")
+        self.add_column(_right("Down min"), key="down")
+        self.add_column("", key="mark")
+
+    def show(self, stations: Sequence[StationCycle], *, wide: bool) -> None:
+        rows = tuple(
+            (
+                s.station,
+                s.cycle.count,
+                duration_text(s.cycle.median),
+                duration_text(s.cycle.p90),
+                minutes_text(s.downtime_minutes),
+                s.bottleneck,
+            )
+            for s in stations
+        )
+        if (rows, wide) == self._shown:
+            return
+        self._shown = (rows, wide)
+        self.clear()
+        mark = f"{BOTTLENECK_MARK} bottleneck" if wide else BOTTLENECK_MARK
+        for station, cars, median, p90, down, neck in rows:
+            style = "bold reverse" if neck else ""
+            self.add_row(
+                Text(station, style="bold"),
+                _right(str(cars) if cars else DASH),
+                _right(median, "bold" if neck else ""),
+                _right(p90),
+                _right(down),
+                Text(mark, style=style) if neck else Text(""),
+                key=station,
+            )
+
+
+class DowntimePareto(DataTable[str | Text]):
+    """Downtime by reason, most minutes first: the running share of all stop minutes, and a bar.
+
+    Stops of different reasons may overlap, so the reasons' minutes can add up to more
+    than the line's downtime; the share is of the reasons' own total.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="none", show_cursor=False, zebra_stripes=True)
+        self.can_focus = False
+        self._shown: tuple[object, ...] = ()
+        self._wide: bool | None = None
+
+    def show(self, lines: Sequence[DowntimeLine], *, wide: bool) -> None:
+        rows = tuple((d.reason_code, d.reason, d.minutes, d.stops, d.stations) for d in lines)
+        if (rows, wide) == self._shown:
+            return
+        self._shown = (rows, wide)
+        if wide != self._wide:
+            self.clear(columns=True)
+            self._wide = wide
+            self.add_column("Reason", key="reason")
+            self.add_column(_right("Min"), key="minutes")
+            self.add_column(_right("Stops"), key="stops")
+            if wide:
+                self.add_column(_right("Cum."), key="cumulative")
+                self.add_column("Where", key="where")
+                self.add_column("", key="bar")
+        else:
+            self.clear()
+        top = max((d.minutes for d in lines), default=0.0)
+        total = sum(d.minutes for d in lines)
+        running = 0.0
+        for code, reason, minutes, stops, stations in rows:
+            running += minutes
+            cells: list[str | Text] = [
+                Text(reason if wide else _cut(reason, NARROW_REASON)),
+                _right(minutes_text(minutes)),
+                _right(str(stops)),
+            ]
+            if wide:
+                length = max(1, round(PARETO_BAR * minutes / top)) if top > 0 else 0
+                share = f"{running * 100 / total:.0f} %" if total > 0 else DASH
+                cells += [_right(share), ", ".join(stations), Text("█" * length, style="bold")]
+            self.add_row(*cells, key=code)
+
+
+class OpenIssues(Static):
+    """What the next shift inherits, as it stands now: holds, repair bay, critical defects, stops."""
+
+    def show(self, line: LineNow, zone: str) -> None:
+        text = Text()
+        text.append(f"WIP {line.wip} car(s)", style="bold")
+        text.append(f" · as of {hour_text(line.at, zone)}\n", style="dim")
+
+        text.append(f"Held: {len(line.held)}", style="bold reverse" if line.held else "bold")
+        for car in line.held[:ISSUES_NAMED]:
+            since = hour_text(car.held_since, zone) if car.held_since else DASH
+            text.append(f"\n  {vin_tail(car.vin)} at {car.station or DASH} since {since}: {car.reason}")
+        _more(text, len(line.held))
+
+        text.append(f"\nIn repair: {len(line.in_repair)}", style="bold")
+        for repair in line.in_repair[:ISSUES_NAMED]:
+            back = f", back to {repair.returns_to}" if repair.returns_to else ""
+            text.append(f"\n  {vin_tail(repair.vin)}{back}: {repair.reason}")
+        _more(text, len(line.in_repair))
+
+        count = line.open_critical_count
+        text.append(f"\nOpen critical defects: {count}", style="bold reverse" if count else "bold")
+        for defect in line.open_critical[:ISSUES_NAMED]:
+            text.append(f"\n  {vin_tail(defect.vin)} {defect.code} {defect.description} ({defect.status})")
+        _more(text, count)
+
+        text.append(
+            f"\nStops now: {len(line.open_stops)}", style="bold reverse" if line.open_stops else "bold"
+        )
+        for stop in line.open_stops[:ISSUES_NAMED]:
+            text.append(f"\n  {stop.station} {stop.reason} since {hour_text(stop.started_at, zone)}")
+        _more(text, len(line.open_stops))
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.update(text)
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _more(text: Text, total: int) -> None:
+    if total > ISSUES_NAMED:
+        text.append(f"\n  … and {total - ISSUES_NAMED} more", style="dim")
+
+
+class ShiftNotes(Static):
+    """The shift lead's notes for the handover, oldest first."""
+
+    def show(self, notes: Sequence[ShiftNoteLine], zone: str) -> None:
+        if not notes:
+            self.update(Text("No notes yet. F3 adds one for the handover.", style="dim"))
+            return
+        text = Text()
+        for number, note in enumerate(notes):
+            if number:
+                text.append("\n")
+            text.append(f"{hour_text(note.written_at, zone)} ", style="bold")
+            text.append(f"{note.author or DASH}: ", style="dim")
+            text.append(note.text)
+        self.update(text)

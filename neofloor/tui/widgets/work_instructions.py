@@ -1,0 +1,44 @@
+"""The plant config's work instructions for the car at the station, one per line, never cut short.
+
+They sit in a panel of their own under the car's card, titled with the car
+and the station they are for, so an operator sees at once that this car needs
+something the last one did not (the HV battery's torque sequence, a sunroof's
+drain hoses). The panel hides itself for a car without instructions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class WorkInstructions(Static):
+    """The instructions for one car at one station."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.lines: tuple[str, ...] = ()
+        self.display = False
+
+    def show(self, lines: Sequence[str], car_label: str, station: str) -> None:
+        """Show ``lines`` (the services' order: station-wide, the model's, the options')."""
+        self.lines = tuple(lines)
+        self.display = bool(self.lines)
+        if not self.lines:
+            self.update("")
+            return
+        count = len(self.lines)
+        self.border_title = f"Work instructions at {station} ({count})"
+        self.border_subtitle = car_label
+        text = Text()
+        for number, line in enumerate(self.lines, start=1):
+            if number > 1:
+                text.append("\n")
+            text.append(f"{number}. ", style="bold")
+            text.append(line)
+        self.update(text)
+
+    def clear_lines(self) -> None:
+        self.show((), "", "")
