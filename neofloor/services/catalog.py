@@ -83,6 +83,12 @@ class PlantCatalog:
         return tuple(s for s in self.route if s.is_production)
 
     @property
+    def terminal_stations(self) -> tuple[StationInfo, ...]:
+        """Stations a terminal can be bound to: the production route, then the repair bay."""
+        bay = self.repair_bay
+        return self.production_route + ((bay,) if bay else ())
+
+    @property
     def repair_bay(self) -> StationInfo | None:
         return next((s for s in self.stations if s.kind == StationKind.REPAIR), None)
 

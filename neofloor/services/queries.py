@@ -24,6 +24,7 @@ from neofloor.store.models import (
     DefectEvent,
     Downtime,
     Operator,
+    ShiftNote,
     Station,
     StationEvent,
     StationVisit,
@@ -201,14 +202,16 @@ def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATI
 def change_marker(session: Session) -> tuple[int, ...]:
     """A cheap fingerprint of the plant's state: it changes whenever any terminal writes.
 
-    The newest ledger event, defect, defect step and andon stop, and how many stops
-    are open (ending a stop adds no row). Five index look-ups, whatever the history.
+    The newest ledger event, defect, defect step, andon stop and shift note, and how
+    many stops are open (ending a stop adds no row). Six index look-ups, whatever the
+    history.
     """
     return (
         session.execute(select(func.max(col(StationEvent.id)))).scalar() or 0,
         session.execute(select(func.max(col(Defect.id)))).scalar() or 0,
         session.execute(select(func.max(col(DefectEvent.id)))).scalar() or 0,
         session.execute(select(func.max(col(Downtime.id)))).scalar() or 0,
+        session.execute(select(func.max(col(ShiftNote.id)))).scalar() or 0,
         session.execute(
             select(func.count()).select_from(Downtime).where(text("downtime.ended_at IS NULL"))
         ).scalar_one(),

@@ -154,7 +154,7 @@ class NeofloorApp(App[None]):
         """A terminal needs a station, then someone signed in; say why one given was not taken."""
         self._badge_problem = badge_problem
         if self.station is None and self.catalog is not None:
-            dialog = StationDialog(self.catalog.production_route, None, station_problem)
+            dialog = StationDialog(self.catalog.terminal_stations, None, station_problem)
             self.push_screen(dialog, self._station_chosen)
         elif self.operator is None:
             self.push_screen(SignInDialog(badge_problem), self._signed_in)
@@ -266,7 +266,7 @@ class NeofloorApp(App[None]):
         if self.catalog is None:
             self.notify(self.problem or "The plant database is not open yet.", severity="warning")
             return
-        self.push_screen(StationDialog(self.catalog.production_route, self.station), self._station_chosen)
+        self.push_screen(StationDialog(self.catalog.terminal_stations, self.station), self._station_chosen)
 
     def bind_station(self, code: str) -> None:
         """This terminal now works for another station."""

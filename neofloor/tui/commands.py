@@ -41,7 +41,7 @@ class FloorCommands(Provider):
                     partial(floor.bind_station, station.code),
                     station.description,
                 )
-                for station in floor.catalog.production_route
+                for station in floor.catalog.terminal_stations
             ]
         return commands
 

@@ -199,3 +199,16 @@ def test_refused_scan_in_a_larger_transaction_rolls_back(db: Database) -> None:
         record_scan(session, "BODY", vin, SUPERVISOR, now=T0)
         raise RuntimeError("terminal killed")
     assert _snapshot(db) == before
+
+
+def test_change_marker_moves_when_a_shift_note_is_added(db: Database) -> None:
+    from datetime import date
+
+    from neofloor.services.shifts import add_shift_note
+
+    with db.read() as session:
+        before = change_marker(session)
+    with db.write() as session:
+        add_shift_note(session, date(2026, 11, 26), "A", "Two short at TRIM2", "4001", now=T0)
+    with db.read() as session:
+        assert change_marker(session) != before
