@@ -42,12 +42,14 @@ def init_command(args: argparse.Namespace) -> int:
 
 
 def upgrade_command(args: argparse.Namespace) -> int:
-    from neofloor.store.engine import Database, database_url
+    from neofloor.store.engine import Database, database_url, refresh_planner_statistics
     from neofloor.store.migrate import current_revision, upgrade
 
     database = Database(database_url(args.db), upgrade=False)
     before = current_revision(database.engine)
     upgrade(database.engine)
+    if database.is_sqlite:
+        refresh_planner_statistics(database.engine, force=True)
     after = current_revision(database.engine)
     print(f"Schema at revision {after}" + ("" if before == after else f" (was {before or 'empty'})") + ".")
     return 0

@@ -99,3 +99,28 @@ def test_store_and_services_never_import_textual() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
     assert MIGRATIONS_DIR.is_dir()
+
+
+def test_planner_statistics_are_gathered_once_the_plant_has_cars(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from neofloor.store import engine as store_engine
+    from tests.conftest import plan_cars
+
+    def stats(database: Database) -> list[tuple[str, str]]:
+        with database.engine.connect() as conn:
+            if not conn.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE name='sqlite_stat1'")
+            ).scalar():
+                return []
+            return list(conn.execute(text("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl = 'vehicle'")).all())
+
+    plan_cars(db, 4)
+    assert stats(Database(f"sqlite:///{db_path}")) == []  # too few cars to be worth it
+    monkeypatch.setattr(store_engine, "STATISTICS_MIN_CARS", 3)
+    reopened = Database(f"sqlite:///{db_path}")
+    assert stats(reopened) and stats(reopened)[0][1].startswith("4 ")
+    # Not again until the plant has grown several times over.
+    assert not store_engine.refresh_planner_statistics(reopened.engine)
+    plan_cars(db, 12, start=10)
+    assert store_engine.refresh_planner_statistics(reopened.engine)
