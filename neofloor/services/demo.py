@@ -37,8 +37,9 @@ from neofloor.services.vin import with_check_digit
 from neofloor.store.engine import Database
 from neofloor.store.models import DefectStatus, EventKind, VehicleState
 
-# The demo's history ends here: a Thursday morning, mid-shift, plant local time.
-DEMO_END_LOCAL = datetime(2026, 11, 26, 10, 30)
+# The demo's history ends here, plant local time: a Wednesday afternoon, mid-shift, before
+# the day the example was made, so a newcomer's first scans come after its last ones.
+DEMO_END_LOCAL = datetime(2026, 11, 25, 13, 0)
 # Ledger events per write to the database (the other tables go out with them).
 CHUNK = 50_000
 # Cars enter the production plan this many takts before they start at BODY.
