@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from neofloor.tui.dialogs.shift_note import ShiftNoteDialog
@@ -32,6 +32,7 @@ from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.big_number import BigNumber, Figure
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.hourly_chart import HourlyChart, ShiftCurves
+from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.shift_panels import (
     BOTTLENECK_MARK,
     DASH,
@@ -166,7 +167,7 @@ class DashboardScreen(FloorScreen):
                     yield OpenIssues(id="open-issues", classes="dash-box")
                     yield ShiftNotes(id="shift-notes", classes="dash-box")
         yield Label("", id="dash-report", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stations-box").border_title = "Stations: cycle time of the shift"

@@ -44,6 +44,7 @@ class KeyFooter(Footer):
         self._rooms: list[int] = []
 
     def compose(self) -> ComposeResult:
+        self._forget_removed_keys()
         keys = list(super().compose())
         # The keys shown, one per action, in the order Footer.compose lists them.
         shown = {
@@ -55,6 +56,18 @@ class KeyFooter(Footer):
         self._rooms = [len(self.app.get_key_display(b)) + len(b.description) + 2 for b in shown.values()]
         self._fit(self.size.width)
         yield from keys
+
+    def _forget_removed_keys(self) -> None:
+        """Drop the ``compact`` watchers of keys a previous compose removed.
+
+        Footer binds every key it makes to its ``compact`` reactive, and Textual prunes
+        those watchers only when ``compact`` changes, which it never does here. As the
+        footer is composed again whenever the bindings change (every scan on a station
+        terminal), the removed keys would otherwise stay alive: a terminal left running
+        for a week grew by hundreds of megabytes.
+        """
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, callback) for node, callback in watchers if not node._closing]
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
