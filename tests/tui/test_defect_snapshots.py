@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from neofloor.tui.widgets.defect_table import DefectTable
 from tests.conftest import INSPECTOR
 from tests.tui.conftest import settle
 from tests.tui.test_defect_entry import open_entry
@@ -24,6 +25,14 @@ def test_defect_entry_after_a_defect_and_typing_the_next(snap_compare, make_app,
         still(app)
         await pilot.press("w", "l", "enter", "l", "enter", "enter")
         await settle(pilot, lambda: len(app.screen.defects) == 3)
+        # The cursor on the defect just logged (a poll may land first on a busy machine).
+        table = app.screen.query_one("#car-defects", DefectTable)
+        await settle(
+            pilot,
+            lambda: (
+                table.selected() is not None and table.selected().id == max(d.id for d in app.screen.defects)
+            ),
+        )
         await pilot.press("d", "o", "o", "r")
         await settle(pilot)
 
