@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from neofloor.services.andon import Stop, open_stops
@@ -27,7 +27,7 @@ from neofloor.services.queries import CarSummary, car_summary
 from neofloor.services.repair_time import CarInRepair, cars_in_repair
 from neofloor.services.shifts import ShiftWindow, shift_calendar
 from neofloor.services.takt import WORKING_TIME_HORIZON, takt_from_shifts, working_seconds_in
-from neofloor.store.models import StationVisit, Vehicle, VehicleState
+from neofloor.store.models import VEHICLE_IN_PLANT, StationVisit, Vehicle, VehicleState
 from neofloor.store.types import utcnow
 
 LEVEL_NORMAL = "normal"
@@ -38,8 +38,6 @@ LEVEL_MARKERS = {LEVEL_NORMAL: "", LEVEL_LATE: "LATE", LEVEL_VERY_LATE: "VERY LA
 CARS_PER_STATION = 8
 # How far back the header looks for the last production shift when none runs now.
 LAST_SHIFT_LOOKBACK_DAYS = 7
-# Literal, so SQLite can match the partial index ix_vehicle_wip.
-_IN_PLANT_LITERAL = text("vehicle.state NOT IN ('finished', 'delivered')")
 _ON_THE_LINE = (VehicleState.QUEUED, VehicleState.IN_STATION, VehicleState.HELD)
 
 
@@ -199,7 +197,7 @@ def line_status(
             .where(
                 col(Vehicle.station_id) == first.id,
                 col(Vehicle.state) == VehicleState.PLANNED,
-                _IN_PLANT_LITERAL,
+                VEHICLE_IN_PLANT,
             )
             .order_by(col(Vehicle.build_seq))
             .limit(cars_per_station)

@@ -18,6 +18,7 @@ from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
 from neofloor.services.vin import normalize_vin
 from neofloor.store.models import (
+    VEHICLE_IN_PLANT,
     Color,
     Defect,
     DefectCatalogEntry,
@@ -34,10 +35,6 @@ from neofloor.store.models import (
     WorkInstruction,
 )
 
-# Cars still in the plant. Written out literally, as in the partial index ix_vehicle_wip's
-# WHERE clause: SQLite uses a partial index only when the query repeats its predicate, and
-# a bound parameter in its place would not match.
-_IN_PLANT = text("vehicle.state NOT IN ('finished', 'delivered')")
 _WAITING = (VehicleState.PLANNED, VehicleState.QUEUED)
 # How many cars a board column lists; the count covers them all.
 BOARD_CARS_PER_STATION = 8
@@ -110,7 +107,7 @@ def station_queue(
     station = catalog.station(station_code)
     stmt = (
         select(Vehicle)
-        .where(col(Vehicle.station_id) == station.id, _IN_PLANT, _waiting_at(station.id))
+        .where(col(Vehicle.station_id) == station.id, VEHICLE_IN_PLANT, _waiting_at(station.id))
         .order_by(col(Vehicle.build_seq))
         .limit(limit)
         .offset(offset)
@@ -124,7 +121,7 @@ def cars_in_station(session: Session, station_code: str) -> list[CarSummary]:
     station = catalog.station(station_code)
     stmt = (
         select(Vehicle)
-        .where(col(Vehicle.station_id) == station.id, _IN_PLANT, _inside())
+        .where(col(Vehicle.station_id) == station.id, VEHICLE_IN_PLANT, _inside())
         .order_by(col(Vehicle.state_since).desc(), col(Vehicle.build_seq))
         .limit(BOARD_CARS_PER_STATION * 4)
     )
@@ -154,7 +151,7 @@ def wip_per_station(session: Session) -> dict[str, tuple[int, int, int]]:
     counts: dict[str, list[int]] = {s.code: [0, 0, 0] for s in catalog.stations}
     rows = session.execute(
         select(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state), func.count())
-        .where(_IN_PLANT, col(Vehicle.station_id).is_not(None))
+        .where(VEHICLE_IN_PLANT, col(Vehicle.station_id).is_not(None))
         .group_by(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state))
     ).all()
     for station_id, state, resume_state, count in rows:

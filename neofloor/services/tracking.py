@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, func, insert, select, text, update
+from sqlalchemy import CursorResult, Result, func, insert, select, update
 from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -27,6 +27,7 @@ from neofloor.services.errors import (
 from neofloor.services.operators import LINE_LEADERS, OperatorInfo, operator_by_badge, require_role
 from neofloor.services.vin import validate_vin
 from neofloor.store.models import (
+    VEHICLE_IN_PLANT,
     Defect,
     DefectCatalogEntry,
     DefectStatus,
@@ -45,9 +46,6 @@ from neofloor.store.types import utcnow
 DOUBLE_SCAN_WINDOW = timedelta(seconds=5)
 # Who may release a hold.
 RELEASERS = LINE_LEADERS | {Role.INSPECTOR}
-# Written out literally so SQLite matches the partial index ix_vehicle_wip (a bound
-# parameter in its place would not match the index's WHERE clause).
-_IN_PLANT_LITERAL = text("vehicle.state NOT IN ('finished', 'delivered')")
 
 
 @dataclass(frozen=True)
@@ -272,7 +270,7 @@ def _earlier_car_waiting(session: Session, vehicle: Vehicle, station: StationInf
             col(Vehicle.station_id) == station.id,
             col(Vehicle.build_seq) < vehicle.build_seq,
             col(Vehicle.state).in_([VehicleState.PLANNED, VehicleState.QUEUED]),
-            _IN_PLANT_LITERAL,
+            VEHICLE_IN_PLANT,
         )
         .limit(1)
     ).first()

@@ -207,6 +207,13 @@ class OperatorStation(SQLModel, table=True):
 # --- cars and the ledger -------------------------------------------------------------
 
 
+# Cars still in the plant: the predicate of the partial index ix_vehicle_wip. A query
+# must repeat it literally (``VEHICLE_IN_PLANT``), not with bound parameters, for
+# SQLite to use that index.
+IN_PLANT_SQL = "state NOT IN ('finished', 'delivered')"
+VEHICLE_IN_PLANT = text(f"vehicle.{IN_PLANT_SQL}")
+
+
 class Vehicle(SQLModel, table=True):
     """A car, with its current state kept beside the ledger for fast floor queries."""
 
@@ -218,8 +225,8 @@ class Vehicle(SQLModel, table=True):
             "ix_vehicle_wip",
             "station_id",
             "build_seq",
-            sqlite_where=text("state NOT IN ('finished', 'delivered')"),
-            postgresql_where=text("state NOT IN ('finished', 'delivered')"),
+            sqlite_where=text(IN_PLANT_SQL),
+            postgresql_where=text(IN_PLANT_SQL),
         ),
         Index("ix_vehicle_state_station", "state", "station_id"),
     )
