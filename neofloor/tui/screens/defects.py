@@ -127,6 +127,9 @@ class DefectEntryScreen(FloorScreen):
         self.vin = vin
         self.car: CarSummary | None = None
         self.defects: list[DefectRecord] = []
+        # The defect just logged, to put the cursor on once a reload shows it: a reload the
+        # change marker starts may cancel the one asked for with it (they are exclusive).
+        self._logged_defect: int | None = None
         self.entries: list[CatalogEntry] = []
         # Where defects are found; None means this terminal's station.
         self.found_at: str | None = None
@@ -159,7 +162,9 @@ class DefectEntryScreen(FloorScreen):
         if not self.entries:
             self._load_catalog(database)
         if self.vin:
-            self._open_car(database, self.vin, self.floor.now(), select=None, scanned=self.car is None)
+            self._open_car(
+                database, self.vin, self.floor.now(), select=self._logged_defect, scanned=self.car is None
+            )
         else:
             self.loaded_marker = self.floor.marker
 
@@ -224,6 +229,7 @@ class DefectEntryScreen(FloorScreen):
         car = message.history.car
         if message.scanned:
             self.vin = car.vin
+            self._logged_defect = None
             self.form.clear()
             self._answer(Outcome("ready", HOW_TO_LOG, f"CAR {car.vin} #{car.build_seq}"))
             self.form.focus_field("defect")
@@ -235,6 +241,8 @@ class DefectEntryScreen(FloorScreen):
         self._show_car()
         zone = self.floor.catalog.timezone if self.floor.catalog else "UTC"
         self.query_one("#car-defects", DefectTable).show(self.defects, zone, message.select)
+        if any(d.id == self._logged_defect for d in self.defects):
+            self._logged_defect = None
 
     # --- showing ----------------------------------------------------------------
 
@@ -366,6 +374,7 @@ class DefectEntryScreen(FloorScreen):
         self.form.clear()
         self.form.focus_field("defect")
         database = self.floor.database
+        self._logged_defect = message.logged
         if database is not None and self.vin:
             self._open_car(database, self.vin, self.floor.now(), select=message.logged, scanned=False)
         self.floor.check_for_changes()
