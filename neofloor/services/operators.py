@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session, col
 
 from neofloor.services.errors import NotFound, PermissionDenied
@@ -38,14 +40,28 @@ class OperatorInfo:
         return f"{self.name} ({ROLE_LABELS.get(Role(self.role), self.role)})"
 
 
+@cache
+def _badge_statements() -> tuple[Select[Any], Select[Any]]:
+    operator, certified = Operator.__table__.c, OperatorStation.__table__.c  # type: ignore[attr-defined]
+    return (
+        select(operator.id, operator.badge, operator.name, operator.role, operator.active).where(
+            operator.badge == bindparam("badge")
+        ),
+        select(certified.station_id).where(certified.operator_id == bindparam("operator")),
+    )
+
+
 def operator_by_badge(session: Session, badge: str) -> OperatorInfo:
-    """The active operator with this badge, or :class:`NotFound`."""
-    row = session.execute(select(Operator).where(col(Operator.badge) == badge.strip())).scalar_one_or_none()
+    """The active operator with this badge, or :class:`NotFound`.
+
+    Every scan asks this first, so it reads two index look-ups with statements built once.
+    """
+    by_badge, stations_of = _badge_statements()
+    conn = session.connection()
+    row = conn.execute(by_badge, {"badge": badge.strip()}).one_or_none()
     if row is None or not row.active:
         raise NotFound(f"Unknown badge {badge!r}: nobody with that badge may work here.")
-    stations = session.execute(
-        select(col(OperatorStation.station_id)).where(col(OperatorStation.operator_id) == row.id)
-    ).scalars()
+    stations = conn.execute(stations_of, {"operator": row.id}).scalars()
     return OperatorInfo(
         id=row.id,
         badge=row.badge,

@@ -8,9 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from functools import cache
+from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, Result, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Insert,
+    Result,
+    Row,
+    Select,
+    Update,
+    bindparam,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -91,8 +105,7 @@ def find_vehicle(session: Session, catalog: PlantCatalog, raw_vin: str) -> Vehic
 
 
 def _where(catalog: PlantCatalog, vehicle: Vehicle) -> str:
-    station = catalog.station_by_id(vehicle.station_id)
-    return station.code if station else "nowhere"
+    return _where_id(catalog, vehicle.station_id)
 
 
 def inserted_id(result: Result[Any]) -> int:
@@ -131,7 +144,18 @@ def _append_event(
     return event_id
 
 
-def refuse_double_scan(vehicle: Vehicle, station: StationInfo, now: datetime) -> None:
+class ScannedCar(Protocol):
+    """What the double-scan rule reads of a car: an ORM ``Vehicle`` or a row of its columns."""
+
+    @property
+    def vin(self) -> str: ...
+    @property
+    def last_scan_station_id(self) -> int | None: ...
+    @property
+    def last_scan_at(self) -> datetime | None: ...
+
+
+def refuse_double_scan(vehicle: ScannedCar, station: StationInfo, now: datetime) -> None:
     """A second scan of the car at the same station within a few seconds is ignored, not recorded.
 
     Either side of the last scan: two terminals' clocks may differ by a second or two.
@@ -156,21 +180,110 @@ def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
     repaired: verify)": the code, the number the repair and verify commands
     take, and the next step. One query on ix_defect_vehicle.
     """
-    rows = session.execute(
-        select(col(DefectCatalogEntry.code), col(Defect.id), col(Defect.severity), col(Defect.status))
-        .join(DefectCatalogEntry, col(DefectCatalogEntry.id) == col(Defect.catalog_id))
-        .where(
-            col(Defect.vehicle_id) == vehicle_id,
-            col(Defect.severity).in_([Severity.CRITICAL, Severity.MAJOR]),
-            col(Defect.status).in_([DefectStatus.OPEN, DefectStatus.REPAIRED]),
-        )
-        .order_by(col(Defect.id))
-    ).all()
+    rows = session.connection().execute(_scan_statements().blocking, {"car": vehicle_id}).all()
     next_step = {DefectStatus.OPEN: "open: repair and verify", DefectStatus.REPAIRED: "repaired: verify"}
     return [
         f"{code} #{defect_id} ({severity}, {next_step[DefectStatus(status)]})"
         for code, defect_id, severity, status in rows
     ]
+
+
+@dataclass(frozen=True)
+class _ScanStatements:
+    """The scan's statements, built once: a scan only binds values (the hot path of every terminal)."""
+
+    car: Select[Any]
+    earlier_waiting: Select[Any]
+    blocking: Select[Any]
+    event: Insert
+    visit: Insert
+    open_visit: Select[Any]
+    close_visit: Update
+    started: Update
+    moved: Update
+
+
+@cache
+def _scan_statements() -> _ScanStatements:
+    vehicle, visit = Vehicle.__table__.c, StationVisit.__table__.c  # type: ignore[attr-defined]
+    defect, entry = Defect.__table__.c, DefectCatalogEntry.__table__.c  # type: ignore[attr-defined]
+    return _ScanStatements(
+        car=select(
+            vehicle.id,
+            vehicle.vin,
+            vehicle.build_seq,
+            vehicle.state,
+            vehicle.station_id,
+            vehicle.hold_reason,
+            vehicle.last_scan_station_id,
+            vehicle.last_scan_at,
+            vehicle.first_start_at,
+        ).where(vehicle.vin == bindparam("vin")),
+        # Held cars and cars in the bay are not waiting. The in-plant predicate is
+        # literal so the range scan runs on ix_vehicle_wip (station, build_seq).
+        earlier_waiting=select(vehicle.id)
+        .where(
+            vehicle.station_id == bindparam("station"),
+            vehicle.build_seq < bindparam("seq"),
+            text("vehicle.state IN ('planned', 'queued')"),
+            VEHICLE_IN_PLANT,
+        )
+        .limit(1),
+        blocking=select(entry.code, defect.id, defect.severity, defect.status)
+        .join_from(Defect.__table__, DefectCatalogEntry.__table__, entry.id == defect.catalog_id)  # type: ignore[attr-defined]
+        .where(
+            defect.vehicle_id == bindparam("car"),
+            defect.severity.in_([Severity.CRITICAL.value, Severity.MAJOR.value]),
+            defect.status.in_([DefectStatus.OPEN.value, DefectStatus.REPAIRED.value]),
+        )
+        .order_by(defect.id),
+        event=insert(StationEvent).values(
+            vehicle_id=bindparam("car"),
+            station_id=bindparam("station"),
+            kind=bindparam("kind"),
+            at=bindparam("at"),
+            operator_id=bindparam("operator"),
+            terminal=bindparam("terminal"),
+            note="",
+        ),
+        visit=insert(StationVisit).values(
+            vehicle_id=bindparam("car"),
+            station_id=bindparam("station"),
+            started_at=bindparam("at"),
+            operator_id=bindparam("operator"),
+            out_of_sequence=bindparam("out_of_sequence"),
+        ),
+        # The car's latest visit of the station: the one this completion closes.
+        open_visit=select(visit.id, visit.started_at)
+        .where(visit.vehicle_id == bindparam("car"), visit.station_id == bindparam("station"))
+        .order_by(visit.id.desc())
+        .limit(1),
+        close_visit=update(StationVisit)
+        .where(visit.id == bindparam("visit"))
+        .values(completed_at=bindparam("at"), cycle_seconds=bindparam("seconds")),
+        started=update(Vehicle)
+        .where(vehicle.id == bindparam("car"))
+        .values(
+            state=VehicleState.IN_STATION.value,
+            state_since=bindparam("at"),
+            last_scan_station_id=bindparam("station"),
+            last_scan_at=bindparam("at"),
+            first_start_at=bindparam("first_start"),
+            out_of_sequence=bindparam("out_of_sequence"),
+            last_event_id=bindparam("event"),
+        ),
+        moved=update(Vehicle)
+        .where(vehicle.id == bindparam("car"))
+        .values(
+            state=bindparam("state"),
+            station_id=bindparam("next"),
+            state_since=bindparam("at"),
+            finished_at=bindparam("finished"),
+            last_scan_station_id=bindparam("station"),
+            last_scan_at=bindparam("at"),
+            last_event_id=bindparam("event"),
+        ),
+    )
 
 
 def record_scan(
@@ -189,6 +302,10 @@ def record_scan(
     order, a held car, a car with open serious defects at a quality gate, and
     a double scan of the same car at the same station within a few seconds.
     At the repair bay a scan starts or completes the repair instead.
+
+    Every terminal waits on this call, so it reads and writes columns with
+    statements built once (no ORM entities, no unit of work): a few index
+    look-ups, two or three inserts and updates, one commit.
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
@@ -202,136 +319,127 @@ def record_scan(
         raise RuleViolation(f"{station.code} is not a production station: cars are not scanned there.")
     operator = operator_by_badge(session, operator_badge)
     _check_scan_rights(operator, station)
-    vehicle = find_vehicle(session, catalog, raw_vin)
-    vin = vehicle.vin
+    vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the statements below bypass the unit of work: let it write first
+    conn = session.connection()
+    statements = _scan_statements()
+    car = conn.execute(statements.car, {"vin": vin}).one_or_none()
+    if car is None:
+        raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
 
-    refuse_double_scan(vehicle, station, now)
-    if vehicle.state == VehicleState.HELD:
-        raise VehicleHeld(f"{vin} is on hold ({vehicle.hold_reason}); a supervisor must release it.")
-    if vehicle.state == VehicleState.IN_REPAIR:
+    refuse_double_scan(car, station, now)
+    if car.state == VehicleState.HELD:
+        raise VehicleHeld(f"{vin} is on hold ({car.hold_reason}); a supervisor must release it.")
+    if car.state == VehicleState.IN_REPAIR:
         raise RuleViolation(f"{vin} is in the repair bay; it must come back from repair first.")
-    if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
+    if car.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
         raise RuleViolation(f"{vin} has already passed {catalog.last_production_station.code}.")
-
-    if vehicle.state in (VehicleState.PLANNED, VehicleState.QUEUED):
-        if vehicle.station_id != station.id:
-            raise OutOfSequence(f"{vin} is due at {_where(catalog, vehicle)}, not {station.code}.")
-        return _start(session, vehicle, station, operator, terminal, now)
-    if vehicle.station_id != station.id:
+    if car.state in (VehicleState.PLANNED, VehicleState.QUEUED):
+        if car.station_id != station.id:
+            raise OutOfSequence(f"{vin} is due at {_where_id(catalog, car.station_id)}, not {station.code}.")
+        result = _start(conn, statements, car, station, operator, terminal, now)
+    elif car.station_id != station.id:
         raise OutOfSequence(
-            f"{vin} is in {_where(catalog, vehicle)}; complete it there before {station.code}."
+            f"{vin} is in {_where_id(catalog, car.station_id)}; complete it there before {station.code}."
         )
-    return _complete(session, catalog, vehicle, station, operator, terminal, now)
+    else:
+        result = _complete(session, conn, statements, catalog, car, station, operator, terminal, now)
+    # A Vehicle this session loaded before the scan must not show its old state afterwards.
+    loaded = session.identity_map.get(session.identity_key(Vehicle, car.id))
+    if loaded is not None:
+        session.expire(loaded)
+    return result
+
+
+def _where_id(catalog: PlantCatalog, station_id: int | None) -> str:
+    station = catalog.station_by_id(station_id)
+    return station.code if station else "nowhere"
 
 
 def _start(
-    session: Session,
-    vehicle: Vehicle,
+    conn: Connection,
+    statements: _ScanStatements,
+    car: Row[Any],
     station: StationInfo,
     operator: OperatorInfo,
     terminal: str,
     now: datetime,
 ) -> ScanResult:
-    # Checked before anything is written, so the query does not flush a half-made change.
-    out_of_sequence = _earlier_car_waiting(session, vehicle, station)
-    event_id = _append_event(
-        session, vehicle, EventKind.START, now, station_id=station.id, operator=operator, terminal=terminal
+    # An earlier car of the build sequence still waiting here: this start breaks the sequence.
+    out_of_sequence = (
+        conn.execute(statements.earlier_waiting, {"station": station.id, "seq": car.build_seq}).first()
+        is not None
     )
-    session.execute(
-        insert(StationVisit).values(
-            vehicle_id=vehicle.id,
-            station_id=station.id,
-            started_at=now,
-            operator_id=operator.id,
-            out_of_sequence=out_of_sequence,
-        )
-    )
+    values = {"car": car.id, "station": station.id, "at": now, "operator": operator.id, "terminal": terminal}
+    event_id = _inserted(conn.execute(statements.event, {**values, "kind": EventKind.START.value}))
+    conn.execute(statements.visit, {**values, "out_of_sequence": out_of_sequence})
     # The car's flag follows its latest start, so the board marks it while it is there.
-    vehicle.out_of_sequence = out_of_sequence
-    vehicle.state = VehicleState.IN_STATION
-    vehicle.state_since = now
-    vehicle.last_scan_station_id = station.id
-    vehicle.last_scan_at = now
-    if vehicle.first_start_at is None:
-        vehicle.first_start_at = now
-    session.flush()
-    return ScanResult(vehicle.vin, station.code, "started", vehicle.state, None, event_id, now)
-
-
-def _earlier_car_waiting(session: Session, vehicle: Vehicle, station: StationInfo) -> bool:
-    """Whether a car earlier in the build sequence still waits for this station.
-
-    Held cars and cars in the repair bay are not waiting, so passing them is no
-    break of sequence. One index range scan on ix_vehicle_wip (station, build_seq).
-    """
-    earlier = session.execute(
-        select(col(Vehicle.id))
-        .where(
-            col(Vehicle.station_id) == station.id,
-            col(Vehicle.build_seq) < vehicle.build_seq,
-            col(Vehicle.state).in_([VehicleState.PLANNED, VehicleState.QUEUED]),
-            VEHICLE_IN_PLANT,
-        )
-        .limit(1)
-    ).first()
-    return earlier is not None
+    conn.execute(
+        statements.started,
+        {
+            **values,
+            "first_start": car.first_start_at or now,
+            "out_of_sequence": out_of_sequence,
+            "event": event_id,
+        },
+    )
+    return ScanResult(car.vin, station.code, "started", VehicleState.IN_STATION, None, event_id, now)
 
 
 def _complete(
     session: Session,
+    conn: Connection,
+    statements: _ScanStatements,
     catalog: PlantCatalog,
-    vehicle: Vehicle,
+    car: Row[Any],
     station: StationInfo,
     operator: OperatorInfo,
     terminal: str,
     now: datetime,
 ) -> ScanResult:
-    assert vehicle.id is not None
     if station.kind == StationKind.QUALITY_GATE:
-        blocking = blocking_defects(session, vehicle.id)
+        blocking = blocking_defects(session, car.id)
         if blocking:
             raise GateBlocked(
-                f"{vehicle.vin} cannot pass {station.code}: open serious defects {', '.join(blocking)}."
+                f"{car.vin} cannot pass {station.code}: open serious defects {', '.join(blocking)}."
             )
-    event_id = _append_event(
-        session, vehicle, EventKind.COMPLETE, now, station_id=station.id, operator=operator, terminal=terminal
-    )
-    visit_id = session.execute(
-        select(func.max(col(StationVisit.id))).where(
-            col(StationVisit.vehicle_id) == vehicle.id, col(StationVisit.station_id) == station.id
-        )
-    ).scalar_one()
-    if visit_id is not None:
-        started = session.execute(
-            select(col(StationVisit.started_at)).where(col(StationVisit.id) == visit_id)
-        ).scalar_one()
-        session.execute(
-            update(StationVisit)
-            .where(col(StationVisit.id) == visit_id)
-            # A terminal whose clock runs behind must not record a negative cycle.
-            .values(completed_at=now, cycle_seconds=max(0.0, (now - started).total_seconds()))
-        )
+    values = {"car": car.id, "station": station.id, "at": now, "operator": operator.id, "terminal": terminal}
+    event_id = _inserted(conn.execute(statements.event, {**values, "kind": EventKind.COMPLETE.value}))
+    visit = conn.execute(statements.open_visit, values).first()
+    if visit is not None:
+        # A terminal whose clock runs behind must not record a negative cycle.
+        seconds = max(0.0, (now - visit.started_at).total_seconds())
+        conn.execute(statements.close_visit, {"visit": visit.id, "at": now, "seconds": seconds})
     next_station = catalog.next_station(station)
-    vehicle.last_scan_station_id = station.id
-    vehicle.last_scan_at = now
-    vehicle.state_since = now
-    if station == catalog.last_production_station or next_station is None or not next_station.is_production:
-        vehicle.state = VehicleState.FINISHED
-        vehicle.station_id = catalog.yard.id if catalog.yard else None
-        vehicle.finished_at = now
-    else:
-        vehicle.state = VehicleState.QUEUED
-        vehicle.station_id = next_station.id
-    session.flush()
-    return ScanResult(
-        vehicle.vin,
-        station.code,
-        "completed",
-        vehicle.state,
-        next_station.code if next_station else None,
-        event_id,
-        now,
+    finished = (
+        station == catalog.last_production_station or next_station is None or not next_station.is_production
     )
+    if finished:
+        state, goes_to = VehicleState.FINISHED, (catalog.yard.id if catalog.yard else None)
+    else:
+        assert next_station is not None
+        state, goes_to = VehicleState.QUEUED, next_station.id
+    conn.execute(
+        statements.moved,
+        {
+            **values,
+            "state": state.value,
+            "next": goes_to,
+            "finished": now if finished else None,
+            "event": event_id,
+        },
+    )
+    return ScanResult(
+        car.vin, station.code, "completed", state, next_station.code if next_station else None, event_id, now
+    )
+
+
+def _inserted(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("The insert wrote no row.")
+    return int(key[0])
 
 
 def hold_vehicle(

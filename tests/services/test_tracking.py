@@ -212,3 +212,20 @@ def test_change_marker_moves_when_a_shift_note_is_added(db: Database) -> None:
         add_shift_note(session, date(2026, 11, 26), "A", "Two short at TRIM2", "4001", now=T0)
     with db.read() as session:
         assert change_marker(session) != before
+
+
+def test_a_scan_in_a_unit_of_work_sees_and_leaves_the_car_current(db: Database) -> None:
+    """record_scan writes with Core statements: a hold made earlier in the same unit of work
+    is flushed first (so the scan refuses the held car), and a car the session loaded
+    before the scan shows its new state after it."""
+    first, second = plan_cars(db, 2)
+    with db.write() as session:
+        car = session.execute(select(Vehicle).where(Vehicle.vin == first)).scalar_one()
+        assert car.state == "planned"
+        record_scan(session, "BODY", first, OPERATOR_BODY, now=T0)
+        assert car.state == "in_station"
+        assert car.first_start_at is not None
+    with pytest.raises(VehicleHeld), db.write() as session:
+        held = session.execute(select(Vehicle).where(Vehicle.vin == second)).scalar_one()
+        held.state, held.resume_state, held.hold_reason = "held", "planned", "paint check"
+        record_scan(session, "BODY", second, OPERATOR_BODY, now=T0 + timedelta(minutes=1))
