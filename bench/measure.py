@@ -103,6 +103,7 @@ def measure_reads(
     ``limit_ms`` before it is interrupted.
     """
     from neofloor.services.catalog import plant_catalog
+    from neofloor.services.line_status import line_status
     from neofloor.services.metrics_summary import shift_summary, trend
     from neofloor.services.quality_reports import defect_pareto
     from neofloor.services.queries import line_board, station_queue, vehicle_history
@@ -125,6 +126,7 @@ def measure_reads(
         ("station_queue_raw", lambda _i: raw.station_queue(QUEUE_STATION), reps.floor),
         ("line_board", _read(db, line_board), reps.floor),
         ("line_board_raw", lambda _i: raw.line_board(), reps.floor),
+        ("line_status", _read(db, line_status, now=end), reps.floor),
         ("vehicle_history", history, reps.floor),
         ("vehicle_history_raw", lambda i: raw.vehicle_history(vins[i % len(vins)]), reps.floor),
         ("shift_dashboard", _read(db, shift_summary, today, "A", now=end), reps.dashboard),
@@ -221,6 +223,7 @@ def query_plans(db: Database, path: Path, call: Callable[[], object]) -> list[di
 
 def figure_plans(db: Database, path: Path) -> dict[str, list[dict[str, Any]]]:
     """The query plans of every read figure's service calls, each statement once."""
+    from neofloor.services.line_status import line_status
     from neofloor.services.metrics_summary import shift_summary, trend
     from neofloor.services.quality_reports import defect_pareto
     from neofloor.services.queries import line_board, station_queue, vehicle_history
@@ -232,6 +235,7 @@ def figure_plans(db: Database, path: Path) -> dict[str, list[dict[str, Any]]]:
     calls: dict[str, Callable[[Any], object]] = {
         "station_queue": lambda s: station_queue(s, QUEUE_STATION),
         "line_board": line_board,
+        "line_status": lambda s: line_status(s, now=end),
         "vehicle_history": lambda s: vehicle_history(s, vin),
         "shift_dashboard": lambda s: shift_summary(s, today, "A", now=end),
         "trend_30_days": lambda s: trend(s, today - timedelta(days=TREND_DAYS - 1), today, now=end),
@@ -369,19 +373,21 @@ def measure_without_statistics(path: Path, reps: Reps, limit_ms: float = 2000.0)
 
 
 def measure_growth(paths: dict[str, Path], reps: Reps, rounds: int = 6) -> dict[str, dict[str, Figure]]:
-    """The floor's three reads on every plant, in interleaved rounds, for a fair growth figure.
+    """The floor's reads on every plant, in interleaved rounds, for a fair growth figure.
 
     Measured one plant after another, a burst of load from the machine's other
     users lands on one plant's figures only; taking turns spreads it over all.
     The reads do not write, so the cached plant files are used as they are.
     """
+    from neofloor.services.line_status import line_status
     from neofloor.services.queries import line_board, station_queue, vehicle_history
 
     per_round = max(1, reps.floor // rounds)
     databases = {label: Database(f"sqlite:///{path}", upgrade=False) for label, path in paths.items()}
     vins = {label: sample_vins(path, per_round * rounds + 3) for label, path in paths.items()}
+    ends = {label: plant_end(path) for label, path in paths.items()}
     samples: dict[str, dict[str, tuple[list[float], list[float]]]] = {
-        label: {name: ([], []) for name in ("station_queue", "line_board", "vehicle_history")}
+        label: {name: ([], []) for name in ("station_queue", "line_board", "line_status", "vehicle_history")}
         for label in paths
     }
     try:
@@ -395,6 +401,7 @@ def measure_growth(paths: dict[str, Path], reps: Reps, rounds: int = 6) -> dict[
                 calls: dict[str, Callable[[int], object]] = {
                     "station_queue": _read(db, station_queue, QUEUE_STATION),
                     "line_board": _read(db, line_board),
+                    "line_status": _read(db, line_status, now=ends[label]),
                     "vehicle_history": history,
                 }
                 for name, call in calls.items():

@@ -27,6 +27,7 @@ ROWS: tuple[Row, ...] = (
     Row("line_board", "line board (queries.line_board)", "p95_ms", 2.0),
     Row("line_board_raw", "  floor: raw sqlite3", None, None, floor_of="line_board"),
     Row("lean_line_board", "  lean twin (bench/lean.py)", None, None),
+    Row("line_status", "line board paced by takt (line_status, the F2 screen)", "p95_ms", 2.0),
     Row("vehicle_history", "vehicle history (random VINs)", "p95_ms", 2.0),
     Row("vehicle_history_raw", "  floor: raw sqlite3", None, None, floor_of="vehicle_history"),
     Row("lean_vehicle_history", "  lean twin (bench/lean.py)", None, None),
@@ -41,7 +42,7 @@ ROWS: tuple[Row, ...] = (
     Row("generation", "generate the plant (neofloor demo)", "value", 60.0, unit="s"),
 )
 # The floor queries must cost the same on a new plant and an old one.
-FLAT_GROWTH = ("station_queue", "line_board", "vehicle_history")
+FLAT_GROWTH = ("station_queue", "line_board", "line_status", "vehicle_history")
 FLAT_LIMIT = 1.3
 
 
