@@ -147,7 +147,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "vin", "model_id", "color_id", "build_seq", "order_ref", "options", "option_notes",
         "planned_at", "state", "station_id", "state_since", "resume_state", "return_station_id",
         "hold_reason", "last_scan_station_id", "last_scan_at", "first_start_at", "finished_at",
-        "delivered_at", "out_of_sequence", "repair_visits", "last_event_id",
+        "delivered_at", "out_of_sequence", "repair_visits", "last_event_id", "vin_reversed",
     ),
     "station_event": ("id", "vehicle_id", "station_id", "kind", "at", "operator_id", "terminal", "note"),
     "station_visit": (
@@ -509,7 +509,8 @@ class _History:
             if not slot[0]:
                 # The car's last event: its row can go out with last_event_id set.
                 del waiting[vehicle_id]
-                vehicles.append((*slot[1], event_id))
+                car = slot[1]
+                vehicles.append((*car, event_id, car[1][::-1]))
         self.event_id = event_id
 
     # --- the simulation ---------------------------------------------------------------

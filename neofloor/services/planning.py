@@ -72,6 +72,7 @@ def _write_cars(session: Session, catalog: PlantCatalog, cars: list[PlannedCar],
             session.execute(
                 insert(Vehicle).values(
                     vin=car.vin,
+                    vin_reversed=car.vin[::-1],
                     model_id=car.model_id,
                     color_id=car.color_id,
                     build_seq=seq,

@@ -258,6 +258,10 @@ class Vehicle(SQLModel, table=True):
     out_of_sequence: bool = False
     repair_visits: int = 0
     last_event_id: int | None = None
+    # The VIN backwards: floor staff name a car by its last digits, and a suffix of the
+    # VIN is a prefix here, so finding a car by them is an index range, not a scan of
+    # every car the plant ever built.
+    vin_reversed: str = Field(default="", max_length=17, index=True, sa_column_kwargs={"server_default": ""})
 
 
 class StationEvent(SQLModel, table=True):

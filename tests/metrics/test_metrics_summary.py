@@ -340,6 +340,7 @@ TEN_YEAR_STATS = (
     ("vehicle", "ix_vehicle_finished_at", "156617 1"),
     ("vehicle", "ix_vehicle_order_ref", "156617 1"),
     ("vehicle", "ix_vehicle_state_station", "156617 26103 8243"),
+    ("vehicle", "ix_vehicle_vin_reversed", "156617 1"),
     ("vehicle", "ix_vehicle_wip", "156 18 1"),
     ("vehicle", "sqlite_autoindex_vehicle_1", "156617 1"),
     ("vehicle", "sqlite_autoindex_vehicle_2", "156617 1"),

@@ -51,6 +51,26 @@ def test_migrations_downgrade_and_upgrade_cleanly(tmp_path: Path) -> None:
     assert current_revision(again.engine) == HEAD_REVISION
 
 
+def test_a_plant_from_before_the_reversed_vin_upgrades_with_it_filled(db: Database, db_path: Path) -> None:
+    """0002 adds vehicle.vin_reversed: an existing plant's cars get theirs, indexed."""
+    from alembic import command
+
+    from tests.conftest import plan_cars
+
+    vins = plan_cars(db, 3)
+    command.downgrade(alembic_config(db.engine), "0001")  # type: ignore[arg-type]
+    db.dispose()
+    with Database(f"sqlite:///{db_path}", upgrade=False).engine.connect() as conn:
+        assert "vin_reversed" not in {c["name"] for c in inspect(conn).get_columns("vehicle")}
+    again = Database(f"sqlite:///{db_path}")
+    assert current_revision(again.engine) == HEAD_REVISION
+    with again.engine.connect() as conn:
+        rows = conn.execute(text("SELECT vin, vin_reversed FROM vehicle ORDER BY id")).all()
+        indexes = {i["name"] for i in inspect(conn).get_indexes("vehicle")}
+    assert [(vin, vin[::-1]) for vin in vins] == [tuple(r) for r in rows]
+    assert {"ix_vehicle_vin_reversed", "ix_vehicle_wip"} <= indexes
+
+
 def test_the_example_database_opens_at_head() -> None:
     example = Path(__file__).resolve().parents[2] / "neofloor.db.example"
     database = Database(f"sqlite:///{example}", upgrade=False)
