@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -236,14 +239,58 @@ def end_andon(
     )
 
 
+@cache
+def _open_stops_stmt() -> Select[*tuple[Any, ...]]:
+    """Open stops with their reason and people, through the partial index of open stops.
+
+    No ORDER BY: it would have SQLite walk every stop ever raised in start order; at most
+    one stop per station is open, so they are sorted here.
+    """
+    raised_by, ended_by = aliased(Operator), aliased(Operator)
+    return (
+        select(
+            col(Downtime.id),
+            col(Downtime.station_id),
+            col(DowntimeReason.code),
+            col(DowntimeReason.description),
+            col(Downtime.started_at),
+            col(Downtime.ended_at),
+            col(raised_by.name),
+            col(ended_by.name),
+            col(Downtime.note),
+        )
+        .outerjoin(DowntimeReason, col(DowntimeReason.id) == col(Downtime.reason_id))
+        .outerjoin(raised_by, col(raised_by.id) == col(Downtime.raised_by_id))
+        .outerjoin(ended_by, col(ended_by.id) == col(Downtime.ended_by_id))
+        .where(text("downtime.ended_at IS NULL"))
+    )
+
+
 def open_stops(session: Session, *, now: datetime | None = None) -> list[Stop]:
     """Every station stopped now, the longest stop first (whatever terminal raised it)."""
     now = now or utcnow()
     catalog = plant_catalog(session)
-    # Through the partial index of open stops (at most one per station), sorted here: an ORDER BY
-    # would have SQLite walk every stop ever raised in start order.
-    rows = list(session.execute(select(Downtime).where(col(Downtime.ended_at).is_(None))).scalars())
-    stops = _stops(session, catalog, rows, now)
+    stops = []
+    # One statement, the stop's reason and people joined (as _stops shows a stop).
+    for stop_id, station_id, code, reason, started, ended, raised, ended_by, note in session.execute(
+        _open_stops_stmt()
+    ):
+        station = catalog.station_by_id(station_id)
+        stops.append(
+            Stop(
+                id=stop_id,
+                station=station.code if station else "?",
+                station_name=station.name if station else "?",
+                reason_code="?" if code is None else code,
+                reason="unknown reason" if code is None else reason,
+                started_at=started,
+                ended_at=ended,
+                raised_by=raised,
+                ended_by=ended_by,
+                note=note,
+                seconds=max(0.0, ((ended or now) - started).total_seconds()),
+            )
+        )
     return sorted(stops, key=lambda s: (s.started_at, s.station))
 
 

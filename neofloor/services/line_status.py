@@ -8,26 +8,39 @@ board never says it with colour alone.
 
 Every part is read through an index: cars by state, QG completions by
 station and time, starts by kind and time, open stops by the partial index.
+The board is polled every second or two on a ten-year plant, so its statements
+are built once and read columns, not entities (see ``queries``), and the shift
+definitions are parsed again only when their rows change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import CompoundSelect, Select, bindparam, func, select, text, union_all
 from sqlmodel import Session, col
 
 from neofloor.services.andon import Stop, open_stops
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.clock import format_duration
 from neofloor.services.metrics import plan_so_far
-from neofloor.services.overrides import sequence_breaks
-from neofloor.services.queries import CarSummary, car_summary
+from neofloor.services.overrides import starts_between, visit_of_start
+from neofloor.services.queries import CAR_COLUMNS, CarSummary, CatalogNames, car_from_row, catalog_names
 from neofloor.services.repair_time import CarInRepair, cars_in_repair
-from neofloor.services.shifts import ShiftWindow, shift_calendar
+from neofloor.services.shifts import ShiftCalendar, ShiftWindow, build_calendar, parse_shift
 from neofloor.services.takt import WORKING_TIME_HORIZON, takt_from_shifts, working_seconds_in
-from neofloor.store.models import VEHICLE_IN_PLANT, StationVisit, Vehicle, VehicleState
+from neofloor.store.models import (
+    VEHICLE_IN_PLANT,
+    Shift,
+    StationEvent,
+    StationVisit,
+    Vehicle,
+    VehicleState,
+)
 from neofloor.store.types import utcnow
 
 LEVEL_NORMAL = "normal"
@@ -39,6 +52,10 @@ CARS_PER_STATION = 8
 # How far back the header looks for the last production shift when none runs now.
 LAST_SHIFT_LOOKBACK_DAYS = 7
 _ON_THE_LINE = (VehicleState.QUEUED, VehicleState.IN_STATION, VehicleState.HELD)
+
+
+def _quoted(states: tuple[str, ...]) -> str:
+    return ", ".join(f"'{s}'" for s in states)
 
 
 def takt_level(seconds: float, takt: float | None) -> str:
@@ -147,30 +164,127 @@ class LineStatus:
         return next(s for s in self.stations if s.station.code == wanted)
 
 
-def _effective(v: Vehicle) -> str:
-    return (v.resume_state or VehicleState.QUEUED) if v.state == VehicleState.HELD else v.state
+class _LineCar(NamedTuple):
+    """A car on the board as read: what the floor sees, and what places and times it."""
+
+    car: CarSummary
+    station_id: int | None
+    effective: str  # its state, or the one it resumes when held
+    out_of_sequence: bool
+
+
+def _line_columns() -> tuple[Any, ...]:
+    return (*CAR_COLUMNS, col(Vehicle.resume_state), col(Vehicle.out_of_sequence))
+
+
+@cache
+def _board_cars_stmt() -> CompoundSelect[*tuple[Any, ...]]:
+    """Every car queued, in a station or held (through ix_vehicle_state_station, a range per
+    state), and the first planned cars at the first station, in build sequence (ix_vehicle_wip,
+    then a LIMIT): one statement; the planned ones are the backlog."""
+    on_line = select(*_line_columns()).where(text(f"vehicle.state IN ({_quoted(_ON_THE_LINE)})"))
+    backlog = (
+        select(*_line_columns())
+        .where(
+            col(Vehicle.station_id) == bindparam("first"),
+            text(f"vehicle.state = '{VehicleState.PLANNED}'"),
+            VEHICLE_IN_PLANT,
+        )
+        .order_by(col(Vehicle.build_seq))
+        .limit(bindparam("limit"))
+        .subquery()
+    )
+    return union_all(on_line, select(backlog))
+
+
+@cache
+def _counts_stmt() -> Select[*tuple[Any, ...]]:
+    """The header's counts in one statement: the planned backlog, and for [start, until) the cars
+    through the last production station and the out-of-sequence starts.
+
+    The starts are counted as ``overrides.sequence_breaks`` lists them (the same criteria):
+    start events of the period whose station visit carries the flag.
+    """
+    backlog = (
+        select(func.count())
+        .select_from(Vehicle)
+        .where(col(Vehicle.state) == VehicleState.PLANNED)
+        .scalar_subquery()
+    )
+    completed = (
+        select(func.count(func.distinct(col(StationVisit.vehicle_id))))
+        .where(
+            col(StationVisit.station_id) == bindparam("last"),
+            col(StationVisit.completed_at) >= bindparam("start"),
+            col(StationVisit.completed_at) < bindparam("until"),
+        )
+        .scalar_subquery()
+    )
+    breaks = (
+        select(func.count())
+        .select_from(StationEvent)
+        .join(StationVisit, visit_of_start())
+        .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
+        .where(
+            *starts_between(bindparam("start"), bindparam("until")),
+            col(StationVisit.out_of_sequence).is_(True),
+        )
+        .scalar_subquery()
+    )
+    return select(backlog, completed, breaks)
+
+
+@cache
+def _shift_rows_stmt() -> Select[*tuple[Any, ...]]:
+    return select(
+        col(Shift.code),
+        col(Shift.name),
+        col(Shift.start),
+        col(Shift.end),
+        col(Shift.breaks),
+        col(Shift.days),
+        col(Shift.target_cars),
+    ).order_by(col(Shift.start), col(Shift.code))
+
+
+# Production calendars by their time zone and shift rows: rows are read on every board, the
+# calendar is built (and its definitions checked) only when they change.
+_CALENDARS: dict[tuple[str, tuple[tuple[Any, ...], ...]], ShiftCalendar] = {}
+_CALENDARS_KEPT = 8
+
+
+def _production_calendar(session: Session, catalog: PlantCatalog) -> ShiftCalendar:
+    """``shift_calendar(session).production``, without parsing the same shifts again."""
+    key = (catalog.timezone, tuple(tuple(row) for row in session.execute(_shift_rows_stmt())))
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        calendar = build_calendar(key[0], [parse_shift(*row) for row in key[1]]).production
+        if len(_CALENDARS) >= _CALENDARS_KEPT:
+            _CALENDARS.clear()
+        _CALENDARS[key] = calendar
+    return calendar
+
+
+def _line_car(names: CatalogNames, row: Sequence[Any]) -> _LineCar:
+    car = car_from_row(names, row)
+    resume_state, out_of_sequence = row[11:]
+    effective = (resume_state or VehicleState.QUEUED) if car.state == VehicleState.HELD else car.state
+    return _LineCar(car, row[5], effective, bool(out_of_sequence))
 
 
 def _progress(
-    session: Session,
     catalog: PlantCatalog,
     shift: ShiftWindow | None,
     takt: float | None,
     now: datetime,
+    completed: int,
+    breaks: int,
 ) -> ShiftProgress:
     last = catalog.last_production_station
     if shift is None:
         return ShiftProgress(None, False, takt, 0, None, 0, last.code)
     until = min(now, shift.end)
-    completed = session.execute(
-        select(func.count(func.distinct(col(StationVisit.vehicle_id)))).where(
-            col(StationVisit.station_id) == last.id,
-            col(StationVisit.completed_at) >= shift.start,
-            col(StationVisit.completed_at) < until,
-        )
-    ).scalar_one()
     planned = plan_so_far(shift.planned_seconds_between(shift.start, until), takt) if takt else None
-    breaks = sequence_breaks(session, shift.start, until).total if until > shift.start else 0
     return ShiftProgress(shift, shift.contains(now), takt, completed, planned, breaks, last.code)
 
 
@@ -185,57 +299,51 @@ def line_status(
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
-    production = shift_calendar(session).production
+    names = catalog_names(catalog)
+    production = _production_calendar(session, catalog)
     shift = production.current_or_last(now, lookback_days=LAST_SHIFT_LOOKBACK_DAYS)
     takt = takt_from_shifts(production.windows_on(shift.local_date)) if shift else None
 
-    on_line = list(session.execute(select(Vehicle).where(col(Vehicle.state).in_(_ON_THE_LINE))).scalars())
     first = catalog.route[0]
-    backlog = list(
-        session.execute(
-            select(Vehicle)
-            .where(
-                col(Vehicle.station_id) == first.id,
-                col(Vehicle.state) == VehicleState.PLANNED,
-                VEHICLE_IN_PLANT,
-            )
-            .order_by(col(Vehicle.build_seq))
-            .limit(cars_per_station)
-        ).scalars()
-    )
-    backlog_count = session.execute(
-        select(func.count()).select_from(Vehicle).where(col(Vehicle.state) == VehicleState.PLANNED)
-    ).scalar_one()
+    on_line: list[_LineCar] = []
+    backlog: list[_LineCar] = []
+    for row in session.execute(_board_cars_stmt(), {"first": first.id, "limit": cars_per_station}):
+        line_car = _line_car(names, row)
+        (backlog if line_car.car.state == VehicleState.PLANNED else on_line).append(line_car)
+    start, until = (shift.start, min(now, shift.end)) if shift else (now, now)
+    backlog_count, completed, breaks = session.execute(
+        _counts_stmt(), {"last": catalog.last_production_station.id, "start": start, "until": until}
+    ).one()
 
     horizon = now - WORKING_TIME_HORIZON
-    oldest = min((max(v.state_since, horizon) for v in on_line), default=now)
+    oldest = min((max(c.car.since, horizon) for c in on_line), default=now)
     timed_shifts = production.overlapping(oldest, now)
 
-    def board_car(v: Vehicle) -> BoardCar:
-        effective = _effective(v)
+    def board_car(line_car: _LineCar) -> BoardCar:
+        car, effective = line_car.car, line_car.effective
         inside = effective == VehicleState.IN_STATION
         # A planned car has not reached the line yet: no clock runs for it.
         working = (
             0.0
             if effective == VehicleState.PLANNED
-            else working_seconds_in(timed_shifts, max(v.state_since, horizon), now)
+            else working_seconds_in(timed_shifts, max(car.since, horizon), now)
         )
         return BoardCar(
-            car=car_summary(catalog, v),
+            car=car,
             inside=inside,
-            seconds=(now - v.state_since).total_seconds(),
+            seconds=(now - car.since).total_seconds(),
             working_seconds=working,
             level=takt_level(working, takt),
-            out_of_sequence=inside and v.out_of_sequence,
+            out_of_sequence=inside and line_car.out_of_sequence,
         )
 
     stops = open_stops(session, now=now)
     stop_at = {s.station: s for s in stops}
     stations = []
     for station in catalog.production_route:
-        here = [v for v in on_line if v.station_id == station.id]
-        inside = sorted((v for v in here if _effective(v) == VehicleState.IN_STATION), key=_arrival)
-        waiting = sorted((v for v in here if _effective(v) != VehicleState.IN_STATION), key=_seq)
+        here = [c for c in on_line if c.station_id == station.id]
+        inside = sorted((c for c in here if c.effective == VehicleState.IN_STATION), key=_arrival)
+        waiting = sorted((c for c in here if c.effective != VehicleState.IN_STATION), key=_seq)
         queue_count = len(waiting)
         if station == first:
             waiting = sorted([*waiting, *backlog], key=_seq)
@@ -243,26 +351,26 @@ def line_status(
         stations.append(
             StationStatus(
                 station=station,
-                in_station=tuple(board_car(v) for v in inside),
-                queue=tuple(board_car(v) for v in waiting[:cars_per_station]),
+                in_station=tuple(board_car(c) for c in inside),
+                queue=tuple(board_car(c) for c in waiting[:cars_per_station]),
                 queue_count=queue_count,
-                held_count=sum(1 for v in here if v.state == VehicleState.HELD),
+                held_count=sum(1 for c in here if c.car.state == VehicleState.HELD),
                 stop=stop_at.get(station.code),
             )
         )
     return LineStatus(
         at=now,
         takt_seconds=takt,
-        progress=_progress(session, catalog, shift, takt, now),
+        progress=_progress(catalog, shift, takt, now, completed, breaks),
         stations=tuple(stations),
         in_repair=tuple(cars_in_repair(session, now=now)),
         stops=tuple(stops),
     )
 
 
-def _arrival(v: Vehicle) -> tuple[datetime, int]:
-    return (v.state_since, v.build_seq)
+def _arrival(c: _LineCar) -> tuple[datetime, int]:
+    return (c.car.since, c.car.build_seq)
 
 
-def _seq(v: Vehicle) -> int:
-    return v.build_seq
+def _seq(c: _LineCar) -> int:
+    return c.car.build_seq

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session, col
 
 from neofloor.services.catalog import plant_catalog
@@ -218,6 +219,24 @@ def overrides_between(
     return lines
 
 
+def visit_of_start() -> ColumnElement[bool]:
+    """Joins a start event to the station visit it opened (which carries the sequence flag)."""
+    return and_(
+        col(StationVisit.vehicle_id) == col(StationEvent.vehicle_id),
+        col(StationVisit.started_at) == col(StationEvent.at),
+        col(StationVisit.station_id) == col(StationEvent.station_id),
+    )
+
+
+def starts_between(start: Any, end: Any) -> tuple[ColumnElement[bool], ...]:
+    """Start events in [start, end) (index on kind and time); values or bound parameters."""
+    return (
+        col(StationEvent.kind) == EventKind.START,
+        col(StationEvent.at) >= start,
+        col(StationEvent.at) < end,
+    )
+
+
 def sequence_breaks(session: Session, start: datetime, end: datetime) -> SequenceReport:
     """Out-of-sequence starts in [start, end): counted per station beside all starts, and listed.
 
@@ -225,11 +244,7 @@ def sequence_breaks(session: Session, start: datetime, end: datetime) -> Sequenc
     its station visit, which carries the flag set when the car was scanned in.
     """
     catalog = plant_catalog(session)
-    in_period = (
-        col(StationEvent.kind) == EventKind.START,
-        col(StationEvent.at) >= start,
-        col(StationEvent.at) < end,
-    )
+    in_period = starts_between(start, end)
     starts: dict[int, int] = dict(
         session.execute(
             select(col(StationEvent.station_id), func.count())
@@ -245,14 +260,7 @@ def sequence_breaks(session: Session, start: datetime, end: datetime) -> Sequenc
             col(Vehicle.build_seq),
             col(Operator.name),
         )
-        .join(
-            StationVisit,
-            and_(
-                col(StationVisit.vehicle_id) == col(StationEvent.vehicle_id),
-                col(StationVisit.started_at) == col(StationEvent.at),
-                col(StationVisit.station_id) == col(StationEvent.station_id),
-            ),
-        )
+        .join(StationVisit, visit_of_start())
         .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
         .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
         .where(*in_period, col(StationVisit.out_of_sequence).is_(True))

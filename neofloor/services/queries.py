@@ -3,23 +3,42 @@
 Every query reads current-state columns through an index and returns plain
 dataclasses, never ORM objects, so a screen can hold them after the session
 closes. None of them replays the ledger or loads a whole table.
+
+These run every second or two on every terminal, so they are written for a
+ten-year plant as much as for SQLite: each statement is built once (bound
+parameters, kept by ``functools.cache``, so SQLAlchemy compiles it once) and
+reads columns, not ``Vehicle`` entities (no identity map to fill for a list of
+cars). The "still in the plant" predicate stays literal in the SQL, where SQLite
+can match it with the partial index ``ix_vehicle_wip``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
+from neofloor.services.catalog import ModelInfo, PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
 from neofloor.services.vin import normalize_vin
 from neofloor.store.models import (
+    IN_PLANT_SQL,
     VEHICLE_IN_PLANT,
-    Color,
     Defect,
     DefectCatalogEntry,
     DefectEvent,
@@ -30,7 +49,6 @@ from neofloor.store.models import (
     StationEvent,
     StationVisit,
     Vehicle,
-    VehicleModel,
     VehicleState,
     WorkInstruction,
 )
@@ -38,6 +56,30 @@ from neofloor.store.models import (
 _WAITING = (VehicleState.PLANNED, VehicleState.QUEUED)
 # How many cars a board column lists; the count covers them all.
 BOARD_CARS_PER_STATION = 8
+# How many cars in one station the station terminal lists.
+CARS_IN_STATION_LIMIT = BOARD_CARS_PER_STATION * 4
+
+
+def _quoted(states: Iterable[str]) -> str:
+    return ", ".join(f"'{s}'" for s in states)
+
+
+def _waiting_sql(table: str) -> str:
+    """Waiting for the station: planned or queued there, or held while waiting (literal SQL)."""
+    waiting = _quoted(_WAITING)
+    return (
+        f"({table}.state IN ({waiting}) "
+        f"OR ({table}.state = '{VehicleState.HELD}' AND {table}.resume_state IN ({waiting})))"
+    )
+
+
+def _inside_sql(table: str) -> str:
+    """Started in the station and not completed, or held while in it (literal SQL)."""
+    inside = f"'{VehicleState.IN_STATION}'"
+    return (
+        f"({table}.state = {inside} "
+        f"OR ({table}.state = '{VehicleState.HELD}' AND {table}.resume_state = {inside}))"
+    )
 
 
 @dataclass(frozen=True)
@@ -81,21 +123,101 @@ def car_summary(catalog: PlantCatalog, v: Vehicle) -> CarSummary:
     )
 
 
-def _summaries(session: Session, catalog: PlantCatalog, stmt: Select[Vehicle]) -> list[CarSummary]:
-    return [car_summary(catalog, v) for v in session.execute(stmt).scalars()]
+# The columns a CarSummary is made of, in the order car_from_row reads them.
+CAR_COLUMNS = (
+    col(Vehicle.vin),
+    col(Vehicle.build_seq),
+    col(Vehicle.model_id),
+    col(Vehicle.color_id),
+    col(Vehicle.state),
+    col(Vehicle.station_id),
+    col(Vehicle.state_since),
+    col(Vehicle.options),
+    col(Vehicle.option_notes),
+    col(Vehicle.hold_reason),
+    col(Vehicle.order_ref),
+)
 
 
-def _waiting_at(station_id: int) -> ColumnElement[bool]:
-    return or_(
-        col(Vehicle.state).in_(_WAITING),
-        and_(col(Vehicle.state) == VehicleState.HELD, col(Vehicle.resume_state).in_(_WAITING)),
+@dataclass(frozen=True)
+class CatalogNames:
+    """The catalog's names by id, for turning a row of ids into what the floor reads."""
+
+    catalog: PlantCatalog
+    models: dict[int, ModelInfo]
+    colors: dict[int, str]
+    stations: dict[int, str]
+
+
+_NAMES: list[CatalogNames] = []
+
+
+def catalog_names(catalog: PlantCatalog) -> CatalogNames:
+    """The names of this catalog by id (made once per catalog, kept beside it)."""
+    kept = _NAMES[0] if _NAMES else None
+    if kept is not None and kept.catalog is catalog:
+        return kept
+    names = CatalogNames(
+        catalog=catalog,
+        models={m.id: m for m in catalog.models},
+        colors={color_id: name for color_id, (_code, name) in catalog.colors.items()},
+        stations={s.id: s.code for s in catalog.stations},
+    )
+    _NAMES[:] = [names]
+    return names
+
+
+def car_from_row(names: CatalogNames, row: Sequence[Any]) -> CarSummary:
+    """A car as the floor's lists show it, from a row of ``CAR_COLUMNS`` (extra columns after them)."""
+    vin, build_seq, model_id, color_id, state, station_id, since, options, notes, hold, order_ref = row[:11]
+    model = names.models[model_id]
+    return CarSummary(
+        vin,
+        build_seq,
+        model.code,
+        model.name,
+        names.colors[color_id],
+        state,
+        names.stations.get(station_id),
+        since,
+        options,
+        notes,
+        hold,
+        order_ref,
     )
 
 
-def _inside() -> ColumnElement[bool]:
-    return or_(
-        col(Vehicle.state) == VehicleState.IN_STATION,
-        and_(col(Vehicle.state) == VehicleState.HELD, col(Vehicle.resume_state) == VehicleState.IN_STATION),
+def _summaries(session: Session, stmt: Any, params: dict[str, Any]) -> list[CarSummary]:
+    names = catalog_names(plant_catalog(session))
+    return [car_from_row(names, row) for row in session.execute(stmt, params)]
+
+
+@cache
+def _queue_stmt() -> Select[*tuple[Any, ...]]:
+    return (
+        select(*CAR_COLUMNS)
+        .where(
+            col(Vehicle.station_id) == bindparam("station"),
+            VEHICLE_IN_PLANT,
+            text(_waiting_sql("vehicle")),
+        )
+        .order_by(col(Vehicle.build_seq))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+@cache
+def _in_station_stmt() -> Select[*tuple[Any, ...]]:
+    return (
+        select(*CAR_COLUMNS)
+        .where(
+            col(Vehicle.station_id) == bindparam("station"),
+            VEHICLE_IN_PLANT,
+            text(_inside_sql("vehicle")),
+        )
+        .order_by(col(Vehicle.state_since).desc(), col(Vehicle.build_seq))
+        .limit(CARS_IN_STATION_LIMIT)
     )
 
 
@@ -103,29 +225,14 @@ def station_queue(
     session: Session, station_code: str, *, limit: int = 50, offset: int = 0
 ) -> list[CarSummary]:
     """Cars waiting for this station (held ones included, marked), in build sequence."""
-    catalog = plant_catalog(session)
-    station = catalog.station(station_code)
-    stmt = (
-        select(Vehicle)
-        .where(col(Vehicle.station_id) == station.id, VEHICLE_IN_PLANT, _waiting_at(station.id))
-        .order_by(col(Vehicle.build_seq))
-        .limit(limit)
-        .offset(offset)
-    )
-    return _summaries(session, catalog, stmt)
+    station = plant_catalog(session).station(station_code)
+    return _summaries(session, _queue_stmt(), {"station": station.id, "limit": limit, "offset": offset})
 
 
 def cars_in_station(session: Session, station_code: str) -> list[CarSummary]:
     """Cars started and not yet completed at this station, the newest arrival first."""
-    catalog = plant_catalog(session)
-    station = catalog.station(station_code)
-    stmt = (
-        select(Vehicle)
-        .where(col(Vehicle.station_id) == station.id, VEHICLE_IN_PLANT, _inside())
-        .order_by(col(Vehicle.state_since).desc(), col(Vehicle.build_seq))
-        .limit(BOARD_CARS_PER_STATION * 4)
-    )
-    return _summaries(session, catalog, stmt)
+    station = plant_catalog(session).station(station_code)
+    return _summaries(session, _in_station_stmt(), {"station": station.id})
 
 
 @dataclass(frozen=True)
@@ -145,48 +252,119 @@ class StationLoad:
         return self.in_station_count + self.queue_count
 
 
+@cache
+def _wip_stmt() -> Select[*tuple[Any, ...]]:
+    # ``station_id > 0`` rather than IS NOT NULL: the same cars (ids start at 1), and a range
+    # SQLite can walk on ix_vehicle_wip even without planner statistics.
+    return (
+        select(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state), func.count())
+        .where(VEHICLE_IN_PLANT, col(Vehicle.station_id) > 0)
+        .group_by(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state))
+    )
+
+
+def _wip_by_station_id(session: Session) -> dict[int, tuple[int, int, int]]:
+    """(in station, waiting, held) per station id; a car held keeps its place by its resume state."""
+    counts: dict[int, list[int]] = {}
+    for station_id, state, resume_state, count in session.execute(_wip_stmt()):
+        held = state == VehicleState.HELD
+        effective = resume_state if held else state
+        slot = counts.get(station_id)
+        if slot is None:
+            slot = counts[station_id] = [0, 0, 0]
+        slot[0 if effective == VehicleState.IN_STATION else 1] += count
+        if held:
+            slot[2] += count
+    return {station_id: (c[0], c[1], c[2]) for station_id, c in counts.items()}
+
+
 def wip_per_station(session: Session) -> dict[str, tuple[int, int, int]]:
     """(in station, waiting, held) counts per station code, for cars still in the plant."""
     catalog = plant_catalog(session)
-    counts: dict[str, list[int]] = {s.code: [0, 0, 0] for s in catalog.stations}
-    rows = session.execute(
-        select(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state), func.count())
-        .where(VEHICLE_IN_PLANT, col(Vehicle.station_id).is_not(None))
-        .group_by(col(Vehicle.station_id), col(Vehicle.state), col(Vehicle.resume_state))
-    ).all()
-    for station_id, state, resume_state, count in rows:
-        station = catalog.station_by_id(station_id)
-        if station is None:
-            continue
-        effective = resume_state if state == VehicleState.HELD else state
-        slot = counts[station.code]
-        slot[0 if effective == VehicleState.IN_STATION else 1] += count
-        if state == VehicleState.HELD:
-            slot[2] += count
-    return {code: (c[0], c[1], c[2]) for code, c in counts.items()}
+    by_id = _wip_by_station_id(session)
+    return {s.code: by_id.get(s.id, (0, 0, 0)) for s in catalog.stations}
+
+
+_PLACE_IN = "in"
+_PLACE_WAITING = "waiting"
+
+
+@cache
+def _board_cars_stmt() -> CompoundSelect[*tuple[Any, ...]]:
+    """The first cars of every station's column, both lists, in one statement.
+
+    For each station, a subquery picks its cars through ix_vehicle_wip (the newest
+    arrivals in it; the first waiting, in build sequence) with a LIMIT, so a column
+    costs the same however long the planned backlog is. The rows come back by car;
+    the caller puts each column in order.
+    """
+    picked = aliased(Vehicle, name="picked")
+    in_plant = text(f"picked.{IN_PLANT_SQL}")
+    here = col(picked.station_id) == col(Station.id)
+    newest_inside = (
+        select(col(picked.id))
+        .where(here, in_plant, text(_inside_sql("picked")))
+        .order_by(col(picked.state_since).desc(), col(picked.build_seq))
+        .limit(bindparam("inside"))
+        .correlate(Station)
+    )
+    first_waiting = (
+        select(col(picked.id))
+        .where(here, in_plant, text(_waiting_sql("picked")))
+        .order_by(col(picked.build_seq))
+        .limit(bindparam("waiting"))
+        .correlate(Station)
+    )
+
+    def column(place: str, ids: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+        return (
+            select(col(Station.id), literal_column(f"'{place}'"), *CAR_COLUMNS)
+            .select_from(Station)
+            .join(Vehicle, col(Vehicle.id).in_(ids))
+        )
+
+    return union_all(column(_PLACE_IN, newest_inside), column(_PLACE_WAITING, first_waiting))
+
+
+@cache
+def _open_stop_starts_stmt() -> Select[*tuple[Any, ...]]:
+    return select(col(Downtime.station_id), col(Downtime.started_at)).where(text("downtime.ended_at IS NULL"))
+
+
+def _board_seq(car: CarSummary) -> int:
+    return car.build_seq
+
+
+def _board_since(car: CarSummary) -> datetime:
+    return car.since
 
 
 def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATION) -> list[StationLoad]:
     """Every route station with its cars and counts; the planned backlog only counted."""
     catalog = plant_catalog(session)
-    counts = wip_per_station(session)
-    open_stops = dict(
-        session.execute(
-            select(col(Downtime.station_id), col(Downtime.started_at)).where(col(Downtime.ended_at).is_(None))
-        ).all()
-    )
+    names = catalog_names(catalog)
+    counts = _wip_by_station_id(session)
+    open_stops: dict[int, datetime] = dict(session.execute(_open_stop_starts_stmt()).all())
+    inside: dict[int, list[CarSummary]] = {}
+    waiting: dict[int, list[CarSummary]] = {}
+    shown = max(cars_per_station, 0)
+    params = {"inside": min(shown, CARS_IN_STATION_LIMIT), "waiting": shown}
+    for row in session.execute(_board_cars_stmt(), params):
+        column = inside if row[1] == _PLACE_IN else waiting
+        column.setdefault(row[0], []).append(car_from_row(names, row[2:]))
     board = []
     for station in (*catalog.route, *(s for s in catalog.stations if s.position is None)):
         if not station.is_production and station.kind != "repair":
             continue
-        inside = cars_in_station(session, station.code)[:cars_per_station]
-        queue = station_queue(session, station.code, limit=cars_per_station)
-        in_count, queue_count, held = counts.get(station.code, (0, 0, 0))
+        in_count, queue_count, held = counts.get(station.id, (0, 0, 0))
+        newest = inside.get(station.id, [])
+        newest.sort(key=_board_seq)
+        newest.sort(key=_board_since, reverse=True)  # stable: the newest arrival first, then build order
         board.append(
             StationLoad(
                 station=station,
-                in_station=inside,
-                queue=queue,
+                in_station=newest,
+                queue=sorted(waiting.get(station.id, []), key=_board_seq),
                 in_station_count=in_count,
                 queue_count=queue_count,
                 held_count=held,
@@ -196,23 +374,33 @@ def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATI
     return board
 
 
+@cache
+def _marker_stmt() -> Select[*tuple[Any, ...]]:
+    def newest(column: Any) -> Any:
+        return select(func.max(column)).scalar_subquery()
+
+    open_stops = (
+        select(func.count()).select_from(Downtime).where(text("downtime.ended_at IS NULL")).scalar_subquery()
+    )
+    return select(
+        newest(col(StationEvent.id)),
+        newest(col(Defect.id)),
+        newest(col(DefectEvent.id)),
+        newest(col(Downtime.id)),
+        newest(col(ShiftNote.id)),
+        open_stops,
+    )
+
+
 def change_marker(session: Session) -> tuple[int, ...]:
     """A cheap fingerprint of the plant's state: it changes whenever any terminal writes.
 
     The newest ledger event, defect, defect step, andon stop and shift note, and how
     many stops are open (ending a stop adds no row). Six index look-ups, whatever the
-    history.
+    history, in one statement.
     """
-    return (
-        session.execute(select(func.max(col(StationEvent.id)))).scalar() or 0,
-        session.execute(select(func.max(col(Defect.id)))).scalar() or 0,
-        session.execute(select(func.max(col(DefectEvent.id)))).scalar() or 0,
-        session.execute(select(func.max(col(Downtime.id)))).scalar() or 0,
-        session.execute(select(func.max(col(ShiftNote.id)))).scalar() or 0,
-        session.execute(
-            select(func.count()).select_from(Downtime).where(text("downtime.ended_at IS NULL"))
-        ).scalar_one(),
-    )
+    event, defect, defect_step, stop, note, open_stops = session.execute(_marker_stmt()).one()
+    return (event or 0, defect or 0, defect_step or 0, stop or 0, note or 0, open_stops)
 
 
 @dataclass(frozen=True)
@@ -267,104 +455,97 @@ class VehicleHistory:
         return None
 
 
+@cache
+def _history_stmts() -> tuple[Select[*tuple[Any, ...]], ...]:
+    car = select(
+        *CAR_COLUMNS,
+        col(Vehicle.id),
+        col(Vehicle.planned_at),
+        col(Vehicle.first_start_at),
+        col(Vehicle.finished_at),
+        col(Vehicle.delivered_at),
+    ).where(col(Vehicle.vin) == bindparam("vin"))
+    events = (
+        select(
+            col(StationEvent.id),
+            col(StationEvent.at),
+            col(StationEvent.kind),
+            col(StationEvent.station_id),
+            col(Operator.name),
+            col(StationEvent.terminal),
+            col(StationEvent.note),
+        )
+        .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
+        .where(col(StationEvent.vehicle_id) == bindparam("car"))
+        .order_by(col(StationEvent.id))
+    )
+    stays = (
+        select(
+            col(Station.code),
+            col(StationVisit.started_at),
+            col(StationVisit.completed_at),
+            col(StationVisit.cycle_seconds),
+            col(Operator.name),
+        )
+        .join(Station, col(Station.id) == col(StationVisit.station_id))
+        .outerjoin(Operator, col(Operator.id) == col(StationVisit.operator_id))
+        .where(col(StationVisit.vehicle_id) == bindparam("car"))
+        .order_by(col(StationVisit.started_at), col(StationVisit.id))
+    )
+    found_at = aliased(Station)
+    defects = (
+        select(
+            col(Defect.id),
+            col(DefectCatalogEntry.code),
+            col(DefectCatalogEntry.description),
+            col(Defect.zone),
+            col(Defect.severity),
+            col(Defect.status),
+            col(found_at.code),
+            col(Defect.found_at),
+        )
+        .join(DefectCatalogEntry, col(DefectCatalogEntry.id) == col(Defect.catalog_id))
+        .join(found_at, col(found_at.id) == col(Defect.station_id))
+        .where(col(Defect.vehicle_id) == bindparam("car"))
+        .order_by(col(Defect.id))
+    )
+    return car, events, stays, defects
+
+
 def vehicle_history(session: Session, raw_vin: str) -> VehicleHistory:
     """A car's full story: every ledger event, its time at each station, its defects."""
-    catalog = plant_catalog(session)
+    names = catalog_names(plant_catalog(session))
     vin = normalize_vin(raw_vin)
-    vehicle = session.execute(select(Vehicle).where(col(Vehicle.vin) == vin)).scalar_one_or_none()
-    if vehicle is None:
+    car_stmt, events_stmt, stays_stmt, defects_stmt = _history_stmts()
+    row = session.execute(car_stmt, {"vin": vin}).first()
+    if row is None:
         raise NotFound(f"Unknown VIN {vin or raw_vin!r}: it is not in the production plan.")
-    car = car_summary(catalog, vehicle)
+    car = car_from_row(names, row)
+    vehicle_id, planned_at, first_start_at, finished_at, delivered_at = row[11:]
+    params = {"car": vehicle_id}
+    stations = names.stations
     events = [
-        TimelineEvent(
-            id=e_id,
-            at=at,
-            kind=kind,
-            station=catalog.station_code(station_id),
-            operator=name,
-            terminal=terminal,
-            note=note,
-        )
-        for e_id, at, kind, station_id, name, terminal, note in session.execute(
-            select(
-                col(StationEvent.id),
-                col(StationEvent.at),
-                col(StationEvent.kind),
-                col(StationEvent.station_id),
-                col(Operator.name),
-                col(StationEvent.terminal),
-                col(StationEvent.note),
-            )
-            .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
-            .where(col(StationEvent.vehicle_id) == vehicle.id)
-            .order_by(col(StationEvent.id))
-        )
+        TimelineEvent(e_id, at, kind, stations.get(station_id), name, terminal, note)
+        for e_id, at, kind, station_id, name, terminal, note in session.execute(events_stmt, params)
     ]
     stays = [
-        StationStay(
-            station=code,
-            started_at=started,
-            completed_at=completed,
-            seconds=seconds,
-            operator=name,
-        )
-        for code, started, completed, seconds, name in session.execute(
-            select(
-                col(Station.code),
-                col(StationVisit.started_at),
-                col(StationVisit.completed_at),
-                col(StationVisit.cycle_seconds),
-                col(Operator.name),
-            )
-            .join(Station, col(Station.id) == col(StationVisit.station_id))
-            .outerjoin(Operator, col(Operator.id) == col(StationVisit.operator_id))
-            .where(col(StationVisit.vehicle_id) == vehicle.id)
-            .order_by(col(StationVisit.started_at), col(StationVisit.id))
-        )
+        StationStay(code, started, completed, seconds, name)
+        for code, started, completed, seconds, name in session.execute(stays_stmt, params)
     ]
-    found_at = aliased(Station)
     defects = [
-        DefectLine(
-            id=d_id,
-            code=code,
-            description=description,
-            zone=zone,
-            severity=severity,
-            status=status,
-            station=station_code,
-            found_at=at,
-        )
+        DefectLine(d_id, code, description, zone, severity, status, station_code, at)
         for d_id, code, description, zone, severity, status, station_code, at in session.execute(
-            select(
-                col(Defect.id),
-                col(DefectCatalogEntry.code),
-                col(DefectCatalogEntry.description),
-                col(Defect.zone),
-                col(Defect.severity),
-                col(Defect.status),
-                col(found_at.code),
-                col(Defect.found_at),
-            )
-            .join(DefectCatalogEntry, col(DefectCatalogEntry.id) == col(Defect.catalog_id))
-            .join(found_at, col(found_at.id) == col(Defect.station_id))
-            .where(col(Defect.vehicle_id) == vehicle.id)
-            .order_by(col(Defect.id))
+            defects_stmt, params
         )
     ]
-    color_name = session.execute(
-        select(col(Color.name)).where(col(Color.id) == vehicle.color_id)
-    ).scalar_one()
-    model_name = session.execute(
-        select(col(VehicleModel.name)).where(col(VehicleModel.id) == vehicle.model_id)
-    ).scalar_one()
     return VehicleHistory(
         car=car,
-        model_name=model_name,
-        color_name=color_name,
-        planned_at=vehicle.planned_at,
-        first_start_at=vehicle.first_start_at,
-        finished_at=vehicle.finished_at,
-        delivered_at=vehicle.delivered_at,
+        model_name=car.model_name,
+        color_name=car.color,
+        planned_at=planned_at,
+        first_start_at=first_start_at,
+        finished_at=finished_at,
+        delivered_at=delivered_at,
         events=events,
         stays=stays,
         defects=defects,
@@ -389,17 +570,48 @@ def work_instructions(session: Session, station_code: str, model: str, options: 
     ]
 
 
+@cache
+def _find_vin_stmts() -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+    vin, reversed_vin = col(Vehicle.vin), col(Vehicle.vin_reversed)
+    exact = select(vin).where(vin == bindparam("vin"))
+    # A suffix is a prefix of the reversed VIN: a range on ix_vehicle_vin_reversed, then
+    # the few matches newest first (``+ 0``: sorting them beats walking every car by build_seq).
+    ending = (
+        select(vin)
+        .where(reversed_vin >= bindparam("low"), reversed_vin < bindparam("high"))
+        .order_by((col(Vehicle.build_seq) + 0).desc())
+        .limit(bindparam("limit"))
+    )
+    # A prefix (a WMI, a model) can match every car: walk the VIN index from the top, limited.
+    starting = (
+        select(vin)
+        .where(vin >= bindparam("low"), vin < bindparam("high"))
+        .order_by(vin.desc())
+        .limit(bindparam("limit"))
+    )
+    return exact, ending, starting
+
+
+def _prefix_range(prefix: str) -> dict[str, str]:
+    """Bounds of the strings that start with ``prefix`` (VIN characters are ASCII letters and digits)."""
+    return {"low": prefix, "high": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+
+
 def find_vins(session: Session, fragment: str, *, limit: int = 20) -> list[str]:
-    """VINs starting or ending with a typed fragment (floor staff quote the last digits)."""
+    """VINs ending or starting with a typed fragment (floor staff quote the last digits).
+
+    Cars ending with it come first, newest first; then cars starting with it, by VIN
+    from the highest. Two index ranges, whatever the size of the history.
+    """
     text = normalize_vin(fragment)
     if len(text) < 4:
         return []
+    exact, ending, starting = _find_vin_stmts()
     if len(text) == 17:
-        return list(session.execute(select(col(Vehicle.vin)).where(col(Vehicle.vin) == text)).scalars())
-    stmt = (
-        select(col(Vehicle.vin))
-        .where(or_(col(Vehicle.vin).startswith(text), col(Vehicle.vin).endswith(text)))
-        .order_by(col(Vehicle.build_seq).desc())
-        .limit(limit)
-    )
-    return list(session.execute(stmt).scalars())
+        return list(session.execute(exact, {"vin": text}).scalars())
+    found = list(session.execute(ending, {**_prefix_range(text[::-1]), "limit": limit}).scalars())
+    if len(found) < limit:
+        for vin in session.execute(starting, {**_prefix_range(text), "limit": limit}).scalars():
+            if vin not in found:
+                found.append(vin)
+    return found[:limit]

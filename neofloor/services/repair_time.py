@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -117,32 +118,35 @@ class RepairTimeSummary:
         return len({v.vin for v in self.visits})
 
 
+@cache
+def _repair_events_stmt() -> Select[int, str, int, str, datetime, int | None, str, str]:
+    return (
+        select(
+            col(StationEvent.vehicle_id),
+            col(Vehicle.vin),
+            col(Vehicle.build_seq),
+            col(StationEvent.kind),
+            col(StationEvent.at),
+            col(StationEvent.station_id),
+            col(StationEvent.note),
+            col(Operator.name),
+        )
+        .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
+        .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
+        .where(
+            col(StationEvent.vehicle_id).in_(bindparam("cars", expanding=True)),
+            col(StationEvent.kind).in_(REPAIR_KINDS),
+        )
+        .order_by(col(StationEvent.vehicle_id), col(StationEvent.id))
+    )
+
+
 def _repair_events(session: Session, vehicle_ids: Iterable[int]) -> list[_RepairEvent]:
     """Every repair event of these cars, car by car in ledger order."""
     ids = sorted(set(vehicle_ids))
     rows: list[_RepairEvent] = []
     for i in range(0, len(ids), _CHUNK):
-        rows.extend(
-            session.execute(
-                select(
-                    col(StationEvent.vehicle_id),
-                    col(Vehicle.vin),
-                    col(Vehicle.build_seq),
-                    col(StationEvent.kind),
-                    col(StationEvent.at),
-                    col(StationEvent.station_id),
-                    col(StationEvent.note),
-                    col(Operator.name),
-                )
-                .join(Vehicle, col(Vehicle.id) == col(StationEvent.vehicle_id))
-                .outerjoin(Operator, col(Operator.id) == col(StationEvent.operator_id))
-                .where(
-                    col(StationEvent.vehicle_id).in_(ids[i : i + _CHUNK]),
-                    col(StationEvent.kind).in_(REPAIR_KINDS),
-                )
-                .order_by(col(StationEvent.vehicle_id), col(StationEvent.id))
-            ).all()
-        )
+        rows.extend(session.execute(_repair_events_stmt(), {"cars": ids[i : i + _CHUNK]}).all())
     return rows
 
 
@@ -198,15 +202,9 @@ def car_repair_time(session: Session, raw_vin: str, *, now: datetime | None = No
     )
 
 
-def cars_in_repair(session: Session, *, now: datetime | None = None, limit: int = 100) -> list[CarInRepair]:
-    """Cars in the repair bay now, longest there first: why, since when, at which step, defects to close.
-
-    A car whose ledger has no visit to the bay (it was put there by hand) is
-    still listed, timed from when its state changed.
-    """
-    now = now or utcnow()
-    catalog = plant_catalog(session)
-    cars = session.execute(
+@cache
+def _in_repair_stmt() -> Select[int | None, str, int, int, int, int | None, datetime]:
+    return (
         select(
             col(Vehicle.id),
             col(Vehicle.vin),
@@ -218,21 +216,37 @@ def cars_in_repair(session: Session, *, now: datetime | None = None, limit: int 
         )
         .where(col(Vehicle.state) == VehicleState.IN_REPAIR)
         .order_by(col(Vehicle.state_since), col(Vehicle.build_seq))
-        .limit(limit)
-    ).all()
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _unclosed_stmt() -> Select[int, int]:
+    """Defects still to close (open, or repaired and not verified) per car."""
+    return (
+        select(col(Defect.vehicle_id), func.count())
+        .where(
+            col(Defect.vehicle_id).in_(bindparam("cars", expanding=True)), col(Defect.status).in_(UNCLOSED)
+        )
+        .group_by(col(Defect.vehicle_id))
+    )
+
+
+def cars_in_repair(session: Session, *, now: datetime | None = None, limit: int = 100) -> list[CarInRepair]:
+    """Cars in the repair bay now, longest there first: why, since when, at which step, defects to close.
+
+    A car whose ledger has no visit to the bay (it was put there by hand) is
+    still listed, timed from when its state changed.
+    """
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    cars = session.execute(_in_repair_stmt(), {"limit": limit}).all()
     if not cars:
         return []
     ids = [c[0] for c in cars]
     visits = _visits(catalog, _repair_events(session, ids))
     current = {visit.vin: visit for visit in visits if visit.returned_at is None}
-    unclosed: dict[int, int] = {
-        vehicle_id: count
-        for vehicle_id, count in session.execute(
-            select(col(Defect.vehicle_id), func.count())
-            .where(col(Defect.vehicle_id).in_(ids), col(Defect.status).in_(UNCLOSED))
-            .group_by(col(Defect.vehicle_id))
-        ).all()
-    }
+    unclosed: dict[int, int] = dict(session.execute(_unclosed_stmt(), {"cars": ids}).all())
     result = []
     for vehicle_id, vin, build_seq, model_id, color_id, back_id, since in cars:
         visit = current.get(vin) or RepairVisit(
