@@ -31,6 +31,7 @@ def upgrade() -> None:
     if bind.dialect.name == "sqlite":
         # SQLite has no reverse(): lend it Python's for this one statement.
         driver = bind.connection.driver_connection
+        assert driver is not None
         driver.create_function(
             "reverse", 1, lambda text: text[::-1] if text is not None else None, deterministic=True
         )
