@@ -570,26 +570,31 @@ def work_instructions(session: Session, station_code: str, model: str, options: 
     ]
 
 
+# A typed beginning matching more cars than this (a WMI, a model) is looked for newest first.
+_PREFIX_SORT_LIMIT = 500
+
+
 @cache
-def _find_vin_stmts() -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
-    vin, reversed_vin = col(Vehicle.vin), col(Vehicle.vin_reversed)
-    exact = select(vin).where(vin == bindparam("vin"))
-    # A suffix is a prefix of the reversed VIN: a range on ix_vehicle_vin_reversed, then
-    # the few matches newest first (``+ 0``: sorting them beats walking every car by build_seq).
-    ending = (
-        select(vin)
+def _find_vin_stmts() -> dict[str, Select[*tuple[Any, ...]]]:
+    vin, reversed_vin, seq = col(Vehicle.vin), col(Vehicle.vin_reversed), col(Vehicle.build_seq)
+    newest_first = (seq + 0).desc()  # ``+ 0``: sort the matches, do not walk every car by build_seq
+    return {
+        "exact": select(vin).where(vin == bindparam("vin")),
+        # A suffix is a prefix of the reversed VIN: a range on ix_vehicle_vin_reversed.
+        "ending": select(vin)
         .where(reversed_vin >= bindparam("low"), reversed_vin < bindparam("high"))
-        .order_by((col(Vehicle.build_seq) + 0).desc())
-        .limit(bindparam("limit"))
-    )
-    # A prefix (a WMI, a model) can match every car: walk the VIN index from the top, limited.
-    starting = (
-        select(vin)
+        .order_by(newest_first)
+        .limit(bindparam("limit")),
+        # A beginning: a range of the VIN index, sorted when it holds a few hundred cars ...
+        "starting": select(vin, seq)
         .where(vin >= bindparam("low"), vin < bindparam("high"))
-        .order_by(vin.desc())
-        .limit(bindparam("limit"))
-    )
-    return exact, ending, starting
+        .limit(bindparam("limit")),
+        # ... else the newest cars first, walking back until enough match (they are common).
+        "starting_newest": select(vin)
+        .where(text("+vehicle.vin >= :low AND +vehicle.vin < :high"))
+        .order_by(seq.desc())
+        .limit(bindparam("limit")),
+    }
 
 
 def _prefix_range(prefix: str) -> dict[str, str]:
@@ -600,18 +605,22 @@ def _prefix_range(prefix: str) -> dict[str, str]:
 def find_vins(session: Session, fragment: str, *, limit: int = 20) -> list[str]:
     """VINs ending or starting with a typed fragment (floor staff quote the last digits).
 
-    Cars ending with it come first, newest first; then cars starting with it, by VIN
-    from the highest. Two index ranges, whatever the size of the history.
+    Cars ending with it come first, then cars starting with it; each newest build first.
+    Index ranges, whatever the size of the history.
     """
     text = normalize_vin(fragment)
     if len(text) < 4:
         return []
-    exact, ending, starting = _find_vin_stmts()
+    stmts = _find_vin_stmts()
     if len(text) == 17:
-        return list(session.execute(exact, {"vin": text}).scalars())
-    found = list(session.execute(ending, {**_prefix_range(text[::-1]), "limit": limit}).scalars())
+        return list(session.execute(stmts["exact"], {"vin": text}).scalars())
+    found = list(session.execute(stmts["ending"], {**_prefix_range(text[::-1]), "limit": limit}).scalars())
     if len(found) < limit:
-        for vin in session.execute(starting, {**_prefix_range(text), "limit": limit}).scalars():
-            if vin not in found:
-                found.append(vin)
+        bounds = _prefix_range(text)
+        starting = session.execute(stmts["starting"], {**bounds, "limit": _PREFIX_SORT_LIMIT}).all()
+        if len(starting) < _PREFIX_SORT_LIMIT:
+            newest = [vin for vin, _seq in sorted(starting, key=lambda row: row[1], reverse=True)]
+        else:
+            newest = list(session.execute(stmts["starting_newest"], {**bounds, "limit": limit}).scalars())
+        found += [vin for vin in newest if vin not in found]
     return found[:limit]
