@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from neofloor.services.clock import to_local
 from neofloor.services.errors import InvalidInput, NotFound
-from neofloor.store.engine import Database, database_url
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    # The store (SQLAlchemy, SQLModel) is imported by the commands that use it, not by the
+    # parser: the terminal app, the default command, opens the plant after its first frame.
+    from neofloor.store.engine import Database
 
 
 class Outcome(Protocol):
@@ -43,6 +46,8 @@ def station_arg(args: argparse.Namespace, named: str | None, question: str = "Wh
 
 def open_database(args: argparse.Namespace, *, must_exist: bool = True) -> Database:
     """The database named by --db / NEOFLOOR_DATABASE_URL, upgraded to the current schema."""
+    from neofloor.store.engine import Database, database_url
+
     url = database_url(args.db)
     if must_exist and url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))

@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, station_arg
+from neofloor.reports.formats import REPORT_FORMATS
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -56,9 +57,7 @@ def _period_and_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", dest="to_date", default="today", metavar="DATE", help="last day (default: today)"
     )
-    # Checked by the report (reports.common.check_format) when the command runs: the parser
-    # imports nothing of the store, so `neofloor` still paints its first frame fast.
-    parser.add_argument("--format", dest="fmt", default="md", metavar="md|csv|json")
+    parser.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
     parser.add_argument("--out", metavar="FILE", help="write the list to FILE instead of printing it")
 
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from neofloor.cli.common import open_database
-from neofloor.reports.common import REPORT_FORMATS
+from neofloor.reports.formats import REPORT_FORMATS
 
 
 def register(commands: Any) -> None:

@@ -11,7 +11,6 @@ import argparse
 from typing import Any
 
 from neofloor.cli.common import open_database, plant_days, run_write, station_arg, to_json
-from neofloor.services.supervision import local_hhmm
 
 
 def register(commands: Any) -> None:
@@ -142,6 +141,7 @@ def repair_list_command(args: argparse.Namespace) -> int:
     from neofloor.services.catalog import plant_catalog
     from neofloor.services.clock import format_duration
     from neofloor.services.repair_time import cars_in_repair
+    from neofloor.services.supervision import local_hhmm
 
     with open_database(args).read() as session:
         cars = cars_in_repair(session)
@@ -223,6 +223,7 @@ def andon_list_command(args: argparse.Namespace) -> int:
     from neofloor.services.andon import downtime_between, open_stops
     from neofloor.services.catalog import plant_catalog
     from neofloor.services.clock import format_duration
+    from neofloor.services.supervision import local_hhmm
 
     database = open_database(args)
     if args.date is None:
@@ -286,6 +287,7 @@ def override_command(args: argparse.Namespace) -> int:
 
 def overrides_command(args: argparse.Namespace) -> int:
     from neofloor.services.overrides import overrides_between
+    from neofloor.services.supervision import local_hhmm
 
     database = open_database(args)
     days = plant_days(database, args.date)
@@ -307,6 +309,7 @@ def overrides_command(args: argparse.Namespace) -> int:
 
 def sequence_command(args: argparse.Namespace) -> int:
     from neofloor.services.overrides import sequence_breaks
+    from neofloor.services.supervision import local_hhmm
 
     database = open_database(args)
     days = plant_days(database, args.date)

@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from neofloor.reports.formats import REPORT_FORMATS
 from neofloor.services.clock import format_duration, to_local
 from neofloor.services.errors import InvalidInput
 from neofloor.services.metrics import OeeResult
 
-REPORT_FORMATS = ("md", "csv", "json")
 DASH = "–"
 
 

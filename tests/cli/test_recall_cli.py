@@ -115,10 +115,6 @@ def test_out_writes_the_file_and_says_so(cli, line: tuple[str, str, str], tmp_pa
         (("recall", "defect", "--code", "WL-DORR", "--from", DAY), "Unknown defect code 'WL-DORR'"),
         (("recall", "defect", "--code", "WL-DOOR", "--from", DAY, "--to", "2026-11-25"), "ends (2026-11-25)"),
         (("recall", "defect", "--code", "WL-DOOR", "--from", "26/11/2026"), "should be YYYY-MM-DD"),
-        (
-            ("recall", "defect", "--code", "WL-DOOR", "--from", DAY, "--format", "xml"),
-            "is not one of md, csv",
-        ),
     ],
 )
 def test_refusals_write_nothing_and_exit_non_zero(

@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from neofloor.reports import (
+from neofloor.reports.common import save_report
+from neofloor.reports.shift_report import (
     default_shift_report_name,
     render_shift_report,
-    render_trend_report,
-    save_report,
     shift_report_data,
-    trend_report_data,
     write_shift_report,
+)
+from neofloor.reports.trend_report import (
+    render_trend_report,
+    trend_report_data,
 )
 from neofloor.services.errors import InvalidInput
 from neofloor.services.metrics_summary import ShiftSummary, shift_summary, trend
