@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 SIZE = (120, 40)
+READY_TIMEOUT_S = 60
 CLOCK_STEP = timedelta(seconds=7)  # each reading of the app's clock: no scan is a double scan
 
 
@@ -51,17 +52,18 @@ async def empty_app() -> dict[str, Any]:
 
     app = Empty()
     painted: list[float] = []
+    first = asyncio.Event()
     display = app._display
 
     def first_frame(screen: Any, renderable: Any) -> None:
         display(screen, renderable)
         if renderable is not None and not painted:
             painted.append(time.time())
+            first.set()
 
     app._display = first_frame  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
-        while not painted:
-            await pilot.pause(0.001)
+    async with app.run_test(size=SIZE):
+        await _until(first)
     return {"ready_at": painted[0], "peak_rss_mb": _peak_rss_mb()}
 
 
@@ -81,6 +83,7 @@ async def station_terminal(
         f"sqlite:///{db_file}", station=station, terminal="bench", operator_badge=badge, clock=clock
     )
     ready: list[float] = []
+    is_ready = asyncio.Event()
     watch: dict[str, Any] = {"vin": None, "before": None, "shown": None}
     display = app._display
 
@@ -91,6 +94,7 @@ async def station_terminal(
         now = time.time()
         if not ready and _terminal_ready(app):
             ready.append(now)
+            is_ready.set()
         vin = watch["vin"]
         if vin is not None and watch["shown"] is None:
             outcome = app.screen.query_one("#last-result").outcome  # type: ignore[attr-defined]
@@ -100,8 +104,7 @@ async def station_terminal(
     app._display = on_frame  # type: ignore[method-assign]
     results: list[dict[str, Any]] = []
     async with app.run_test(size=SIZE) as pilot:
-        while not ready:
-            await pilot.pause(0.001)
+        await _until(is_ready)
         ready_rss = _peak_rss_mb()
         for _ in range(scans):
             vin = _first_waiting_vin(app)
@@ -144,6 +147,13 @@ async def station_terminal(
         "peak_rss_mb": _peak_rss_mb(),
         "scans": results,
     }
+
+
+async def _until(frame_seen: asyncio.Event) -> None:
+    """Wait for the frame without polling the app: a probe that keeps the UI thread busy (a
+    pilot pause every millisecond asks every widget for a callback and draws a frame) takes the
+    GIL from the worker that opens the plant, and slows the start it measures."""
+    await asyncio.wait_for(frame_seen.wait(), READY_TIMEOUT_S)
 
 
 async def _settle(app: Any) -> None:

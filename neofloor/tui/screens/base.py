@@ -9,6 +9,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from neofloor.tui.app import NeofloorApp
 
 
@@ -41,6 +43,26 @@ class FloorScreen(Screen[None]):
     def reload(self) -> None:
         """Read the view's data again (in a worker)."""
         raise NotImplementedError
+
+    def draw_now(self, *changed: Widget) -> None:
+        """Draw ``changed`` (and any layout it needs) in a frame now, not at the next frame tick.
+
+        Textual draws on a 60 Hz timer whose ticks keep to a fixed grid, and once it has drawn
+        it waits one to two ticks before it draws again: a scan's result that comes back 10 ms
+        after a frame (the VIN the scanner typed) would be shown 20 to 30 ms later. For what an
+        operator waits on, the screen lays out and draws at once, the way Textual does it when
+        the terminal is resized. The widgets' own refreshes still come through the timer after
+        it, and draw them again unchanged.
+        """
+        if not self.is_current or self.app._batch_count:
+            return
+        # Textual's own (private) layout-and-draw; without it the result waits for the timer.
+        refresh_layout = getattr(self, "_refresh_layout", None)
+        dirty = getattr(self, "_dirty_widgets", None)
+        if refresh_layout is None or not isinstance(dirty, set):
+            return
+        dirty.update(changed)
+        refresh_layout()
 
     def _plant_opened(self, catalog: object) -> None:
         if catalog is not None:

@@ -24,8 +24,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
@@ -66,8 +67,12 @@ BAY_PHASES = {"waiting": "waiting for repair", "repairing": "repairing", "repair
 NO_CAR = "No car selected: choose one with ↑ ↓."
 # How often the repair bay's terminal reads its cars again with nothing written.
 BAY_RETIME_SECONDS = 30.0
+# A scan stays in the field until its result is shown, in the same frame; if the database is
+# slow to answer (another terminal holds the write lock), the field is emptied after this long.
+SCAN_FIELD_HOLD_SECONDS = 0.25
 
 InstructionKey = tuple[str, str]  # (model code, options)
+FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 class StationScreen(LineWrites, FloorScreen):
@@ -131,6 +136,9 @@ class StationScreen(LineWrites, FloorScreen):
         self.held_count = 0
         self.instructions: dict[InstructionKey, list[str]] = {}
         self._select_after_load: str | None = None
+        # What the scanner sent that is still in the scan field, waiting for its result.
+        self._scan_shown: str | None = None
+        self._scan_field_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
@@ -138,6 +146,9 @@ class StationScreen(LineWrites, FloorScreen):
         with Vertical(id="station-body"):
             scan = Input(placeholder="Scan or type a VIN, then Enter", id="scan", max_length=40)
             scan.border_title = "Scan"
+            # A steady cursor: the field always has the focus, and a blinking one would draw a
+            # frame twice a second, each of which holds back the next result shown by a frame.
+            scan.cursor_blink = False
             yield scan
             yield LastResult(id="last-result")
             with Horizontal(id="station-work"):
@@ -206,13 +217,14 @@ class StationScreen(LineWrites, FloorScreen):
             wip_per_station,
             work_instructions,
         )
-        from neofloor.services.repair_time import cars_in_repair
 
         with database.read() as session:
             # Read the marker first: a write after it is caught by the next poll.
             marker = change_marker(session)
             stop = next((s for s in open_stops(session, now=now) if s.station == station), None)
             if at_bay:
+                from neofloor.services.repair_time import cars_in_repair
+
                 bay = cars_in_repair(session, now=now)
                 loaded = self.Loaded(station, [], [], 0, len(bay), 0, marker, {}, stop, bay)
             else:
@@ -243,6 +255,7 @@ class StationScreen(LineWrites, FloorScreen):
         )
         self._show_stop(message.open_stop)
         self._fill_table()
+        self.call_after_refresh(self.floor.first_view_shown)
 
     def _show_stop(self, stop: Stop | None) -> None:
         self.stop = stop
@@ -415,13 +428,44 @@ class StationScreen(LineWrites, FloorScreen):
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
-        raw = event.value.strip()
-        event.input.clear()
+        """Record the scan; the VIN stays in the field until its result replaces it.
+
+        Emptying the field at once would draw a frame of its own, and the result would then
+        wait for the next frame: shown together, the result comes one frame sooner.
+        """
+        value = event.value
+        # A car scanned before the last one's result came back follows that one's VIN.
+        if self._scan_shown and value.startswith(self._scan_shown):
+            value = value[len(self._scan_shown) :]
+        raw = value.strip()
         if not raw:
+            self._scan_shown = None
+            event.input.clear()
             return
+        self._scan_shown = event.value
+        if self._scan_field_timer is not None:
+            self._scan_field_timer.stop()
+        self._scan_field_timer = self.set_timer(SCAN_FIELD_HOLD_SECONDS, self._empty_scan_field)
         writer = self._writer()
         if writer is not None:
+            # No garbage collection between Enter and the result shown (released when the worker ends).
+            self.floor.hold_gc()
             self._record_scan(writer, raw)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "station-write" and event.state in FINISHED:
+            self.floor.release_gc()
+
+    def _empty_scan_field(self) -> None:
+        """Take the scans already sent out of the field, keeping anything typed after them."""
+        if self._scan_field_timer is not None:
+            self._scan_field_timer.stop()
+            self._scan_field_timer = None
+        shown, self._scan_shown = self._scan_shown, None
+        scan = self.query_one("#scan", Input)
+        if shown and scan.value.startswith(shown):
+            scan.value = scan.value[len(shown) :]
+            scan.cursor_position = len(scan.value)
 
     @work(thread=True, exit_on_error=False, group="station-write")
     def _record_scan(self, writer: Writer, raw_vin: str) -> None:
@@ -517,15 +561,24 @@ class StationScreen(LineWrites, FloorScreen):
         self._answer(message.outcome)
         if message.wrote:
             self._select_after_load = message.vin
-            self.reload()
-            self.floor.check_for_changes()
+            # The result first, in a frame of its own; the queue is read and redrawn after it.
+            self.call_after_refresh(self._reload_after_write)
+
+    def _reload_after_write(self) -> None:
+        self.reload()
+        self.floor.check_for_changes()
 
     def _answer(self, outcome: Outcome) -> None:
-        self.query_one("#last-result", LastResult).outcome = outcome
-        at = hour_text(self.floor.now(), self._zone()) if self.floor.catalog else ""
-        self.query_one("#recent", RecentResults).add(at, outcome)
+        """Show the result with the scan field emptied, in a frame drawn at once (the frame target)."""
+        result = self.query_one("#last-result", LastResult)
+        result.outcome = outcome
+        self._empty_scan_field()
+        self.draw_now(result, self.query_one("#scan", Input))
         if outcome.kind == "refused":
             self.app.bell()
+        # The list of past results (twenty wrapped sentences) follows in the next frame.
+        at = hour_text(self.floor.now(), self._zone()) if self.floor.catalog else ""
+        self.query_one("#recent", RecentResults).add(at, outcome)
 
     # --- moving around ----------------------------------------------------------
 

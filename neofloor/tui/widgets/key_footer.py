@@ -10,10 +10,18 @@ palette's key (Ctrl+P, which still works) gives up its room.
 from __future__ import annotations
 
 from math import ceil
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+# What the footer shows of the screen's bindings: each binding, whether it is enabled, its tooltip.
+KeysShown = tuple[tuple[str, "Binding", bool, str], ...]
 
 # What the command palette key takes on the right of a one-row footer.
 PALETTE_ROOM = 12
@@ -42,10 +50,31 @@ class KeyFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._rooms: list[int] = []
+        self._composed_for: KeysShown | None = None
+
+    def _keys_now(self) -> KeysShown:
+        return tuple(
+            (key, binding, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+        )
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Compose the keys again only when what they show has changed.
+
+        The station terminal asks for its bindings to be checked after every load (the keys
+        of the selected car, an andon stop), which is after every scan; composing the footer
+        again each time mounts and styles its dozen keys anew for nothing, in the frames
+        after the result and while the next scan may already be coming.
+        """
+        shown = self._composed_for
+        if shown is not None and screen is self.screen and self._keys_now() == shown:
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         self._forget_removed_keys()
         keys = list(super().compose())
+        self._composed_for = self._keys_now() if keys else None
         # The keys shown, one per action, in the order Footer.compose lists them.
         shown = {
             binding.action: binding

@@ -36,8 +36,8 @@ class LastResult(Static):
     outcome: reactive[Outcome] = reactive(Outcome("ready", "Scan a car's VIN."))
 
     def watch_outcome(self, outcome: Outcome) -> None:
-        for kind in KINDS:
-            self.set_class(kind == outcome.kind, f"-{kind}")
+        # One style update for the new colour (removing one class and adding another is two).
+        self.update_classes({f"-{kind}": kind == outcome.kind for kind in KINDS})
         text = Text()
         text.append(outcome.title, style="bold")
         text.append("\n")

@@ -30,4 +30,5 @@ class RecentResults(Static):
             text.append(f"{when} ", style="dim")
             text.append(entry.title, style=STYLES.get(entry.kind, "bold"))
             text.append(f" {entry.sentence}")
-        self.update(text)
+        # Its size is the panel's (the station's CSS), never its text's: no layout needed.
+        self.update(text, layout=False)

@@ -50,6 +50,18 @@ def _right(text: str, style: str = "") -> Text:
     return Text(text, style=style, justify="right")
 
 
+def _fit_height(table: DataTable[str | Text]) -> None:
+    """The table as tall as its header and rows (the CSS still caps it at its box).
+
+    Textual measures an auto-height table only when the table is next idle, and a layout
+    of the screen done before then can keep the empty table's height (it caches the
+    table's box until the next layout request, which the measurement does not always
+    make): the dashboard then showed its downtime table with no rows. The height is set
+    from the rows instead.
+    """
+    table.styles.height = table.row_count + (1 if table.show_header else 0)
+
+
 class StationCycles(DataTable[str | Text]):
     """Median and 90th-percentile cycle time and downtime per station; the bottleneck marked ◀."""
 
@@ -94,6 +106,7 @@ class StationCycles(DataTable[str | Text]):
                 Text(mark, style=style) if neck else Text(""),
                 key=station,
             )
+        _fit_height(self)
 
 
 class DowntimePareto(DataTable[str | Text]):
@@ -141,6 +154,7 @@ class DowntimePareto(DataTable[str | Text]):
                 share = f"{running * 100 / total:.0f} %" if total > 0 else DASH
                 cells += [_right(share), ", ".join(stations), Text("█" * length, style="bold")]
             self.add_row(*cells, key=code)
+        _fit_height(self)
 
 
 class OpenIssues(Static):
