@@ -51,6 +51,14 @@ def _badge_statements() -> tuple[Select[Any], Select[Any]]:
     )
 
 
+def prepare_badge_lookup(session: Session) -> None:
+    """Compile the badge look-up ahead of the first scan (see ``tracking.prepare_scans``)."""
+    by_badge, stations_of = _badge_statements()
+    conn = session.connection()
+    conn.execute(by_badge, {"badge": ""}).all()
+    conn.execute(stations_of, {"operator": 0}).all()
+
+
 def operator_by_badge(session: Session, badge: str) -> OperatorInfo:
     """The active operator with this badge, or :class:`NotFound`.
 

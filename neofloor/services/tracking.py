@@ -38,7 +38,13 @@ from neofloor.services.errors import (
     RuleViolation,
     VehicleHeld,
 )
-from neofloor.services.operators import LINE_LEADERS, OperatorInfo, operator_by_badge, require_role
+from neofloor.services.operators import (
+    LINE_LEADERS,
+    OperatorInfo,
+    operator_by_badge,
+    prepare_badge_lookup,
+    require_role,
+)
 from neofloor.services.vin import validate_vin
 from neofloor.store.models import (
     VEHICLE_IN_PLANT,
@@ -284,6 +290,22 @@ def _scan_statements() -> _ScanStatements:
             last_event_id=bindparam("event"),
         ),
     )
+
+
+def prepare_scans(session: Session) -> None:
+    """Compile the scan's look-ups ahead of the first scan (a terminal calls this once, idle).
+
+    SQLAlchemy compiles a statement the first time it runs; for the first car of
+    the day that is a few milliseconds the operator would wait. Each look-up runs
+    once here with a key that matches nothing, in a read.
+    """
+    statements = _scan_statements()
+    conn = session.connection()
+    conn.execute(statements.car, {"vin": ""}).all()
+    conn.execute(statements.earlier_waiting, {"station": 0, "seq": 0}).all()
+    conn.execute(statements.open_visit, {"car": 0, "station": 0}).all()
+    conn.execute(statements.blocking, {"car": 0}).all()
+    prepare_badge_lookup(session)
 
 
 def record_scan(

@@ -121,9 +121,14 @@ class NeofloorApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
-        """Imported now, in the background, so the first scan does not pay for it."""
+        """Imported and compiled now, in the background, so the first scan does not pay for it."""
         for module in WARM_MODULES:
             importlib.import_module(module)
+        from neofloor.services.tracking import prepare_scans
+
+        if self.database is not None:
+            with self.database.read() as session:
+                prepare_scans(session)
 
     def _resume_gc(self) -> None:
         """Freeze what the start made (it lives as long as the terminal) and let the GC run again."""

@@ -229,3 +229,15 @@ def test_a_scan_in_a_unit_of_work_sees_and_leaves_the_car_current(db: Database) 
         held = session.execute(select(Vehicle).where(Vehicle.vin == second)).scalar_one()
         held.state, held.resume_state, held.hold_reason = "held", "planned", "paint check"
         record_scan(session, "BODY", second, OPERATOR_BODY, now=T0 + timedelta(minutes=1))
+
+
+def test_preparing_the_scan_reads_nothing_it_could_change(db: Database) -> None:
+    """A terminal compiles the scan's look-ups while idle; that writes nothing and a scan follows."""
+    from neofloor.services.tracking import prepare_scans
+
+    (vin,) = plan_cars(db, 1)
+    before = _snapshot(db)
+    with db.read() as session:
+        prepare_scans(session)
+    assert _snapshot(db) == before
+    assert scan(db, "BODY", vin, T0, OPERATOR_BODY) == f"{vin} started at BODY."
