@@ -32,7 +32,7 @@ from neofloor.services.overrides import starts_between, visit_of_start
 from neofloor.services.queries import CAR_COLUMNS, CarSummary, CatalogNames, car_from_row, catalog_names
 from neofloor.services.repair_time import CarInRepair, cars_in_repair
 from neofloor.services.shifts import ShiftCalendar, ShiftWindow, build_calendar, parse_shift
-from neofloor.services.takt import WORKING_TIME_HORIZON, takt_from_shifts, working_seconds_in
+from neofloor.services.takt import WORKING_TIME_HORIZON, WorkingClock, takt_from_shifts
 from neofloor.store.models import (
     VEHICLE_IN_PLANT,
     Shift,
@@ -317,7 +317,7 @@ def line_status(
 
     horizon = now - WORKING_TIME_HORIZON
     oldest = min((max(c.car.since, horizon) for c in on_line), default=now)
-    timed_shifts = production.overlapping(oldest, now)
+    working_clock = WorkingClock(production.overlapping(oldest, now), now)
 
     def board_car(line_car: _LineCar) -> BoardCar:
         car, effective = line_car.car, line_car.effective
@@ -326,7 +326,7 @@ def line_status(
         working = (
             0.0
             if effective == VehicleState.PLANNED
-            else working_seconds_in(timed_shifts, max(car.since, horizon), now)
+            else working_clock.seconds_since(max(car.since, horizon))
         )
         return BoardCar(
             car=car,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import pairwise
 
 from sqlalchemy import func, insert, select
@@ -365,8 +366,7 @@ class ShiftCalendar:
 
     def windows_on(self, local_date: date) -> list[ShiftWindow]:
         """Every shift that starts on this plant-local date, in time order."""
-        windows = [self._window(s, local_date) for s in self.shifts if s.runs_on(local_date)]
-        return sorted(windows, key=lambda w: w.start)
+        return list(_windows_on(self, local_date))
 
     def between(self, start_date: date, end_date: date) -> list[ShiftWindow]:
         """Every shift starting on a date from ``start_date`` to ``end_date`` (both included)."""
@@ -532,6 +532,15 @@ def parse_plant_date(text: str, timezone: str, *, now: datetime | None = None) -
 
 
 # --- shift notes ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _windows_on(calendar: ShiftCalendar, local_date: date) -> tuple[ShiftWindow, ...]:
+    """A calendar's windows of a date, kept: the board and the dashboard ask for the same days
+    every few seconds, and each window costs a few time-zone conversions. Calendars and
+    windows are frozen, so a kept answer cannot go stale."""
+    windows = [calendar._window(s, local_date) for s in calendar.shifts if s.runs_on(local_date)]
+    return tuple(sorted(windows, key=lambda w: w.start))
 
 
 @dataclass(frozen=True)

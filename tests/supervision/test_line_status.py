@@ -80,6 +80,21 @@ def test_working_time_skips_nights_and_breaks(db: Database) -> None:
     assert read(db, lambda s: shift_at(shift_calendar(s).production, _local(THURSDAY, 15))) is None
 
 
+def test_the_board_clock_answers_as_the_shifts_do(db: Database) -> None:
+    """WorkingClock (one bisection a car) gives working_seconds_in's answer, breaks and nights too."""
+    from neofloor.services.takt import WorkingClock, working_seconds_in
+
+    calendar = read(db, lambda s: shift_calendar(s).production)
+    now = _local(date(2026, 11, 26), 15, 7)
+    shifts = calendar.overlapping(now - timedelta(days=9), now)
+    clock = WorkingClock(shifts, now)
+    moments = [now - timedelta(minutes=m) for m in range(0, 9 * 24 * 60, 37)]
+    moments += [now + timedelta(minutes=5), now - timedelta(days=30)]
+    for moment in moments:
+        assert clock.seconds_since(moment) == pytest.approx(working_seconds_in(shifts, moment, now), abs=1e-6)
+    assert clock.seconds_since(now - timedelta(days=1)) > 0
+
+
 def test_levels_against_takt() -> None:
     assert takt_level(2325, 2325) == LEVEL_NORMAL
     assert takt_level(2326, 2325) == LEVEL_LATE
