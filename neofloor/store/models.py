@@ -210,6 +210,10 @@ class OperatorStation(SQLModel, table=True):
 # Cars still in the plant: the predicate of the partial index ix_vehicle_wip. A query
 # must repeat it literally (``VEHICLE_IN_PLANT``), not with bound parameters, for
 # SQLite to use that index.
+#
+# The partial indexes name their SQLite predicate only: a ``postgresql_where`` here
+# would load SQLAlchemy's PostgreSQL dialect (asyncpg included) at every start of a
+# terminal. The schema is made by the migrations (0001 creates both predicates).
 IN_PLANT_SQL = "state NOT IN ('finished', 'delivered')"
 VEHICLE_IN_PLANT = text(f"vehicle.{IN_PLANT_SQL}")
 
@@ -226,7 +230,6 @@ class Vehicle(SQLModel, table=True):
             "station_id",
             "build_seq",
             sqlite_where=text(IN_PLANT_SQL),
-            postgresql_where=text(IN_PLANT_SQL),
         ),
         Index("ix_vehicle_state_station", "state", "station_id"),
     )
@@ -371,7 +374,6 @@ class Downtime(SQLModel, table=True):
             "station_id",
             unique=True,
             sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
         ),
     )
 
