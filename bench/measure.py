@@ -334,9 +334,11 @@ def measure_lean(db: Database, path: Path, reps: Reps) -> tuple[dict[str, Figure
 def measure_without_statistics(path: Path, reps: Reps, limit_ms: float = 2000.0) -> dict[str, Figure | str]:
     """The reads again after the planner's statistics are deleted, as on a plant never ANALYZEd.
 
-    The store never runs ANALYZE, so a plant's file has no ``sqlite_stat1`` unless
-    someone ran it; the generator does, which flatters the other figures. A call
-    still running after ``limit_ms`` is interrupted and the figure says so.
+    The generator runs ANALYZE, and the store gathers statistics when it opens a
+    plant without them, so the other figures always have them. These are opened
+    without the store's upgrade step (which would gather them again): they show
+    whether a query's plan still holds on a plant whose statistics are missing. A
+    call still running after ``limit_ms`` is interrupted and the figure says so.
     """
     conn = sqlite3.connect(path)
     try:
@@ -344,7 +346,7 @@ def measure_without_statistics(path: Path, reps: Reps, limit_ms: float = 2000.0)
         conn.commit()
     finally:
         conn.close()
-    database = Database(f"sqlite:///{path}")
+    database = Database(f"sqlite:///{path}", upgrade=False)
     deadline = [math.inf]
 
     def interrupt_late(dbapi_connection: Any, _record: Any) -> None:

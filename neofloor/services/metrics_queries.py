@@ -99,9 +99,12 @@ def _qg_passes_stmt() -> Select:
         .scalar_subquery()
     )
     # A car that passed QG before (and came back through it) counts in the period it first passed.
+    # ``station_id + 0``: the same test, which SQLite cannot answer from an index, so it looks
+    # the car's own visits up by ix_station_visit_vehicle even on a plant without planner
+    # statistics (else it may walk every earlier QG visit of the plant for each car).
     passed_before = exists().where(
         col(earlier.vehicle_id) == col(visit.vehicle_id),
-        col(earlier.station_id) == bindparam("qg"),
+        (col(earlier.station_id) + 0) == bindparam("qg"),
         col(earlier.completed_at) < col(visit.completed_at),
     )
     return (
@@ -203,7 +206,12 @@ class HeldCar:
 def _held_stmt() -> Select:
     held_at = (
         select(func.max(col(StationEvent.at)))
-        .where(col(StationEvent.vehicle_id) == col(Vehicle.id), col(StationEvent.kind) == EventKind.HOLD)
+        # ``kind || ''``: by the car's events (ix_station_event_vehicle), never by every hold
+        # of the plant's history, whatever the planner statistics say.
+        .where(
+            col(StationEvent.vehicle_id) == col(Vehicle.id),
+            col(StationEvent.kind).concat("") == EventKind.HOLD,
+        )
         .scalar_subquery()
     )
     return (
