@@ -24,6 +24,7 @@ from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.clock import format_duration
 from neofloor.services.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.operators import operator_by_badge
+from neofloor.services.queries import read_rows
 from neofloor.services.supervision import clean_reason, local_hhmm, require_station_crew
 from neofloor.store.models import Downtime, DowntimeReason, Operator, StationKind
 from neofloor.store.types import utcnow
@@ -272,8 +273,8 @@ def open_stops(session: Session, *, now: datetime | None = None) -> list[Stop]:
     catalog = plant_catalog(session)
     stops = []
     # One statement, the stop's reason and people joined (as _stops shows a stop).
-    for stop_id, station_id, code, reason, started, ended, raised, ended_by, note in session.execute(
-        _open_stops_stmt()
+    for stop_id, station_id, code, reason, started, ended, raised, ended_by, note in read_rows(
+        session, _open_stops_stmt()
     ):
         station = catalog.station_by_id(station_id)
         stops.append(

@@ -29,7 +29,14 @@ from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.clock import format_duration
 from neofloor.services.metrics import plan_so_far
 from neofloor.services.overrides import starts_between, visit_of_start
-from neofloor.services.queries import CAR_COLUMNS, CarSummary, CatalogNames, car_from_row, catalog_names
+from neofloor.services.queries import (
+    CAR_COLUMNS,
+    CarSummary,
+    CatalogNames,
+    car_from_row,
+    catalog_names,
+    read_rows,
+)
 from neofloor.services.repair_time import CarInRepair, cars_in_repair
 from neofloor.services.shifts import ShiftCalendar, ShiftWindow, build_calendar, parse_shift
 from neofloor.services.takt import WORKING_TIME_HORIZON, WorkingClock, takt_from_shifts
@@ -255,7 +262,7 @@ _CALENDARS_KEPT = 8
 
 def _production_calendar(session: Session, catalog: PlantCatalog) -> ShiftCalendar:
     """``shift_calendar(session).production``, without parsing the same shifts again."""
-    key = (catalog.timezone, tuple(tuple(row) for row in session.execute(_shift_rows_stmt())))
+    key = (catalog.timezone, tuple(tuple(row) for row in read_rows(session, _shift_rows_stmt())))
     calendar = _CALENDARS.get(key)
     if calendar is None:
         calendar = build_calendar(key[0], [parse_shift(*row) for row in key[1]]).production
@@ -307,12 +314,12 @@ def line_status(
     first = catalog.route[0]
     on_line: list[_LineCar] = []
     backlog: list[_LineCar] = []
-    for row in session.execute(_board_cars_stmt(), {"first": first.id, "limit": cars_per_station}):
+    for row in read_rows(session, _board_cars_stmt(), {"first": first.id, "limit": cars_per_station}):
         line_car = _line_car(names, row)
         (backlog if line_car.car.state == VehicleState.PLANNED else on_line).append(line_car)
     start, until = (shift.start, min(now, shift.end)) if shift else (now, now)
-    backlog_count, completed, breaks = session.execute(
-        _counts_stmt(), {"last": catalog.last_production_station.id, "start": start, "until": until}
+    backlog_count, completed, breaks = read_rows(
+        session, _counts_stmt(), {"last": catalog.last_production_station.id, "start": start, "until": until}
     ).one()
 
     horizon = now - WORKING_TIME_HORIZON
@@ -324,9 +331,7 @@ def line_status(
         inside = effective == VehicleState.IN_STATION
         # A planned car has not reached the line yet: no clock runs for it.
         working = (
-            0.0
-            if effective == VehicleState.PLANNED
-            else working_clock.seconds_since(max(car.since, horizon))
+            0.0 if effective == VehicleState.PLANNED else working_clock.seconds_since(max(car.since, horizon))
         )
         return BoardCar(
             car=car,

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from neofloor.services.catalog import PlantCatalog, plant_catalog
 from neofloor.services.defect_records import UNCLOSED
 from neofloor.services.errors import NotFound
+from neofloor.services.queries import read_rows
 from neofloor.services.repair import (
     PHASE_REPAIRED,
     PHASE_REPAIRING,
@@ -240,7 +241,7 @@ def cars_in_repair(session: Session, *, now: datetime | None = None, limit: int 
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
-    cars = session.execute(_in_repair_stmt(), {"limit": limit}).all()
+    cars = read_rows(session, _in_repair_stmt(), {"limit": limit}).all()
     if not cars:
         return []
     ids = [c[0] for c in cars]
