@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -62,23 +63,29 @@ class PlantCatalog:
         known = ", ".join(s.code for s in self.stations)
         raise NotFound(f"Unknown station {code!r}; stations are {known}.")
 
+    @cached_property
+    def _stations_by_id(self) -> dict[int | None, StationInfo]:
+        # The floor's lists turn a station id into a code for every car they show.
+        return {s.id: s for s in self.stations}
+
+    @cached_property
+    def _models_by_id(self) -> dict[int, ModelInfo]:
+        return {m.id: m for m in self.models}
+
     def station_by_id(self, station_id: int | None) -> StationInfo | None:
-        for station in self.stations:
-            if station.id == station_id:
-                return station
-        return None
+        return self._stations_by_id.get(station_id)
 
     def station_code(self, station_id: int | None) -> str | None:
         """The code of the station with this id; None for no station (or one no longer known)."""
         station = self.station_by_id(station_id)
         return station.code if station else None
 
-    @property
+    @cached_property
     def route(self) -> tuple[StationInfo, ...]:
         """Stations in route order, off-line ones left out."""
         return tuple(sorted((s for s in self.stations if s.position is not None), key=_position))
 
-    @property
+    @cached_property
     def production_route(self) -> tuple[StationInfo, ...]:
         return tuple(s for s in self.route if s.is_production)
 
@@ -106,7 +113,7 @@ class PlantCatalog:
         return route[index + 1] if index + 1 < len(route) else None
 
     def model(self, model_id: int) -> ModelInfo:
-        return next(m for m in self.models if m.id == model_id)
+        return self._models_by_id[model_id]
 
     def model_by_code(self, code: str) -> ModelInfo:
         for model in self.models:

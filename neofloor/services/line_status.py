@@ -32,9 +32,7 @@ from neofloor.services.overrides import starts_between, visit_of_start
 from neofloor.services.queries import (
     CAR_COLUMNS,
     CarSummary,
-    CatalogNames,
     car_from_row,
-    catalog_names,
     read_rows,
 )
 from neofloor.services.repair_time import CarInRepair, cars_in_repair
@@ -272,8 +270,8 @@ def _production_calendar(session: Session, catalog: PlantCatalog) -> ShiftCalend
     return calendar
 
 
-def _line_car(names: CatalogNames, row: Sequence[Any]) -> _LineCar:
-    car = car_from_row(names, row)
+def _line_car(catalog: PlantCatalog, row: Sequence[Any]) -> _LineCar:
+    car = car_from_row(catalog, row)
     resume_state, out_of_sequence = row[11:]
     effective = (resume_state or VehicleState.QUEUED) if car.state == VehicleState.HELD else car.state
     return _LineCar(car, row[5], effective, bool(out_of_sequence))
@@ -306,7 +304,6 @@ def line_status(
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
-    names = catalog_names(catalog)
     production = _production_calendar(session, catalog)
     shift = production.current_or_last(now, lookback_days=LAST_SHIFT_LOOKBACK_DAYS)
     takt = takt_from_shifts(production.windows_on(shift.local_date)) if shift else None
@@ -315,7 +312,7 @@ def line_status(
     on_line: list[_LineCar] = []
     backlog: list[_LineCar] = []
     for row in read_rows(session, _board_cars_stmt(), {"first": first.id, "limit": cars_per_station}):
-        line_car = _line_car(names, row)
+        line_car = _line_car(catalog, row)
         (backlog if line_car.car.state == VehicleState.PLANNED else on_line).append(line_car)
     start, until = (shift.start, min(now, shift.end)) if shift else (now, now)
     backlog_count, completed, breaks = read_rows(

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from neofloor.services.catalog import ModelInfo, PlantCatalog, StationInfo, plant_catalog
+from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
 from neofloor.services.vin import normalize_vin
 from neofloor.store.models import (
@@ -140,46 +140,18 @@ CAR_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class CatalogNames:
-    """The catalog's names by id, for turning a row of ids into what the floor reads."""
-
-    catalog: PlantCatalog
-    models: dict[int, ModelInfo]
-    colors: dict[int, str]
-    stations: dict[int, str]
-
-
-_NAMES: list[CatalogNames] = []
-
-
-def catalog_names(catalog: PlantCatalog) -> CatalogNames:
-    """The names of this catalog by id (made once per catalog, kept beside it)."""
-    kept = _NAMES[0] if _NAMES else None
-    if kept is not None and kept.catalog is catalog:
-        return kept
-    names = CatalogNames(
-        catalog=catalog,
-        models={m.id: m for m in catalog.models},
-        colors={color_id: name for color_id, (_code, name) in catalog.colors.items()},
-        stations={s.id: s.code for s in catalog.stations},
-    )
-    _NAMES[:] = [names]
-    return names
-
-
-def car_from_row(names: CatalogNames, row: Sequence[Any]) -> CarSummary:
+def car_from_row(catalog: PlantCatalog, row: Sequence[Any]) -> CarSummary:
     """A car as the floor's lists show it, from a row of ``CAR_COLUMNS`` (extra columns after them)."""
     vin, build_seq, model_id, color_id, state, station_id, since, options, notes, hold, order_ref = row[:11]
-    model = names.models[model_id]
+    model = catalog.model(model_id)
     return CarSummary(
         vin,
         build_seq,
         model.code,
         model.name,
-        names.colors[color_id],
+        catalog.colors[color_id][1],
         state,
-        names.stations.get(station_id),
+        catalog.station_code(station_id),
         since,
         options,
         notes,
@@ -203,8 +175,8 @@ def read_rows(
 
 
 def _summaries(session: Session, stmt: Any, params: dict[str, Any]) -> list[CarSummary]:
-    names = catalog_names(plant_catalog(session))
-    return [car_from_row(names, row) for row in read_rows(session, stmt, params)]
+    catalog = plant_catalog(session)
+    return [car_from_row(catalog, row) for row in read_rows(session, stmt, params)]
 
 
 @cache
@@ -357,7 +329,6 @@ def _board_since(car: CarSummary) -> datetime:
 def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATION) -> list[StationLoad]:
     """Every route station with its cars and counts; the planned backlog only counted."""
     catalog = plant_catalog(session)
-    names = catalog_names(catalog)
     counts = _wip_by_station_id(session)
     open_stops: dict[int, datetime] = dict(read_rows(session, _open_stop_starts_stmt()).all())
     inside: dict[int, list[CarSummary]] = {}
@@ -366,7 +337,7 @@ def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATI
     params = {"inside": min(shown, CARS_IN_STATION_LIMIT), "waiting": shown}
     for row in session.execute(_board_cars_stmt(), params):
         column = inside if row[1] == _PLACE_IN else waiting
-        column.setdefault(row[0], []).append(car_from_row(names, row[2:]))
+        column.setdefault(row[0], []).append(car_from_row(catalog, row[2:]))
     board = []
     for station in (*catalog.route, *(s for s in catalog.stations if s.position is None)):
         if not station.is_production and station.kind != "repair":
@@ -529,18 +500,17 @@ def _history_stmts() -> tuple[Select[*tuple[Any, ...]], ...]:
 
 def vehicle_history(session: Session, raw_vin: str) -> VehicleHistory:
     """A car's full story: every ledger event, its time at each station, its defects."""
-    names = catalog_names(plant_catalog(session))
+    catalog = plant_catalog(session)
     vin = normalize_vin(raw_vin)
     car_stmt, events_stmt, stays_stmt, defects_stmt = _history_stmts()
     row = session.execute(car_stmt, {"vin": vin}).first()
     if row is None:
         raise NotFound(f"Unknown VIN {vin or raw_vin!r}: it is not in the production plan.")
-    car = car_from_row(names, row)
+    car = car_from_row(catalog, row)
     vehicle_id, planned_at, first_start_at, finished_at, delivered_at = row[11:]
     params = {"car": vehicle_id}
-    stations = names.stations
     events = [
-        TimelineEvent(e_id, at, kind, stations.get(station_id), name, terminal, note)
+        TimelineEvent(e_id, at, kind, catalog.station_code(station_id), name, terminal, note)
         for e_id, at, kind, station_id, name, terminal, note in session.execute(events_stmt, params)
     ]
     stays = [

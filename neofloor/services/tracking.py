@@ -375,8 +375,7 @@ def record_scan(
 
 
 def _where_id(catalog: PlantCatalog, station_id: int | None) -> str:
-    station = catalog.station_by_id(station_id)
-    return station.code if station else "nowhere"
+    return catalog.station_code(station_id) or "nowhere"
 
 
 def _start(
@@ -394,7 +393,7 @@ def _start(
         is not None
     )
     values = {"car": car.id, "station": station.id, "at": now, "operator": operator.id, "terminal": terminal}
-    event_id = _inserted(conn.execute(statements.event, {**values, "kind": EventKind.START.value}))
+    event_id = inserted_id(conn.execute(statements.event, {**values, "kind": EventKind.START.value}))
     conn.execute(statements.visit, {**values, "out_of_sequence": out_of_sequence})
     # The car's flag follows its latest start, so the board marks it while it is there.
     conn.execute(
@@ -427,7 +426,7 @@ def _complete(
                 f"{car.vin} cannot pass {station.code}: open serious defects {', '.join(blocking)}."
             )
     values = {"car": car.id, "station": station.id, "at": now, "operator": operator.id, "terminal": terminal}
-    event_id = _inserted(conn.execute(statements.event, {**values, "kind": EventKind.COMPLETE.value}))
+    event_id = inserted_id(conn.execute(statements.event, {**values, "kind": EventKind.COMPLETE.value}))
     visit = conn.execute(statements.open_visit, values).first()
     if visit is not None:
         # A terminal whose clock runs behind must not record a negative cycle.
@@ -455,13 +454,6 @@ def _complete(
     return ScanResult(
         car.vin, station.code, "completed", state, next_station.code if next_station else None, event_id, now
     )
-
-
-def _inserted(result: CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    if key is None:
-        raise RuntimeError("The insert wrote no row.")
-    return int(key[0])
 
 
 def hold_vehicle(
