@@ -61,6 +61,7 @@ from neofloor.tui.widgets.board_cells import (
     station_cells,
     stop_cell,
 )
+from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import Outcome
@@ -163,10 +164,10 @@ class LineBoardScreen(LineWrites, FloorScreen):
         yield AndonBanner(id="andon")
         with Horizontal(id="board-body"):
             with Vertical(id="board-main"):
-                yield DataTable(id="stations", cursor_type="row")
+                yield FloorTable(id="stations", cursor_type="row")
                 yield Label("", id="station-cars-title")
-                yield DataTable(id="station-cars", cursor_type="row")
-                yield DataTable(id="overrides", cursor_type="row")
+                yield FloorTable(id="station-cars", cursor_type="row")
+                yield FloorTable(id="overrides", cursor_type="row")
             with Vertical(id="board-side"):
                 yield Static("", id="bay-panel")
                 yield Static("", id="overrides-panel")

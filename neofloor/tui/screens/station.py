@@ -46,6 +46,7 @@ from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.andon_banner import AndonBanner
 from neofloor.tui.widgets.car_card import CarCard
+from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
@@ -158,7 +159,7 @@ class StationScreen(LineWrites, FloorScreen):
                     yield RecentResults(id="recent")
                 with Vertical(id="queue"):
                     yield Label("", id="queue-title")
-                    yield DataTable(id="cars", cursor_type="row")
+                    yield FloorTable(id="cars", cursor_type="row")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -31,6 +31,7 @@ from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
 from neofloor.tui.formatting import day_text, looks_like_vin_fragment, stamp_text, state_words
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.defect_table import DefectTable, story_text, zone_words
+from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
@@ -149,7 +150,7 @@ class VehicleScreen(FloorScreen):
         yield Static("", id="facts")
         yield Static("", id="stays")
         yield Label("Events", id="events-title", classes="section-title")
-        yield DataTable(id="events", cursor_type="row")
+        yield FloorTable(id="events", cursor_type="row")
         yield Label("Defects", id="defects-title", classes="section-title")
         yield DefectTable(id="defects")
         yield Static("", id="defect-story")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from neofloor.tui.formatting import day_text
+from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def story_text(record: DefectRecord, story: DefectStory | None, zone: str) -> Te
     return text
 
 
-class DefectTable(DataTable[str | Text]):
+class DefectTable(FloorTable[str | Text]):
     """Shows defect records; keeps the cursor on the same defect when the list is read again."""
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -22,6 +22,7 @@ from neofloor.tui.formatting import state_words, vin_tail
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.widgets.bars import bar
 from neofloor.tui.widgets.defect_table import severity_text, status_text, zone_words
+from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import Cell, fill_table
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class OpenDefectsPane(Vertical):
         yield Static("", id="open-filters", classes="key-bar")
         yield Static("", id="open-counts")
         yield Label("", id="open-title", classes="section-title")
-        yield DataTable(id="open-list", cursor_type="row")
+        yield FloorTable(id="open-list", cursor_type="row")
 
     def show_filters(self, filters: OpenFilters) -> None:
         f = filters
@@ -295,7 +296,7 @@ class ParetoPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="pareto-period", classes="key-bar")
         yield Label("", id="pareto-title", classes="section-title")
-        yield DataTable(id="pareto", cursor_type="row")
+        yield FloorTable(id="pareto", cursor_type="row")
 
     def show_period(self, kind: str, days: tuple[date, date] | None) -> None:
         self.query_one("#pareto-period", Static).update(period_bar(kind, days))
@@ -342,10 +343,10 @@ class YieldPane(Vertical):
         with Horizontal(id="yield-tables"):
             with Vertical(id="yield-days-side"):
                 yield Label("By production day", classes="section-title")
-                yield DataTable(id="yield-days", cursor_type="row")
+                yield FloorTable(id="yield-days", cursor_type="row")
             with Vertical(id="yield-shifts-side"):
                 yield Label("By shift", classes="section-title")
-                yield DataTable(id="yield-shifts", cursor_type="row")
+                yield FloorTable(id="yield-shifts", cursor_type="row")
 
     def show_period(self, kind: str, days: tuple[date, date] | None) -> None:
         self.query_one("#yield-period", Static).update(period_bar(kind, days))

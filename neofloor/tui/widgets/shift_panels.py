@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from neofloor.tui.formatting import hour_text, vin_tail
+from neofloor.tui.widgets.floor_table import FloorTable
 
 if TYPE_CHECKING:
     from neofloor.services.metrics_summary import DowntimeLine, LineNow, StationCycle
@@ -62,7 +63,7 @@ def _fit_height(table: DataTable[str | Text]) -> None:
     table.styles.height = table.row_count + (1 if table.show_header else 0)
 
 
-class StationCycles(DataTable[str | Text]):
+class StationCycles(FloorTable[str | Text]):
     """Median and 90th-percentile cycle time and downtime per station; the bottleneck marked ◀."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -109,7 +110,7 @@ class StationCycles(DataTable[str | Text]):
         _fit_height(self)
 
 
-class DowntimePareto(DataTable[str | Text]):
+class DowntimePareto(FloorTable[str | Text]):
     """Downtime by reason, most minutes first: the running share of all stop minutes, and a bar.
 
     Stops of different reasons may overlap, so the reasons' minutes can add up to more

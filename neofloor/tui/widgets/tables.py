@@ -1,9 +1,9 @@
 """Filling a table with columns as wide as their widest cell, measured before anything is drawn.
 
-A DataTable measures its auto-width columns when it is next idle, and a row drawn
-before then keeps the narrower cells it was drawn with (Textual caches them by
-row, not by width). The screens therefore give every column its width as they
-fill the table, so what is drawn first is drawn right.
+A DataTable measures its auto-width columns when it is next idle, so a frame drawn
+before then shows them as wide as their labels (FloorTable makes sure that frame is
+not kept). Giving every column its width as the table is filled means the first
+frame is already right: no column jumps a frame later.
 """
 
 from __future__ import annotations
