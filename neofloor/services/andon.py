@@ -25,6 +25,7 @@ from neofloor.services.clock import format_duration
 from neofloor.services.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.operators import operator_by_badge
 from neofloor.services.queries import read_rows
+from neofloor.services.records import Stop
 from neofloor.services.supervision import clean_reason, local_hhmm, require_station_crew
 from neofloor.store.models import Downtime, DowntimeReason, Operator, StationKind
 from neofloor.store.types import utcnow
@@ -34,27 +35,6 @@ from neofloor.store.types import utcnow
 class DowntimeReasonInfo:
     code: str
     description: str
-
-
-@dataclass(frozen=True)
-class Stop:
-    """An andon stop at a station; ``seconds`` runs until ``now`` while it is open."""
-
-    id: int
-    station: str
-    station_name: str
-    reason_code: str
-    reason: str
-    started_at: datetime
-    ended_at: datetime | None
-    raised_by: str | None
-    ended_by: str | None
-    note: str
-    seconds: float
-
-    @property
-    def is_open(self) -> bool:
-        return self.ended_at is None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ from neofloor.services.defect_catalog import (
 )
 from neofloor.services.defect_records import UNCLOSED, DefectRecord, defect_record
 from neofloor.services.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
-from neofloor.services.operators import LINE_LEADERS, OperatorInfo, operator_by_badge
+from neofloor.services.operators import OperatorInfo, operator_by_badge
+from neofloor.services.records import LINE_LEADERS
 from neofloor.services.tracking import find_vehicle, inserted_id
 from neofloor.store.models import (
     Defect,

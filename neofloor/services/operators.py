@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -10,34 +9,8 @@ from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session, col
 
 from neofloor.services.errors import NotFound, PermissionDenied
+from neofloor.services.records import ROLE_LABELS, OperatorInfo
 from neofloor.store.models import Operator, OperatorStation, Role
-
-# Roles that may act anywhere on the line, certified or not.
-LINE_LEADERS = frozenset({Role.SUPERVISOR, Role.SHIFT_LEAD, Role.ADMIN})
-ROLE_LABELS = {
-    Role.OPERATOR: "operator",
-    Role.INSPECTOR: "inspector",
-    Role.SUPERVISOR: "supervisor",
-    Role.SHIFT_LEAD: "shift lead",
-    Role.ADMIN: "admin",
-}
-
-
-@dataclass(frozen=True)
-class OperatorInfo:
-    id: int
-    badge: str
-    name: str
-    role: str
-    station_ids: frozenset[int]
-
-    @property
-    def is_line_leader(self) -> bool:
-        return self.role in LINE_LEADERS
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({ROLE_LABELS.get(Role(self.role), self.role)})"
 
 
 @cache

@@ -14,7 +14,7 @@ can match it with the partial index ``ix_vehicle_wip``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -36,7 +36,9 @@ from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
+from neofloor.services.records import CarSummary
 from neofloor.services.vin import normalize_vin
+from neofloor.store.kinds import inside_sql, waiting_sql
 from neofloor.store.models import (
     IN_PLANT_SQL,
     VEHICLE_IN_PLANT,
@@ -54,55 +56,10 @@ from neofloor.store.models import (
     WorkInstruction,
 )
 
-_WAITING = (VehicleState.PLANNED, VehicleState.QUEUED)
 # How many cars a board column lists; the count covers them all.
 BOARD_CARS_PER_STATION = 8
 # How many cars in one station the station terminal lists.
 CARS_IN_STATION_LIMIT = BOARD_CARS_PER_STATION * 4
-
-
-def _quoted(states: Iterable[str]) -> str:
-    return ", ".join(f"'{s}'" for s in states)
-
-
-def _waiting_sql(table: str) -> str:
-    """Waiting for the station: planned or queued there, or held while waiting (literal SQL)."""
-    waiting = _quoted(_WAITING)
-    return (
-        f"({table}.state IN ({waiting}) "
-        f"OR ({table}.state = '{VehicleState.HELD}' AND {table}.resume_state IN ({waiting})))"
-    )
-
-
-def _inside_sql(table: str) -> str:
-    """Started in the station and not completed, or held while in it (literal SQL)."""
-    inside = f"'{VehicleState.IN_STATION}'"
-    return (
-        f"({table}.state = {inside} "
-        f"OR ({table}.state = '{VehicleState.HELD}' AND {table}.resume_state = {inside}))"
-    )
-
-
-@dataclass(frozen=True)
-class CarSummary:
-    """One car as a queue, a station or the board shows it."""
-
-    vin: str
-    build_seq: int
-    model: str
-    model_name: str
-    color: str
-    state: str
-    station: str | None
-    since: datetime
-    options: str
-    option_notes: str
-    hold_reason: str | None
-    order_ref: str
-
-    @property
-    def held(self) -> bool:
-        return self.state == VehicleState.HELD
 
 
 def car_summary(catalog: PlantCatalog, v: Vehicle) -> CarSummary:
@@ -186,7 +143,7 @@ def _queue_stmt() -> Select[*tuple[Any, ...]]:
         .where(
             col(Vehicle.station_id) == bindparam("station"),
             VEHICLE_IN_PLANT,
-            text(_waiting_sql("vehicle")),
+            text(waiting_sql("vehicle")),
         )
         .order_by(col(Vehicle.build_seq))
         .limit(bindparam("limit"))
@@ -201,7 +158,7 @@ def _in_station_stmt() -> Select[*tuple[Any, ...]]:
         .where(
             col(Vehicle.station_id) == bindparam("station"),
             VEHICLE_IN_PLANT,
-            text(_inside_sql("vehicle")),
+            text(inside_sql("vehicle")),
         )
         .order_by(col(Vehicle.state_since).desc(), col(Vehicle.build_seq))
         .limit(CARS_IN_STATION_LIMIT)
@@ -290,14 +247,14 @@ def _board_cars_stmt() -> CompoundSelect[*tuple[Any, ...]]:
     here = col(picked.station_id) == col(Station.id)
     newest_inside = (
         select(col(picked.id))
-        .where(here, in_plant, text(_inside_sql("picked")))
+        .where(here, in_plant, text(inside_sql("picked")))
         .order_by(col(picked.state_since).desc(), col(picked.build_seq))
         .limit(bindparam("inside"))
         .correlate(Station)
     )
     first_waiting = (
         select(col(picked.id))
-        .where(here, in_plant, text(_waiting_sql("picked")))
+        .where(here, in_plant, text(waiting_sql("picked")))
         .order_by(col(picked.build_seq))
         .limit(bindparam("waiting"))
         .correlate(Station)

@@ -24,7 +24,8 @@ from sqlmodel import Session, col
 from neofloor.services.catalog import plant_catalog
 from neofloor.services.clock import plant_zone, to_local
 from neofloor.services.errors import ConfigError, InvalidInput, NotFound, RuleViolation
-from neofloor.services.operators import LINE_LEADERS, operator_by_badge, require_role
+from neofloor.services.operators import operator_by_badge, require_role
+from neofloor.services.records import LINE_LEADERS
 from neofloor.services.tracking import inserted_id
 from neofloor.store.models import Operator, Shift, ShiftNote
 from neofloor.store.types import utcnow

@@ -28,7 +28,8 @@ from datetime import datetime
 from neofloor.services.catalog import StationInfo
 from neofloor.services.clock import to_local
 from neofloor.services.errors import InvalidInput, PermissionDenied
-from neofloor.services.operators import LINE_LEADERS, OperatorInfo
+from neofloor.services.operators import OperatorInfo
+from neofloor.services.records import LINE_LEADERS
 from neofloor.store.models import Role
 
 # Who may send a car to the repair bay.

@@ -39,12 +39,12 @@ from neofloor.services.errors import (
     VehicleHeld,
 )
 from neofloor.services.operators import (
-    LINE_LEADERS,
     OperatorInfo,
     operator_by_badge,
     prepare_badge_lookup,
     require_role,
 )
+from neofloor.services.records import LINE_LEADERS
 from neofloor.services.vin import validate_vin
 from neofloor.store.models import (
     VEHICLE_IN_PLANT,

@@ -1,6 +1,5 @@
-"""Tables, the engine and migrations. Knows nothing of rules or screens."""
+"""Tables, the engine and migrations. Knows nothing of rules or screens.
 
-from neofloor.store.engine import Database, database_url, make_engine
-from neofloor.store.types import UTCDateTime, utcnow
-
-__all__ = ["Database", "UTCDateTime", "database_url", "make_engine", "utcnow"]
+Import the modules themselves (``neofloor.store.engine``, ``.models``): this package
+loads nothing, so that ``kinds`` and ``revision`` come without SQLAlchemy.
+"""

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from neofloor.store.revision import HEAD_REVISION
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# The newest revision in migrations/versions; a test keeps it in step with Alembic's head.
-HEAD_REVISION = "0002"
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -8,67 +8,20 @@ hot queries never replay history. The ledger (``StationEvent``) is append-only.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from neofloor.store.kinds import (  # noqa: F401 (the rest of the app reads the kinds from here)
+    IN_PLANT_SQL,
+    DefectStatus,
+    EventKind,
+    Role,
+    Severity,
+    StationKind,
+    VehicleState,
+)
 from neofloor.store.types import UTCDateTime
-
-
-class StationKind(StrEnum):
-    WORK = "work"
-    TEST = "test"
-    QUALITY_GATE = "quality_gate"
-    REPAIR = "repair"
-    YARD = "yard"
-    DELIVERY = "delivery"
-
-
-class VehicleState(StrEnum):
-    PLANNED = "planned"
-    QUEUED = "queued"
-    IN_STATION = "in_station"
-    HELD = "held"
-    IN_REPAIR = "in_repair"
-    FINISHED = "finished"
-    DELIVERED = "delivered"
-
-
-class EventKind(StrEnum):
-    PLAN = "plan"
-    START = "start"
-    COMPLETE = "complete"
-    HOLD = "hold"
-    RELEASE = "release"
-    TO_REPAIR = "to_repair"
-    REPAIR_START = "repair_start"
-    REPAIR_COMPLETE = "repair_complete"
-    FROM_REPAIR = "from_repair"
-    OVERRIDE = "override"
-    DELIVER = "deliver"
-
-
-class Role(StrEnum):
-    OPERATOR = "operator"
-    INSPECTOR = "inspector"
-    SUPERVISOR = "supervisor"
-    SHIFT_LEAD = "shift_lead"
-    ADMIN = "admin"
-
-
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    MAJOR = "major"
-    MINOR = "minor"
-
-
-class DefectStatus(StrEnum):
-    OPEN = "open"
-    REPAIRED = "repaired"
-    VERIFIED = "verified"
-    CANCELLED = "cancelled"
-
 
 ZONES: tuple[str, ...] = (
     "front",
@@ -214,7 +167,6 @@ class OperatorStation(SQLModel, table=True):
 # The partial indexes name their SQLite predicate only: a ``postgresql_where`` here
 # would load SQLAlchemy's PostgreSQL dialect (asyncpg included) at every start of a
 # terminal. The schema is made by the migrations (0001 creates both predicates).
-IN_PLANT_SQL = "state NOT IN ('finished', 'delivered')"
 VEHICLE_IN_PLANT = text(f"vehicle.{IN_PLANT_SQL}")
 
 
