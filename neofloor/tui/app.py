@@ -1,9 +1,11 @@
 """The neofloor app: a station terminal, the line board and a car's history.
 
 The terminal paints at once and opens the plant database afterwards, in a thread
-worker: importing the store (SQLModel) alone takes about half a second. Every
-database call runs in a thread worker that posts plain results back; nothing
-here imports the store or the services at module level.
+worker: importing the store (SQLModel) alone takes about half a second. A terminal
+started for a station shows that station's cars before then: a thread started with
+the app reads them with sqlite3 (``services.first_look``), and the store is imported
+once they are drawn. Every database call runs in a thread; nothing here imports the
+store or the services at module level.
 
 Until the first view shows its data the terminal imports only what that needs,
 and the garbage collector waits: a start makes hundreds of thousands of objects
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import gc
 import importlib
+import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,13 +36,21 @@ from neofloor.tui.commands import FloorCommands
 from neofloor.tui.dialogs.sign_in import SignInDialog
 from neofloor.tui.dialogs.station_choice import StationDialog
 from neofloor.tui.formatting import looks_like_vin_fragment
-from neofloor.tui.messages import PlantChanged, PlantOpened, PlantUnavailable, VehicleRequested
+from neofloor.tui.messages import (
+    FirstLookRead,
+    PlantChanged,
+    PlantOpened,
+    PlantUnavailable,
+    VehicleRequested,
+)
 from neofloor.tui.screens import FLOOR_VIEWS
 
 if TYPE_CHECKING:
     from neofloor.services.catalog import PlantCatalog
+    from neofloor.services.first_look import FirstLook
     from neofloor.services.operators import OperatorInfo
     from neofloor.store.engine import Database
+    from neofloor.tui.screens.station import StationScreen
 
 # How often the app asks whether another terminal wrote (a few indexed MAX() reads).
 CHANGE_POLL_SECONDS = 1.5
@@ -46,6 +58,46 @@ CHANGE_POLL_SECONDS = 1.5
 SETTLE_AFTER_OPEN_SECONDS = 3.0
 # What a terminal needs soon after it starts, imported in the background once the first view is shown.
 WARM_MODULES = ("neofloor.services.tracking",)
+# How long the plant's opening waits for the first look to be read, then drawn, before it imports
+# the store (the import would take the interpreter from the frame that shows it).
+FIRST_LOOK_READ_WAIT_SECONDS = 1.0
+FIRST_LOOK_DRAW_WAIT_SECONDS = 0.5
+# The interpreter's switch interval while the first look is read (see FirstLookReader).
+FIRST_LOOK_SWITCH_INTERVAL_SECONDS = 0.0002
+
+
+class FirstLookReader:
+    """The station's first look (``services.first_look``), read in a thread started with the app.
+
+    It runs while Textual starts and composes the terminal, so that the station screen
+    can show its cars in its first frame; nothing waits on it but the plant's opening.
+    """
+
+    def __init__(self, database_url: str, station: str, badge: str | None, now: datetime) -> None:
+        self.look: FirstLook | None = None
+        self.read = threading.Event()
+        self.shown = False  # set on the UI thread only
+        threading.Thread(
+            target=self._read, args=(database_url, station, badge, now), name="first-look", daemon=True
+        ).start()
+
+    def _read(self, database_url: str, station: str, badge: str | None, now: datetime) -> None:
+        # sqlite3 lets go of the interpreter for every row it steps to, and with the UI thread
+        # busy starting, taking it back waits out the switch interval (5 ms) each time: the
+        # read took 130 ms instead of 15. A short interval, for these few milliseconds only.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(FIRST_LOOK_SWITCH_INTERVAL_SECONDS)
+        try:
+            from neofloor.services.first_look import first_look
+            from neofloor.tui.screens.station import QUEUE_PAGE
+
+            self.look = first_look(database_url, station, badge, now, QUEUE_PAGE)
+        except Exception:
+            # Whatever went wrong, the services read the plant next and say what it is.
+            self.look = None
+        finally:
+            sys.setswitchinterval(interval)
+            self.read.set()
 
 
 class NeofloorApp(App[None]):
@@ -99,6 +151,14 @@ class NeofloorApp(App[None]):
         self._gc_starting = False
         self._gc_holds = 0
         self._start_settled = False
+        # The first look is on screen and the store not open yet (see open_plant).
+        # The station's first look, read in a thread from now on; the store is not open yet.
+        self.opening = False
+        self._first_look_reader = (
+            FirstLookReader(database_url, station, operator_badge, self.now()) if station else None
+        )
+        self._first_paint = threading.Event()
+        self._first_look_drawn = threading.Event()
 
     def now(self) -> datetime:
         """The current time (aware, UTC), from the injected clock when there is one."""
@@ -110,7 +170,8 @@ class NeofloorApp(App[None]):
         self._gc_wanted, self._gc_starting = gc.isenabled(), True
         self._apply_gc()
         self.switch_mode(FLOOR_VIEWS[0].name)
-        self.call_after_refresh(self.open_plant)
+        self.call_after_refresh(self._first_paint.set)
+        self.open_plant()
 
     def first_view_shown(self) -> None:
         """The first view shows its data: import the rest in the background, then let the GC run."""
@@ -165,18 +226,31 @@ class NeofloorApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plant")
     def open_plant(self) -> None:
-        """Open the database, read the catalog, check the --station and badge given."""
+        """Open the database, read the catalog, check the --station and badge given.
+
+        A terminal started for a station has its first look read (see FirstLookReader)
+        and imports the store only once that is drawn: the import would hold the
+        interpreter from the frames before it. The sign-in follows once the store is open.
+        """
+        missing = _missing_sqlite_file(self.database_url)
+        if missing is not None:
+            self._first_paint.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
+            create = "create one with 'neofloor init' or 'neofloor demo'"
+            self.post_message(PlantUnavailable(f"No database at {missing}: {create}."))
+            return
+        reader = self._first_look_reader
+        if reader is not None and reader.read.wait(FIRST_LOOK_READ_WAIT_SECONDS) and reader.look is not None:
+            self.post_message(FirstLookRead(reader.look))  # unless the station screen showed it already
+            self._first_look_drawn.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
+        else:
+            self._first_paint.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
+
         from neofloor.services.catalog import plant_catalog
         from neofloor.services.errors import NeofloorError
         from neofloor.services.operators import operator_by_badge
         from neofloor.services.queries import change_marker
         from neofloor.store.engine import Database
 
-        missing = _missing_sqlite_file(self.database_url)
-        if missing is not None:
-            create = "create one with 'neofloor init' or 'neofloor demo'"
-            self.post_message(PlantUnavailable(f"No database at {missing}: {create}."))
-            return
         try:
             database = Database(self.database_url)
             with database.read() as session:
@@ -206,7 +280,32 @@ class NeofloorApp(App[None]):
             PlantOpened(database, catalog, marker, station, operator, station_problem, badge_problem)
         )
 
+    def offer_first_look(self, screen: StationScreen) -> None:
+        """Show the first look on the station screen now if it has been read (UI thread)."""
+        reader = self._first_look_reader
+        if reader is not None and reader.read.is_set() and reader.look is not None:
+            self._show_first_look(reader.look, screen)
+
+    def on_first_look_read(self, message: FirstLookRead) -> None:
+        from neofloor.tui.screens.station import StationScreen
+
+        if isinstance(self.screen, StationScreen):
+            self._show_first_look(message.look, self.screen)
+        self.call_after_refresh(self._first_look_drawn.set)
+
+    def _show_first_look(self, look: FirstLook, screen: StationScreen) -> None:
+        reader = self._first_look_reader
+        if reader is None or reader.shown or self.database is not None or self.problem:
+            return
+        reader.shown = True
+        self.opening = True
+        if look.operator is not None:
+            self.operator = look.operator
+        self.station, self.catalog = look.station, look.catalog
+        screen.show_first_look(look)
+
     def on_plant_opened(self, message: PlantOpened) -> None:
+        self.opening = False
         self.database = message.database
         self.marker = message.marker
         self.operator = message.operator
@@ -217,6 +316,7 @@ class NeofloorApp(App[None]):
         self._ask_what_is_missing(message.station_problem, message.badge_problem)
 
     def on_plant_unavailable(self, message: PlantUnavailable) -> None:
+        self.opening = False
         self._resume_gc()
         self.problem = message.reason
         self.notify(message.reason, title="No plant database", severity="error", timeout=30)

@@ -13,8 +13,16 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from neofloor.services.catalog import PlantCatalog
+    from neofloor.services.first_look import FirstLook
     from neofloor.services.operators import OperatorInfo
     from neofloor.store.engine import Database
+
+
+@dataclass
+class FirstLookRead(Message):
+    """The station's first view, read with sqlite3 while the store is still being imported."""
+
+    look: FirstLook
 
 
 @dataclass

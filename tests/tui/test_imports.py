@@ -36,3 +36,12 @@ def test_the_app_module_leaves_the_store_for_after_the_first_paint():
     layers = {m for m in loaded if m.startswith(("neofloor.store", "neofloor.services"))}
     assert not slow
     assert not layers
+
+
+def test_the_first_look_reads_without_the_store():
+    """The station's first view is read before SQLAlchemy, SQLModel or the tables are imported."""
+    loaded = modules_after(
+        "import neofloor.tui.app, neofloor.tui.screens.station, neofloor.services.first_look"
+    )
+    assert not {m for m in loaded if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "alembic", "pydantic")}
+    assert not {m for m in loaded if m in ("neofloor.store.engine", "neofloor.store.models")}

@@ -56,6 +56,7 @@ from neofloor.tui.widgets.work_instructions import WorkInstructions
 
 if TYPE_CHECKING:
     from neofloor.services.andon import Stop
+    from neofloor.services.first_look import FirstLook
     from neofloor.services.queries import CarSummary
     from neofloor.services.repair_time import CarInRepair
     from neofloor.store.engine import Database
@@ -113,7 +114,7 @@ class StationScreen(LineWrites, FloorScreen):
 
     @dataclass
     class Loaded(Message):
-        """The station's cars, read at one change marker."""
+        """The station's cars, read at one change marker (None: the first look, before the store)."""
 
         station: str
         inside: list[CarSummary]
@@ -121,7 +122,7 @@ class StationScreen(LineWrites, FloorScreen):
         queue_offset: int
         waiting_count: int
         held_count: int
-        marker: tuple[int, ...]
+        marker: tuple[int, ...] | None
         instructions: dict[InstructionKey, list[str]] = field(default_factory=dict)
         open_stop: Stop | None = None
         bay: list[CarInRepair] = field(default_factory=list)
@@ -140,6 +141,8 @@ class StationScreen(LineWrites, FloorScreen):
         # What the scanner sent that is still in the scan field, waiting for its result.
         self._scan_shown: str | None = None
         self._scan_field_timer: Timer | None = None
+        # A scan sent while the plant was still opening: recorded as soon as it is open.
+        self._scan_waiting: str | None = None
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
@@ -174,6 +177,7 @@ class StationScreen(LineWrites, FloorScreen):
         self.watch(self.floor, "problem", self._show_problem)
         self._show_no_station()
         self.set_interval(BAY_RETIME_SECONDS, self._retime_bay)
+        self.floor.offer_first_look(self)
 
     def _retime_bay(self) -> None:
         """The bay's times in repair grow with nothing written: read them again now and then."""
@@ -256,7 +260,25 @@ class StationScreen(LineWrites, FloorScreen):
         )
         self._show_stop(message.open_stop)
         self._fill_table()
-        self.call_after_refresh(self.floor.first_view_shown)
+        if message.marker is not None:
+            self.call_after_refresh(self.floor.first_view_shown)
+            self._send_waiting_scan()
+
+    def show_first_look(self, look: FirstLook) -> None:
+        """The station as read before the store was open; the services read it again once it is."""
+        self.on_station_screen_loaded(
+            self.Loaded(
+                look.station,
+                look.inside,
+                look.queue,
+                0,
+                look.waiting_count,
+                look.held_count,
+                None,
+                look.instructions,
+                look.open_stop,
+            )
+        )
 
     def _show_stop(self, stop: Stop | None) -> None:
         self.stop = stop
@@ -404,6 +426,7 @@ class StationScreen(LineWrites, FloorScreen):
 
     def _show_problem(self, problem: str) -> None:
         if problem:
+            self._scan_waiting = None  # never recorded: the problem says why
             self.query_one("#last-result", LastResult).outcome = Outcome("refused", problem, "✘ NO DATABASE")
 
     def _zone(self) -> str:
@@ -447,11 +470,26 @@ class StationScreen(LineWrites, FloorScreen):
         if self._scan_field_timer is not None:
             self._scan_field_timer.stop()
         self._scan_field_timer = self.set_timer(SCAN_FIELD_HOLD_SECONDS, self._empty_scan_field)
+        if self.floor.opening:
+            self._scan_waiting = raw
+            self._answer(
+                Outcome("ready", f"{raw}: recorded as soon as the plant is open.", "OPENING THE PLANT")
+            )
+            return
+        self._send_scan(raw)
+
+    def _send_scan(self, raw: str) -> None:
         writer = self._writer()
         if writer is not None:
             # No garbage collection between Enter and the result shown (released when the worker ends).
             self.floor.hold_gc()
             self._record_scan(writer, raw)
+
+    def _send_waiting_scan(self) -> None:
+        """The scan sent while the plant was opening, now that it is open."""
+        raw, self._scan_waiting = self._scan_waiting, None
+        if raw is not None and self.floor.database is not None:
+            self._send_scan(raw)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "station-write" and event.state in FINISHED:

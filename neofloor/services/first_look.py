@@ -1,0 +1,244 @@
+"""A station terminal's first view, read with the standard library's sqlite3.
+
+Importing the store (SQLAlchemy, SQLModel and the tables) takes longer on a station
+PC than starting the whole terminal. So that an operator who switches the terminal
+on sees the station's cars at once, the terminal reads its first view here, with
+plain SQL on a read-only connection, and imports the store beside it; once the
+store is open the view is read again through the services, and from then on only
+through them. Nothing here writes.
+
+This reading repeats a few of the services' queries (the catalog, a badge, the cars
+in and waiting for a station, its counts, its open stop, its work instructions);
+``tests/tui/test_first_look.py`` holds the two readings equal on every station
+of the test line and of the demo plant. It reads only a plant at the schema revision
+this code knows; any other case (no file, an old schema, an unknown station or
+badge, the repair bay) returns None and the terminal starts the usual way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from neofloor.services.records import CarSummary, ModelInfo, OperatorInfo, PlantCatalog, StationInfo, Stop
+from neofloor.store.kinds import IN_PLANT_SQL, VehicleState, inside_sql, waiting_sql
+from neofloor.store.revision import HEAD_REVISION
+
+# As many as the services' station terminal reads (queries.CARS_IN_STATION_LIMIT).
+CARS_IN_STATION = 32
+
+_CAR_COLUMNS = (
+    "vin, build_seq, model_id, color_id, state, station_id, state_since, options, option_notes, "
+    "hold_reason, order_ref"
+)
+_IN_STATION_SQL = (
+    f"SELECT {_CAR_COLUMNS} FROM vehicle WHERE station_id = ? AND vehicle.{IN_PLANT_SQL} "
+    f"AND {inside_sql('vehicle')} ORDER BY state_since DESC, build_seq LIMIT {CARS_IN_STATION}"
+)
+_QUEUE_SQL = (
+    f"SELECT {_CAR_COLUMNS} FROM vehicle WHERE station_id = ? AND vehicle.{IN_PLANT_SQL} "
+    f"AND {waiting_sql('vehicle')} ORDER BY build_seq LIMIT ?"
+)
+_COUNTS_SQL = (
+    f"SELECT state, resume_state, count(*) FROM vehicle WHERE station_id = ? AND vehicle.{IN_PLANT_SQL} "
+    "GROUP BY state, resume_state"
+)
+_OPEN_STOP_SQL = (
+    "SELECT downtime.id, reason.code, reason.description, downtime.started_at, raised.name, "
+    "downtime.note FROM downtime "
+    "LEFT OUTER JOIN downtime_reason AS reason ON reason.id = downtime.reason_id "
+    "LEFT OUTER JOIN operator AS raised ON raised.id = downtime.raised_by_id "
+    "WHERE downtime.ended_at IS NULL AND downtime.station_id = ?"
+)
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What the station terminal shows first: the plant, who is signed in (if a badge was given), the cars."""
+
+    catalog: PlantCatalog
+    station: str
+    operator: OperatorInfo | None
+    inside: list[CarSummary]
+    queue: list[CarSummary]
+    waiting_count: int
+    held_count: int
+    open_stop: Stop | None
+    instructions: dict[tuple[str, str], list[str]]
+
+
+def first_look(
+    database_url: str, station_code: str, badge: str | None, now: datetime, queue_page: int
+) -> FirstLook | None:
+    """The station's first view from a SQLite plant file, or None when the services must read it."""
+    path = _sqlite_file(database_url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return _read(connection, station_code, badge, now, queue_page)
+    except sqlite3.Error:
+        return None  # a schema or a file this reading does not know: the services will say what is wrong
+    finally:
+        connection.close()
+
+
+def _read(
+    connection: sqlite3.Connection, station_code: str, badge: str | None, now: datetime, queue_page: int
+) -> FirstLook | None:
+    # One read transaction: the cars, their counts and the stop all come from one moment.
+    connection.execute("BEGIN")
+    if connection.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD_REVISION,)]:
+        return None
+    catalog = _catalog(connection)
+    wanted = station_code.strip().upper()
+    station = next((s for s in catalog.stations if s.code == wanted), None)
+    if station is None or not station.is_production:
+        return None
+    operator = None
+    if badge is not None:
+        operator = _operator(connection, badge.strip())
+        if operator is None:
+            return None  # the services say why the badge is refused
+    inside = [_car(catalog, row) for row in connection.execute(_IN_STATION_SQL, (station.id,))]
+    queue = [_car(catalog, row) for row in connection.execute(_QUEUE_SQL, (station.id, queue_page))]
+    waiting = held = 0
+    for state, resume_state, count in connection.execute(_COUNTS_SQL, (station.id,)):
+        is_held = state == VehicleState.HELD
+        if (resume_state if is_held else state) != VehicleState.IN_STATION:
+            waiting += count
+        if is_held:
+            held += count
+    return FirstLook(
+        catalog=catalog,
+        station=station.code,
+        operator=operator,
+        inside=inside,
+        queue=queue,
+        waiting_count=waiting,
+        held_count=held,
+        open_stop=_open_stop(connection, station, now),
+        instructions=_instructions(connection, catalog, station, [*inside, *queue]),
+    )
+
+
+def _catalog(connection: sqlite3.Connection) -> PlantCatalog:
+    settings = dict(connection.execute("SELECT key, value FROM plant_setting").fetchall())
+    stations = tuple(
+        StationInfo(*row)
+        for row in connection.execute(
+            "SELECT id, code, name, kind, position, ideal_cycle_seconds, description FROM station ORDER BY id"
+        )
+    )
+    models = tuple(
+        ModelInfo(*row)
+        for row in connection.execute(
+            "SELECT id, code, name, powertrain, vin_prefix FROM vehicle_model ORDER BY id"
+        )
+    )
+    colors = {
+        color_id: (code, name)
+        for color_id, code, name in connection.execute("SELECT id, code, name FROM color")
+    }
+    return PlantCatalog(
+        name=settings.get("name", "neofloor"),
+        timezone=settings.get("timezone", "UTC"),
+        vin_check_digit=settings.get("vin_check_digit", "false") == "true",
+        wmi=settings.get("wmi", ""),
+        stations=stations,
+        models=models,
+        colors=colors,
+    )
+
+
+def _operator(connection: sqlite3.Connection, badge: str) -> OperatorInfo | None:
+    row = connection.execute(
+        "SELECT id, badge, name, role, active FROM operator WHERE badge = ?", (badge,)
+    ).fetchone()
+    if row is None or not row[4]:
+        return None
+    stations = connection.execute("SELECT station_id FROM operator_station WHERE operator_id = ?", (row[0],))
+    return OperatorInfo(
+        id=row[0], badge=row[1], name=row[2], role=row[3], station_ids=frozenset(s for (s,) in stations)
+    )
+
+
+def _car(catalog: PlantCatalog, row: tuple[Any, ...]) -> CarSummary:
+    """A car as ``queries.car_from_row`` makes it."""
+    vin, build_seq, model_id, color_id, state, station_id, since, options, notes, hold, order_ref = row
+    model = catalog.model(model_id)
+    return CarSummary(
+        vin,
+        build_seq,
+        model.code,
+        model.name,
+        catalog.colors[color_id][1],
+        state,
+        catalog.station_code(station_id),
+        _utc(since),
+        options,
+        notes,
+        hold,
+        order_ref,
+    )
+
+
+def _open_stop(connection: sqlite3.Connection, station: StationInfo, now: datetime) -> Stop | None:
+    row = connection.execute(_OPEN_STOP_SQL, (station.id,)).fetchone()
+    if row is None:
+        return None
+    stop_id, code, reason, started, raised_by, note = row
+    started_at = _utc(started)
+    return Stop(
+        id=stop_id,
+        station=station.code,
+        station_name=station.name,
+        reason_code="?" if code is None else code,
+        reason="unknown reason" if code is None else reason,
+        started_at=started_at,
+        ended_at=None,
+        raised_by=raised_by,
+        ended_by=None,
+        note=note,
+        seconds=max(0.0, (now - started_at).total_seconds()),
+    )
+
+
+def _instructions(
+    connection: sqlite3.Connection, catalog: PlantCatalog, station: StationInfo, cars: list[CarSummary]
+) -> dict[tuple[str, str], list[str]]:
+    """Each car kind's instructions at this station (as ``queries.work_instructions`` picks them)."""
+    rows = connection.execute(
+        "SELECT model_id, option, text FROM work_instruction WHERE station_id = ? ORDER BY id", (station.id,)
+    ).fetchall()
+    instructions: dict[tuple[str, str], list[str]] = {}
+    for car in cars:
+        key = (car.model, car.options)
+        if key in instructions:
+            continue
+        model_id = catalog.model_by_code(car.model).id
+        options = {o for o in car.options.split(",") if o}
+        instructions[key] = [
+            text
+            for row_model, option, text in rows
+            if (row_model is None or row_model == model_id) and (option is None or option in options)
+        ]
+    return instructions
+
+
+def _utc(stored: str) -> datetime:
+    """A time as the store keeps it on SQLite (naive UTC text), aware again."""
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return None
+    return Path(url.removeprefix(prefix).split("?", 1)[0])
