@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from neofloor.services.records import ModelInfo, PlantCatalog, StationInfo
+from neofloor.services.records import ModelInfo, PlantCatalog, StationInfo, plant_catalog_of
 from neofloor.store.models import Color, PlantSetting, Station, VehicleModel
 
 _CACHE: weakref.WeakKeyDictionary[Any, PlantCatalog] = weakref.WeakKeyDictionary()
@@ -54,12 +54,4 @@ def _load_catalog(session: Session) -> PlantCatalog:
         for m in session.execute(select(VehicleModel).order_by(col(VehicleModel.id))).scalars()
     )
     colors = {c.id: (c.code, c.name) for c in session.execute(select(Color)).scalars()}
-    return PlantCatalog(
-        name=settings.get("name", "neofloor"),
-        timezone=settings.get("timezone", "UTC"),
-        vin_check_digit=settings.get("vin_check_digit", "false") == "true",
-        wmi=settings.get("wmi", ""),
-        stations=stations,
-        models=models,
-        colors=colors,
-    )
+    return plant_catalog_of(settings, stations, models, colors)

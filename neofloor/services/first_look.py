@@ -23,7 +23,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from neofloor.services.records import CarSummary, ModelInfo, OperatorInfo, PlantCatalog, StationInfo, Stop
+from neofloor.services.records import (
+    CarSummary,
+    ModelInfo,
+    OperatorInfo,
+    PlantCatalog,
+    StationInfo,
+    Stop,
+    car_from_row,
+    plant_catalog_of,
+)
 from neofloor.store.kinds import IN_PLANT_SQL, VehicleState, inside_sql, waiting_sql
 from neofloor.store.revision import HEAD_REVISION
 
@@ -146,15 +155,7 @@ def _catalog(connection: sqlite3.Connection) -> PlantCatalog:
         color_id: (code, name)
         for color_id, code, name in connection.execute("SELECT id, code, name FROM color")
     }
-    return PlantCatalog(
-        name=settings.get("name", "neofloor"),
-        timezone=settings.get("timezone", "UTC"),
-        vin_check_digit=settings.get("vin_check_digit", "false") == "true",
-        wmi=settings.get("wmi", ""),
-        stations=stations,
-        models=models,
-        colors=colors,
-    )
+    return plant_catalog_of(settings, stations, models, colors)
 
 
 def _operator(connection: sqlite3.Connection, badge: str) -> OperatorInfo | None:
@@ -170,23 +171,8 @@ def _operator(connection: sqlite3.Connection, badge: str) -> OperatorInfo | None
 
 
 def _car(catalog: PlantCatalog, row: tuple[Any, ...]) -> CarSummary:
-    """A car as ``queries.car_from_row`` makes it."""
-    vin, build_seq, model_id, color_id, state, station_id, since, options, notes, hold, order_ref = row
-    model = catalog.model(model_id)
-    return CarSummary(
-        vin,
-        build_seq,
-        model.code,
-        model.name,
-        catalog.colors[color_id][1],
-        state,
-        catalog.station_code(station_id),
-        _utc(since),
-        options,
-        notes,
-        hold,
-        order_ref,
-    )
+    """A car as the services make it, its time given back its zone (column 6, ``state_since``)."""
+    return car_from_row(catalog, (*row[:6], _utc(row[6]), *row[7:]))
 
 
 def _open_stop(connection: sqlite3.Connection, station: StationInfo, now: datetime) -> Stop | None:

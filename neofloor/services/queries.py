@@ -14,7 +14,6 @@ can match it with the partial index ``ix_vehicle_wip``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -36,7 +35,7 @@ from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
-from neofloor.services.records import CarSummary
+from neofloor.services.records import CarSummary, car_from_row
 from neofloor.services.vin import normalize_vin
 from neofloor.store.kinds import inside_sql, waiting_sql
 from neofloor.store.models import (
@@ -95,26 +94,6 @@ CAR_COLUMNS = (
     col(Vehicle.hold_reason),
     col(Vehicle.order_ref),
 )
-
-
-def car_from_row(catalog: PlantCatalog, row: Sequence[Any]) -> CarSummary:
-    """A car as the floor's lists show it, from a row of ``CAR_COLUMNS`` (extra columns after them)."""
-    vin, build_seq, model_id, color_id, state, station_id, since, options, notes, hold, order_ref = row[:11]
-    model = catalog.model(model_id)
-    return CarSummary(
-        vin,
-        build_seq,
-        model.code,
-        model.name,
-        catalog.colors[color_id][1],
-        state,
-        catalog.station_code(station_id),
-        since,
-        options,
-        notes,
-        hold,
-        order_ref,
-    )
 
 
 def read_rows(

@@ -8,9 +8,11 @@ records without loading SQLAlchemy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from neofloor.services.errors import NotFound
 from neofloor.store.kinds import Role, StationKind, VehicleState
@@ -200,3 +202,41 @@ class Stop:
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+def car_from_row(catalog: PlantCatalog, row: Sequence[Any]) -> CarSummary:
+    """A car as the floor's lists show it, from a row of ``CAR_COLUMNS`` (extra columns after them)."""
+    vin, build_seq, model_id, color_id, state, station_id, since, options, notes, hold, order_ref = row[:11]
+    model = catalog.model(model_id)
+    return CarSummary(
+        vin,
+        build_seq,
+        model.code,
+        model.name,
+        catalog.colors[color_id][1],
+        state,
+        catalog.station_code(station_id),
+        since,
+        options,
+        notes,
+        hold,
+        order_ref,
+    )
+
+
+def plant_catalog_of(
+    settings: Mapping[str, str],
+    stations: tuple[StationInfo, ...],
+    models: tuple[ModelInfo, ...],
+    colors: dict[int, tuple[str, str]],
+) -> PlantCatalog:
+    """The catalog from the plant's settings (key to value) and its stations, models and colors."""
+    return PlantCatalog(
+        name=settings.get("name", "neofloor"),
+        timezone=settings.get("timezone", "UTC"),
+        vin_check_digit=settings.get("vin_check_digit", "false") == "true",
+        wmi=settings.get("wmi", ""),
+        stations=stations,
+        models=models,
+        colors=colors,
+    )
