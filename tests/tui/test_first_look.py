@@ -102,6 +102,13 @@ def test_the_first_look_reads_the_demo_plant_as_the_services_do(tmp_path):
         database.dispose()
 
 
+def test_a_plant_named_by_a_relative_path_gets_its_first_look(line, monkeypatch):
+    """``make run`` opens ``--db neofloor.db``: a path relative to where the terminal started."""
+    monkeypatch.chdir(line.path.parent)
+    look = first_look(f"sqlite:///{line.path.name}", "TRIM1", None, NOW, QUEUE_PAGE)
+    assert look is not None and look.inside
+
+
 def test_as_many_cars_in_a_station_as_the_services_read():
     assert first_look_module.CARS_IN_STATION == CARS_IN_STATION_LIMIT
 
