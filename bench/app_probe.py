@@ -3,7 +3,8 @@
 ``python bench/app_probe.py empty`` times an empty Textual app to its first frame;
 ``python bench/app_probe.py station DB_FILE STATION BADGE SCANS START_ISO`` times
 the neofloor station terminal to its first frame showing live data (its queue
-filled, the operator signed in), then scans SCANS cars of the station's queue
+filled, the operator signed in) and to the frame after its store is open (a scan is
+recorded at once from then; before, when the store opens), then scans SCANS cars of the station's queue
 through the pilot (VIN in the scan field, Enter) and times each from Enter to
 the first frame showing the result, then opens the line board and a car's
 history and reports the process's peak RSS. Nothing is imported before the
@@ -83,6 +84,7 @@ async def station_terminal(
         f"sqlite:///{db_file}", station=station, terminal="bench", operator_badge=badge, clock=clock
     )
     ready: list[float] = []
+    opened: list[float] = []
     is_ready = asyncio.Event()
     watch: dict[str, Any] = {"vin": None, "before": None, "shown": None}
     display = app._display
@@ -95,6 +97,8 @@ async def station_terminal(
         if not ready and _terminal_ready(app):
             ready.append(now)
             is_ready.set()
+        if not opened and app.database is not None:
+            opened.append(now)  # the store is open: a scan is recorded at once, not when it opens
         vin = watch["vin"]
         if vin is not None and watch["shown"] is None:
             outcome = app.screen.query_one("#last-result").outcome  # type: ignore[attr-defined]
@@ -106,6 +110,8 @@ async def station_terminal(
     async with app.run_test(size=SIZE) as pilot:
         await _until(is_ready)
         ready_rss = _peak_rss_mb()
+        while not opened:
+            await asyncio.sleep(0.01)
         for _ in range(scans):
             vin = _first_waiting_vin(app)
             if vin is None:
@@ -142,6 +148,7 @@ async def station_terminal(
             await pilot.pause()
     return {
         "ready_at": ready[0],
+        "open_at": opened[0],
         "ready_rss_mb": ready_rss,
         "after_scans_rss_mb": scanned_rss,
         "peak_rss_mb": _peak_rss_mb(),

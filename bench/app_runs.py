@@ -54,11 +54,13 @@ def station_runs(
     Each run is a fresh process on the same file; only the last one writes.
     """
     cold: list[float] = []
+    open_: list[float] = []
     last: dict[str, Any] = {}
     for run in range(runs):
         count = scans if run == runs - 1 else 0
         started, answer = _probe(["station", str(db_file), station, badge, str(count), start.isoformat()])
         cold.append((answer["ready_at"] - started) * 1000)
+        open_.append((answer["open_at"] - started) * 1000)
         last = answer
     scan_ms = [s["ms"] for s in last.get("scans", [])]
     kinds: dict[str, int] = {}
@@ -66,6 +68,7 @@ def station_runs(
         kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
     return {
         "cold_start": figure(cold),
+        "cold_open": figure(open_),
         "enter_to_result": figure(scan_ms) if scan_ms else None,
         "scan_outcomes": kinds,
         "ready_rss_mb": round(last["ready_rss_mb"], 1),

@@ -38,6 +38,7 @@ ROWS: tuple[Row, ...] = (
     Row("pareto_year", "defect Pareto, one year", "p95_ms", 300.0),
     Row("cold_start", "cold start → station terminal ready", "median_ms", 800.0),
     Row("empty_app_start", "  floor: empty Textual app, first frame", None, None, floor_of="cold_start"),
+    Row("cold_open", "  store open: a scan recorded at once", None, None),
     Row("peak_rss", "app peak memory (RSS)", "value", 150.0, unit="MB"),
     Row("generation", "generate the plant (neofloor demo)", "value", 60.0, unit="s"),
 )

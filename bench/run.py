@@ -145,6 +145,7 @@ def measure_plant(plant: plant_cache.Plant, reps: Reps, data_dir: Path, *, with_
                 result["app_error"] = str(exc)
             else:
                 figures["cold_start"] = app["cold_start"].as_dict()
+                figures["cold_open"] = app["cold_open"].as_dict()
                 if app["enter_to_result"] is not None:
                     figures["enter_to_result"] = app["enter_to_result"].as_dict()
                 figures["peak_rss"] = {"value": app["peak_rss_mb"]}
