@@ -112,6 +112,9 @@ async def station_terminal(
         ready_rss = _peak_rss_mb()
         while not opened:
             await asyncio.sleep(0.01)
+        # The store is imported after the first look is drawn: the scans' growth counts from here.
+        await _settle(app)
+        open_rss = _current_rss_mb()
         for _ in range(scans):
             vin = _first_waiting_vin(app)
             if vin is None:
@@ -150,6 +153,7 @@ async def station_terminal(
         "ready_at": ready[0],
         "open_at": opened[0],
         "ready_rss_mb": ready_rss,
+        "open_rss_mb": open_rss,
         "after_scans_rss_mb": scanned_rss,
         "peak_rss_mb": _peak_rss_mb(),
         "scans": results,

@@ -72,6 +72,7 @@ def station_runs(
         "enter_to_result": figure(scan_ms) if scan_ms else None,
         "scan_outcomes": kinds,
         "ready_rss_mb": round(last["ready_rss_mb"], 1),
+        "open_rss_mb": round(last["open_rss_mb"], 1),
         "after_scans_rss_mb": round(last["after_scans_rss_mb"], 1),
         "peak_rss_mb": round(last["peak_rss_mb"], 1),
     }

@@ -149,12 +149,12 @@ def measure_plant(plant: plant_cache.Plant, reps: Reps, data_dir: Path, *, with_
                 if app["enter_to_result"] is not None:
                     figures["enter_to_result"] = app["enter_to_result"].as_dict()
                 figures["peak_rss"] = {"value": app["peak_rss_mb"]}
-                kept = ("scan_outcomes", "ready_rss_mb", "after_scans_rss_mb", "peak_rss_mb")
+                kept = ("scan_outcomes", "ready_rss_mb", "open_rss_mb", "after_scans_rss_mb", "peak_rss_mb")
                 result["app"] = {k: app[k] for k in kept}
                 scans = sum(app["scan_outcomes"].values())
                 result["app"]["pilot_scans"] = scans
                 if scans:
-                    grown = app["after_scans_rss_mb"] - app["ready_rss_mb"]
+                    grown = app["after_scans_rss_mb"] - app["open_rss_mb"]
                     result["app"]["rss_growth_per_scan_mb"] = round(grown / scans, 2)
         result["figures"] = figures
         # Last: it deletes the planner's statistics from this copy.
@@ -253,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         app = plant_result.get("app")
         if app and app.get("rss_growth_per_scan_mb"):
             print(
-                f"app memory on {label}: {app['ready_rss_mb']} MB ready, {app['after_scans_rss_mb']} MB "
+                f"app memory on {label}: {app['ready_rss_mb']} MB ready, "
+                f"{app['open_rss_mb']} MB with the store open, {app['after_scans_rss_mb']} MB "
                 f"after {app['pilot_scans']} scans ({app['rss_growth_per_scan_mb']} MB a scan), "
                 f"peak {app['peak_rss_mb']} MB"
             )
