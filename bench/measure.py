@@ -43,7 +43,7 @@ class Reps:
     trend: int = 15
     report: int = 10  # recall, Pareto
     scans: int = 240  # per side (service and raw), interleaved
-    cold_starts: int = 5
+    cold_starts: int = 7
     pilot_scans: int = 60
 
     @classmethod

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import plants as plant_cache  # noqa: E402
-from bench.app_runs import empty_app_starts, station_runs  # noqa: E402
+from bench.app_runs import station_runs  # noqa: E402
 from bench.floor import RawFloor  # noqa: E402
 from bench.measure import (  # noqa: E402
     Reps,
@@ -145,6 +145,7 @@ def measure_plant(plant: plant_cache.Plant, reps: Reps, data_dir: Path, *, with_
                 result["app_error"] = str(exc)
             else:
                 figures["cold_start"] = app["cold_start"].as_dict()
+                figures["empty_app_start"] = app["empty_app_start"].as_dict()
                 figures["cold_open"] = app["cold_open"].as_dict()
                 if app["enter_to_result"] is not None:
                     figures["enter_to_result"] = app["enter_to_result"].as_dict()
@@ -209,13 +210,10 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "plants": {},
     }
-    empty = empty_app_starts(reps.cold_starts) if with_app else None
     for index, plant in enumerate(plants):
         measured = measure_plant(
             plant, reps, data_dir, with_app=with_app, with_plans=index == len(plants) - 1
         )
-        if empty is not None:
-            measured["figures"]["empty_app_start"] = empty.as_dict()
         results["plants"][plant.label] = measured
     labels = list(results["plants"])
     if len(plants) > 1:
