@@ -151,8 +151,8 @@ class NeofloorApp(App[None]):
         self._gc_starting = False
         self._gc_holds = 0
         self._start_settled = False
-        # The first look is on screen and the store not open yet (see open_plant).
-        # The station's first look, read in a thread from now on; the store is not open yet.
+        # The station's first look, read in a thread from now on; ``opening``: it is on screen
+        # and the store not open yet (see open_plant).
         self.opening = False
         self._first_look_reader = (
             FirstLookReader(database_url, station, operator_badge, self.now()) if station else None
