@@ -25,7 +25,7 @@ from neofloor.services.clock import format_duration
 from neofloor.services.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.operators import operator_by_badge
 from neofloor.services.queries import read_rows
-from neofloor.services.records import Stop
+from neofloor.services.records import Stop, stop_from_row
 from neofloor.services.supervision import clean_reason, local_hhmm, require_station_crew
 from neofloor.store.models import Downtime, DowntimeReason, Operator, StationKind
 from neofloor.store.types import utcnow
@@ -230,8 +230,8 @@ def _open_stops_stmt() -> Select[*tuple[Any, ...]]:
     raised_by, ended_by = aliased(Operator), aliased(Operator)
     return (
         select(
-            col(Downtime.id),
             col(Downtime.station_id),
+            col(Downtime.id),
             col(DowntimeReason.code),
             col(DowntimeReason.description),
             col(Downtime.started_at),
@@ -253,25 +253,8 @@ def open_stops(session: Session, *, now: datetime | None = None) -> list[Stop]:
     catalog = plant_catalog(session)
     stops = []
     # One statement, the stop's reason and people joined (as _stops shows a stop).
-    for stop_id, station_id, code, reason, started, ended, raised, ended_by, note in read_rows(
-        session, _open_stops_stmt()
-    ):
-        station = catalog.station_by_id(station_id)
-        stops.append(
-            Stop(
-                id=stop_id,
-                station=station.code if station else "?",
-                station_name=station.name if station else "?",
-                reason_code="?" if code is None else code,
-                reason="unknown reason" if code is None else reason,
-                started_at=started,
-                ended_at=ended,
-                raised_by=raised,
-                ended_by=ended_by,
-                note=note,
-                seconds=max(0.0, ((ended or now) - started).total_seconds()),
-            )
-        )
+    for station_id, *row in read_rows(session, _open_stops_stmt()):
+        stops.append(stop_from_row(catalog.station_by_id(station_id), row, now))
     return sorted(stops, key=lambda s: (s.started_at, s.station))
 
 

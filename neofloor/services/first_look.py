@@ -31,7 +31,9 @@ from neofloor.services.records import (
     StationInfo,
     Stop,
     car_from_row,
+    instructions_for,
     plant_catalog_of,
+    stop_from_row,
 )
 from neofloor.store.kinds import IN_PLANT_SQL, VehicleState, inside_sql, waiting_sql
 from neofloor.store.revision import HEAD_REVISION
@@ -55,9 +57,10 @@ _COUNTS_SQL = (
     f"SELECT state, resume_state, count(*) FROM vehicle WHERE station_id = ? AND vehicle.{IN_PLANT_SQL} "
     "GROUP BY state, resume_state"
 )
+# An open stop has no end and nobody who ended it (NULLs, as ``andon.open_stops`` reads them).
 _OPEN_STOP_SQL = (
-    "SELECT downtime.id, reason.code, reason.description, downtime.started_at, raised.name, "
-    "downtime.note FROM downtime "
+    "SELECT downtime.id, reason.code, reason.description, downtime.started_at, NULL, raised.name, "
+    "NULL, downtime.note FROM downtime "
     "LEFT OUTER JOIN downtime_reason AS reason ON reason.id = downtime.reason_id "
     "LEFT OUTER JOIN operator AS raised ON raised.id = downtime.raised_by_id "
     "WHERE downtime.ended_at IS NULL AND downtime.station_id = ?"
@@ -179,21 +182,8 @@ def _open_stop(connection: sqlite3.Connection, station: StationInfo, now: dateti
     row = connection.execute(_OPEN_STOP_SQL, (station.id,)).fetchone()
     if row is None:
         return None
-    stop_id, code, reason, started, raised_by, note = row
-    started_at = _utc(started)
-    return Stop(
-        id=stop_id,
-        station=station.code,
-        station_name=station.name,
-        reason_code="?" if code is None else code,
-        reason="unknown reason" if code is None else reason,
-        started_at=started_at,
-        ended_at=None,
-        raised_by=raised_by,
-        ended_by=None,
-        note=note,
-        seconds=max(0.0, (now - started_at).total_seconds()),
-    )
+    stop_id, code, reason, started, *rest = row
+    return stop_from_row(station, (stop_id, code, reason, _utc(started), *rest), now)
 
 
 def _instructions(
@@ -208,13 +198,7 @@ def _instructions(
         key = (car.model, car.options)
         if key in instructions:
             continue
-        model_id = catalog.model_by_code(car.model).id
-        options = {o for o in car.options.split(",") if o}
-        instructions[key] = [
-            text
-            for row_model, option, text in rows
-            if (row_model is None or row_model == model_id) and (option is None or option in options)
-        ]
+        instructions[key] = instructions_for(rows, catalog.model_by_code(car.model).id, car.options)
     return instructions
 
 

@@ -35,7 +35,7 @@ from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
-from neofloor.services.records import CarSummary, car_from_row
+from neofloor.services.records import CarSummary, car_from_row, instructions_for
 from neofloor.services.vin import normalize_vin
 from neofloor.store.kinds import inside_sql, waiting_sql
 from neofloor.store.models import (
@@ -477,18 +477,12 @@ def work_instructions(session: Session, station_code: str, model: str, options: 
     """Instructions for this car at this station: station-wide, its model's, its options'."""
     catalog = plant_catalog(session)
     station = catalog.station(station_code)
-    model_id = catalog.model_by_code(model).id
-    car_options = {o for o in options.split(",") if o}
     rows = session.execute(
         select(col(WorkInstruction.model_id), col(WorkInstruction.option), col(WorkInstruction.text))
         .where(col(WorkInstruction.station_id) == station.id)
         .order_by(col(WorkInstruction.id))
     ).all()
-    return [
-        text
-        for row_model, option, text in rows
-        if (row_model is None or row_model == model_id) and (option is None or option in car_options)
-    ]
+    return instructions_for(rows, catalog.model_by_code(model).id, options)
 
 
 # A typed beginning matching more cars than this (a WMI, a model) is looked for newest first.

@@ -1,9 +1,10 @@
 """The plain records the floor's views hold: stations and models, a car, a person, a stop.
 
 The services hand these out (they never hand out ORM objects). They live apart from
-the services' queries so that the terminal's first view, read with the standard
-library's sqlite3 before the store is imported (``first_look``), builds the same
-records without loading SQLAlchemy.
+the services' queries, with the few rules that turn rows into them (a car, the catalog,
+a stop, the instructions a car gets), so that the terminal's first view, read with the
+standard library's sqlite3 before the store is imported (``first_look``), builds the
+same records by the same rules without loading SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -240,3 +241,32 @@ def plant_catalog_of(
         models=models,
         colors=colors,
     )
+
+
+def stop_from_row(station: StationInfo | None, row: Sequence[Any], now: datetime) -> Stop:
+    """A stop from (id, reason code, reason, started, ended, raised by, ended by, note)."""
+    stop_id, code, reason, started, ended, raised_by, ended_by, note = row
+    return Stop(
+        id=stop_id,
+        station=station.code if station else "?",
+        station_name=station.name if station else "?",
+        reason_code="?" if code is None else code,
+        reason="unknown reason" if code is None else reason,
+        started_at=started,
+        ended_at=ended,
+        raised_by=raised_by,
+        ended_by=ended_by,
+        note=note,
+        seconds=max(0.0, ((ended or now) - started).total_seconds()),
+    )
+
+
+def instructions_for(rows: Sequence[Sequence[Any]], model_id: int, options: str) -> list[str]:
+    """Of a station's instructions (model id or None, option or None, text), those for this car:
+    station-wide, its model's, its options'."""
+    car_options = {o for o in options.split(",") if o}
+    return [
+        text
+        for row_model, option, text in rows
+        if (row_model is None or row_model == model_id) and (option is None or option in car_options)
+    ]
