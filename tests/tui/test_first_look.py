@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from textual.widgets import DataTable, Input
 
 from neofloor.services import first_look as first_look_module
@@ -33,9 +33,9 @@ from neofloor.services.queries import (
     work_instructions,
 )
 from neofloor.store.engine import Database
-from neofloor.store.models import Operator, Vehicle
+from neofloor.store.models import Operator, StationEvent, Vehicle
 from neofloor.tui.dialogs.sign_in import SignInDialog
-from neofloor.tui.screens.station import QUEUE_PAGE, StationScreen
+from neofloor.tui.screens.station import QUEUE_PAGE, SCAN_FIELD_HOLD_SECONDS, StationScreen
 from neofloor.tui.widgets.last_result import LastResult
 from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR
 from tests.tui.conftest import NOW, TRIM1_OPERATOR, settle
@@ -140,15 +140,17 @@ def test_an_inactive_badge_an_old_schema_or_no_file_gets_no_first_look(line, tmp
     assert not (tmp_path / "none.db").exists()
 
 
-def test_the_terminal_shows_the_first_look_and_records_a_scan_sent_before_the_store_opened(
+def test_the_terminal_shows_the_first_look_and_records_scans_sent_before_the_store_opened(
     make_app, line, monkeypatch
 ):
     """The store's opening is held back: the station's cars are on screen without it, and
-    a car scanned meanwhile is started once the plant is open."""
+    two cars scanned meanwhile are started once the plant is open, in the order scanned."""
     expected = services_look(line.db, "TRIM1", TRIM1_OPERATOR, NOW)
     gate = open_late(monkeypatch)
     app = make_app()
-    vin = expected.queue[0].vin
+    first, second = [car.vin for car in expected.queue if not car.held][:2]
+    with line.db.read() as session:
+        before = session.execute(select(func.max(StationEvent.id))).scalar_one()
 
     async def scenario() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
@@ -161,19 +163,27 @@ def test_the_terminal_shows_the_first_look_and_records_a_scan_sent_before_the_st
             shown = [str(key.value) for key in table.rows]
             assert shown == [car.vin for car in (*expected.inside, *expected.queue)]
 
-            screen.query_one("#scan", Input).value = vin
-            await pilot.press("enter")
-            outcome = screen.query_one("#last-result", LastResult).outcome
-            assert outcome.title == "OPENING THE PLANT" and vin in outcome.sentence
+            for sent, vin in enumerate((first, second), start=1):
+                screen.query_one("#scan", Input).value = vin
+                await pilot.press("enter")
+                await pilot.pause(SCAN_FIELD_HOLD_SECONDS + 0.05)
+                outcome = screen.query_one("#last-result", LastResult).outcome
+                assert outcome.title == "OPENING THE PLANT" and vin in outcome.sentence
+                assert ("2 scans waiting" in outcome.sentence) == (sent == 2)
 
             gate.set()
-            await settle(pilot, lambda: screen.loaded_marker is not None and outcome_kind(screen) == "done")
-            assert app.database is not None and not app.opening
+            await settle(pilot, lambda: app.database is not None and not screen._scans_waiting)
+            await settle(pilot, lambda: outcome_kind(screen) == "done" and second in last_sentence(screen))
 
     asyncio.run(scenario())
     with line.db.read() as session:
-        state = session.execute(select(Vehicle.state).where(Vehicle.vin == vin)).scalar_one()
-    assert state == "in_station"
+        started = session.execute(
+            select(Vehicle.vin)
+            .join(StationEvent, StationEvent.vehicle_id == Vehicle.id)
+            .where(StationEvent.id > before, StationEvent.kind == "start")
+            .order_by(StationEvent.id)
+        ).scalars()
+        assert list(started) == [first, second]
 
 
 def test_a_terminal_started_without_a_badge_shows_its_cars_then_asks_who_signs_in(
@@ -221,6 +231,10 @@ async def until(pilot, condition, timeout: float = 5.0) -> None:
     else:
         raise AssertionError("the app did not get there in time")
     await pilot.pause()
+
+
+def last_sentence(screen: StationScreen) -> str:
+    return screen.query_one("#last-result", LastResult).outcome.sentence
 
 
 def outcome_kind(screen: StationScreen) -> str:

@@ -141,8 +141,8 @@ class StationScreen(LineWrites, FloorScreen):
         # What the scanner sent that is still in the scan field, waiting for its result.
         self._scan_shown: str | None = None
         self._scan_field_timer: Timer | None = None
-        # A scan sent while the plant was still opening: recorded as soon as it is open.
-        self._scan_waiting: str | None = None
+        # Scans sent while the plant was still opening: recorded in turn as soon as it is open.
+        self._scans_waiting: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
@@ -426,7 +426,7 @@ class StationScreen(LineWrites, FloorScreen):
 
     def _show_problem(self, problem: str) -> None:
         if problem:
-            self._scan_waiting = None  # never recorded: the problem says why
+            self._scans_waiting.clear()  # never recorded: the problem says why
             self.query_one("#last-result", LastResult).outcome = Outcome("refused", problem, "✘ NO DATABASE")
 
     def _zone(self) -> str:
@@ -471,9 +471,11 @@ class StationScreen(LineWrites, FloorScreen):
             self._scan_field_timer.stop()
         self._scan_field_timer = self.set_timer(SCAN_FIELD_HOLD_SECONDS, self._empty_scan_field)
         if self.floor.opening:
-            self._scan_waiting = raw
+            self._scans_waiting.append(raw)
+            waiting = len(self._scans_waiting)
+            more = f" ({waiting} scans waiting, in the order sent)" if waiting > 1 else ""
             self._answer(
-                Outcome("ready", f"{raw}: recorded as soon as the plant is open.", "OPENING THE PLANT")
+                Outcome("ready", f"{raw}: recorded as soon as the plant is open{more}.", "OPENING THE PLANT")
             )
             return
         self._send_scan(raw)
@@ -486,10 +488,10 @@ class StationScreen(LineWrites, FloorScreen):
             self._record_scan(writer, raw)
 
     def _send_waiting_scan(self) -> None:
-        """The scan sent while the plant was opening, now that it is open."""
-        raw, self._scan_waiting = self._scan_waiting, None
-        if raw is not None and self.floor.database is not None:
-            self._send_scan(raw)
+        """The next scan sent while the plant was opening, now that it is open (one at a time:
+        the cars are recorded in the order they were scanned)."""
+        if self._scans_waiting and self.floor.database is not None and not self.floor.opening:
+            self._send_scan(self._scans_waiting.pop(0))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "station-write" and event.state in FINISHED:
@@ -602,6 +604,8 @@ class StationScreen(LineWrites, FloorScreen):
             self._select_after_load = message.vin
             # The result first, in a frame of its own; the queue is read and redrawn after it.
             self.call_after_refresh(self._reload_after_write)
+        if self._scans_waiting:
+            self.call_after_refresh(self._send_waiting_scan)
 
     def _reload_after_write(self) -> None:
         self.reload()
