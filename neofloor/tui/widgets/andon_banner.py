@@ -79,7 +79,7 @@ class AndonBanner(Static):
             # Before the banner has a width, the short line: a long one would wrap, make the
             # banner two lines high, and Textual does not always lay it out again when it shrinks.
             line = self._line(stop, at, hint, full=bool(room))
-            if line.cell_len > room:
+            if room and line.cell_len > room:
                 line = self._line(stop, at, hint, full=False)
             text.append_text(line)
         others = self.stops[MAX_LINES:]
