@@ -374,47 +374,56 @@ def measure_without_statistics(path: Path, reps: Reps, limit_ms: float = 2000.0)
     return figures
 
 
-def measure_growth(paths: dict[str, Path], reps: Reps, rounds: int = 6) -> dict[str, dict[str, Figure]]:
-    """The floor's reads on every plant, in interleaved rounds, for a fair growth figure.
+def measure_growth(paths: dict[str, Path], reps: Reps) -> dict[str, dict[str, Figure]]:
+    """The floor's reads on every plant, taking turns call by call, for a fair growth figure.
 
-    Measured one plant after another, a burst of load from the machine's other
-    users lands on one plant's figures only; taking turns spreads it over all.
-    The reads do not write, so the cached plant files are used as they are.
+    Measured one plant after another, a burst of load from the machine's other users
+    lands on one plant's figures only. Taking turns in rounds of 50 calls still let a
+    burst of a few hundred milliseconds fall on one plant's round and move its p95 by
+    30%; taking turns at every call (the first plant changing each time) spreads any
+    burst longer than a call over all of them. The reads do not write, so the cached
+    plant files are used as they are.
     """
     from neofloor.services.line_status import line_status
     from neofloor.services.queries import line_board, station_queue, vehicle_history
 
-    per_round = max(1, reps.floor // rounds)
+    warm_up = 2
+    labels = list(paths)
     databases = {label: Database(f"sqlite:///{path}", upgrade=False) for label, path in paths.items()}
-    vins = {label: sample_vins(path, per_round * rounds + 3) for label, path in paths.items()}
+    vins = {label: sample_vins(path, reps.floor + warm_up + 3) for label, path in paths.items()}
     ends = {label: plant_end(path) for label, path in paths.items()}
+    names = ("station_queue", "line_board", "line_status", "vehicle_history")
     samples: dict[str, dict[str, tuple[list[float], list[float]]]] = {
-        label: {name: ([], []) for name in ("station_queue", "line_board", "line_status", "vehicle_history")}
-        for label in paths
+        label: {name: ([], []) for name in names} for label in paths
     }
+
+    def reads(label: str) -> dict[str, Callable[[int], object]]:
+        db = databases[label]
+
+        def history(i: int) -> object:
+            with db.read() as session:
+                return vehicle_history(session, vins[label][i % len(vins[label])])
+
+        return {
+            "station_queue": _read(db, station_queue, QUEUE_STATION),
+            "line_board": _read(db, line_board),
+            "line_status": _read(db, line_status, now=ends[label]),
+            "vehicle_history": history,
+        }
+
+    calls = {label: reads(label) for label in labels}
     try:
-        for round_ in range(rounds):
-            for label, db in databases.items():
-
-                def history(i: int, db: Database = db, label: str = label) -> object:
-                    with db.read() as session:
-                        return vehicle_history(session, vins[label][i % len(vins[label])])
-
-                calls: dict[str, Callable[[int], object]] = {
-                    "station_queue": _read(db, station_queue, QUEUE_STATION),
-                    "line_board": _read(db, line_board),
-                    "line_status": _read(db, line_status, now=ends[label]),
-                    "vehicle_history": history,
-                }
-                for name, call in calls.items():
+        for name in names:
+            for i in range(reps.floor + warm_up):
+                turn = i % len(labels)
+                for label in labels[turn:] + labels[:turn]:
+                    began, began_cpu = time.perf_counter(), time.thread_time()
+                    calls[label][name](i)
+                    if i < warm_up:
+                        continue
                     wall, cpu = samples[label][name]
-                    for i in range(per_round + (2 if round_ == 0 else 0)):
-                        began, began_cpu = time.perf_counter(), time.thread_time()
-                        call(round_ * per_round + i)
-                        if round_ == 0 and i < 2:
-                            continue  # warm-up
-                        wall.append((time.perf_counter() - began) * 1000)
-                        cpu.append((time.thread_time() - began_cpu) * 1000)
+                    wall.append((time.perf_counter() - began) * 1000)
+                    cpu.append((time.thread_time() - began_cpu) * 1000)
     finally:
         for db in databases.values():
             db.dispose()

@@ -91,7 +91,7 @@ def verdicts(plants: dict[str, dict[str, Any]], largest: str, smallest: str) -> 
             )
     growth = plants[largest].get("growth") or {}
     for key in FLAT_GROWTH if smallest != largest else ():
-        # From the interleaved rounds when there are some (fair on a shared machine).
+        # From the interleaved calls when there are some (fair on a shared machine).
         source = growth if key in growth else None
         old = source[key]["from"] if source else plants[smallest]["figures"].get(key)
         new = source[key]["to"] if source else figures.get(key)
@@ -153,7 +153,7 @@ def verdict_lines(checks: list[dict[str, Any]]) -> str:
             continue
         by = f" ({check['by']}× the target)" if check["met"] is False else ""
         if "median_growth" in check:
-            how = "interleaved rounds" if check["interleaved"] else "one plant after another"
+            how = "interleaved calls" if check["interleaved"] else "one plant after another"
             by += f" [median {check['median_growth']}×; {how}]"
         lines.append(f"  {mark} {check['target']}: {check['measured']}{by}")
     return "\n".join(lines)
