@@ -34,8 +34,9 @@ from neofloor.services.records import (
     instructions_for,
     plant_catalog_of,
     stop_from_row,
+    wip_counts,
 )
-from neofloor.store.kinds import IN_PLANT_SQL, VehicleState, inside_sql, waiting_sql
+from neofloor.store.kinds import IN_PLANT_SQL, inside_sql, waiting_sql
 from neofloor.store.revision import HEAD_REVISION
 
 # As many as the services' station terminal reads (queries.CARS_IN_STATION_LIMIT).
@@ -54,8 +55,8 @@ _QUEUE_SQL = (
     f"AND {waiting_sql('vehicle')} ORDER BY build_seq LIMIT ?"
 )
 _COUNTS_SQL = (
-    f"SELECT state, resume_state, count(*) FROM vehicle WHERE station_id = ? AND vehicle.{IN_PLANT_SQL} "
-    "GROUP BY state, resume_state"
+    f"SELECT station_id, state, resume_state, count(*) FROM vehicle WHERE station_id = ? "
+    f"AND vehicle.{IN_PLANT_SQL} GROUP BY state, resume_state"
 )
 # An open stop has no end and nobody who ended it (NULLs, as ``andon.open_stops`` reads them).
 _OPEN_STOP_SQL = (
@@ -86,7 +87,7 @@ def first_look(
     database_url: str, station_code: str, badge: str | None, now: datetime, queue_page: int
 ) -> FirstLook | None:
     """The station's first view from a SQLite plant file, or None when the services must read it."""
-    path = _sqlite_file(database_url)
+    path = sqlite_file(database_url)
     if path is None or not path.is_file():
         return None
     try:
@@ -120,13 +121,7 @@ def _read(
             return None  # the services say why the badge is refused
     inside = [_car(catalog, row) for row in connection.execute(_IN_STATION_SQL, (station.id,))]
     queue = [_car(catalog, row) for row in connection.execute(_QUEUE_SQL, (station.id, queue_page))]
-    waiting = held = 0
-    for state, resume_state, count in connection.execute(_COUNTS_SQL, (station.id,)):
-        is_held = state == VehicleState.HELD
-        if (resume_state if is_held else state) != VehicleState.IN_STATION:
-            waiting += count
-        if is_held:
-            held += count
+    _in, waiting, held = wip_counts(connection.execute(_COUNTS_SQL, (station.id,))).get(station.id, (0, 0, 0))
     return FirstLook(
         catalog=catalog,
         station=station.code,
@@ -207,7 +202,8 @@ def _utc(stored: str) -> datetime:
     return datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or an in-memory one."""
     prefix = "sqlite:///"
     if not url.startswith(prefix) or url == prefix or ":memory:" in url:
         return None

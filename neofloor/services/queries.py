@@ -35,7 +35,7 @@ from sqlmodel import Session, col
 
 from neofloor.services.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.errors import NotFound
-from neofloor.services.records import CarSummary, car_from_row, instructions_for
+from neofloor.services.records import CarSummary, car_from_row, instructions_for, wip_counts
 from neofloor.services.vin import normalize_vin
 from neofloor.store.kinds import inside_sql, waiting_sql
 from neofloor.store.models import (
@@ -51,7 +51,6 @@ from neofloor.store.models import (
     StationEvent,
     StationVisit,
     Vehicle,
-    VehicleState,
     WorkInstruction,
 )
 
@@ -188,17 +187,7 @@ def _wip_stmt() -> Select[*tuple[Any, ...]]:
 
 def _wip_by_station_id(session: Session) -> dict[int, tuple[int, int, int]]:
     """(in station, waiting, held) per station id; a car held keeps its place by its resume state."""
-    counts: dict[int, list[int]] = {}
-    for station_id, state, resume_state, count in read_rows(session, _wip_stmt()):
-        held = state == VehicleState.HELD
-        effective = resume_state if held else state
-        slot = counts.get(station_id)
-        if slot is None:
-            slot = counts[station_id] = [0, 0, 0]
-        slot[0 if effective == VehicleState.IN_STATION else 1] += count
-        if held:
-            slot[2] += count
-    return {station_id: (c[0], c[1], c[2]) for station_id, c in counts.items()}
+    return wip_counts(read_rows(session, _wip_stmt()))
 
 
 def wip_per_station(session: Session) -> dict[str, tuple[int, int, int]]:

@@ -9,7 +9,7 @@ same records by the same rules without loading SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -270,3 +270,19 @@ def instructions_for(rows: Sequence[Sequence[Any]], model_id: int, options: str)
         for row_model, option, text in rows
         if (row_model is None or row_model == model_id) and (option is None or option in car_options)
     ]
+
+
+def wip_counts(rows: Iterable[Sequence[Any]]) -> dict[int, tuple[int, int, int]]:
+    """(in station, waiting, held) per station id from (station id, state, resume state, count)
+    rows; a car held keeps its place by its resume state."""
+    counts: dict[int, list[int]] = {}
+    for station_id, state, resume_state, count in rows:
+        held = state == VehicleState.HELD
+        effective = resume_state if held else state
+        slot = counts.get(station_id)
+        if slot is None:
+            slot = counts[station_id] = [0, 0, 0]
+        slot[0 if effective == VehicleState.IN_STATION else 1] += count
+        if held:
+            slot[2] += count
+    return {station_id: (c[0], c[1], c[2]) for station_id, c in counts.items()}

@@ -450,8 +450,7 @@ class NeofloorApp(App[None]):
 
 def _missing_sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL names when it does not exist (the app never creates a plant)."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
-        return None
-    path = Path(url.removeprefix(prefix).split("?", 1)[0])
-    return None if path.exists() else path
+    from neofloor.services.first_look import sqlite_file
+
+    path = sqlite_file(url)
+    return None if path is None or path.exists() else path
