@@ -118,7 +118,10 @@ def defect_recall_data(recall: DefectRecall) -> dict[str, Any]:
     }
 
 
-def _csv(data: dict[str, Any], columns: Sequence[str]) -> str:
+def _as_data(kind: str, data: dict[str, Any], columns: Sequence[str]) -> str:
+    """A recall as ``json`` (all of it) or ``csv`` (its rows, these columns)."""
+    if kind == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return csv_text(columns, ([row[c] for c in columns] for row in data["rows"]))
 
 
@@ -129,10 +132,8 @@ def _delivery_cells(car: RecallCar, zone: str) -> tuple[str, str, str]:
 def render_station_recall(recall: StationRecall, fmt: str = "md") -> str:
     """The cars of a model through a station, as ``md``, ``csv`` or ``json`` text."""
     kind = check_format(fmt)
-    if kind == "json":
-        return json.dumps(station_recall_data(recall), indent=2, ensure_ascii=False) + "\n"
-    if kind == "csv":
-        return _csv(station_recall_data(recall), STATION_COLUMNS)
+    if kind != "md":
+        return _as_data(kind, station_recall_data(recall), STATION_COLUMNS)
     zone = recall.timezone
     out = [
         f"# Recall: {recall.model} through {recall.station}, {period_label(recall.start, recall.end, zone)}",
@@ -158,10 +159,8 @@ def render_station_recall(recall: StationRecall, fmt: str = "md") -> str:
 def render_defect_recall(recall: DefectRecall, fmt: str = "md") -> str:
     """The cars on which a defect code was found, as ``md``, ``csv`` or ``json`` text."""
     kind = check_format(fmt)
-    if kind == "json":
-        return json.dumps(defect_recall_data(recall), indent=2, ensure_ascii=False) + "\n"
-    if kind == "csv":
-        return _csv(defect_recall_data(recall), DEFECT_COLUMNS)
+    if kind != "md":
+        return _as_data(kind, defect_recall_data(recall), DEFECT_COLUMNS)
     zone = recall.timezone
     out = [
         f"# Recall: defect {recall.code}, {period_label(recall.start, recall.end, zone)}",
