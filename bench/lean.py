@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, literal_column, select, text, update
 from sqlmodel import Session, col
 
-from neofloor.services.catalog import PlantCatalog, plant_catalog
-from neofloor.services.queries import CarSummary
+from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
+from neofloor.services.tracking.floor import CarSummary
 from neofloor.store.models import (
     Defect,
     DefectCatalogEntry,

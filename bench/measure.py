@@ -23,7 +23,7 @@ from sqlalchemy import event
 from bench.floor import RawFloor
 from bench.recall import cars_through_station, cars_with_defect
 from bench.timing import Figure, figure, time_calls
-from neofloor.services.demo import DEMO_END_LOCAL
+from neofloor.demo.generator import DEMO_END_LOCAL
 from neofloor.store.engine import Database
 
 QUEUE_STATION = "BODY"  # the longest queue: the planned backlog waits there
@@ -102,11 +102,13 @@ def measure_reads(
     a ``deadline`` (see :func:`measure_without_statistics`), each call may run
     ``limit_ms`` before it is interrupted.
     """
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.line_status import line_status
-    from neofloor.services.metrics_summary import shift_summary, trend
-    from neofloor.services.quality_reports import defect_pareto
-    from neofloor.services.queries import line_board, station_queue, vehicle_history
+    from neofloor.services.metrics.line_status import line_status
+    from neofloor.services.metrics.summary import shift_summary
+    from neofloor.services.metrics.trend import trend
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.quality.reports import defect_pareto
+    from neofloor.services.tracking.floor import line_board, station_queue
+    from neofloor.services.tracking.history import vehicle_history
 
     end = plant_end(path)
     with db.read() as session:
@@ -223,10 +225,12 @@ def query_plans(db: Database, path: Path, call: Callable[[], object]) -> list[di
 
 def figure_plans(db: Database, path: Path) -> dict[str, list[dict[str, Any]]]:
     """The query plans of every read figure's service calls, each statement once."""
-    from neofloor.services.line_status import line_status
-    from neofloor.services.metrics_summary import shift_summary, trend
-    from neofloor.services.quality_reports import defect_pareto
-    from neofloor.services.queries import line_board, station_queue, vehicle_history
+    from neofloor.services.metrics.line_status import line_status
+    from neofloor.services.metrics.summary import shift_summary
+    from neofloor.services.metrics.trend import trend
+    from neofloor.services.quality.reports import defect_pareto
+    from neofloor.services.tracking.floor import line_board, station_queue
+    from neofloor.services.tracking.history import vehicle_history
 
     end = plant_end(path)
     today = end.date()
@@ -287,7 +291,8 @@ def plans_changed(path: Path, plans: dict[str, list[dict[str, Any]]]) -> dict[st
 def measure_lean(db: Database, path: Path, reps: Reps) -> tuple[dict[str, Figure], dict[str, bool]]:
     """The lean twins of the floor's reads (bench/lean.py), and whether each gives the service's answer."""
     from bench import lean
-    from neofloor.services.queries import line_board, station_queue, vehicle_history
+    from neofloor.services.tracking.floor import line_board, station_queue
+    from neofloor.services.tracking.history import vehicle_history
 
     vins = sample_vins(path, max(reps.floor, 10) + 3)
     with db.read() as session:
@@ -384,8 +389,9 @@ def measure_growth(paths: dict[str, Path], reps: Reps) -> dict[str, dict[str, Fi
     burst longer than a call over all of them. The reads do not write, so the cached
     plant files are used as they are.
     """
-    from neofloor.services.line_status import line_status
-    from neofloor.services.queries import line_board, station_queue, vehicle_history
+    from neofloor.services.metrics.line_status import line_status
+    from neofloor.services.tracking.floor import line_board, station_queue
+    from neofloor.services.tracking.history import vehicle_history
 
     warm_up = 2
     labels = list(paths)

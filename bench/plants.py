@@ -24,7 +24,7 @@ SEED = 2023
 # What the cache depends on: change any and the plants are generated again (the schema too:
 # a new migration would otherwise upgrade a cached plant in place).
 SOURCES = (
-    ROOT / "neofloor" / "services" / "demo.py",
+    *sorted((ROOT / "neofloor" / "demo").glob("*.py")),
     ROOT / "neofloor" / "data" / "demo_plant.toml",
     ROOT / "neofloor" / "store" / "models.py",
 )

@@ -67,7 +67,7 @@ def measure_scans(
     Also whether the lean twin (bench/lean.py) left its cars as the service left its own.
     """
     from bench import lean
-    from neofloor.services.tracking import record_scan
+    from neofloor.services.scan import record_scan
 
     stations = route(path)
     steps = [(code, action) for code in stations for action in ("start", "complete")]

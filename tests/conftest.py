@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from neofloor.services.catalog import forget_catalog
-from neofloor.services.planning import add_vehicle
-from neofloor.services.plant import init_plant, load_plant_config
-from neofloor.services.tracking import record_scan
-from neofloor.services.vin import with_check_digit
+from neofloor.services.plant.catalog import forget_catalog
+from neofloor.services.plant.config import init_plant, load_plant_config
+from neofloor.services.plant.vin import with_check_digit
+from neofloor.services.scan import record_scan
+from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 
 # Test plants are rebuilt for every test: skip the fsync per commit that the floor needs.

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return run_app(args)
-    from neofloor.services.errors import NeofloorError
+    from neofloor.services.plant.errors import NeofloorError
 
     try:
         return handler(args)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from neofloor.services.errors import InvalidInput
+from neofloor.services.plant.errors import InvalidInput
 
 
 def register(commands: Any) -> None:
@@ -28,8 +28,8 @@ def register(commands: Any) -> None:
 
 
 def init_command(args: argparse.Namespace) -> int:
-    from neofloor.services.catalog import forget_catalog
-    from neofloor.services.plant import init_plant, load_plant_config
+    from neofloor.services.plant.catalog import forget_catalog
+    from neofloor.services.plant.config import init_plant, load_plant_config
     from neofloor.store.engine import Database, database_url
 
     config = load_plant_config(args.plant)
@@ -56,7 +56,7 @@ def upgrade_command(args: argparse.Namespace) -> int:
 
 
 def demo_command(args: argparse.Namespace) -> int:
-    from neofloor.services.demo import DemoSpec, generate_demo_plant
+    from neofloor.demo.generator import DemoSpec, generate_demo_plant
 
     out = Path(args.out)
     if out.exists() and not args.force:

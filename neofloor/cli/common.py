@@ -10,8 +10,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from neofloor.services.clock import to_local
-from neofloor.services.errors import InvalidInput, NotFound
+from neofloor.services.plant.clock import to_local
+from neofloor.services.plant.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -72,8 +72,8 @@ def plant_days(database: Database, first: str, last: str | None = None) -> Plant
 
     Each is typed YYYY-MM-DD, today or yesterday.
     """
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.shifts import local_days, parse_plant_date
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.shifts import local_days, parse_plant_date
     from neofloor.store.types import utcnow
 
     with database.read() as session:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from neofloor.cli.common import open_database, run_write, station_arg, to_json
-from neofloor.services.errors import InvalidInput
+from neofloor.services.plant.errors import InvalidInput
 
 
 def register(commands: Any) -> None:
@@ -58,28 +58,28 @@ def register(commands: Any) -> None:
 
 
 def scan_command(args: argparse.Namespace) -> int:
-    from neofloor.services.tracking import record_scan
+    from neofloor.services.scan import record_scan
 
     station = station_arg(args, args.scan_station)
     return run_write(args, lambda s: record_scan(s, station, args.vin, args.operator, args.terminal))
 
 
 def hold_command(args: argparse.Namespace) -> int:
-    from neofloor.services.tracking import hold_vehicle
+    from neofloor.services.tracking.holds import hold_vehicle
 
     return run_write(args, lambda s: hold_vehicle(s, args.vin, args.reason, args.operator, args.terminal))
 
 
 def release_command(args: argparse.Namespace) -> int:
-    from neofloor.services.tracking import release_vehicle
+    from neofloor.services.tracking.holds import release_vehicle
 
     return run_write(args, lambda s: release_vehicle(s, args.vin, args.operator, args.note, args.terminal))
 
 
 def history_command(args: argparse.Namespace) -> int:
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.clock import format_duration, to_local
-    from neofloor.services.queries import vehicle_history
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.clock import format_duration, to_local
+    from neofloor.services.tracking.history import vehicle_history
 
     with open_database(args).read() as session:
         history = vehicle_history(session, args.vin)
@@ -104,7 +104,7 @@ def history_command(args: argparse.Namespace) -> int:
 
 
 def queue_command(args: argparse.Namespace) -> int:
-    from neofloor.services.queries import cars_in_station, station_queue
+    from neofloor.services.tracking.floor import cars_in_station, station_queue
 
     with open_database(args).read() as session:
         inside = cars_in_station(session, args.queue_station)
@@ -121,7 +121,7 @@ def queue_command(args: argparse.Namespace) -> int:
 
 
 def plan_add_command(args: argparse.Namespace) -> int:
-    from neofloor.services.planning import add_vehicle
+    from neofloor.services.tracking.planning import add_vehicle
 
     with open_database(args).write() as session:
         vin = add_vehicle(
@@ -139,7 +139,7 @@ def plan_add_command(args: argparse.Namespace) -> int:
 
 
 def plan_import_command(args: argparse.Namespace) -> int:
-    from neofloor.services.planning import import_plan_csv
+    from neofloor.services.tracking.planning import import_plan_csv
 
     try:
         text = args.file.read_text("utf-8")

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from neofloor.cli.common import open_database, plain, plant_days, run_write, station_arg, to_json
-from neofloor.services.errors import InvalidInput
+from neofloor.services.plant.errors import InvalidInput
 
 FORMATS = ("table", "csv", "json")
 SEVERITY_CHOICES = ("critical", "major", "minor")
@@ -143,7 +143,7 @@ def register(commands: Any) -> None:
 
 
 def add_command(args: argparse.Namespace) -> int:
-    from neofloor.services.defects import add_defect
+    from neofloor.services.quality.defects import add_defect
 
     station = station_arg(args, args.defect_station, "Where was it found?")
     return run_write(
@@ -162,7 +162,7 @@ def add_command(args: argparse.Namespace) -> int:
 
 
 def repair_command(args: argparse.Namespace) -> int:
-    from neofloor.services.defects import repair_defect
+    from neofloor.services.quality.defects import repair_defect
 
     return run_write(
         args,
@@ -171,19 +171,19 @@ def repair_command(args: argparse.Namespace) -> int:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    from neofloor.services.defects import verify_defect
+    from neofloor.services.quality.defects import verify_defect
 
     return run_write(args, lambda s: verify_defect(s, args.defect_id, args.operator, note=args.note))
 
 
 def reject_command(args: argparse.Namespace) -> int:
-    from neofloor.services.defects import reject_repair
+    from neofloor.services.quality.defects import reject_repair
 
     return run_write(args, lambda s: reject_repair(s, args.defect_id, args.operator, args.reason))
 
 
 def cancel_command(args: argparse.Namespace) -> int:
-    from neofloor.services.defects import cancel_defect
+    from neofloor.services.quality.defects import cancel_defect
 
     return run_write(args, lambda s: cancel_defect(s, args.defect_id, args.operator, args.reason))
 
@@ -192,7 +192,7 @@ def cancel_command(args: argparse.Namespace) -> int:
 
 
 def _short(value: datetime | None, zone: str) -> str:
-    from neofloor.services.clock import to_local
+    from neofloor.services.plant.clock import to_local
 
     return to_local(value, zone).strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
@@ -222,9 +222,9 @@ def _statuses(text: str) -> tuple[str, ...] | None:
 def list_command(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.clock import format_duration
-    from neofloor.services.quality_reports import open_defects
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.clock import format_duration
+    from neofloor.services.quality.reports import open_defects
 
     if args.limit < 1 or args.offset < 0:
         raise InvalidInput("--limit must be at least 1 and --offset at least 0.")
@@ -281,8 +281,8 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def show_command(args: argparse.Namespace) -> int:
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.defect_records import defect_history
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.quality.records import defect_history
 
     with open_database(args).read() as session:
         zone = plant_catalog(session).timezone
@@ -303,7 +303,7 @@ def show_command(args: argparse.Namespace) -> int:
 
 
 def catalog_command(args: argparse.Namespace) -> int:
-    from neofloor.services.defect_catalog import catalog_entries, match_catalog
+    from neofloor.services.quality.catalog import catalog_entries, match_catalog
 
     with open_database(args).read() as session:
         entries = catalog_entries(session)
@@ -325,7 +325,7 @@ def catalog_command(args: argparse.Namespace) -> int:
 
 
 def pareto_command(args: argparse.Namespace) -> int:
-    from neofloor.services.quality_reports import defect_pareto
+    from neofloor.services.quality.reports import defect_pareto
 
     database = open_database(args)
     days = plant_days(database, args.first_day, args.last_day)

@@ -63,8 +63,8 @@ def _period_and_output(parser: argparse.ArgumentParser) -> None:
 
 def _period(session: Session, args: argparse.Namespace) -> tuple[datetime, datetime]:
     """The plant-local days typed, both included, as UTC ``[start, end)``."""
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.shifts import local_days, parse_plant_date
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.shifts import local_days, parse_plant_date
     from neofloor.store.types import utcnow
 
     now = utcnow()
@@ -91,7 +91,7 @@ def _emit(summary: str, text: str, fmt: str, args: argparse.Namespace) -> None:
 def station_recall_command(args: argparse.Namespace) -> int:
     from neofloor.reports.common import check_format
     from neofloor.reports.recall_report import render_station_recall
-    from neofloor.services.recall import cars_through_station
+    from neofloor.services.traceability.recall import cars_through_station
 
     fmt = check_format(args.fmt)
     station = station_arg(args, args.recall_station, "Which station did the cars complete?")
@@ -104,7 +104,7 @@ def station_recall_command(args: argparse.Namespace) -> int:
 def defect_recall_command(args: argparse.Namespace) -> int:
     from neofloor.reports.common import check_format
     from neofloor.reports.recall_report import render_defect_recall
-    from neofloor.services.recall import cars_with_defect
+    from neofloor.services.traceability.recall import cars_with_defect
 
     fmt = check_format(args.fmt)
     with open_database(args).read() as session:

@@ -51,9 +51,9 @@ def _emit(text: str, out: str | None) -> None:
 
 def shift_report_command(args: argparse.Namespace) -> int:
     from neofloor.reports.shift_report import render_shift_report
-    from neofloor.services.errors import InvalidInput, NotFound
-    from neofloor.services.metrics_summary import summarize_shift
-    from neofloor.services.shifts import parse_plant_date, shift_calendar
+    from neofloor.services.metrics.summary import summarize_shift
+    from neofloor.services.plant.errors import InvalidInput, NotFound
+    from neofloor.services.plant.shifts import parse_plant_date, shift_calendar
     from neofloor.store.types import utcnow
 
     now = utcnow()
@@ -80,9 +80,9 @@ def shift_report_command(args: argparse.Namespace) -> int:
 
 def trend_report_command(args: argparse.Namespace) -> int:
     from neofloor.reports.trend_report import render_trend_report
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.metrics_summary import trend
-    from neofloor.services.shifts import parse_plant_date
+    from neofloor.services.metrics.trend import trend
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.shifts import parse_plant_date
     from neofloor.store.types import utcnow
 
     now = utcnow()
@@ -96,8 +96,9 @@ def trend_report_command(args: argparse.Namespace) -> int:
 
 
 def note_command(args: argparse.Namespace) -> int:
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.shifts import add_shift_note, parse_plant_date
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.shifts import parse_plant_date
+    from neofloor.services.supervision.shift_notes import add_shift_note
     from neofloor.store.types import utcnow
 
     now = utcnow()

@@ -117,19 +117,19 @@ def _add_date(parser: argparse.ArgumentParser) -> None:
 
 
 def repair_send_command(args: argparse.Namespace) -> int:
-    from neofloor.services.repair import send_to_repair
+    from neofloor.services.supervision.repair import send_to_repair
 
     return run_write(args, lambda s: send_to_repair(s, args.vin, args.reason, args.operator, args.terminal))
 
 
 def repair_scan_command(args: argparse.Namespace) -> int:
-    from neofloor.services.repair import repair_scan
+    from neofloor.services.supervision.repair import repair_scan
 
     return run_write(args, lambda s: repair_scan(s, args.vin, args.operator, args.terminal))
 
 
 def repair_return_command(args: argparse.Namespace) -> int:
-    from neofloor.services.repair import return_from_repair
+    from neofloor.services.supervision.repair import return_from_repair
 
     return run_write(
         args,
@@ -138,10 +138,10 @@ def repair_return_command(args: argparse.Namespace) -> int:
 
 
 def repair_list_command(args: argparse.Namespace) -> int:
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.clock import format_duration
-    from neofloor.services.repair_time import cars_in_repair
-    from neofloor.services.supervision import local_hhmm
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.clock import format_duration
+    from neofloor.services.supervision.repair_time import cars_in_repair
+    from neofloor.services.supervision.rules import local_hhmm
 
     with open_database(args).read() as session:
         cars = cars_in_repair(session)
@@ -162,8 +162,8 @@ def repair_list_command(args: argparse.Namespace) -> int:
 
 
 def repair_time_command(args: argparse.Namespace) -> int:
-    from neofloor.services.clock import format_duration
-    from neofloor.services.repair_time import car_repair_time, repair_time_summary
+    from neofloor.services.plant.clock import format_duration
+    from neofloor.services.supervision.repair_time import car_repair_time, repair_time_summary
     from neofloor.store.types import utcnow
 
     database = open_database(args)
@@ -206,24 +206,24 @@ def repair_time_command(args: argparse.Namespace) -> int:
 
 
 def andon_raise_command(args: argparse.Namespace) -> int:
-    from neofloor.services.andon import raise_andon
+    from neofloor.services.supervision.andon import raise_andon
 
     station = station_arg(args, args.andon_station)
     return run_write(args, lambda s: raise_andon(s, station, args.reason, args.operator, args.note))
 
 
 def andon_end_command(args: argparse.Namespace) -> int:
-    from neofloor.services.andon import end_andon
+    from neofloor.services.supervision.andon import end_andon
 
     station = station_arg(args, args.andon_station)
     return run_write(args, lambda s: end_andon(s, station, args.operator, args.note))
 
 
 def andon_list_command(args: argparse.Namespace) -> int:
-    from neofloor.services.andon import downtime_between, open_stops
-    from neofloor.services.catalog import plant_catalog
-    from neofloor.services.clock import format_duration
-    from neofloor.services.supervision import local_hhmm
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.clock import format_duration
+    from neofloor.services.supervision.andon import downtime_between, open_stops
+    from neofloor.services.supervision.rules import local_hhmm
 
     database = open_database(args)
     if args.date is None:
@@ -264,7 +264,7 @@ def andon_list_command(args: argparse.Namespace) -> int:
 
 
 def andon_reasons_command(args: argparse.Namespace) -> int:
-    from neofloor.services.andon import downtime_reasons
+    from neofloor.services.supervision.andon import downtime_reasons
 
     with open_database(args).read() as session:
         reasons = downtime_reasons(session)
@@ -277,7 +277,7 @@ def andon_reasons_command(args: argparse.Namespace) -> int:
 
 
 def override_command(args: argparse.Namespace) -> int:
-    from neofloor.services.overrides import override_move
+    from neofloor.services.supervision.overrides import override_move
 
     return run_write(
         args,
@@ -286,8 +286,8 @@ def override_command(args: argparse.Namespace) -> int:
 
 
 def overrides_command(args: argparse.Namespace) -> int:
-    from neofloor.services.overrides import overrides_between
-    from neofloor.services.supervision import local_hhmm
+    from neofloor.services.supervision.overrides import overrides_between
+    from neofloor.services.supervision.rules import local_hhmm
 
     database = open_database(args)
     days = plant_days(database, args.date)
@@ -308,8 +308,8 @@ def overrides_command(args: argparse.Namespace) -> int:
 
 
 def sequence_command(args: argparse.Namespace) -> int:
-    from neofloor.services.overrides import sequence_breaks
-    from neofloor.services.supervision import local_hhmm
+    from neofloor.services.supervision.overrides import sequence_breaks
+    from neofloor.services.supervision.rules import local_hhmm
 
     database = open_database(args)
     days = plant_days(database, args.date)
@@ -330,8 +330,8 @@ def sequence_command(args: argparse.Namespace) -> int:
 
 
 def line_command(args: argparse.Namespace) -> int:
-    from neofloor.services.clock import format_duration
-    from neofloor.services.line_status import line_status
+    from neofloor.services.metrics.line_status import line_status
+    from neofloor.services.plant.clock import format_duration
 
     with open_database(args).read() as session:
         status = line_status(session)

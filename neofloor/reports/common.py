@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from neofloor.reports.formats import REPORT_FORMATS
-from neofloor.services.clock import format_duration, to_local
-from neofloor.services.errors import InvalidInput
-from neofloor.services.metrics import OeeResult
+from neofloor.services.metrics.formulas import OeeResult
+from neofloor.services.plant.clock import format_duration, to_local
+from neofloor.services.plant.errors import InvalidInput
 
 DASH = "–"
 

@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from neofloor.reports.common import DASH, check_format, csv_text, iso_local, md_table, stamp
-from neofloor.services.clock import to_local
-from neofloor.services.recall import DefectRecall, RecallCar, StationRecall
+from neofloor.services.plant.clock import to_local
+from neofloor.services.traceability.recall import DefectRecall, RecallCar, StationRecall
 
 CAR_COLUMNS = (
     "build_seq",

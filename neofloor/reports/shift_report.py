@@ -32,8 +32,8 @@ from neofloor.reports.common import (
     save_report,
     stamp,
 )
-from neofloor.services.metrics import DurationStats
-from neofloor.services.metrics_summary import ENDED, RUNNING, UPCOMING, ShiftSummary, shift_summary
+from neofloor.services.metrics.formulas import DurationStats
+from neofloor.services.metrics.summary import ENDED, RUNNING, UPCOMING, ShiftSummary, shift_summary
 
 _STATUS_WORDS = {UPCOMING: "not started", RUNNING: "under way", ENDED: "ended"}
 

@@ -20,8 +20,8 @@ from neofloor.reports.common import (
     rounded,
     stamp,
 )
-from neofloor.services.metrics_summary import DaySummary, Trend
-from neofloor.services.shifts import WEEKDAYS
+from neofloor.services.metrics.trend import DaySummary, Trend
+from neofloor.services.plant.shifts import WEEKDAYS
 
 COLUMNS = (
     "date",

@@ -63,6 +63,9 @@ class DefectStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# A defect still to be dealt with: open, or repaired and not yet verified.
+UNCLOSED = (DefectStatus.OPEN, DefectStatus.REPAIRED)
+
 # A car still in the plant (not finished, not delivered), as literal SQL on the vehicle table.
 IN_PLANT_SQL = "state NOT IN ('finished', 'delivered')"
 # Waiting for a station: planned or queued there (a held car that was waiting counts too).

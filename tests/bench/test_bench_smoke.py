@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from neofloor.services.demo import DemoSpec, generate_demo_plant
-from neofloor.services.queries import vehicle_history
-from neofloor.services.tracking import record_scan
+from neofloor.demo.generator import DemoSpec, generate_demo_plant
+from neofloor.services.scan import record_scan
+from neofloor.services.tracking.history import vehicle_history
 from neofloor.store.engine import Database
 from neofloor.store.models import StationEvent, Vehicle
 

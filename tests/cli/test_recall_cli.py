@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from neofloor.cli import main
-from neofloor.services.defects import add_defect
+from neofloor.services.quality.defects import add_defect
 from neofloor.store.engine import Database
 from tests.conftest import INSPECTOR, ROUTE, T0, plan_cars, run_through
 

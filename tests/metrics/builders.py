@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
 
-from neofloor.services.catalog import plant_catalog
+from neofloor.services.plant.catalog import plant_catalog
 from neofloor.store.engine import Database
 from neofloor.store.models import (
     Defect,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from neofloor.services.plant import init_plant, load_plant_config
-from neofloor.services.tracking import hold_vehicle
+from neofloor.services.plant.config import init_plant, load_plant_config
+from neofloor.services.tracking.holds import hold_vehicle
 from neofloor.store.engine import Database
 from tests.conftest import ROUTE, SUPERVISOR, plan_cars, run_through
 from tests.metrics.builders import (

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from neofloor.cli import main
-from neofloor.services.metrics_summary import shift_summary
+from neofloor.services.metrics.summary import shift_summary
 from neofloor.store.engine import Database
 from tests.conftest import plan_cars
 from tests.metrics.builders import add_stop, local, through_qg

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from neofloor.services.errors import InvalidInput
-from neofloor.services.metrics import (
+from neofloor.services.metrics.formulas import (
     BY_CYCLE,
     BY_DOWNTIME,
     cars_behind,
@@ -25,7 +24,8 @@ from neofloor.services.metrics import (
     takt_time,
     union_seconds,
 )
-from neofloor.services.shifts import Interval
+from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.shifts import Interval
 
 # --- OEE: textbook examples ------------------------------------------------------------
 

@@ -21,9 +21,10 @@ from neofloor.reports.trend_report import (
     render_trend_report,
     trend_report_data,
 )
-from neofloor.services.errors import InvalidInput
-from neofloor.services.metrics_summary import ShiftSummary, shift_summary, trend
-from neofloor.services.shifts import add_shift_note
+from neofloor.services.metrics.summary import ShiftSummary, shift_summary
+from neofloor.services.metrics.trend import trend
+from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.supervision.shift_notes import add_shift_note
 from neofloor.store.engine import Database
 from tests.metrics.builders import local
 from tests.metrics.conftest import SHIFT_LEAD, ShiftDay

@@ -8,13 +8,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
-from neofloor.services.errors import ConfigError, InvalidInput, NotFound, PermissionDenied, RuleViolation
-from neofloor.services.shifts import (
+from neofloor.services.plant.errors import (
+    ConfigError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
+from neofloor.services.plant.shifts import (
     ShiftCalendar,
-    add_shift_note,
     build_calendar,
     current_or_last_shift,
-    list_shift_notes,
     local_to_utc,
     parse_plant_date,
     parse_shift,
@@ -24,6 +28,7 @@ from neofloor.services.shifts import (
     shift_window,
     shifts_between,
 )
+from neofloor.services.supervision.shift_notes import add_shift_note, list_shift_notes
 from neofloor.store.engine import Database
 from neofloor.store.models import Shift
 from tests.conftest import OPERATOR_BODY, SUPERVISOR

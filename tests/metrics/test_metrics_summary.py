@@ -9,20 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, insert, text, update
 
-from neofloor.services.catalog import plant_catalog
-from neofloor.services.errors import InvalidInput, NotFound
-from neofloor.services.metrics import BY_CYCLE
-from neofloor.services.metrics_queries import output_between, qg_passes
-from neofloor.services.metrics_summary import (
-    ENDED,
-    RUNNING,
-    UPCOMING,
-    ShiftSummary,
-    quality_between,
-    shift_summary,
-    trend,
-)
-from neofloor.services.shifts import add_shift_note
+from neofloor.services.metrics.formulas import BY_CYCLE
+from neofloor.services.metrics.queries import output_between, qg_passes
+from neofloor.services.metrics.summary import ENDED, RUNNING, UPCOMING, ShiftSummary, shift_summary
+from neofloor.services.metrics.trend import quality_between, trend
+from neofloor.services.plant.catalog import plant_catalog
+from neofloor.services.plant.errors import InvalidInput, NotFound
+from neofloor.services.supervision.shift_notes import add_shift_note
 from neofloor.store.engine import Database
 from neofloor.store.models import Shift, StationVisit, Vehicle
 from tests.conftest import ROUTE, plan_cars
@@ -406,7 +399,7 @@ def test_queries_use_indexes_not_table_scans(shift_day: ShiftDay, statistics: st
 
 def test_metrics_modules_do_not_import_textual() -> None:
     code = (
-        "import sys, neofloor.services.metrics_summary, neofloor.reports, neofloor.cli.reports; "
+        "import sys, neofloor.services.metrics.summary, neofloor.reports, neofloor.cli.reports; "
         "sys.exit(1 if 'textual' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from neofloor.cli import main
-from neofloor.services.clock import to_local
+from neofloor.services.plant.clock import to_local
 from neofloor.store.engine import Database
 from neofloor.store.types import utcnow
 from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR, plan_cars, run_through, scan

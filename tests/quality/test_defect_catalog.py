@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
-from neofloor.services.defect_catalog import (
+from neofloor.services.plant.config import DEFECT_CATEGORIES, load_plant_config
+from neofloor.services.plant.errors import InvalidInput, NotFound
+from neofloor.services.quality.catalog import (
     TIER_CODE_EXACT,
     TIER_CODE_PREFIX,
     TIER_WORD_STARTS,
@@ -20,8 +22,6 @@ from neofloor.services.defect_catalog import (
     normalize_severity,
     normalize_zone,
 )
-from neofloor.services.errors import InvalidInput, NotFound
-from neofloor.services.plant import DEFECT_CATEGORIES, load_plant_config
 from neofloor.store.engine import Database
 from neofloor.store.models import ZONES
 

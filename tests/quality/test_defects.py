@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text, update
 
-from neofloor.services.defect_records import car_defects, defect_history, defect_record
-from neofloor.services.defects import (
+from neofloor.services.plant.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
+from neofloor.services.quality.defects import (
     add_defect,
     cancel_defect,
     reject_repair,
     repair_defect,
     verify_defect,
 )
-from neofloor.services.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
+from neofloor.services.quality.records import car_defects, defect_history, defect_record
 from neofloor.store.engine import Database
 from neofloor.store.models import Vehicle, VehicleState
 from tests.conftest import INSPECTOR, OPERATOR_BODY, SUPERVISOR, T0, make_vin, plan_cars

@@ -9,10 +9,17 @@ import pytest
 from sqlalchemy import event, select
 
 from neofloor.cli import main
-from neofloor.services.defect_records import delivery_defects
-from neofloor.services.defects import add_defect, cancel_defect, reject_repair, repair_defect, verify_defect
-from neofloor.services.errors import GateBlocked
-from neofloor.services.tracking import blocking_defects, record_scan
+from neofloor.services.plant.errors import GateBlocked
+from neofloor.services.quality.defects import (
+    add_defect,
+    cancel_defect,
+    reject_repair,
+    repair_defect,
+    verify_defect,
+)
+from neofloor.services.quality.records import delivery_defects
+from neofloor.services.scan import record_scan
+from neofloor.services.tracking.scans import blocking_defects
 from neofloor.store.engine import Database
 from neofloor.store.models import StationEvent, Vehicle
 from neofloor.store.types import utcnow

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from neofloor.services.defects import add_defect, cancel_defect, repair_defect, verify_defect
-from neofloor.services.errors import InvalidInput, NotFound
-from neofloor.services.quality_reports import (
+from neofloor.services.plant.errors import InvalidInput, NotFound
+from neofloor.services.quality.defects import add_defect, cancel_defect, repair_defect, verify_defect
+from neofloor.services.quality.reports import (
     AGE_BANDS,
     defect_pareto,
     open_defect_counts,

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from neofloor.services.demo import DemoSpec, generate_demo_plant, iter_table_rows
-from neofloor.services.queries import line_board, vehicle_history
-from neofloor.services.tracking import blocking_defects
+from neofloor.demo.generator import DemoSpec, generate_demo_plant, iter_table_rows
+from neofloor.services.tracking.floor import line_board
+from neofloor.services.tracking.history import vehicle_history
+from neofloor.services.tracking.scans import blocking_defects
 from neofloor.store.engine import Database
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "neofloor.db.example"

@@ -13,18 +13,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from neofloor.services.andon import end_andon, raise_andon
-from neofloor.services.errors import NotFound
-from neofloor.services.line_status import line_status
-from neofloor.services.queries import (
-    cars_in_station,
-    change_marker,
-    line_board,
-    station_queue,
-    vehicle_history,
-    wip_per_station,
-)
-from neofloor.services.tracking import hold_vehicle
+from neofloor.services.metrics.line_status import line_status
+from neofloor.services.plant.errors import NotFound
+from neofloor.services.supervision.andon import end_andon, raise_andon
+from neofloor.services.tracking.floor import cars_in_station, line_board, station_queue, wip_per_station
+from neofloor.services.tracking.history import vehicle_history
+from neofloor.services.tracking.holds import hold_vehicle
+from neofloor.services.tracking.marker import change_marker
 from neofloor.store.engine import Database
 from neofloor.store.models import Color, Shift, VehicleModel
 from tests.conftest import ROUTE, SUPERVISOR, T0, plan_cars, run_through, scan
@@ -134,7 +129,7 @@ def test_the_board_follows_an_edit_of_the_shifts(db: Database) -> None:
 
 def test_find_vins_by_last_digits_then_by_beginning(db: Database) -> None:
     """Floor staff quote a car by its last digits; a typed beginning (a WMI) finds cars too."""
-    from neofloor.services.queries import find_vins
+    from neofloor.services.tracking.history import find_vins
 
     vins = plan_cars(db, 12)
     with db.read() as session:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from neofloor.services.errors import NotFound, RuleViolation
-from neofloor.services.planning import PlanImportError, add_vehicle, import_plan_csv
-from neofloor.services.queries import station_queue, vehicle_history
+from neofloor.services.plant.errors import NotFound, RuleViolation
+from neofloor.services.tracking.floor import station_queue
+from neofloor.services.tracking.history import vehicle_history
+from neofloor.services.tracking.planning import PlanImportError, add_vehicle, import_plan_csv
 from neofloor.store.engine import Database
 from neofloor.store.models import StationEvent, Vehicle
 from tests.conftest import T0, make_vin

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from neofloor.services.catalog import plant_catalog
-from neofloor.services.errors import ConfigError, RuleViolation
-from neofloor.services.plant import demo_plant_text, init_plant, load_plant_config
+from neofloor.services.plant.catalog import plant_catalog
+from neofloor.services.plant.config import demo_plant_text, init_plant, load_plant_config
+from neofloor.services.plant.errors import ConfigError, RuleViolation
 from neofloor.store.engine import Database
 
 

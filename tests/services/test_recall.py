@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from neofloor.services.catalog import forget_catalog
-from neofloor.services.defects import add_defect, cancel_defect
-from neofloor.services.errors import InvalidInput, NotFound
-from neofloor.services.recall import cars_through_station, cars_with_defect
-from neofloor.services.repair import repair_scan, return_from_repair, send_to_repair
-from neofloor.services.shifts import local_days
+from neofloor.services.plant.catalog import forget_catalog
+from neofloor.services.plant.errors import InvalidInput, NotFound
+from neofloor.services.plant.shifts import local_days
+from neofloor.services.quality.defects import add_defect, cancel_defect
+from neofloor.services.supervision.repair import repair_scan, return_from_repair, send_to_repair
+from neofloor.services.traceability.recall import cars_through_station, cars_with_defect
 from neofloor.store.engine import Database
 from neofloor.store.models import VehicleState
 from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR, T0, plan_cars, run_through

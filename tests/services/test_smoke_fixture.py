@@ -1,4 +1,4 @@
-from neofloor.services.queries import wip_per_station
+from neofloor.services.tracking.floor import wip_per_station
 
 
 def test_floor_fixture_places_cars(floor):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from neofloor.services.errors import (
+from neofloor.services.plant.errors import (
     DoubleScan,
     InvalidInput,
     InvalidVin,
@@ -17,14 +17,11 @@ from neofloor.services.errors import (
     RuleViolation,
     VehicleHeld,
 )
-from neofloor.services.queries import (
-    cars_in_station,
-    change_marker,
-    station_queue,
-    vehicle_history,
-    wip_per_station,
-)
-from neofloor.services.tracking import hold_vehicle, record_scan, release_vehicle
+from neofloor.services.scan import record_scan
+from neofloor.services.tracking.floor import cars_in_station, station_queue, wip_per_station
+from neofloor.services.tracking.history import vehicle_history
+from neofloor.services.tracking.holds import hold_vehicle, release_vehicle
+from neofloor.services.tracking.marker import change_marker
 from neofloor.store.engine import Database
 from neofloor.store.models import StationEvent, StationVisit, Vehicle
 from tests.conftest import OPERATOR_BODY, ROUTE, SUPERVISOR, T0, make_vin, plan_cars, run_through, scan
@@ -204,7 +201,7 @@ def test_refused_scan_in_a_larger_transaction_rolls_back(db: Database) -> None:
 def test_change_marker_moves_when_a_shift_note_is_added(db: Database) -> None:
     from datetime import date
 
-    from neofloor.services.shifts import add_shift_note
+    from neofloor.services.supervision.shift_notes import add_shift_note
 
     with db.read() as session:
         before = change_marker(session)
@@ -233,7 +230,7 @@ def test_a_scan_in_a_unit_of_work_sees_and_leaves_the_car_current(db: Database) 
 
 def test_preparing_the_scan_reads_nothing_it_could_change(db: Database) -> None:
     """A terminal compiles the scan's look-ups while idle; that writes nothing and a scan follows."""
-    from neofloor.services.tracking import prepare_scans
+    from neofloor.services.tracking.scans import prepare_scans
 
     (vin,) = plan_cars(db, 1)
     before = _snapshot(db)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from neofloor.services.errors import InvalidVin
-from neofloor.services.vin import check_digit, validate_vin, with_check_digit
+from neofloor.services.plant.errors import InvalidVin
+from neofloor.services.plant.vin import check_digit, validate_vin, with_check_digit
 
 # VINs published with their check digits (a service manual example, well-known sample VINs).
 REAL_VINS = (

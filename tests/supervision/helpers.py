@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from neofloor.services.catalog import plant_catalog
+from neofloor.services.plant.catalog import plant_catalog
 from neofloor.store.engine import Database
 from neofloor.store.models import Vehicle
 from tests.conftest import ROUTE, plan_cars, run_through, scan

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from neofloor.services.andon import (
+from neofloor.services.plant.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
+from neofloor.services.supervision.andon import (
     downtime_between,
     downtime_reasons,
     end_andon,
     open_stops,
     raise_andon,
 )
-from neofloor.services.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from neofloor.store.engine import Database
 from tests.conftest import INSPECTOR, OPERATOR_BODY, SUPERVISOR, T0
 from tests.supervision.helpers import read, refused, write

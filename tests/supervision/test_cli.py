@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from neofloor.cli import main
-from neofloor.services.repair import repair_scan
+from neofloor.services.supervision.repair import repair_scan
 from neofloor.store.engine import Database
 from neofloor.store.types import utcnow
 from tests.conftest import make_vin

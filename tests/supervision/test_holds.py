@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from neofloor.services.errors import PermissionDenied, RuleViolation
-from neofloor.services.repair import send_to_repair
-from neofloor.services.tracking import hold_vehicle, release_vehicle
+from neofloor.services.plant.errors import PermissionDenied, RuleViolation
+from neofloor.services.supervision.repair import send_to_repair
+from neofloor.services.tracking.holds import hold_vehicle, release_vehicle
 from neofloor.store.engine import Database
 from tests.conftest import INSPECTOR, OPERATOR_BODY, SUPERVISOR, T0
 from tests.supervision.helpers import car, car_at, events, refused, write

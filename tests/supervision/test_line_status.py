@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from neofloor.services.andon import raise_andon
-from neofloor.services.line_status import (
+from neofloor.services.metrics.line_status import (
     LEVEL_LATE,
     LEVEL_NORMAL,
     LEVEL_VERY_LATE,
@@ -16,10 +15,11 @@ from neofloor.services.line_status import (
     line_status,
     takt_level,
 )
-from neofloor.services.repair import send_to_repair
-from neofloor.services.shifts import Interval, local_days, shift_at, shift_calendar
-from neofloor.services.takt import takt_from_shifts, takt_seconds, working_seconds
-from neofloor.services.tracking import hold_vehicle
+from neofloor.services.metrics.takt import takt_from_shifts, takt_seconds, working_seconds
+from neofloor.services.plant.shifts import Interval, local_days, shift_at, shift_calendar
+from neofloor.services.supervision.andon import raise_andon
+from neofloor.services.supervision.repair import send_to_repair
+from neofloor.services.tracking.holds import hold_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Shift
 from tests.conftest import ROUTE, SUPERVISOR, plan_cars, run_through, scan
@@ -82,7 +82,7 @@ def test_working_time_skips_nights_and_breaks(db: Database) -> None:
 
 def test_the_board_clock_answers_as_the_shifts_do(db: Database) -> None:
     """WorkingClock (one bisection a car) gives working_seconds_in's answer, breaks and nights too."""
-    from neofloor.services.takt import WorkingClock, working_seconds_in
+    from neofloor.services.metrics.takt import WorkingClock, working_seconds_in
 
     calendar = read(db, lambda s: shift_calendar(s).production)
     now = _local(date(2026, 11, 26), 15, 7)

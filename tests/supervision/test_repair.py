@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from neofloor.services.errors import (
+from neofloor.services.plant.errors import (
     DoubleScan,
     InvalidInput,
     NotFound,
@@ -14,10 +14,11 @@ from neofloor.services.errors import (
     RuleViolation,
     VehicleHeld,
 )
-from neofloor.services.queries import vehicle_history
-from neofloor.services.repair import repair_scan, return_from_repair, send_to_repair
-from neofloor.services.repair_time import car_repair_time, cars_in_repair, repair_time_summary
-from neofloor.services.tracking import hold_vehicle, record_scan
+from neofloor.services.scan import record_scan
+from neofloor.services.supervision.repair import repair_scan, return_from_repair, send_to_repair
+from neofloor.services.supervision.repair_time import car_repair_time, cars_in_repair, repair_time_summary
+from neofloor.services.tracking.history import vehicle_history
+from neofloor.services.tracking.holds import hold_vehicle
 from neofloor.store.engine import Database
 from tests.conftest import INSPECTOR, OPERATOR_BODY, ROUTE, SUPERVISOR, T0, plan_cars, run_through, scan
 from tests.supervision.helpers import car, car_at, events, refused, write

@@ -7,11 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from neofloor.services.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation, VehicleHeld
-from neofloor.services.overrides import override_move, overrides_between, sequence_breaks
-from neofloor.services.queries import vehicle_history
-from neofloor.services.repair import send_to_repair
-from neofloor.services.tracking import hold_vehicle, release_vehicle
+from neofloor.services.plant.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    VehicleHeld,
+)
+from neofloor.services.supervision.overrides import override_move, overrides_between, sequence_breaks
+from neofloor.services.supervision.repair import send_to_repair
+from neofloor.services.tracking.history import vehicle_history
+from neofloor.services.tracking.holds import hold_vehicle, release_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import StationVisit, Vehicle
 from tests.conftest import INSPECTOR, OPERATOR_BODY, ROUTE, SUPERVISOR, T0, plan_cars, run_through, scan

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from neofloor.services.andon import open_stops, raise_andon
-from neofloor.services.line_status import line_status
-from neofloor.services.queries import change_marker
+from neofloor.services.metrics.line_status import line_status
+from neofloor.services.supervision.andon import open_stops, raise_andon
+from neofloor.services.tracking.marker import change_marker
 from neofloor.store.engine import Database
 from tests.conftest import OPERATOR_BODY, SUPERVISOR, plan_cars
 

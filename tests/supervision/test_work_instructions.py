@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from neofloor.services.catalog import plant_catalog
-from neofloor.services.errors import NotFound
-from neofloor.services.planning import add_vehicle
-from neofloor.services.queries import cars_in_station, work_instructions
+from neofloor.services.plant.catalog import plant_catalog
+from neofloor.services.plant.errors import NotFound
+from neofloor.services.tracking.floor import cars_in_station
+from neofloor.services.tracking.history import work_instructions
+from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import WorkInstruction
 from tests.conftest import ROUTE, T0, make_vin, run_through, scan

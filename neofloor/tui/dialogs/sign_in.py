@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
-    from neofloor.services.operators import OperatorInfo
+    from neofloor.services.plant.operators import OperatorInfo
     from neofloor.store.engine import Database
     from neofloor.tui.app import NeofloorApp
 
@@ -73,7 +73,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in")
     def _load_operators(self, database: Database) -> None:
-        from neofloor.services.operators import list_operators
+        from neofloor.services.plant.operators import list_operators
 
         with database.read() as session:
             operators = list_operators(session)
@@ -82,8 +82,8 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in")
     def _look_up_badge(self, database: Database, badge: str) -> None:
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.operators import operator_by_badge
+        from neofloor.services.plant.errors import NeofloorError
+        from neofloor.services.plant.operators import operator_by_badge
 
         try:
             with database.read() as session:

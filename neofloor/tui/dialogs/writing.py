@@ -50,7 +50,7 @@ class WritingDialog(ModalScreen[ResultT | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-write")
     def _write(self, write: Callable[[], ResultT]) -> None:
-        from neofloor.services.errors import NeofloorError
+        from neofloor.services.plant.errors import NeofloorError
 
         try:
             result = write()

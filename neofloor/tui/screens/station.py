@@ -55,10 +55,10 @@ from neofloor.tui.widgets.table_rows import Cell, refill
 from neofloor.tui.widgets.work_instructions import WorkInstructions
 
 if TYPE_CHECKING:
-    from neofloor.services.andon import Stop
-    from neofloor.services.first_look import FirstLook
-    from neofloor.services.queries import CarSummary
-    from neofloor.services.repair_time import CarInRepair
+    from neofloor.services.supervision.andon import Stop
+    from neofloor.services.supervision.repair_time import CarInRepair
+    from neofloor.services.tracking.first_look import FirstLook
+    from neofloor.services.tracking.floor import CarSummary
     from neofloor.store.engine import Database
 
 # How many waiting cars one page of the queue shows; PgUp/PgDn turn the pages.
@@ -214,21 +214,17 @@ class StationScreen(LineWrites, FloorScreen):
         known: frozenset[InstructionKey],
         now: datetime,
     ) -> None:
-        from neofloor.services.andon import open_stops
-        from neofloor.services.queries import (
-            cars_in_station,
-            change_marker,
-            station_queue,
-            wip_per_station,
-            work_instructions,
-        )
+        from neofloor.services.supervision.andon import open_stops
+        from neofloor.services.tracking.floor import cars_in_station, station_queue, wip_per_station
+        from neofloor.services.tracking.history import work_instructions
+        from neofloor.services.tracking.marker import change_marker
 
         with database.read() as session:
             # Read the marker first: a write after it is caught by the next poll.
             marker = change_marker(session)
             stop = next((s for s in open_stops(session, now=now) if s.station == station), None)
             if at_bay:
-                from neofloor.services.repair_time import cars_in_repair
+                from neofloor.services.supervision.repair_time import cars_in_repair
 
                 bay = cars_in_repair(session, now=now)
                 loaded = self.Loaded(station, [], [], 0, len(bay), 0, marker, {}, stop, bay)
@@ -389,7 +385,7 @@ class StationScreen(LineWrites, FloorScreen):
         instructions.show(lines, f"#{car.build_seq} · {car.model}", station)
 
     def _show_bay_car(self, card: CarCard, car: CarInRepair) -> None:
-        from neofloor.services.clock import format_duration
+        from neofloor.services.plant.clock import format_duration
 
         zone = self._zone()
         card.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
@@ -511,8 +507,8 @@ class StationScreen(LineWrites, FloorScreen):
     @work(thread=True, exit_on_error=False, group="station-write")
     def _record_scan(self, writer: Writer, raw_vin: str) -> None:
         """Not exclusive: a scan already sent must still show its result."""
-        from neofloor.services.errors import DoubleScan, NeofloorError
-        from neofloor.services.tracking import record_scan
+        from neofloor.services.plant.errors import DoubleScan, NeofloorError
+        from neofloor.services.scan import record_scan
 
         try:
             with writer.database.write() as session:
@@ -655,7 +651,7 @@ def _describe(car: CarSummary) -> str:
 
 def _bay_status(car: CarInRepair) -> Text:
     """A car in the bay: its step, how long it has been in repair, where it goes back to."""
-    from neofloor.services.clock import format_duration
+    from neofloor.services.plant.clock import format_duration
 
     took = format_duration(car.seconds)
     if car.phase == "repaired":
@@ -666,7 +662,7 @@ def _bay_status(car: CarInRepair) -> Text:
 
 
 def _bay_title(station: str, bay: list[CarInRepair]) -> str:
-    from neofloor.services.clock import format_duration
+    from neofloor.services.plant.clock import format_duration
 
     if not bay:
         return f"{station}: no car in the repair bay"

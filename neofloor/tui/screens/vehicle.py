@@ -38,7 +38,7 @@ from neofloor.tui.widgets.last_result import LastResult, Outcome
 
 if TYPE_CHECKING:
     from neofloor.services.quality import DefectRecord, DefectStory
-    from neofloor.services.queries import VehicleHistory
+    from neofloor.services.tracking.history import VehicleHistory
     from neofloor.store.engine import Database
 
 # What each defect action needs the defect to be, and how it is said once done.
@@ -197,9 +197,10 @@ class VehicleScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="vehicle-load")
     def _load(self, database: Database, vin: str, now: datetime) -> None:
-        from neofloor.services.errors import NeofloorError
+        from neofloor.services.plant.errors import NeofloorError
         from neofloor.services.quality import car_defects
-        from neofloor.services.queries import change_marker, vehicle_history
+        from neofloor.services.tracking.history import vehicle_history
+        from neofloor.services.tracking.marker import change_marker
 
         try:
             with database.read() as session:
@@ -223,7 +224,7 @@ class VehicleScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="vehicle-load")
     def _find(self, database: Database, typed: str) -> None:
-        from neofloor.services.queries import find_vins
+        from neofloor.services.tracking.history import find_vins
 
         with database.read() as session:
             vins = find_vins(session, typed)
@@ -282,7 +283,7 @@ class VehicleScreen(FloorScreen):
         self.query_one("#facts", Static).update(Text(sentence, style="bold"))
 
     def _show_history(self, history: VehicleHistory) -> None:
-        from neofloor.services.clock import format_duration
+        from neofloor.services.plant.clock import format_duration
 
         zone = self._zone()
         car = history.car
@@ -448,7 +449,7 @@ class VehicleScreen(FloorScreen):
     @work(thread=True, exit_on_error=False, group="defect-write")
     def _change(self, change: DefectChange) -> None:
         """Not exclusive: an action already sent must still show its result."""
-        from neofloor.services.errors import NeofloorError
+        from neofloor.services.plant.errors import NeofloorError
         from neofloor.services.quality import cancel_defect, reject_repair, repair_defect, verify_defect
 
         number, badge, text, now = change.defect_id, change.badge, change.text, change.now

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from neofloor.tui.formatting import hour_text
 
 if TYPE_CHECKING:
-    from neofloor.services.andon import Stop
+    from neofloor.services.supervision.andon import Stop
     from neofloor.tui.app import NeofloorApp
 
 # A stop that has run this long is written in hours.

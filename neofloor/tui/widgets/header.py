@@ -11,8 +11,8 @@ from textual.widgets import Label
 from neofloor.tui.formatting import clock_text
 
 if TYPE_CHECKING:
-    from neofloor.services.catalog import PlantCatalog
-    from neofloor.services.operators import OperatorInfo
+    from neofloor.services.plant.catalog import PlantCatalog
+    from neofloor.services.plant.operators import OperatorInfo
     from neofloor.tui.app import NeofloorApp
 
 

@@ -1,0 +1,44 @@
+"""The one scan entry point: a terminal's scan goes to the concern of its station's kind.
+
+Production stations (work, test, quality gate) move cars along the route (``tracking``); the
+repair bay starts and completes repairs (``supervision``). Sitting above both, this module is
+what keeps the concerns from importing each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from neofloor.services.plant.catalog import plant_catalog
+from neofloor.services.plant.errors import RuleViolation
+from neofloor.services.supervision.repair import repair_scan
+from neofloor.services.tracking.ledger import ScanResult
+from neofloor.services.tracking.scans import production_scan
+from neofloor.store.models import StationKind
+from neofloor.store.types import utcnow
+
+
+def record_scan(
+    session: Session,
+    station_code: str,
+    raw_vin: str,
+    operator_badge: str,
+    terminal: str = "",
+    *,
+    now: datetime | None = None,
+) -> ScanResult:
+    """Start the car at the station, or complete it if it is already there.
+
+    At a production station see ``production_scan`` for every refusal; at the repair bay
+    a scan starts or completes the repair instead. Any other station refuses the scan.
+    """
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    station = catalog.station(station_code)
+    if station.is_production:
+        return production_scan(session, catalog, station, raw_vin, operator_badge, terminal, now)
+    if station.kind == StationKind.REPAIR:
+        return repair_scan(session, raw_vin, operator_badge, terminal, now=now)
+    raise RuleViolation(f"{station.code} is not a production station: cars are not scanned there.")

@@ -1,0 +1,108 @@
+"""Shift notes: what a shift lead hands over to the next shift, beside the numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session, col
+
+from neofloor.services.plant.errors import InvalidInput, RuleViolation
+from neofloor.services.plant.operators import operator_by_badge, require_role
+from neofloor.services.plant.records import LINE_LEADERS
+from neofloor.services.plant.shifts import shift_window
+from neofloor.services.tracking.ledger import inserted_id
+from neofloor.store.models import Operator, ShiftNote
+from neofloor.store.types import utcnow
+
+# Who may write a note in the shift handover.
+NOTE_WRITERS = LINE_LEADERS
+
+
+NOTE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class ShiftNoteLine:
+    """A note typed for a shift's handover."""
+
+    id: int
+    shift_date: date
+    shift_code: str
+    written_at: datetime
+    author: str | None
+    text: str
+
+
+def add_shift_note(
+    session: Session,
+    local_date: date,
+    shift_code: str,
+    text: str,
+    badge: str,
+    *,
+    now: datetime | None = None,
+) -> ShiftNoteLine:
+    """Add a note to a shift's handover (shift lead, supervisor or admin).
+
+    Refuses an empty or over-long note, an unknown shift, a date the shift does
+    not run on, and a shift that has not started yet (most likely a mistyped date).
+    """
+    now = now or utcnow()
+    body = text.strip()
+    if not body:
+        raise InvalidInput("A shift note needs some text.")
+    if len(body) > NOTE_LIMIT:
+        raise InvalidInput(f"A shift note holds at most {NOTE_LIMIT} characters; this one has {len(body)}.")
+    operator = operator_by_badge(session, badge)
+    require_role(operator, NOTE_WRITERS, "write a shift note")
+    window = shift_window(session, local_date, shift_code)
+    if now < window.start:
+        raise RuleViolation(
+            f"Shift {window.label} has not started yet; notes are for a shift under way or past."
+        )
+    note_id = inserted_id(
+        session.execute(
+            insert(ShiftNote).values(
+                shift_date=window.local_date.isoformat(),
+                shift_code=window.code,
+                text=body,
+                written_at=now,
+                author_id=operator.id,
+            )
+        )
+    )
+    return ShiftNoteLine(
+        id=note_id,
+        shift_date=window.local_date,
+        shift_code=window.code,
+        written_at=now,
+        author=operator.name,
+        text=body,
+    )
+
+
+def list_shift_notes(session: Session, local_date: date, shift_code: str) -> list[ShiftNoteLine]:
+    """The notes of one shift, oldest first."""
+    rows = session.execute(
+        select(
+            col(ShiftNote.id),
+            col(ShiftNote.written_at),
+            col(Operator.name),
+            col(ShiftNote.text),
+            col(ShiftNote.shift_code),
+        )
+        .outerjoin(Operator, col(Operator.id) == col(ShiftNote.author_id))
+        .where(
+            col(ShiftNote.shift_date) == local_date.isoformat(),
+            func.upper(col(ShiftNote.shift_code)) == shift_code.strip().upper(),
+        )
+        .order_by(col(ShiftNote.written_at), col(ShiftNote.id))
+    ).all()
+    return [
+        ShiftNoteLine(
+            id=note_id, shift_date=local_date, shift_code=code, written_at=at, author=name, text=body
+        )
+        for note_id, at, name, body, code in rows
+    ]

@@ -1,0 +1,117 @@
+"""Holds: a car stopped where it is with a reason, until a line leader or inspector releases it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from neofloor.services.plant.catalog import plant_catalog
+from neofloor.services.plant.errors import (
+    InvalidInput,
+    RuleViolation,
+)
+from neofloor.services.plant.operators import (
+    operator_by_badge,
+    require_role,
+)
+from neofloor.services.plant.records import LINE_LEADERS
+from neofloor.services.tracking.ledger import append_event, find_vehicle, station_label
+from neofloor.store.models import (
+    EventKind,
+    Role,
+    VehicleState,
+)
+from neofloor.store.types import utcnow
+
+# Who may release a hold.
+RELEASERS = LINE_LEADERS | {Role.INSPECTOR}
+
+
+@dataclass(frozen=True)
+class HoldResult:
+    vin: str
+    state: str
+    event_id: int
+    message: str
+
+
+def hold_vehicle(
+    session: Session,
+    raw_vin: str,
+    reason: str,
+    operator_badge: str,
+    terminal: str = "",
+    *,
+    now: datetime | None = None,
+) -> HoldResult:
+    """Stop a car where it is, with a reason; it cannot be started or completed until released."""
+    now = now or utcnow()
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("A hold needs a reason.")
+    catalog = plant_catalog(session)
+    operator = operator_by_badge(session, operator_badge)
+    vehicle = find_vehicle(session, catalog, raw_vin)
+    if vehicle.state == VehicleState.HELD:
+        raise RuleViolation(f"{vehicle.vin} is already on hold ({vehicle.hold_reason}).")
+    if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED, VehicleState.IN_REPAIR):
+        raise RuleViolation(
+            f"{vehicle.vin} is {vehicle.state.replace('_', ' ')}; only cars on the line can be held."
+        )
+    event_id = append_event(
+        session,
+        vehicle,
+        EventKind.HOLD,
+        now,
+        station_id=vehicle.station_id,
+        operator=operator,
+        terminal=terminal,
+        note=reason,
+    )
+    vehicle.resume_state = vehicle.state
+    vehicle.state = VehicleState.HELD
+    vehicle.hold_reason = reason
+    session.flush()
+    where = station_label(catalog, vehicle.station_id)
+    return HoldResult(vehicle.vin, vehicle.state, event_id, f"{vehicle.vin} held at {where}: {reason}.")
+
+
+def release_vehicle(
+    session: Session,
+    raw_vin: str,
+    operator_badge: str,
+    note: str = "",
+    terminal: str = "",
+    *,
+    now: datetime | None = None,
+) -> HoldResult:
+    """Lift a hold: the car goes back to the state it was held in."""
+    now = now or utcnow()
+    catalog = plant_catalog(session)
+    operator = operator_by_badge(session, operator_badge)
+    require_role(operator, frozenset(RELEASERS), "release a hold")
+    vehicle = find_vehicle(session, catalog, raw_vin)
+    if vehicle.state != VehicleState.HELD:
+        raise RuleViolation(f"{vehicle.vin} is not on hold.")
+    event_id = append_event(
+        session,
+        vehicle,
+        EventKind.RELEASE,
+        now,
+        station_id=vehicle.station_id,
+        operator=operator,
+        terminal=terminal,
+        note=note.strip(),
+    )
+    vehicle.state = vehicle.resume_state or VehicleState.QUEUED
+    vehicle.resume_state = None
+    vehicle.hold_reason = None
+    session.flush()
+    return HoldResult(
+        vehicle.vin,
+        vehicle.state,
+        event_id,
+        f"{vehicle.vin} released at {station_label(catalog, vehicle.station_id)}.",
+    )

@@ -1,0 +1,186 @@
+"""The ledger: the one way a car's story is written, and the look-ups every move starts with.
+
+Every event that changes a car goes through ``append_event`` (or, on the scan's hot path,
+its prebuilt twin ``event_statement``) in the caller's transaction, beside the change to the
+car's current-state columns. Rows are never updated or deleted: a correction is a new event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, Protocol, cast
+
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Insert,
+    Result,
+    bindparam,
+    insert,
+    select,
+)
+from sqlmodel import Session, col
+
+from neofloor.services.plant.catalog import PlantCatalog, StationInfo
+from neofloor.services.plant.errors import (
+    DoubleScan,
+    NotFound,
+)
+from neofloor.services.plant.operators import (
+    OperatorInfo,
+)
+from neofloor.services.plant.vin import validate_vin
+from neofloor.store.models import (
+    StationEvent,
+    Vehicle,
+    VehicleState,
+)
+
+# A second scan of the same car at the same station this soon is a double scan.
+DOUBLE_SCAN_WINDOW = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan did, in the floor's words."""
+
+    vin: str
+    station: str
+    action: str  # "started" or "completed"; at the repair bay "repair_started" or "repair_completed"
+    state: str
+    next_station: str | None
+    event_id: int
+    at: datetime
+
+    @property
+    def message(self) -> str:
+        if self.action == "repair_started":
+            return f"{self.vin} repair started at {self.station}."
+        if self.action == "repair_completed":
+            return f"{self.vin} repaired at {self.station}; it goes back to {self.next_station}."
+        if self.action == "started":
+            return f"{self.vin} started at {self.station}."
+        if self.state == VehicleState.FINISHED:
+            return f"{self.vin} completed {self.station}: finished, to the yard."
+        return f"{self.vin} completed {self.station}; next: {self.next_station}."
+
+
+def find_vehicle(session: Session, catalog: PlantCatalog, raw_vin: str) -> Vehicle:
+    """The car with this VIN (checked for form first), or a refusal."""
+    vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
+    vehicle = session.execute(select(Vehicle).where(col(Vehicle.vin) == vin)).scalar_one_or_none()
+    if vehicle is None:
+        raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
+    return vehicle
+
+
+def inserted_id(result: Result[Any]) -> int:
+    """The primary key of the row an ``insert`` statement just wrote."""
+    key = cast("CursorResult[Any]", result).inserted_primary_key
+    if key is None:
+        raise RuntimeError("The insert wrote no row.")
+    return int(key[0])
+
+
+@cache
+def event_statement() -> Insert:
+    """The ledger's one insert, built once: every event of every car is written by it."""
+    return insert(StationEvent).values(
+        vehicle_id=bindparam("car"),
+        station_id=bindparam("station"),
+        kind=bindparam("kind"),
+        at=bindparam("at"),
+        operator_id=bindparam("operator"),
+        terminal=bindparam("terminal"),
+        note=bindparam("note"),
+    )
+
+
+def write_event(
+    conn: Connection | Session,
+    *,
+    car: int,
+    kind: str,
+    at: datetime,
+    station: int | None = None,
+    operator: int | None = None,
+    terminal: str = "",
+    note: str = "",
+) -> int:
+    """Append one event to the ledger and answer its id (the car's columns are the caller's to set)."""
+    if isinstance(conn, Session):
+        if conn.new or conn.dirty or conn.deleted:
+            conn.flush()  # the insert below bypasses the unit of work: let it write first
+        conn = conn.connection()
+    values = {
+        "car": car,
+        "kind": kind,
+        "at": at,
+        "station": station,
+        "operator": operator,
+        "terminal": terminal,
+        "note": note,
+    }
+    return inserted_id(conn.execute(event_statement(), values))
+
+
+def append_event(
+    session: Session,
+    vehicle: Vehicle,
+    kind: str,
+    at: datetime,
+    *,
+    station_id: int | None,
+    operator: OperatorInfo | None,
+    terminal: str = "",
+    note: str = "",
+) -> int:
+    """Append the car's next event and point the car at it; the caller then sets the car's new state.
+
+    Repairs, overrides, holds and every concern that moves a car write through here,
+    in the caller's transaction, so the ledger and the car's current state change together.
+    """
+    assert vehicle.id is not None
+    event_id = write_event(
+        session,
+        car=vehicle.id,
+        kind=kind,
+        at=at,
+        station=station_id,
+        operator=operator.id if operator else None,
+        terminal=terminal,
+        note=note,
+    )
+    vehicle.last_event_id = event_id
+    return event_id
+
+
+class ScannedCar(Protocol):
+    """What the double-scan rule reads of a car: an ORM ``Vehicle`` or a row of its columns."""
+
+    @property
+    def vin(self) -> str: ...
+    @property
+    def last_scan_station_id(self) -> int | None: ...
+    @property
+    def last_scan_at(self) -> datetime | None: ...
+
+
+def refuse_double_scan(vehicle: ScannedCar, station: StationInfo, now: datetime) -> None:
+    """A second scan of the car at the same station within a few seconds is ignored, not recorded.
+
+    Either side of the last scan: two terminals' clocks may differ by a second or two.
+    """
+    if (
+        vehicle.last_scan_station_id == station.id
+        and vehicle.last_scan_at is not None
+        and abs(now - vehicle.last_scan_at) < DOUBLE_SCAN_WINDOW
+    ):
+        raise DoubleScan(f"Double scan of {vehicle.vin} at {station.code} ignored.")
+
+
+def station_label(catalog: PlantCatalog, station_id: int | None) -> str:
+    """Where a car is, for a sentence: its station's code, or "nowhere"."""
+    return catalog.station_code(station_id) or "nowhere"

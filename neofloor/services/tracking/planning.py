@@ -1,0 +1,192 @@
+"""Planning cars: one at a time, or a whole production plan from CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlmodel import Session, col
+
+from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
+from neofloor.services.plant.errors import InvalidInput, NeofloorError, RuleViolation
+from neofloor.services.plant.vin import validate_vin
+from neofloor.services.tracking.ledger import inserted_id, write_event
+from neofloor.store.models import EventKind, Vehicle, VehicleState
+from neofloor.store.types import utcnow
+
+PLAN_COLUMNS = ("vin", "model", "color", "order_ref", "build_seq", "options", "option_notes")
+REQUIRED_COLUMNS = ("vin", "model", "color")
+
+
+@dataclass(frozen=True)
+class PlannedCar:
+    vin: str
+    model_id: int
+    color_id: int
+    order_ref: str
+    build_seq: int | None
+    options: str
+    option_notes: str
+
+
+class PlanImportError(InvalidInput):
+    """A production plan with bad rows: every problem, by line, and nothing imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"Plan not imported: {len(problems)} problem(s).\n{lines}")
+
+
+def _check_car(
+    catalog: PlantCatalog,
+    vin: str,
+    model: str,
+    color: str,
+    order_ref: str = "",
+    build_seq: int | None = None,
+    options: str = "",
+    option_notes: str = "",
+) -> PlannedCar:
+    return PlannedCar(
+        vin=validate_vin(vin, verify_check_digit=catalog.vin_check_digit),
+        model_id=catalog.model_by_code(model).id,
+        color_id=catalog.color_by_code(color),
+        order_ref=order_ref.strip(),
+        build_seq=build_seq,
+        options=",".join(o.strip().upper() for o in options.split(",") if o.strip()),
+        option_notes=option_notes.strip(),
+    )
+
+
+def _write_cars(session: Session, catalog: PlantCatalog, cars: list[PlannedCar], now: datetime) -> None:
+    first = catalog.route[0]
+    next_seq = (session.execute(select(func.max(col(Vehicle.build_seq)))).scalar() or 0) + 1
+    for car in cars:
+        seq = car.build_seq if car.build_seq is not None else next_seq
+        next_seq = max(next_seq, seq) + 1
+        vehicle_id = inserted_id(
+            session.execute(
+                insert(Vehicle).values(
+                    vin=car.vin,
+                    vin_reversed=car.vin[::-1],
+                    model_id=car.model_id,
+                    color_id=car.color_id,
+                    build_seq=seq,
+                    order_ref=car.order_ref,
+                    options=car.options,
+                    option_notes=car.option_notes,
+                    planned_at=now,
+                    state=VehicleState.PLANNED,
+                    station_id=first.id,
+                    state_since=now,
+                )
+            )
+        )
+        event_id = write_event(session, car=vehicle_id, kind=EventKind.PLAN, at=now, note=car.order_ref)
+        session.execute(update(Vehicle).where(col(Vehicle.id) == vehicle_id).values(last_event_id=event_id))
+
+
+def _taken(session: Session, vins: list[str], seqs: list[int]) -> tuple[set[str], set[int]]:
+    taken_vins = set(session.execute(select(col(Vehicle.vin)).where(col(Vehicle.vin).in_(vins))).scalars())
+    taken_seqs = set(
+        session.execute(select(col(Vehicle.build_seq)).where(col(Vehicle.build_seq).in_(seqs))).scalars()
+    )
+    return taken_vins, taken_seqs
+
+
+def add_vehicle(
+    session: Session,
+    vin: str,
+    model: str,
+    color: str,
+    order_ref: str = "",
+    *,
+    build_seq: int | None = None,
+    options: str = "",
+    option_notes: str = "",
+    now: datetime | None = None,
+) -> str:
+    """Plan one car at the end of the build sequence (or at ``build_seq``); returns its VIN."""
+    catalog = plant_catalog(session)
+    car = _check_car(catalog, vin, model, color, order_ref, build_seq, options, option_notes)
+    taken_vins, taken_seqs = _taken(session, [car.vin], [build_seq] if build_seq is not None else [])
+    if taken_vins:
+        raise RuleViolation(f"VIN {car.vin} is already planned.")
+    if taken_seqs:
+        raise RuleViolation(f"Build sequence {build_seq} is already taken.")
+    _write_cars(session, catalog, [car], now or utcnow())
+    return car.vin
+
+
+def import_plan_csv(session: Session, text: str, *, now: datetime | None = None) -> int:
+    """Plan every car of a CSV production plan, or none: returns how many were planned.
+
+    Columns: vin, model, color (required), order_ref, build_seq, options
+    (comma-separated, quoted), option_notes. Every bad row is reported with its
+    line number in one :class:`PlanImportError`.
+    """
+    catalog = plant_catalog(session)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise PlanImportError([f"line 1: missing column(s) {', '.join(missing)}"])
+    unknown = [h for h in header if h not in PLAN_COLUMNS]
+    if unknown:
+        raise PlanImportError([f"line 1: unknown column(s) {', '.join(unknown)}"])
+    reader.fieldnames = header
+    problems: list[str] = []
+    cars: list[tuple[int, PlannedCar]] = []
+    seen_vins: dict[str, int] = {}
+    seen_seqs: dict[int, int] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        try:
+            seq_text = values.get("build_seq", "")
+            if seq_text and not seq_text.isdigit():
+                raise InvalidInput(f"build_seq {seq_text!r} is not a whole number.")
+            car = _check_car(
+                catalog,
+                values.get("vin", ""),
+                values.get("model", ""),
+                values.get("color", ""),
+                values.get("order_ref", ""),
+                int(seq_text) if seq_text else None,
+                values.get("options", ""),
+                values.get("option_notes", ""),
+            )
+        except NeofloorError as exc:
+            problems.append(f"line {line}: {exc}")
+            continue
+        if car.vin in seen_vins:
+            problems.append(f"line {line}: VIN {car.vin} repeats line {seen_vins[car.vin]}.")
+            continue
+        seen_vins[car.vin] = line
+        if car.build_seq is not None:
+            if car.build_seq in seen_seqs:
+                problems.append(
+                    f"line {line}: build sequence {car.build_seq} repeats line {seen_seqs[car.build_seq]}."
+                )
+                continue
+            seen_seqs[car.build_seq] = line
+        cars.append((line, car))
+    if not cars and not problems:
+        raise PlanImportError(["the file has no cars"])
+    taken_vins, taken_seqs = _taken(
+        session, [c.vin for _, c in cars], [c.build_seq for _, c in cars if c.build_seq is not None]
+    )
+    for line, car in cars:
+        if car.vin in taken_vins:
+            problems.append(f"line {line}: VIN {car.vin} is already planned.")
+        if car.build_seq in taken_seqs:
+            problems.append(f"line {line}: build sequence {car.build_seq} is already taken.")
+    if problems:
+        problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
+        raise PlanImportError(problems)
+    _write_cars(session, catalog, [c for _, c in cars], now or utcnow())
+    return len(cars)
