@@ -34,11 +34,13 @@ from neofloor.tui.widgets.defect_table import DefectTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
+from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from neofloor.services.catalog import PlantCatalog
+    from neofloor.services.defects import DefectResult
     from neofloor.services.quality import CatalogEntry, DefectRecord
     from neofloor.services.queries import CarSummary, VehicleHistory
     from neofloor.store.engine import Database
@@ -337,17 +339,14 @@ class DefectEntryScreen(FloorScreen):
             return None
         return DefectWriter(floor.database, station, floor.operator.badge, floor.now())
 
-    @work(thread=True, exit_on_error=False, group="defect-write")
     def _add_defect(
         self, writer: DefectWriter, vin: str, code: str, zone: str, severity: str, note: str
     ) -> None:
-        """Not exclusive: a defect already sent must still show its result."""
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.quality import add_defect
+        def log() -> DefectResult:
+            from neofloor.services.quality import add_defect
 
-        try:
             with writer.database.write() as session:
-                result = add_defect(
+                return add_defect(
                     session,
                     vin,
                     writer.station,
@@ -358,14 +357,15 @@ class DefectEntryScreen(FloorScreen):
                     note=note,
                     now=writer.now,
                 )
-        except NeofloorError as exc:
-            self.post_message(self.Answered(Outcome("refused", str(exc))))
-        except Exception as exc:
-            sentence = f"Not logged: the database failed ({exc}). Log it again."
-            self.post_message(self.Answered(Outcome("refused", sentence)))
-            raise
-        else:
-            self.post_message(self.Answered(Outcome("done", result.message, "✔ LOGGED"), result.defect.id))
+
+        def answered(answer: Answer[DefectResult]) -> DefectEntryScreen.Answered:
+            result = answer.result
+            if result is None:
+                sentence = answer.sentence("Not logged: the database failed ({error}). Log it again.")
+                return self.Answered(Outcome("refused", sentence))
+            return self.Answered(Outcome("done", result.message, "✔ LOGGED"), result.defect.id)
+
+        write_in_worker(self, log, answered, group="defect-write")
 
     def on_defect_entry_screen_answered(self, message: Answered) -> None:
         self._answer(message.outcome)
