@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from neofloor.services.first_look import FirstLook
     from neofloor.services.operators import OperatorInfo
     from neofloor.store.engine import Database
+    from neofloor.tui.floor import Floor
     from neofloor.tui.screens.station import StationScreen
 
 # How often the app asks whether another terminal wrote (a few indexed MAX() reads).
@@ -454,3 +455,8 @@ def _missing_sqlite_file(url: str) -> Path | None:
 
     path = sqlite_file(url)
     return None if path is None or path.exists() else path
+
+
+if TYPE_CHECKING:
+    # The app is the floor every screen, dialog and widget works on (checked by mypy).
+    _THE_FLOOR: type[Floor] = NeofloorApp

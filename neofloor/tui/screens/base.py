@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from neofloor.tui.floor import Floor, floor_of
+
 if TYPE_CHECKING:
     from textual.widget import Widget
-
-    from neofloor.tui.app import NeofloorApp
 
 
 class FloorScreen(Screen[None]):
@@ -33,12 +33,12 @@ class FloorScreen(Screen[None]):
         self._stale = False
 
     @property
-    def floor(self) -> NeofloorApp:
-        return cast("NeofloorApp", self.app)
+    def floor(self) -> Floor:
+        return floor_of(self)
 
     def on_mount(self) -> None:
-        self.watch(self.floor, "catalog", self._plant_opened)
-        self.watch(self.floor, "marker", self._plant_changed, init=False)
+        self.watch(self.app, "catalog", self._plant_opened)
+        self.watch(self.app, "marker", self._plant_changed, init=False)
 
     def reload(self) -> None:
         """Read the view's data again (in a worker)."""

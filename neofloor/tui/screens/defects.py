@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
+from neofloor.tui.floor import floor_of
 from neofloor.tui.formatting import vin_tail
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
@@ -146,9 +147,9 @@ class DefectEntryScreen(FloorScreen):
 
     def on_mount(self) -> None:
         self.query_one("#entry-result", LastResult).outcome = READY_NO_CAR
-        self.watch(self.floor, "station", self._station_changed)
-        self.watch(self.floor, "problem", self._show_problem)
-        self.watch(self.floor, "catalog", self._catalog_changed)
+        self.watch(self.app, "station", self._station_changed)
+        self.watch(self.app, "problem", self._show_problem)
+        self.watch(self.app, "catalog", self._catalog_changed)
         self._show_car()
 
     @property
@@ -421,11 +422,7 @@ class DefectEntryScreen(FloorScreen):
 
 def log_defects_on(app: App[None], vin: str) -> None:
     """Show the defect entry with this car on it (from the car's history)."""
-    from neofloor.tui.app import NeofloorApp
-
-    if not isinstance(app, NeofloorApp):
-        return
-    app.action_show_view("defects")
+    floor_of(app).action_show_view("defects")
     screen = app.screen
     if isinstance(screen, DefectEntryScreen):
         screen.show_car(vin)
