@@ -608,7 +608,7 @@ class StationScreen(LineWrites, FloorScreen):
         result = self.query_one("#last-result", LastResult)
         result.outcome = outcome
         self._empty_scan_field()
-        self.draw_now(result, self.query_one("#scan", Input))
+        self.draw_now()
         if outcome.kind == "refused":
             self.app.bell()
         # The list of past results (twenty wrapped sentences) follows in the next frame.
