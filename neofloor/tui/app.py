@@ -49,9 +49,9 @@ from neofloor.tui.messages import (
 from neofloor.tui.screens import FLOOR_VIEWS
 
 if TYPE_CHECKING:
-    from neofloor.services.catalog import PlantCatalog
-    from neofloor.services.first_look import FirstLook
-    from neofloor.services.operators import OperatorInfo
+    from neofloor.services.plant.catalog import PlantCatalog
+    from neofloor.services.tracking.first_look import FirstLook
+    from neofloor.services.plant.operators import OperatorInfo
     from neofloor.store.engine import Database
     from neofloor.tui.floor import Floor
     from neofloor.tui.screens.station import StationScreen
@@ -61,7 +61,7 @@ CHANGE_POLL_SECONDS = 1.5
 # A terminal whose first view shows nothing yet (it asks for a station) ends its start after this.
 SETTLE_AFTER_OPEN_SECONDS = 3.0
 # What a terminal needs soon after it starts, imported in the background once the first view is shown.
-WARM_MODULES = ("neofloor.services.tracking",)
+WARM_MODULES = ("neofloor.services.tracking.scans",)
 # How long the plant's opening waits for the first look to be read, then drawn, before it imports
 # the store (the import would take the interpreter from the frame that shows it).
 FIRST_LOOK_READ_WAIT_SECONDS = 1.0
@@ -93,7 +93,7 @@ class FirstLookReader:
         interval = sys.getswitchinterval()
         sys.setswitchinterval(FIRST_LOOK_SWITCH_INTERVAL_SECONDS)
         try:
-            from neofloor.services.first_look import first_look
+            from neofloor.services.tracking.first_look import first_look
             from neofloor.tui.screens.station import QUEUE_PAGE
 
             self.look = first_look(database_url, station, badge, now, QUEUE_PAGE)
@@ -190,7 +190,7 @@ class NeofloorApp(App[None]):
         """Imported and compiled now, in the background, so the first scan does not pay for it."""
         for module in WARM_MODULES:
             importlib.import_module(module)
-        from neofloor.services.tracking import prepare_scans
+        from neofloor.services.tracking.scans import prepare_scans
 
         if self.database is not None:
             with self.database.read() as session:
@@ -250,10 +250,10 @@ class NeofloorApp(App[None]):
         else:
             self._first_paint.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
 
-        from neofloor.services.catalog import plant_catalog
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.operators import operator_by_badge
-        from neofloor.services.queries import change_marker
+        from neofloor.services.plant.catalog import plant_catalog
+        from neofloor.services.plant.errors import NeofloorError
+        from neofloor.services.plant.operators import operator_by_badge
+        from neofloor.services.tracking.marker import change_marker
         from neofloor.store.engine import Database
 
         try:
@@ -352,7 +352,7 @@ class NeofloorApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="change-marker")
     def check_for_changes(self) -> None:
         """Poll the change marker; the views reload only when it moved."""
-        from neofloor.services.queries import change_marker
+        from neofloor.services.tracking.marker import change_marker
 
         database = self.database
         if database is None:
@@ -387,7 +387,7 @@ class NeofloorApp(App[None]):
             return []
 
         def look_up() -> list[str]:
-            from neofloor.services.queries import find_vins
+            from neofloor.services.tracking.history import find_vins
 
             with database.read() as session:
                 return find_vins(session, typed, limit=10)
@@ -455,7 +455,7 @@ class NeofloorApp(App[None]):
 
 def _missing_sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL names when it does not exist (the app never creates a plant)."""
-    from neofloor.services.first_look import sqlite_file
+    from neofloor.services.tracking.first_look import sqlite_file
 
     path = sqlite_file(url)
     return None if path is None or path.exists() else path

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:
     from textual.app import App
 
-    from neofloor.services.catalog import PlantCatalog
-    from neofloor.services.operators import OperatorInfo
+    from neofloor.services.plant.catalog import PlantCatalog
+    from neofloor.services.plant.operators import OperatorInfo
     from neofloor.store.engine import Database
     from neofloor.tui.screens.station import StationScreen
 

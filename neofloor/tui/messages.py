@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from neofloor.services.catalog import PlantCatalog
-    from neofloor.services.first_look import FirstLook
-    from neofloor.services.operators import OperatorInfo
+    from neofloor.services.plant.catalog import PlantCatalog
+    from neofloor.services.tracking.first_look import FirstLook
+    from neofloor.services.plant.operators import OperatorInfo
     from neofloor.store.engine import Database
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.worker import Worker
 
-    from neofloor.services.errors import NeofloorError
+    from neofloor.services.plant.errors import NeofloorError
 
 ResultT = TypeVar("ResultT")
 
@@ -60,7 +60,7 @@ def write_in_worker(
     """
 
     def run() -> None:
-        from neofloor.services.errors import NeofloorError
+        from neofloor.services.plant.errors import NeofloorError
 
         try:
             result = unit()

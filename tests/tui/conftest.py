@@ -20,10 +20,11 @@ import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 
-from neofloor.services.defects import add_defect
-from neofloor.services.planning import add_vehicle
-from neofloor.services.plant import init_plant, load_plant_config
-from neofloor.services.tracking import hold_vehicle, record_scan
+from neofloor.services.quality.defects import add_defect
+from neofloor.services.tracking.planning import add_vehicle
+from neofloor.services.plant.config import init_plant, load_plant_config
+from neofloor.services.tracking.holds import hold_vehicle
+from neofloor.services.scan import record_scan
 from neofloor.store.engine import Database
 from neofloor.store.models import Downtime, DowntimeReason, Operator, Station
 from neofloor.tui.app import NeofloorApp
@@ -228,7 +229,7 @@ def plant_state(db: Database) -> tuple[object, ...]:
     """Everything a refused scan must leave as it was: marker, every car's state, the visits."""
     from sqlalchemy import func
 
-    from neofloor.services.queries import change_marker
+    from neofloor.services.tracking.marker import change_marker
     from neofloor.store.models import StationVisit, Vehicle
 
     with db.read() as session:
@@ -248,7 +249,7 @@ def plant_state(db: Database) -> tuple[object, ...]:
 
 def car_state(db: Database, vin: str) -> tuple[str, str | None, str | None]:
     """A car's state, the station it is at or waits for, and its hold reason."""
-    from neofloor.services.queries import vehicle_history
+    from neofloor.services.tracking.history import vehicle_history
 
     with db.read() as session:
         car = vehicle_history(session, vin).car

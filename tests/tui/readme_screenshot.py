@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from neofloor.services.plant import init_plant, load_plant_config
+from neofloor.services.plant.config import init_plant, load_plant_config
 from neofloor.store.engine import Database
 from neofloor.tui.app import NeofloorApp
 from tests.tui.conftest import NOW, FrozenClock, _seed, opened, settle

@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Label, Static
 
-from neofloor.services.overrides import override_move
-from neofloor.services.repair import repair_scan, send_to_repair
-from neofloor.services.tracking import record_scan
+from neofloor.services.supervision.overrides import override_move
+from neofloor.services.supervision.repair import repair_scan, send_to_repair
+from neofloor.services.scan import record_scan
 from neofloor.tui.screens import board as board_module
 from neofloor.tui.screens.board import LineBoardScreen
 from neofloor.tui.screens.station import StationScreen

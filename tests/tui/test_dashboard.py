@@ -30,12 +30,12 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
-from neofloor.services.andon import end_andon, raise_andon
-from neofloor.services.planning import add_vehicle
-from neofloor.services.plant import init_plant, load_plant_config
+from neofloor.services.supervision.andon import end_andon, raise_andon
+from neofloor.services.tracking.planning import add_vehicle
+from neofloor.services.plant.config import init_plant, load_plant_config
 from neofloor.services.quality import add_defect
-from neofloor.services.shifts import add_shift_note, list_shift_notes
-from neofloor.services.tracking import hold_vehicle
+from neofloor.services.supervision.shift_notes import add_shift_note, list_shift_notes
+from neofloor.services.tracking.holds import hold_vehicle
 from neofloor.store.engine import Database
 from neofloor.tui.app import NeofloorApp
 from neofloor.tui.dialogs.shift_note import ShiftNoteDialog

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from textual.widgets import Input
 
-from neofloor.services.tracking import record_scan
+from neofloor.services.scan import record_scan
 from neofloor.tui.screens.defects import DefectEntryScreen
 from neofloor.tui.screens.station import StationScreen
 from neofloor.tui.screens.vehicle import VehicleScreen

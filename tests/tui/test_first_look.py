@@ -19,18 +19,13 @@ import pytest
 from sqlalchemy import func, select
 from textual.widgets import DataTable, Input
 
-from neofloor.services import first_look as first_look_module
-from neofloor.services.andon import open_stops
-from neofloor.services.catalog import plant_catalog
-from neofloor.services.first_look import FirstLook, first_look
-from neofloor.services.operators import operator_by_badge
-from neofloor.services.queries import (
-    CARS_IN_STATION_LIMIT,
-    cars_in_station,
-    station_queue,
-    wip_per_station,
-    work_instructions,
-)
+from neofloor.services.tracking import first_look as first_look_module
+from neofloor.services.supervision.andon import open_stops
+from neofloor.services.plant.catalog import plant_catalog
+from neofloor.services.tracking.first_look import FirstLook, first_look
+from neofloor.services.plant.operators import operator_by_badge
+from neofloor.services.tracking.floor import CARS_IN_STATION_LIMIT, cars_in_station, station_queue, wip_per_station
+from neofloor.services.tracking.history import work_instructions
 from neofloor.store.engine import Database
 from neofloor.store.models import Operator, StationEvent, Vehicle
 from neofloor.tui.dialogs.sign_in import SignInDialog

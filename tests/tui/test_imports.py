@@ -25,7 +25,7 @@ def test_store_and_services_never_import_textual():
         "        importlib.import_module(info.name)\n"
     )
     loaded = modules_after(code)
-    assert "neofloor.services.tracking" in loaded and "neofloor.store.models" in loaded
+    assert "neofloor.services.tracking.scans" in loaded and "neofloor.store.models" in loaded
     assert not {m for m in loaded if m == "textual" or m.startswith(("textual.", "neofloor.tui"))}
 
 
@@ -41,7 +41,7 @@ def test_the_app_module_leaves_the_store_for_after_the_first_paint():
 def test_the_first_look_reads_without_the_store():
     """The station's first view is read before SQLAlchemy, SQLModel or the tables are imported."""
     loaded = modules_after(
-        "import neofloor.tui.app, neofloor.tui.screens.station, neofloor.services.first_look"
+        "import neofloor.tui.app, neofloor.tui.screens.station, neofloor.services.tracking.first_look"
     )
     assert not {m for m in loaded if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "alembic", "pydantic")}
     assert not {m for m in loaded if m in ("neofloor.store.engine", "neofloor.store.models")}

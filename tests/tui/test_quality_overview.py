@@ -7,7 +7,7 @@ from datetime import timedelta
 from textual.widgets import DataTable, Label, Static
 
 from neofloor.services.quality import add_defect, cancel_defect, repair_defect, verify_defect
-from neofloor.services.tracking import record_scan
+from neofloor.services.scan import record_scan
 from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.period import PeriodDialog
 from neofloor.tui.screens.quality import PAGE, QualityScreen

@@ -304,7 +304,7 @@ async def test_a_missing_database_is_said_and_not_created(tmp_path):
 
 
 def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
-    from neofloor.services.planning import add_vehicle
+    from neofloor.services.tracking.planning import add_vehicle
     from neofloor.tui.screens.station import QUEUE_PAGE
 
     with line.db.write() as session:
@@ -332,7 +332,7 @@ def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
 
 
 def test_the_selected_car_stays_selected_when_another_terminal_writes(make_app, line, clock):
-    from neofloor.services.tracking import record_scan
+    from neofloor.services.scan import record_scan
 
     app = make_app()
 

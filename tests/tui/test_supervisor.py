@@ -11,9 +11,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from textual.widgets import DataTable, OptionList
 
-from neofloor.services.andon import open_stops, raise_andon
-from neofloor.services.overrides import overrides_between
-from neofloor.services.repair import repair_scan, send_to_repair
+from neofloor.services.supervision.andon import open_stops, raise_andon
+from neofloor.services.supervision.overrides import overrides_between
+from neofloor.services.supervision.repair import repair_scan, send_to_repair
 from neofloor.store.models import Downtime
 from neofloor.tui.dialogs.andon_reason import AndonReasonDialog
 from neofloor.tui.dialogs.move_car import MoveDialog

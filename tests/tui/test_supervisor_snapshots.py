@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input
 
-from neofloor.services.overrides import override_move
-from neofloor.services.repair import send_to_repair
-from neofloor.services.tracking import record_scan
+from neofloor.services.supervision.overrides import override_move
+from neofloor.services.supervision.repair import send_to_repair
+from neofloor.services.scan import record_scan
 from tests.conftest import SUPERVISOR
 from tests.tui.conftest import NOW, opened, settle
 

@@ -123,7 +123,7 @@ def test_the_history_follows_the_car_as_it_moves(make_app, line, clock):
         assert (
             app.screen.query_one("#defects-title").render().plain == "Defects: none recorded (d to log one)"
         )
-        from neofloor.services.tracking import record_scan
+        from neofloor.services.scan import record_scan
 
         clock.advance(minutes=9, seconds=30)
         with line.db.write() as session:

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from neofloor.tui.floor import Floor, floor_of
 
 if TYPE_CHECKING:
-    from neofloor.services.andon import DowntimeReasonInfo
+    from neofloor.services.supervision.andon import DowntimeReasonInfo
     from neofloor.store.engine import Database
 
 
@@ -90,7 +90,7 @@ class AndonReasonDialog(ModalScreen[AndonRequest | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="andon-reasons")
     def _load_reasons(self, database: Database) -> None:
-        from neofloor.services.andon import downtime_reasons
+        from neofloor.services.supervision.andon import downtime_reasons
 
         with database.read() as session:
             reasons = downtime_reasons(session)

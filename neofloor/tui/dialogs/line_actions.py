@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
 
-    from neofloor.services.catalog import StationInfo
+    from neofloor.services.plant.catalog import StationInfo
     from neofloor.store.engine import Database
 
 # The supervisor's keys: Ctrl combinations a scan field leaves alone and a scanner never types.
@@ -130,7 +130,7 @@ def ask_hold(app: App[Any], vin: str, about: str, done: Done) -> None:
             return
 
         def hold(session: Session, who: Writer) -> Any:
-            from neofloor.services.tracking import hold_vehicle
+            from neofloor.services.tracking.holds import hold_vehicle
 
             return hold_vehicle(session, vin, reason, who.badge, who.terminal, now=who.now)
 
@@ -147,7 +147,7 @@ def ask_release(app: App[Any], vin: str, about: str, done: Done) -> None:
             return
 
         def release(session: Session, who: Writer) -> Any:
-            from neofloor.services.tracking import release_vehicle
+            from neofloor.services.tracking.holds import release_vehicle
 
             return release_vehicle(session, vin, who.badge, note, who.terminal, now=who.now)
 
@@ -164,7 +164,7 @@ def ask_send_to_repair(app: App[Any], vin: str, about: str, done: Done) -> None:
             return
 
         def send(session: Session, who: Writer) -> Any:
-            from neofloor.services.repair import send_to_repair
+            from neofloor.services.supervision.repair import send_to_repair
 
             return send_to_repair(session, vin, reason, who.badge, who.terminal, now=who.now)
 
@@ -185,7 +185,7 @@ def ask_return_from_repair(
         to_station = None if move.station == left else move.station
 
         def back(session: Session, who: Writer) -> Any:
-            from neofloor.services.repair import return_from_repair
+            from neofloor.services.supervision.repair import return_from_repair
 
             return return_from_repair(
                 session, vin, who.badge, to_station, move.text, who.terminal, now=who.now
@@ -216,7 +216,7 @@ def ask_override(
             return
 
         def override(session: Session, who: Writer) -> Any:
-            from neofloor.services.overrides import override_move
+            from neofloor.services.supervision.overrides import override_move
 
             return override_move(session, vin, move.station, move.text, who.badge, who.terminal, now=who.now)
 
@@ -245,7 +245,7 @@ def ask_raise_stop(app: App[Any], station: str, about: str, done: Done) -> None:
             return
 
         def stop(session: Session, who: Writer) -> Any:
-            from neofloor.services.andon import raise_andon
+            from neofloor.services.supervision.andon import raise_andon
 
             return raise_andon(session, station, request.reason_code, who.badge, request.note, now=who.now)
 
@@ -258,7 +258,7 @@ def end_stop(station: str) -> Write:
     """End the open stop at the station (no question: one key)."""
 
     def run_again(session: Session, who: Writer) -> Any:
-        from neofloor.services.andon import end_andon
+        from neofloor.services.supervision.andon import end_andon
 
         return end_andon(session, station, who.badge, now=who.now)
 

@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from neofloor.services.catalog import StationInfo
+    from neofloor.services.plant.catalog import StationInfo
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class PeriodDialog(ModalScreen[tuple[date, date] | None]):
 
     @on(Input.Submitted, "#period-last")
     def _last_given(self, _event: Input.Submitted) -> None:
-        from neofloor.services.errors import InvalidInput
+        from neofloor.services.plant.errors import InvalidInput
         from neofloor.services.quality import parse_day
 
         try:

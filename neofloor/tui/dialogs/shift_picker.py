@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from neofloor.services.shifts import ShiftCalendar, ShiftDefinition
+    from neofloor.services.plant.shifts import ShiftCalendar, ShiftDefinition
 
 ShiftChoice = tuple[date, str]
 
@@ -86,8 +86,8 @@ class ShiftPickerDialog(ModalScreen[ShiftChoice | None]):
 
     def _check(self, typed: str) -> ShiftChoice | str:
         """The choice, or the sentence saying why it cannot be shown."""
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.shifts import parse_plant_date
+        from neofloor.services.plant.errors import NeofloorError
+        from neofloor.services.plant.shifts import parse_plant_date
 
         highlighted = self.query_one("#shift-codes", OptionList).highlighted
         if highlighted is None or not self.calendar.shifts:

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from neofloor.tui.floor import Floor, floor_of
 
 if TYPE_CHECKING:
-    from neofloor.services.operators import OperatorInfo
+    from neofloor.services.plant.operators import OperatorInfo
     from neofloor.store.engine import Database
 
 
@@ -74,7 +74,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in")
     def _load_operators(self, database: Database) -> None:
-        from neofloor.services.operators import list_operators
+        from neofloor.services.plant.operators import list_operators
 
         with database.read() as session:
             operators = list_operators(session)
@@ -83,8 +83,8 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in")
     def _look_up_badge(self, database: Database, badge: str) -> None:
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.operators import operator_by_badge
+        from neofloor.services.plant.errors import NeofloorError
+        from neofloor.services.plant.operators import operator_by_badge
 
         try:
             with database.read() as session:

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from neofloor.services.catalog import StationInfo
+    from neofloor.services.plant.catalog import StationInfo
 
 
 class StationDialog(ModalScreen[str | None]):

@@ -68,10 +68,10 @@ from neofloor.tui.widgets.last_result import Outcome
 from neofloor.tui.widgets.table_rows import Cell, refill
 
 if TYPE_CHECKING:
-    from neofloor.services.andon import Stop
-    from neofloor.services.line_status import BoardCar, LineStatus, StationStatus
-    from neofloor.services.overrides import OverrideMove
-    from neofloor.services.repair_time import CarInRepair, RepairTimeSummary
+    from neofloor.services.supervision.andon import Stop
+    from neofloor.services.metrics.line_status import BoardCar, LineStatus, StationStatus
+    from neofloor.services.supervision.overrides import OverrideMove
+    from neofloor.services.supervision.repair_time import CarInRepair, RepairTimeSummary
     from neofloor.store.engine import Database
 
 # How often the board reads the line again with nothing written: cars turn late as time passes.
@@ -203,11 +203,11 @@ class LineBoardScreen(LineWrites, FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
     def _load(self, database: Database, zone: str, now: datetime) -> None:
-        from neofloor.services.line_status import line_status
-        from neofloor.services.overrides import overrides_between
-        from neofloor.services.queries import change_marker
-        from neofloor.services.repair_time import repair_time_summary
-        from neofloor.services.shifts import local_date_of, local_days
+        from neofloor.services.metrics.line_status import line_status
+        from neofloor.services.supervision.overrides import overrides_between
+        from neofloor.services.tracking.marker import change_marker
+        from neofloor.services.supervision.repair_time import repair_time_summary
+        from neofloor.services.plant.shifts import local_date_of, local_days
 
         today = local_date_of(now, zone)
         start, end = local_days(today, today, zone)

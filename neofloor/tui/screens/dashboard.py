@@ -45,8 +45,9 @@ from neofloor.tui.widgets.shift_panels import (
 )
 
 if TYPE_CHECKING:
-    from neofloor.services.metrics_summary import ShiftSummary
-    from neofloor.services.shifts import ShiftCalendar, ShiftNoteLine, ShiftWindow
+    from neofloor.services.metrics.summary import ShiftSummary
+    from neofloor.services.plant.shifts import ShiftCalendar, ShiftWindow
+    from neofloor.services.supervision.shift_notes import ShiftNoteLine
     from neofloor.store.engine import Database
 
 # While a shift runs its numbers are read again this often, even when nobody writes:
@@ -188,10 +189,10 @@ class DashboardScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-load")
     def _load(self, database: Database, wanted: ShiftChoice | None, now: datetime) -> None:
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.metrics_summary import summarize_shift
-        from neofloor.services.queries import change_marker
-        from neofloor.services.shifts import shift_calendar
+        from neofloor.services.plant.errors import NeofloorError
+        from neofloor.services.metrics.summary import summarize_shift
+        from neofloor.services.tracking.marker import change_marker
+        from neofloor.services.plant.shifts import shift_calendar
 
         calendar: ShiftCalendar | None = None
         with database.read() as session:
@@ -379,7 +380,7 @@ class DashboardScreen(FloorScreen):
         window, badge, clock = summary.window, operator.badge, self.floor.now
 
         def save(text: str) -> ShiftNoteLine:
-            from neofloor.services.shifts import add_shift_note
+            from neofloor.services.supervision.shift_notes import add_shift_note
 
             with database.write() as session:
                 return add_shift_note(session, window.local_date, window.code, text, badge, now=clock())
@@ -404,7 +405,7 @@ class DashboardScreen(FloorScreen):
 
         def write(fmt: str, target: Path) -> ReportWritten:
             from neofloor.reports.shift_report import write_shift_report
-            from neofloor.services.metrics_summary import summarize_shift
+            from neofloor.services.metrics.summary import summarize_shift
 
             replaced = target.exists()
             now = clock()

@@ -40,10 +40,11 @@ from neofloor.tui.writes import Answer, write_in_worker
 if TYPE_CHECKING:
     from textual.app import App
 
-    from neofloor.services.catalog import PlantCatalog
-    from neofloor.services.defects import DefectResult
+    from neofloor.services.plant.catalog import PlantCatalog
+    from neofloor.services.quality.defects import DefectResult
     from neofloor.services.quality import CatalogEntry, DefectRecord
-    from neofloor.services.queries import CarSummary, VehicleHistory
+    from neofloor.services.tracking.floor import CarSummary
+    from neofloor.services.tracking.history import VehicleHistory
     from neofloor.store.engine import Database
 
 # The choice that means "this terminal's station" in the found-at question.
@@ -191,9 +192,10 @@ class DefectEntryScreen(FloorScreen):
         self, database: Database, typed: str, now: datetime, *, select: int | None, scanned: bool
     ) -> None:
         """The car whose VIN is (or starts or ends with) ``typed``, and its defects."""
-        from neofloor.services.errors import NeofloorError
+        from neofloor.services.plant.errors import NeofloorError
         from neofloor.services.quality import car_defects
-        from neofloor.services.queries import change_marker, find_vins, vehicle_history
+        from neofloor.services.tracking.marker import change_marker
+        from neofloor.services.tracking.history import find_vins, vehicle_history
 
         try:
             with database.read() as session:

@@ -42,7 +42,7 @@ from neofloor.tui.widgets.quality_panes import (
 )
 
 if TYPE_CHECKING:
-    from neofloor.services.metrics_summary import Trend
+    from neofloor.services.metrics.trend import Trend
     from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
     from neofloor.store.engine import Database
 
@@ -184,7 +184,7 @@ class QualityScreen(FloorScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="quality-open")
     def _load_open(self, database: Database, filters: OpenFilters, offset: int, now: datetime) -> None:
         from neofloor.services.quality import AGE_BANDS, open_defect_counts, open_defects
-        from neofloor.services.queries import change_marker
+        from neofloor.services.tracking.marker import change_marker
 
         with database.read() as session:
             marker = change_marker(session)
@@ -210,10 +210,10 @@ class QualityScreen(FloorScreen):
         self, database: Database, kind: str, chosen: tuple[date, date] | None, now: datetime
     ) -> None:
         """The period's Pareto, days and shifts, on production days (from the first shift's start)."""
-        from neofloor.services.errors import NeofloorError
-        from neofloor.services.metrics_summary import quality_between, trend
+        from neofloor.services.plant.errors import NeofloorError
+        from neofloor.services.metrics.trend import quality_between, trend
         from neofloor.services.quality import defect_pareto
-        from neofloor.services.shifts import shift_calendar
+        from neofloor.services.plant.shifts import shift_calendar
 
         first = last = now.date()
         try:

@@ -56,11 +56,11 @@ from neofloor.tui.widgets.work_instructions import WorkInstructions
 from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
-    from neofloor.services.andon import Stop
-    from neofloor.services.first_look import FirstLook
-    from neofloor.services.queries import CarSummary
-    from neofloor.services.repair_time import CarInRepair
-    from neofloor.services.tracking import ScanResult
+    from neofloor.services.supervision.andon import Stop
+    from neofloor.services.tracking.first_look import FirstLook
+    from neofloor.services.tracking.floor import CarSummary
+    from neofloor.services.supervision.repair_time import CarInRepair
+    from neofloor.services.tracking.ledger import ScanResult
     from neofloor.store.engine import Database
 
 # How many waiting cars one page of the queue shows; PgUp/PgDn turn the pages.
@@ -217,21 +217,17 @@ class StationScreen(LineWrites, FloorScreen):
         known: frozenset[InstructionKey],
         now: datetime,
     ) -> None:
-        from neofloor.services.andon import open_stops
-        from neofloor.services.queries import (
-            cars_in_station,
-            change_marker,
-            station_queue,
-            wip_per_station,
-            work_instructions,
-        )
+        from neofloor.services.supervision.andon import open_stops
+        from neofloor.services.tracking.floor import cars_in_station, station_queue, wip_per_station
+        from neofloor.services.tracking.marker import change_marker
+        from neofloor.services.tracking.history import work_instructions
 
         with database.read() as session:
             # Read the marker first: a write after it is caught by the next poll.
             marker = change_marker(session)
             stop = next((s for s in open_stops(session, now=now) if s.station == station), None)
             if at_bay:
-                from neofloor.services.repair_time import cars_in_repair
+                from neofloor.services.supervision.repair_time import cars_in_repair
 
                 bay = cars_in_repair(session, now=now)
                 loaded = self.Loaded(station, [], [], 0, len(bay), 0, marker, {}, stop, bay)
@@ -392,7 +388,7 @@ class StationScreen(LineWrites, FloorScreen):
         instructions.show(lines, f"#{car.build_seq} · {car.model}", station)
 
     def _show_bay_car(self, card: CarCard, car: CarInRepair) -> None:
-        from neofloor.services.clock import format_duration
+        from neofloor.services.plant.clock import format_duration
 
         zone = self._zone()
         card.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
@@ -513,7 +509,7 @@ class StationScreen(LineWrites, FloorScreen):
 
     def _record_scan(self, writer: Writer, raw_vin: str) -> None:
         def scan() -> ScanResult:
-            from neofloor.services.tracking import record_scan
+            from neofloor.services.scan import record_scan
 
             with writer.database.write() as session:
                 return record_scan(
@@ -647,7 +643,7 @@ def _describe(car: CarSummary) -> str:
 
 def _bay_status(car: CarInRepair) -> Text:
     """A car in the bay: its step, how long it has been in repair, where it goes back to."""
-    from neofloor.services.clock import format_duration
+    from neofloor.services.plant.clock import format_duration
 
     took = format_duration(car.seconds)
     if car.phase == "repaired":
@@ -658,7 +654,7 @@ def _bay_status(car: CarInRepair) -> Text:
 
 
 def _bay_title(station: str, bay: list[CarInRepair]) -> str:
-    from neofloor.services.clock import format_duration
+    from neofloor.services.plant.clock import format_duration
 
     if not bay:
         return f"{station}: no car in the repair bay"
@@ -669,7 +665,7 @@ def _bay_title(station: str, bay: list[CarInRepair]) -> str:
 
 
 def _scan_answered(answer: Answer[ScanResult]) -> WriteAnswered:
-    from neofloor.services.errors import DoubleScan
+    from neofloor.services.plant.errors import DoubleScan
 
     result = answer.result
     if isinstance(answer.refusal, DoubleScan):

@@ -39,7 +39,7 @@ from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
 
 if TYPE_CHECKING:
     from neofloor.services.quality import DefectRecord, DefectStory
-    from neofloor.services.queries import VehicleHistory
+    from neofloor.services.tracking.history import VehicleHistory
     from neofloor.store.engine import Database
 
 # What each defect action needs the defect to be, and how it is said once done.
@@ -198,9 +198,10 @@ class VehicleScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="vehicle-load")
     def _load(self, database: Database, vin: str, now: datetime) -> None:
-        from neofloor.services.errors import NeofloorError
+        from neofloor.services.plant.errors import NeofloorError
         from neofloor.services.quality import car_defects
-        from neofloor.services.queries import change_marker, vehicle_history
+        from neofloor.services.tracking.marker import change_marker
+        from neofloor.services.tracking.history import vehicle_history
 
         try:
             with database.read() as session:
@@ -224,7 +225,7 @@ class VehicleScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="vehicle-load")
     def _find(self, database: Database, typed: str) -> None:
-        from neofloor.services.queries import find_vins
+        from neofloor.services.tracking.history import find_vins
 
         with database.read() as session:
             vins = find_vins(session, typed)
@@ -283,7 +284,7 @@ class VehicleScreen(FloorScreen):
         self.query_one("#facts", Static).update(Text(sentence, style="bold"))
 
     def _show_history(self, history: VehicleHistory) -> None:
-        from neofloor.services.clock import format_duration
+        from neofloor.services.plant.clock import format_duration
 
         zone = self._zone()
         car = history.car

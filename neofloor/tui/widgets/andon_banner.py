@@ -17,7 +17,7 @@ from neofloor.tui.floor import floor_of
 from neofloor.tui.formatting import hour_text
 
 if TYPE_CHECKING:
-    from neofloor.services.andon import Stop
+    from neofloor.services.supervision.andon import Stop
 
 # A stop that has run this long is written in hours.
 HOUR = 3600

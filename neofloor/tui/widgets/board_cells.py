@@ -20,10 +20,10 @@ from neofloor.tui.widgets.andon_banner import running_time, stop_seconds
 from neofloor.tui.widgets.table_rows import Cell
 
 if TYPE_CHECKING:
-    from neofloor.services.andon import Stop
-    from neofloor.services.line_status import BoardCar, StationStatus
-    from neofloor.services.overrides import OverrideMove
-    from neofloor.services.repair_time import CarInRepair, RepairTimeSummary
+    from neofloor.services.supervision.andon import Stop
+    from neofloor.services.metrics.line_status import BoardCar, StationStatus
+    from neofloor.services.supervision.overrides import OverrideMove
+    from neofloor.services.supervision.repair_time import CarInRepair, RepairTimeSummary
 
 # Lateness against takt (the services' levels): the colour, and the overview's short mark.
 LEVEL_STYLES = {"normal": "", "late": "bold yellow", "very_late": "bold red"}
@@ -36,7 +36,7 @@ BAY_PHASES = {"waiting": "waiting", "repairing": "repairing", "repaired": "REPAI
 
 def duration(seconds: float | None) -> str:
     """1h 05m, 12m 30s: the services' way of saying how long."""
-    from neofloor.services.clock import format_duration
+    from neofloor.services.plant.clock import format_duration
 
     return format_duration(seconds)
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from neofloor.services.queries import CarSummary
+    from neofloor.services.tracking.floor import CarSummary
 
 
 class CarCard(Static):

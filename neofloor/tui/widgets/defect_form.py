@@ -31,7 +31,7 @@ from neofloor.tui.widgets.match_list import MatchList
 
 if TYPE_CHECKING:
     from neofloor.services.quality import CatalogEntry, CatalogMatch
-    from neofloor.services.queries import CarSummary
+    from neofloor.services.tracking.floor import CarSummary
 
 # How many catalog matches the list shows while a defect is typed.
 MATCHES = 8
@@ -50,8 +50,8 @@ def severity_for(typed: str, default: str | None) -> str | None:
 
 def looks_like_vin(text: str, *, check_digit: bool) -> bool:
     """A whole VIN, as a scanner types it (its check digit right where the plant checks it)."""
-    from neofloor.services.vin import VIN_ALPHABET, VIN_LENGTH
-    from neofloor.services.vin import check_digit as expected_check_digit
+    from neofloor.services.plant.vin import VIN_ALPHABET, VIN_LENGTH
+    from neofloor.services.plant.vin import check_digit as expected_check_digit
 
     vin = text.strip().upper()
     if len(vin) != VIN_LENGTH or not set(vin) <= VIN_ALPHABET or not any(c.isdigit() for c in vin):
@@ -378,7 +378,7 @@ class DefectForm(Vertical):
         return True
 
     def _pick_zone(self) -> bool:
-        from neofloor.services.errors import InvalidInput
+        from neofloor.services.plant.errors import InvalidInput
         from neofloor.services.quality import ZONE_LABELS, match_zones, normalize_zone
 
         typed = self._typed("zone")

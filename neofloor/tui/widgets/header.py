@@ -12,8 +12,8 @@ from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.formatting import clock_text
 
 if TYPE_CHECKING:
-    from neofloor.services.catalog import PlantCatalog
-    from neofloor.services.operators import OperatorInfo
+    from neofloor.services.plant.catalog import PlantCatalog
+    from neofloor.services.plant.operators import OperatorInfo
 
 
 class PlantHeader(Horizontal):

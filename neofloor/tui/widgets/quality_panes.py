@@ -26,9 +26,9 @@ from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import Cell, fill_table
 
 if TYPE_CHECKING:
-    from neofloor.services.metrics_summary import DaySummary, QualityFigures, Trend
+    from neofloor.services.metrics.trend import DaySummary, QualityFigures, Trend
     from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
-    from neofloor.services.shifts import ShiftWindow
+    from neofloor.services.plant.shifts import ShiftWindow
 
 DASH = "–"
 KEY_STYLE = "bold #ffa62b"
@@ -228,7 +228,7 @@ class OpenDefectsPane(Vertical):
         bands: Sequence[str],
     ) -> None:
         """The counts, then page ``offset`` of the defects the filters keep."""
-        from neofloor.services.clock import format_duration
+        from neofloor.services.plant.clock import format_duration
 
         self.page = page
         self.show_filters(filters)

@@ -18,8 +18,8 @@ from neofloor.tui.formatting import hour_text, vin_tail
 from neofloor.tui.widgets.floor_table import FloorTable
 
 if TYPE_CHECKING:
-    from neofloor.services.metrics_summary import DowntimeLine, LineNow, StationCycle
-    from neofloor.services.shifts import ShiftNoteLine
+    from neofloor.services.metrics.summary import DowntimeLine, LineNow, StationCycle
+    from neofloor.services.supervision.shift_notes import ShiftNoteLine
 
 DASH = "–"
 # The longest bar of the downtime Pareto, in cells.
@@ -33,7 +33,7 @@ BOTTLENECK_MARK = "◀"
 
 def duration_text(seconds: float | None) -> str:
     """12m 30s, 1h 05m; a dash for nothing measured."""
-    from neofloor.services.clock import format_duration
+    from neofloor.services.plant.clock import format_duration
 
     return DASH if seconds is None else format_duration(seconds)
 
