@@ -10,6 +10,10 @@ the first frame showing the result, then opens the line board and a car's
 history and reports the process's peak RSS. Nothing is imported before the
 clock starts but the standard library: imports are part of a cold start.
 
+A frame is seen through ``Widget.render_lines``, which Textual calls for each widget it
+draws in a frame, just before the frame is written out (public API; the probe used to
+wrap the app's private ``_display``).
+
 The last line printed is a JSON object; times are absolute ``time.time()``
 values or milliseconds, so the parent can count from the moment it started us.
 """
@@ -54,15 +58,13 @@ async def empty_app() -> dict[str, Any]:
     app = Empty()
     painted: list[float] = []
     first = asyncio.Event()
-    display = app._display
 
-    def first_frame(screen: Any, renderable: Any) -> None:
-        display(screen, renderable)
-        if renderable is not None and not painted:
+    def first_frame() -> None:
+        if not painted:
             painted.append(time.time())
             first.set()
 
-    app._display = first_frame  # type: ignore[method-assign]
+    _on_each_drawing(first_frame)
     async with app.run_test(size=SIZE):
         await _until(first)
     return {"ready_at": painted[0], "peak_rss_mb": _peak_rss_mb()}
@@ -87,12 +89,8 @@ async def station_terminal(
     opened: list[float] = []
     is_ready = asyncio.Event()
     watch: dict[str, Any] = {"vin": None, "before": None, "shown": None}
-    display = app._display
 
-    def on_frame(screen: Any, renderable: Any) -> None:
-        display(screen, renderable)
-        if renderable is None:
-            return
+    def on_frame() -> None:
         now = time.time()
         if not ready and _terminal_ready(app):
             ready.append(now)
@@ -105,7 +103,7 @@ async def station_terminal(
             if outcome is not watch["before"]:
                 watch["shown"] = (time.perf_counter(), outcome.kind, outcome.sentence)
 
-    app._display = on_frame  # type: ignore[method-assign]
+    _on_each_drawing(on_frame)
     results: list[dict[str, Any]] = []
     async with app.run_test(size=SIZE) as pilot:
         await _until(is_ready)
@@ -158,6 +156,20 @@ async def station_terminal(
         "peak_rss_mb": _peak_rss_mb(),
         "scans": results,
     }
+
+
+def _on_each_drawing(seen: Any) -> None:
+    """Call ``seen()`` whenever a widget is drawn into a frame."""
+    from textual.widget import Widget
+
+    render_lines = Widget.render_lines
+
+    def drawn(self: Widget, crop: Any) -> Any:
+        lines = render_lines(self, crop)
+        seen()
+        return lines
+
+    Widget.render_lines = drawn  # type: ignore[method-assign]
 
 
 async def _until(frame_seen: asyncio.Event) -> None:

@@ -9,10 +9,13 @@ store or the services at module level.
 
 Until the first view shows its data the terminal imports only what that needs,
 and the garbage collector waits: a start makes hundreds of thousands of objects
-that live as long as the terminal, and collecting them again and again took a
-tenth of a cold start. Once the view is shown, the rest of what a scan needs is
-imported in the background and what the start made is frozen out of the
+that live as long as the terminal. Once the view is shown, the rest of what a scan
+needs is imported in the background and what the start made is frozen out of the
 collector's reach, so that its full collections stay short while cars are scanned.
+
+What each of these start-up tricks (the first look, the switch interval, the
+collector held then frozen) buys is measured in one place: docs/performance.md,
+"What each start-up trick buys".
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     from neofloor.services.plant.operators import OperatorInfo
     from neofloor.services.tracking.first_look import FirstLook
     from neofloor.store.engine import Database
+    from neofloor.tui.floor import Floor
     from neofloor.tui.screens.station import StationScreen
 
 # How often the app asks whether another terminal wrote (a few indexed MAX() reads).
@@ -83,8 +87,9 @@ class FirstLookReader:
 
     def _read(self, database_url: str, station: str, badge: str | None, now: datetime) -> None:
         # sqlite3 lets go of the interpreter for every row it steps to, and with the UI thread
-        # busy starting, taking it back waits out the switch interval (5 ms) each time: the
-        # read took 130 ms instead of 15. A short interval, for these few milliseconds only.
+        # busy starting, taking it back waits out the switch interval (5 ms) each time. A short
+        # interval, for these few milliseconds only (its gain: docs/performance.md, "What each
+        # start-up trick buys").
         interval = sys.getswitchinterval()
         sys.setswitchinterval(FIRST_LOOK_SWITCH_INTERVAL_SECONDS)
         try:
@@ -201,8 +206,8 @@ class NeofloorApp(App[None]):
     def hold_gc(self) -> None:
         """No garbage collection until :meth:`release_gc`: a scan's result is on its way.
 
-        A full collection takes ~15 ms even with the start frozen; between Enter and the
-        result shown it would cost the frame. The collection due runs right after instead.
+        A full collection takes longer than a frame even with the start frozen; between Enter
+        and the result shown it would cost the frame. The collection due runs right after instead.
         """
         self._gc_holds += 1
         self._apply_gc()
@@ -454,3 +459,8 @@ def _missing_sqlite_file(url: str) -> Path | None:
 
     path = sqlite_file(url)
     return None if path is None or path.exists() else path
+
+
+if TYPE_CHECKING:
+    # The app is the floor every screen, dialog and widget works on (checked by mypy).
+    _THE_FLOOR: type[Floor] = NeofloorApp

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.formatting import looks_like_vin_fragment
 from neofloor.tui.screens import FLOOR_VIEWS
-
-if TYPE_CHECKING:
-    from neofloor.tui.app import NeofloorApp
 
 Command = tuple[str, Callable[[], object], str]
 
@@ -21,8 +18,8 @@ class FloorCommands(Provider):
     """The floor's commands, and the cars whose VIN starts or ends with what is typed."""
 
     @property
-    def floor(self) -> NeofloorApp:
-        return cast("NeofloorApp", self.app)
+    def floor(self) -> Floor:
+        return floor_of(self)
 
     def _commands(self) -> list[Command]:
         floor = self.floor

@@ -9,7 +9,6 @@ store was open once it is.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sqlite3
 import threading
@@ -140,7 +139,7 @@ def test_an_inactive_badge_an_old_schema_or_no_file_gets_no_first_look(line, tmp
     assert not (tmp_path / "none.db").exists()
 
 
-def test_the_terminal_shows_the_first_look_and_records_scans_sent_before_the_store_opened(
+async def test_the_terminal_shows_the_first_look_and_records_scans_sent_before_the_store_opened(
     make_app, line, monkeypatch
 ):
     """The store's opening is held back: the station's cars are on screen without it, and
@@ -152,30 +151,27 @@ def test_the_terminal_shows_the_first_look_and_records_scans_sent_before_the_sto
     with line.db.read() as session:
         before = session.execute(select(func.max(StationEvent.id))).scalar_one()
 
-    async def scenario() -> None:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: app.opening)
-            screen = app.screen
-            assert isinstance(screen, StationScreen)
-            assert app.database is None and app.opening
-            assert app.operator == expected.operator and app.station == "TRIM1"
-            table = screen.query_one("#cars", DataTable)
-            shown = [str(key.value) for key in table.rows]
-            assert shown == [car.vin for car in (*expected.inside, *expected.queue)]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.opening)
+        screen = app.screen
+        assert isinstance(screen, StationScreen)
+        assert app.database is None and app.opening
+        assert app.operator == expected.operator and app.station == "TRIM1"
+        table = screen.query_one("#cars", DataTable)
+        shown = [str(key.value) for key in table.rows]
+        assert shown == [car.vin for car in (*expected.inside, *expected.queue)]
 
-            for sent, vin in enumerate((first, second), start=1):
-                screen.query_one("#scan", Input).value = vin
-                await pilot.press("enter")
-                await pilot.pause(SCAN_FIELD_HOLD_SECONDS + 0.05)
-                outcome = screen.query_one("#last-result", LastResult).outcome
-                assert outcome.title == "OPENING THE PLANT" and vin in outcome.sentence
-                assert ("2 scans waiting" in outcome.sentence) == (sent == 2)
+        for sent, vin in enumerate((first, second), start=1):
+            screen.query_one("#scan", Input).value = vin
+            await pilot.press("enter")
+            await pilot.pause(SCAN_FIELD_HOLD_SECONDS + 0.05)
+            outcome = screen.query_one("#last-result", LastResult).outcome
+            assert outcome.title == "OPENING THE PLANT" and vin in outcome.sentence
+            assert ("2 scans waiting" in outcome.sentence) == (sent == 2)
 
-            gate.set()
-            await settle(pilot, lambda: app.database is not None and not screen._scans_waiting)
-            await settle(pilot, lambda: outcome_kind(screen) == "done" and second in last_sentence(screen))
-
-    asyncio.run(scenario())
+        gate.set()
+        await settle(pilot, lambda: app.database is not None and not screen._scans_waiting)
+        await settle(pilot, lambda: outcome_kind(screen) == "done" and second in last_sentence(screen))
     with line.db.read() as session:
         started = session.execute(
             select(Vehicle.vin)
@@ -186,7 +182,7 @@ def test_the_terminal_shows_the_first_look_and_records_scans_sent_before_the_sto
         assert list(started) == [first, second]
 
 
-def test_a_terminal_started_without_a_badge_shows_its_cars_then_asks_who_signs_in(
+async def test_a_terminal_started_without_a_badge_shows_its_cars_then_asks_who_signs_in(
     make_app, line, monkeypatch
 ):
     """As a terminal starts on the floor (``neofloor --station TRIM1``): the cars first, then the sign-in."""
@@ -194,18 +190,15 @@ def test_a_terminal_started_without_a_badge_shows_its_cars_then_asks_who_signs_i
     gate = open_late(monkeypatch)
     app = make_app(badge=None)
 
-    async def scenario() -> None:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: app.opening)
-            screen = app.screen
-            assert isinstance(screen, StationScreen) and app.operator is None
-            shown = [str(key.value) for key in screen.query_one("#cars", DataTable).rows]
-            assert shown == [car.vin for car in (*expected.inside, *expected.queue)]
-            gate.set()
-            await until(pilot, lambda: isinstance(app.screen, SignInDialog))
-            assert app.database is not None
-
-    asyncio.run(scenario())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.opening)
+        screen = app.screen
+        assert isinstance(screen, StationScreen) and app.operator is None
+        shown = [str(key.value) for key in screen.query_one("#cars", DataTable).rows]
+        assert shown == [car.vin for car in (*expected.inside, *expected.queue)]
+        gate.set()
+        await until(pilot, lambda: isinstance(app.screen, SignInDialog))
+        assert app.database is not None
 
 
 def open_late(monkeypatch: pytest.MonkeyPatch) -> threading.Event:

@@ -9,8 +9,6 @@ tells when Textual no longer needs the fix.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from textual import events
 from textual.app import App, ComposeResult
@@ -50,15 +48,15 @@ def column_start(line: str, word: str) -> int:
     return line.index(word)
 
 
-def test_the_header_follows_the_measured_columns() -> None:
-    header, row = asyncio.run(header_and_row(FloorTable()))
+async def test_the_header_follows_the_measured_columns() -> None:
+    header, row = await header_and_row(FloorTable())
     assert column_start(header, "Seq") == column_start(row, "S3")
     assert column_start(header, "Seq") > len(WIDE)
 
 
-def test_textual_alone_still_draws_the_stale_header() -> None:
+async def test_textual_alone_still_draws_the_stale_header() -> None:
     """When this fails, Textual has fixed its cache and FloorTable's override can go."""
-    header, row = asyncio.run(header_and_row(DataTable()))
+    header, row = await header_and_row(DataTable())
     if column_start(header, "Seq") == column_start(row, "S3"):
         pytest.fail("Textual's DataTable now redraws its header after measuring: FloorTable can go")
     assert column_start(header, "Seq") < column_start(row, "S3")

@@ -2,6 +2,9 @@
 
 The floor's target is one 60 Hz frame from Enter to the result shown: the result must not
 wait for Textual's next frame tick, nor follow a frame of its own for the emptied field.
+
+Frames are seen through the public ``render_lines`` of the two widgets concerned: Textual
+calls it for each widget it draws in a frame, just before the frame is written out.
 """
 
 from __future__ import annotations
@@ -19,22 +22,26 @@ def test_the_result_is_drawn_when_it_comes_with_the_field_emptied(make_app, line
     app = make_app()
     vin = line.vins[4]
     frames: list[tuple[str, str]] = []
-    display = app._display
 
-    def recorded(screen, renderable):
-        display(screen, renderable)
-        if renderable is not None and isinstance(app.screen, StationScreen):
-            outcome = app.screen.query_one("#last-result", LastResult).outcome
-            frames.append((outcome.kind, app.screen.query_one("#scan", Input).value))
+    def record(widget_class):
+        render_lines = widget_class.render_lines
 
-    app._display = recorded
-    drawn_by_the_answer: list[list[tuple[str, str]]] = []
+        def recorded(self, crop):
+            if isinstance(app.screen, StationScreen) and self.screen is app.screen:
+                outcome = app.screen.query_one("#last-result", LastResult).outcome
+                frames.append((outcome.kind, app.screen.query_one("#scan", Input).value))
+            return render_lines(self, crop)
+
+        monkeypatch.setattr(widget_class, "render_lines", recorded)
+
+    record(LastResult)
+    record(Input)
+    answered_at: list[int] = []
     answered = StationScreen.on_write_answered
 
     def on_write_answered(self, message):
-        before = len(frames)
         answered(self, message)
-        drawn_by_the_answer.append(frames[before:])
+        answered_at.append(len(frames))
 
     monkeypatch.setattr(StationScreen, "on_write_answered", on_write_answered)
 
@@ -44,8 +51,8 @@ def test_the_result_is_drawn_when_it_comes_with_the_field_emptied(make_app, line
         frames.clear()
         await pilot.press("enter")
         await settle(pilot)
-        # The handler that receives the result draws it, the field emptied in that frame.
-        assert drawn_by_the_answer and drawn_by_the_answer[0][-1] == ("done", "")
+        # The first frame drawn after the result came shows it, the field emptied in that frame.
+        assert answered_at and frames[answered_at[0]] == ("done", "")
         # Until then the VIN stays in the field: no frame shows it emptied under the old result.
         first_result = frames.index(("done", ""))
         assert all(value == vin for _kind, value in frames[:first_result])

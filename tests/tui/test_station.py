@@ -286,7 +286,7 @@ def test_f4_opens_the_selected_car_and_escape_comes_back(make_app, line):
     drive(app, steps)
 
 
-def test_a_missing_database_is_said_and_not_created(tmp_path):
+async def test_a_missing_database_is_said_and_not_created(tmp_path):
     from neofloor.tui.app import NeofloorApp
 
     path = tmp_path / "nowhere.db"
@@ -299,13 +299,8 @@ def test_a_missing_database_is_said_and_not_created(tmp_path):
         assert said == f"No database at {path}: create one with 'neofloor init' or 'neofloor demo'."
         assert not path.exists()
 
-    import asyncio
-
-    async def scenario():
-        async with app.run_test(size=(100, 30)) as pilot:
-            await steps(pilot)
-
-    asyncio.run(scenario())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await steps(pilot)
 
 
 def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):

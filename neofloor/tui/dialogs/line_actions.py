@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -23,10 +22,12 @@ from neofloor.tui.dialogs.andon_reason import AndonReasonDialog, AndonRequest
 from neofloor.tui.dialogs.move_car import Move, MoveDialog
 from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.widgets.last_result import Outcome
+from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
 
 if TYPE_CHECKING:
     from sqlmodel import Session
     from textual.app import App
+    from textual.dom import DOMNode
 
     from neofloor.services.plant.catalog import StationInfo
     from neofloor.store.engine import Database
@@ -93,10 +94,6 @@ class WriteAnswered(Message):
     wrote: bool = False
 
 
-def not_recorded(error: Exception) -> Outcome:
-    return Outcome("refused", f"Not recorded: the database failed ({error}). Try again.")
-
-
 class LineWrites:
     """For a screen: run a :class:`Write` as the one signed in, post a :class:`WriteAnswered`.
 
@@ -112,22 +109,17 @@ class LineWrites:
         if writer is not None:
             self._write(writer, write)
 
-    @work(thread=True, exit_on_error=False, group="line-write")
     def _write(self, writer: Writer, write: Write) -> None:
-        """Not exclusive: a write already sent must still show its result."""
-        from neofloor.services.plant.errors import NeofloorError
-
-        post = self.post_message  # type: ignore[attr-defined]
-        try:
+        def unit() -> Any:
             with writer.database.write() as session:
-                result = write.call(session, writer)
-        except NeofloorError as exc:
-            post(WriteAnswered(Outcome("refused", str(exc))))
-        except Exception as exc:
-            post(WriteAnswered(not_recorded(exc)))
-            raise
-        else:
-            post(WriteAnswered(Outcome("done", result.message, write.headline), write.vin, True))
+                return write.call(session, writer)
+
+        def answered(answer: Answer[Any]) -> WriteAnswered:
+            if answer.result is None:
+                return WriteAnswered(Outcome("refused", answer.sentence(NOT_RECORDED)))
+            return WriteAnswered(Outcome("done", answer.result.message, write.headline), write.vin, True)
+
+        write_in_worker(cast("DOMNode", self), unit, answered, group="line-write")
 
 
 def ask_hold(app: App[Any], vin: str, about: str, done: Done) -> None:

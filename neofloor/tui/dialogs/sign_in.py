@@ -7,7 +7,7 @@ anyway, so this only chooses whose badge the terminal sends.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,10 +19,11 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from neofloor.tui.floor import Floor, floor_of
+
 if TYPE_CHECKING:
     from neofloor.services.plant.operators import OperatorInfo
     from neofloor.store.engine import Database
-    from neofloor.tui.app import NeofloorApp
 
 
 class SignInDialog(ModalScreen["OperatorInfo | None"]):
@@ -51,8 +52,8 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
         self.shown: list[OperatorInfo] = []
 
     @property
-    def floor(self) -> NeofloorApp:
-        return cast("NeofloorApp", self.app)
+    def floor(self) -> Floor:
+        return floor_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label
+
+from neofloor.tui.writes import Answer, write_in_worker
 
 ResultT = TypeVar("ResultT")
 
@@ -48,19 +49,13 @@ class WritingDialog(ModalScreen[ResultT | None]):
         self.say("")
         self._write(write)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-write")
     def _write(self, write: Callable[[], ResultT]) -> None:
-        from neofloor.services.plant.errors import NeofloorError
+        def answered(answer: Answer[ResultT]) -> WritingDialog.Answered:
+            if not answer.wrote:
+                return self.Answered(None, answer.sentence("Nothing was written: {error}"))
+            return self.Answered(answer.result, "")
 
-        try:
-            result = write()
-        except NeofloorError as exc:
-            self.post_message(self.Answered(None, str(exc)))
-        except Exception as exc:
-            self.post_message(self.Answered(None, f"Nothing was written: {exc}"))
-            raise
-        else:
-            self.post_message(self.Answered(result, ""))
+        write_in_worker(self, write, answered, group="dialog-write", exclusive=True)
 
     def on_writing_dialog_answered(self, message: Answered) -> None:
         self.writing = False

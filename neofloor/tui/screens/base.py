@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-if TYPE_CHECKING:
-    from textual.widget import Widget
+from neofloor.tui.floor import Floor, floor_of
 
-    from neofloor.tui.app import NeofloorApp
+if TYPE_CHECKING:
+    pass
 
 
 class FloorScreen(Screen[None]):
@@ -33,36 +33,30 @@ class FloorScreen(Screen[None]):
         self._stale = False
 
     @property
-    def floor(self) -> NeofloorApp:
-        return cast("NeofloorApp", self.app)
+    def floor(self) -> Floor:
+        return floor_of(self)
 
     def on_mount(self) -> None:
-        self.watch(self.floor, "catalog", self._plant_opened)
-        self.watch(self.floor, "marker", self._plant_changed, init=False)
+        self.watch(self.app, "catalog", self._plant_opened)
+        self.watch(self.app, "marker", self._plant_changed, init=False)
 
     def reload(self) -> None:
         """Read the view's data again (in a worker)."""
         raise NotImplementedError
 
-    def draw_now(self, *changed: Widget) -> None:
-        """Draw ``changed`` (and any layout it needs) in a frame now, not at the next frame tick.
+    def draw_now(self) -> None:
+        """Lay out and draw the screen at once, not at the next frame tick.
 
         Textual draws on a 60 Hz timer whose ticks keep to a fixed grid, and once it has drawn
         it waits one to two ticks before it draws again: a scan's result that comes back 10 ms
         after a frame (the VIN the scanner typed) would be shown 20 to 30 ms later. For what an
-        operator waits on, the screen lays out and draws at once, the way Textual does it when
-        the terminal is resized. The widgets' own refreshes still come through the timer after
-        it, and draw them again unchanged.
+        operator waits on, the screen is told it has the size it has: Textual lays it out and
+        draws it as soon as it handles that, as it does when the terminal is resized. The
+        widgets' own refreshes still come through the timer after it.
         """
-        if not self.is_current or self.app._batch_count:
-            return
-        # Textual's own (private) layout-and-draw; without it the result waits for the timer.
-        refresh_layout = getattr(self, "_refresh_layout", None)
-        dirty = getattr(self, "_dirty_widgets", None)
-        if refresh_layout is None or not isinstance(dirty, set):
-            return
-        dirty.update(changed)
-        refresh_layout()
+        if self.is_current:
+            size = self.app.size
+            self.post_message(events.Resize(size, size))
 
     def _plant_opened(self, catalog: object) -> None:
         if catalog is not None:

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
+from neofloor.tui.floor import floor_of
 from neofloor.tui.formatting import vin_tail
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
@@ -34,12 +35,14 @@ from neofloor.tui.widgets.defect_table import DefectTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
+from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from neofloor.services.plant.catalog import PlantCatalog
     from neofloor.services.quality import CatalogEntry, DefectRecord
+    from neofloor.services.quality.defects import DefectResult
     from neofloor.services.tracking.floor import CarSummary
     from neofloor.services.tracking.history import VehicleHistory
     from neofloor.store.engine import Database
@@ -145,9 +148,9 @@ class DefectEntryScreen(FloorScreen):
 
     def on_mount(self) -> None:
         self.query_one("#entry-result", LastResult).outcome = READY_NO_CAR
-        self.watch(self.floor, "station", self._station_changed)
-        self.watch(self.floor, "problem", self._show_problem)
-        self.watch(self.floor, "catalog", self._catalog_changed)
+        self.watch(self.app, "station", self._station_changed)
+        self.watch(self.app, "problem", self._show_problem)
+        self.watch(self.app, "catalog", self._catalog_changed)
         self._show_car()
 
     @property
@@ -339,17 +342,14 @@ class DefectEntryScreen(FloorScreen):
             return None
         return DefectWriter(floor.database, station, floor.operator.badge, floor.now())
 
-    @work(thread=True, exit_on_error=False, group="defect-write")
     def _add_defect(
         self, writer: DefectWriter, vin: str, code: str, zone: str, severity: str, note: str
     ) -> None:
-        """Not exclusive: a defect already sent must still show its result."""
-        from neofloor.services.plant.errors import NeofloorError
-        from neofloor.services.quality import add_defect
+        def log() -> DefectResult:
+            from neofloor.services.quality import add_defect
 
-        try:
             with writer.database.write() as session:
-                result = add_defect(
+                return add_defect(
                     session,
                     vin,
                     writer.station,
@@ -360,14 +360,15 @@ class DefectEntryScreen(FloorScreen):
                     note=note,
                     now=writer.now,
                 )
-        except NeofloorError as exc:
-            self.post_message(self.Answered(Outcome("refused", str(exc))))
-        except Exception as exc:
-            sentence = f"Not logged: the database failed ({exc}). Log it again."
-            self.post_message(self.Answered(Outcome("refused", sentence)))
-            raise
-        else:
-            self.post_message(self.Answered(Outcome("done", result.message, "✔ LOGGED"), result.defect.id))
+
+        def answered(answer: Answer[DefectResult]) -> DefectEntryScreen.Answered:
+            result = answer.result
+            if result is None:
+                sentence = answer.sentence("Not logged: the database failed ({error}). Log it again.")
+                return self.Answered(Outcome("refused", sentence))
+            return self.Answered(Outcome("done", result.message, "✔ LOGGED"), result.defect.id)
+
+        write_in_worker(self, log, answered, group="defect-write")
 
     def on_defect_entry_screen_answered(self, message: Answered) -> None:
         self._answer(message.outcome)
@@ -423,11 +424,7 @@ class DefectEntryScreen(FloorScreen):
 
 def log_defects_on(app: App[None], vin: str) -> None:
     """Show the defect entry with this car on it (from the car's history)."""
-    from neofloor.tui.app import NeofloorApp
-
-    if not isinstance(app, NeofloorApp):
-        return
-    app.action_show_view("defects")
+    floor_of(app).action_show_view("defects")
     screen = app.screen
     if isinstance(screen, DefectEntryScreen):
         screen.show_car(vin)

@@ -53,12 +53,14 @@ from neofloor.tui.widgets.last_result import LastResult, Outcome
 from neofloor.tui.widgets.recent_results import RecentResults
 from neofloor.tui.widgets.table_rows import Cell, refill
 from neofloor.tui.widgets.work_instructions import WorkInstructions
+from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
     from neofloor.services.supervision.andon import Stop
     from neofloor.services.supervision.repair_time import CarInRepair
     from neofloor.services.tracking.first_look import FirstLook
     from neofloor.services.tracking.floor import CarSummary
+    from neofloor.services.tracking.ledger import ScanResult
     from neofloor.store.engine import Database
 
 # How many waiting cars one page of the queue shows; PgUp/PgDn turn the pages.
@@ -67,6 +69,7 @@ REPAIR_KIND = "repair"
 # Where a car in the repair bay stands (the services' phases), in the floor's words.
 BAY_PHASES = {"waiting": "waiting for repair", "repairing": "repairing", "repaired": "repaired"}
 NO_CAR = "No car selected: choose one with ↑ ↓."
+SCAN_NOT_RECORDED = "Not recorded: the database failed ({error}). Scan again."
 # How often the repair bay's terminal reads its cars again with nothing written.
 BAY_RETIME_SECONDS = 30.0
 # A scan stays in the field until its result is shown, in the same frame; if the database is
@@ -173,8 +176,8 @@ class StationScreen(LineWrites, FloorScreen):
         table.add_column("Model", key="model")
         table.add_column("Colour", key="color")
         table.add_column("Status", key="status")
-        self.watch(self.floor, "station", self._station_changed, init=False)
-        self.watch(self.floor, "problem", self._show_problem)
+        self.watch(self.app, "station", self._station_changed, init=False)
+        self.watch(self.app, "problem", self._show_problem)
         self._show_no_station()
         self.set_interval(BAY_RETIME_SECONDS, self._retime_bay)
         self.floor.offer_first_look(self)
@@ -504,27 +507,16 @@ class StationScreen(LineWrites, FloorScreen):
             scan.value = scan.value[len(shown) :]
             scan.cursor_position = len(scan.value)
 
-    @work(thread=True, exit_on_error=False, group="station-write")
     def _record_scan(self, writer: Writer, raw_vin: str) -> None:
-        """Not exclusive: a scan already sent must still show its result."""
-        from neofloor.services.plant.errors import DoubleScan, NeofloorError
-        from neofloor.services.scan import record_scan
+        def scan() -> ScanResult:
+            from neofloor.services.scan import record_scan
 
-        try:
             with writer.database.write() as session:
-                result = record_scan(
+                return record_scan(
                     session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
                 )
-        except DoubleScan as exc:
-            self.post_message(WriteAnswered(Outcome("ignored", str(exc), "IGNORED: DOUBLE SCAN")))
-        except NeofloorError as exc:
-            self.post_message(WriteAnswered(Outcome("refused", str(exc))))
-        except Exception as exc:
-            self.post_message(WriteAnswered(_scan_not_recorded(exc)))
-            raise
-        else:
-            headline = f"✔ {result.action.replace('_', ' ').upper()}"
-            self.post_message(WriteAnswered(Outcome("done", result.message, headline), result.vin, True))
+
+        write_in_worker(self, scan, _scan_answered, group="station-write")
 
     def action_hold(self) -> None:
         car = self.selected_car()
@@ -612,7 +604,7 @@ class StationScreen(LineWrites, FloorScreen):
         result = self.query_one("#last-result", LastResult)
         result.outcome = outcome
         self._empty_scan_field()
-        self.draw_now(result, self.query_one("#scan", Input))
+        self.draw_now()
         if outcome.kind == "refused":
             self.app.bell()
         # The list of past results (twenty wrapped sentences) follows in the next frame.
@@ -672,5 +664,13 @@ def _bay_title(station: str, bay: list[CarInRepair]) -> str:
     return f"{station}: {len(bay)} in the bay ({', '.join(parts)}) · {total} in repair"
 
 
-def _scan_not_recorded(error: Exception) -> Outcome:
-    return Outcome("refused", f"Not recorded: the database failed ({error}). Scan again.")
+def _scan_answered(answer: Answer[ScanResult]) -> WriteAnswered:
+    from neofloor.services.plant.errors import DoubleScan
+
+    result = answer.result
+    if isinstance(answer.refusal, DoubleScan):
+        return WriteAnswered(Outcome("ignored", str(answer.refusal), "IGNORED: DOUBLE SCAN"))
+    if result is None:
+        return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
+    headline = f"✔ {result.action.replace('_', ' ').upper()}"
+    return WriteAnswered(Outcome("done", result.message, headline), result.vin, True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -35,6 +35,7 @@ from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
+from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
 
 if TYPE_CHECKING:
     from neofloor.services.quality import DefectRecord, DefectStory
@@ -446,32 +447,28 @@ class VehicleScreen(FloorScreen):
 
         self.app.push_screen(_defect_dialog(action, record), answered)
 
-    @work(thread=True, exit_on_error=False, group="defect-write")
     def _change(self, change: DefectChange) -> None:
-        """Not exclusive: an action already sent must still show its result."""
-        from neofloor.services.plant.errors import NeofloorError
-        from neofloor.services.quality import cancel_defect, reject_repair, repair_defect, verify_defect
-
         number, badge, text, now = change.defect_id, change.badge, change.text, change.now
-        try:
+
+        def act() -> Any:
+            from neofloor.services.quality import cancel_defect, reject_repair, repair_defect, verify_defect
+
             with change.database.write() as session:
                 if change.action == "repair":
-                    result = repair_defect(session, number, badge, text, now=now)
-                elif change.action == "verify":
-                    result = verify_defect(session, number, badge, note=text, now=now)
-                elif change.action == "reject":
-                    result = reject_repair(session, number, badge, text, now=now)
-                else:
-                    result = cancel_defect(session, number, badge, text, now=now)
-        except NeofloorError as exc:
-            self.post_message(self.DefectAnswered(Outcome("refused", str(exc)), number))
-        except Exception as exc:
-            sentence = f"Not recorded: the database failed ({exc}). Try again."
-            self.post_message(self.DefectAnswered(Outcome("refused", sentence), number))
-            raise
-        else:
-            done = Outcome("done", result.message, DEFECT_ACTIONS[change.action][1])
-            self.post_message(self.DefectAnswered(done, number, True))
+                    return repair_defect(session, number, badge, text, now=now)
+                if change.action == "verify":
+                    return verify_defect(session, number, badge, note=text, now=now)
+                if change.action == "reject":
+                    return reject_repair(session, number, badge, text, now=now)
+                return cancel_defect(session, number, badge, text, now=now)
+
+        def answered(answer: Answer[Any]) -> VehicleScreen.DefectAnswered:
+            if answer.result is None:
+                return self.DefectAnswered(Outcome("refused", answer.sentence(NOT_RECORDED)), number)
+            done = Outcome("done", answer.result.message, DEFECT_ACTIONS[change.action][1])
+            return self.DefectAnswered(done, number, True)
+
+        write_in_worker(self, act, answered, group="defect-write")
 
     def on_vehicle_screen_defect_answered(self, message: DefectAnswered) -> None:
         self._answer(message.outcome)

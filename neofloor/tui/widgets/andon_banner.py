@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.tui.floor import floor_of
 from neofloor.tui.formatting import hour_text
 
 if TYPE_CHECKING:
     from neofloor.services.supervision.andon import Stop
-    from neofloor.tui.app import NeofloorApp
 
 # A stop that has run this long is written in hours.
 HOUR = 3600
@@ -69,7 +69,7 @@ class AndonBanner(Static):
         """Redraw the timers from the clock (called every second)."""
         if not self.stops:
             return
-        at = cast("NeofloorApp", self.app).now()
+        at = floor_of(self).now()
         room = self.content_size.width or self.size.width
         text = Text()
         for number, stop in enumerate(self.stops[:MAX_LINES]):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.formatting import clock_text
 
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import PlantCatalog
     from neofloor.services.plant.operators import OperatorInfo
-    from neofloor.tui.app import NeofloorApp
 
 
 class PlantHeader(Horizontal):
@@ -26,13 +26,13 @@ class PlantHeader(Horizontal):
         yield Label("", id="header-clock")
 
     @property
-    def floor(self) -> NeofloorApp:
-        return cast("NeofloorApp", self.app)
+    def floor(self) -> Floor:
+        return floor_of(self)
 
     def on_mount(self) -> None:
-        self.watch(self.floor, "catalog", self._show_plant)
-        self.watch(self.floor, "station", self._show_station)
-        self.watch(self.floor, "operator", self._show_operator)
+        self.watch(self.app, "catalog", self._show_plant)
+        self.watch(self.app, "station", self._show_station)
+        self.watch(self.app, "operator", self._show_operator)
         self.set_interval(1.0, self._tick)
 
     def _show_plant(self, catalog: PlantCatalog | None) -> None:

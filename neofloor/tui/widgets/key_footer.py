@@ -90,13 +90,13 @@ class KeyFooter(Footer):
         """Drop the ``compact`` watchers of keys a previous compose removed.
 
         Footer binds every key it makes to its ``compact`` reactive, and Textual prunes
-        those watchers only when ``compact`` changes, which it never does here. As the
+        those watchers only when ``compact`` is set, which it never is here. As the
         footer is composed again whenever the bindings change (every scan on a station
         terminal), the removed keys would otherwise stay alive: a terminal left running
-        for a week grew by hundreds of megabytes.
+        for a week grew by hundreds of megabytes. ``mutate_reactive`` sets it to its own
+        value, which prunes the watchers of the removed keys and changes nothing shown.
         """
-        for watchers in getattr(self, "__watchers", {}).values():
-            watchers[:] = [(node, callback) for node, callback in watchers if not node._closing]
+        self.mutate_reactive(Footer.compact)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
