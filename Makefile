@@ -29,10 +29,11 @@ test: $(STAMP)
 	$(BIN)/ruff check neofloor tests bench
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-## check: lint and type-check
+## check: lint, type-check, and the architecture's import contracts
 check: $(STAMP)
 	$(BIN)/ruff check neofloor tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## bench: the speed and memory benchmark on 1-, 3- and 10-year plants (writes bench/results.json)
 bench: $(STAMP)
