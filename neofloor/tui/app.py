@@ -3,7 +3,7 @@
 The terminal paints at once and opens the plant database afterwards, in a thread
 worker: importing the store (SQLModel) alone takes about half a second. A terminal
 started for a station shows that station's cars before then: a thread started with
-the app reads them with sqlite3 (``services.first_look``), and the store is imported
+the app reads them with sqlite3 (``services.tracking.first_look``), and the store is imported
 once they are drawn. Every database call runs in a thread; nothing here imports the
 store or the services at module level.
 
@@ -71,7 +71,7 @@ FIRST_LOOK_SWITCH_INTERVAL_SECONDS = 0.0002
 
 
 class FirstLookReader:
-    """The station's first look (``services.first_look``), read in a thread started with the app.
+    """The station's first look (``services.tracking.first_look``), read in a thread started with the app.
 
     It runs while Textual starts and composes the terminal, so that the station screen
     can show its cars in its first frame; nothing waits on it but the plant's opening.
