@@ -251,16 +251,14 @@ def _start(
         conn.execute(statements.earlier_waiting, {"station": station.id, "seq": car.build_seq}).first()
         is not None
     )
-    values = {"car": car.id, "station": station.id, "at": now, "operator": operator.id, "terminal": terminal}
-    event_id = write_event(
-        conn,
-        car=car.id,
-        kind=EventKind.START.value,
-        at=now,
-        station=station.id,
-        operator=operator.id,
-        terminal=terminal,
-    )
+    values: dict[str, Any] = {
+        "car": car.id,
+        "station": station.id,
+        "at": now,
+        "operator": operator.id,
+        "terminal": terminal,
+    }
+    event_id = write_event(conn, kind=EventKind.START.value, **values)
     conn.execute(statements.visit, {**values, "out_of_sequence": out_of_sequence})
     # The car's flag follows its latest start, so the board marks it while it is there.
     conn.execute(
@@ -292,16 +290,14 @@ def _complete(
             raise GateBlocked(
                 f"{car.vin} cannot pass {station.code}: open serious defects {', '.join(blocking)}."
             )
-    values = {"car": car.id, "station": station.id, "at": now, "operator": operator.id, "terminal": terminal}
-    event_id = write_event(
-        conn,
-        car=car.id,
-        kind=EventKind.COMPLETE.value,
-        at=now,
-        station=station.id,
-        operator=operator.id,
-        terminal=terminal,
-    )
+    values: dict[str, Any] = {
+        "car": car.id,
+        "station": station.id,
+        "at": now,
+        "operator": operator.id,
+        "terminal": terminal,
+    }
+    event_id = write_event(conn, kind=EventKind.COMPLETE.value, **values)
     visit = conn.execute(statements.open_visit, values).first()
     if visit is not None:
         # A terminal whose clock runs behind must not record a negative cycle.
