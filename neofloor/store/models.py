@@ -12,15 +12,14 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from neofloor.store.kinds import (  # noqa: F401 (the rest of the app reads the kinds from here)
-    IN_PLANT_SQL,
-    DefectStatus,
-    EventKind,
-    Role,
-    Severity,
-    StationKind,
-    VehicleState,
-)
+# The rest of the app reads the kinds from here.
+from neofloor.store.kinds import IN_PLANT_SQL as IN_PLANT_SQL
+from neofloor.store.kinds import DefectStatus as DefectStatus
+from neofloor.store.kinds import EventKind as EventKind
+from neofloor.store.kinds import Role as Role
+from neofloor.store.kinds import Severity as Severity
+from neofloor.store.kinds import StationKind as StationKind
+from neofloor.store.kinds import VehicleState as VehicleState
 from neofloor.store.types import UTCDateTime
 
 ZONES: tuple[str, ...] = (

@@ -33,7 +33,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return utc.replace(tzinfo=None)
         return utc
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

@@ -86,7 +86,7 @@ class QgPass:
 
 
 @cache
-def _qg_passes_stmt() -> Select:
+def _qg_passes_stmt() -> Select[int, str, datetime | None, datetime | None, int, int]:
     visit = aliased(StationVisit)
     earlier = aliased(StationVisit)
     defect_count = (
@@ -153,7 +153,7 @@ def output_between(session: Session, start: datetime, end: datetime) -> int:
 
 
 @cache
-def _cycles_stmt() -> Select:
+def _cycles_stmt() -> Select[int, float | None]:
     return select(col(StationVisit.station_id), col(StationVisit.cycle_seconds)).where(
         col(StationVisit.station_id).in_(bindparam("stations", expanding=True)),
         col(StationVisit.completed_at) >= bindparam("start"),
@@ -177,7 +177,7 @@ def station_cycles(session: Session, start: datetime, end: datetime) -> dict[str
 
 
 @cache
-def _wip_stmts() -> tuple[Select, Select]:
+def _wip_stmts() -> tuple[Select[int], Select[int]]:
     on_line = select(func.count()).select_from(Vehicle).where(col(Vehicle.state).in_(_ON_LINE))
     held = (
         select(func.count())
@@ -203,7 +203,7 @@ class HeldCar:
 
 
 @cache
-def _held_stmt() -> Select:
+def _held_stmt() -> Select[str, int, int | None, str | None, datetime | None]:
     held_at = (
         select(func.max(col(StationEvent.at)))
         # ``kind || ''``: by the car's events (ix_station_event_vehicle), never by every hold

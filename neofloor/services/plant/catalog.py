@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from neofloor.services.plant.records import ModelInfo, PlantCatalog, StationInfo, plant_catalog_of
+from neofloor.services.plant.records import ModelInfo, plant_catalog_of
+from neofloor.services.plant.records import PlantCatalog as PlantCatalog
+from neofloor.services.plant.records import StationInfo as StationInfo
 from neofloor.store.models import Color, PlantSetting, Station, VehicleModel
 
 _CACHE: weakref.WeakKeyDictionary[Any, PlantCatalog] = weakref.WeakKeyDictionary()

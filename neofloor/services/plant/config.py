@@ -237,6 +237,18 @@ def init_plant(session: Session, config: PlantConfig) -> None:
     """Write a plant config into an empty database."""
     if session.exec(select(col(Station.id)).limit(1)).first() is not None:
         raise RuleViolation("This database already holds a plant; use a new database file.")
+    _add_settings(session, config)
+    stations = _add_stations(session, config)
+    models = _add_models(session, config)
+    _add_reference_lists(session, config)
+    session.flush()
+    station_ids = {code: station.id for code, station in stations.items() if station.id is not None}
+    _add_operators(session, config, station_ids)
+    _add_work_instructions(session, config, station_ids, models)
+    session.flush()
+
+
+def _add_settings(session: Session, config: PlantConfig) -> None:
     settings = {
         "name": config.name,
         "timezone": config.timezone,
@@ -244,6 +256,10 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         "wmi": config.wmi,
     }
     session.add_all(PlantSetting(key=k, value=v) for k, v in settings.items())
+
+
+def _add_stations(session: Session, config: PlantConfig) -> dict[str, Station]:
+    """The stations, numbered along the line in file order (the repair bay is off the line)."""
     position = 0
     stations: dict[str, Station] = {}
     for st in config.stations:
@@ -260,7 +276,11 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         )
         stations[station.code] = station
         session.add(station)
-    models = {}
+    return stations
+
+
+def _add_models(session: Session, config: PlantConfig) -> dict[str, VehicleModel]:
+    models: dict[str, VehicleModel] = {}
     for m in config.models:
         model = VehicleModel(
             code=m["code"],
@@ -270,6 +290,11 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         )
         models[model.code] = model
         session.add(model)
+    return models
+
+
+def _add_reference_lists(session: Session, config: PlantConfig) -> None:
+    """Colors, shifts, the defect catalog, downtime reasons and financing partners."""
     session.add_all(Color(code=c["code"], name=c["name"]) for c in config.colors)
     session.add_all(
         Shift(
@@ -299,8 +324,10 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         FinancingPartner(code=p["code"], name=p["name"], kind=p.get("kind", "bank"))
         for p in config.financing_partners
     )
-    session.flush()
-    station_ids = {code: station.id for code, station in stations.items() if station.id is not None}
+
+
+def _add_operators(session: Session, config: PlantConfig, station_ids: dict[str, int]) -> None:
+    """The operators, each with the stations they are certified for."""
     for op in config.operators:
         pin = op.get("pin")
         operator = Operator(
@@ -317,6 +344,11 @@ def init_plant(session: Session, config: PlantConfig) -> None:
             OperatorStation(operator_id=operator_id, station_id=station_ids[code])
             for code in op.get("stations", [])
         )
+
+
+def _add_work_instructions(
+    session: Session, config: PlantConfig, station_ids: dict[str, int], models: dict[str, VehicleModel]
+) -> None:
     session.add_all(
         WorkInstruction(
             station_id=station_ids[wi["station"]],
@@ -327,4 +359,3 @@ def init_plant(session: Session, config: PlantConfig) -> None:
         )
         for wi in config.work_instructions
     )
-    session.flush()

@@ -9,7 +9,8 @@ from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session, col
 
 from neofloor.services.plant.errors import NotFound, PermissionDenied
-from neofloor.services.plant.records import ROLE_LABELS, OperatorInfo
+from neofloor.services.plant.records import ROLE_LABELS
+from neofloor.services.plant.records import OperatorInfo as OperatorInfo
 from neofloor.store.models import Operator, OperatorStation, Role
 
 

@@ -14,7 +14,7 @@ a shift of a date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
 
@@ -24,181 +24,23 @@ from sqlmodel import Session, col
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.clock import plant_zone, to_local
 from neofloor.services.plant.errors import ConfigError, InvalidInput, NotFound
-from neofloor.store.models import Shift
-from neofloor.store.types import utcnow
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The shift definitions and the plant-local time helpers live in their own modules;
+# the calendar's callers read them from here too.
+from neofloor.services.plant.local_time import local_date_of as local_date_of
+from neofloor.services.plant.local_time import local_days as local_days
+from neofloor.services.plant.local_time import local_to_utc as local_to_utc
+from neofloor.services.plant.local_time import parse_plant_date as parse_plant_date
+from neofloor.services.plant.shift_definitions import WEEKDAYS as WEEKDAYS
+from neofloor.services.plant.shift_definitions import Interval as Interval
+from neofloor.services.plant.shift_definitions import ShiftDefinition as ShiftDefinition
+from neofloor.services.plant.shift_definitions import minutes_of_day
+from neofloor.services.plant.shift_definitions import parse_shift as parse_shift
+from neofloor.store.models import Shift
+
 _WEEK_MINUTES = 7 * 24 * 60
 # How far back the "current or last shift" looks for a shift that has started.
 LAST_SHIFT_LOOKBACK_DAYS = 14
-
-
-# --- time intervals ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A half-open stretch of time ``[start, end)``, aware UTC."""
-
-    start: datetime
-    end: datetime
-
-    @property
-    def seconds(self) -> float:
-        return max(0.0, (self.end - self.start).total_seconds())
-
-    def contains(self, moment: datetime) -> bool:
-        return self.start <= moment < self.end
-
-    def clip(self, start: datetime, end: datetime) -> Interval | None:
-        """The part of this interval inside ``[start, end)``, or None when they do not meet."""
-        lo, hi = max(self.start, start), min(self.end, end)
-        return Interval(lo, hi) if lo < hi else None
-
-
-# --- shift definitions -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShiftDefinition:
-    """One shift as the plant config writes it, in plant local wall-clock time."""
-
-    code: str
-    name: str
-    start: time
-    end: time
-    breaks: tuple[tuple[time, time], ...]
-    days: frozenset[int]  # weekday numbers, Monday = 0
-    target_cars: int = 0
-
-    @property
-    def crosses_midnight(self) -> bool:
-        return self.end <= self.start
-
-    @property
-    def nominal_minutes(self) -> int:
-        """Length on the wall clock (a clock change inside the shift is not counted here)."""
-        return (_minutes(self.end) - _minutes(self.start)) % (24 * 60)
-
-    def runs_on(self, local_date: date) -> bool:
-        return local_date.weekday() in self.days
-
-    @property
-    def is_production(self) -> bool:
-        """A shift with a target: it makes the takt, and its time counts as working time."""
-        return self.target_cars > 0
-
-    @property
-    def day_names(self) -> str:
-        return ", ".join(WEEKDAYS[d] for d in sorted(self.days))
-
-
-def _minutes(moment: time) -> int:
-    return moment.hour * 60 + moment.minute
-
-
-def parse_hhmm(value: str, where: str) -> time:
-    """A "HH:MM" plant-local time of day, or :class:`ConfigError`."""
-    text = value.strip()
-    hours, sep, minutes = text.partition(":")
-    if not sep or not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ConfigError(f"{where}: time {value!r} should be HH:MM.")
-    hour, minute = int(hours), int(minutes)
-    if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ConfigError(f"{where}: time {value!r} is not a time of day.")
-    return time(hour, minute)
-
-
-def parse_shift(
-    code: str,
-    name: str,
-    start: str,
-    end: str,
-    breaks: str = "",
-    days: str = "mon,tue,wed,thu,fri",
-    target_cars: int = 0,
-) -> ShiftDefinition:
-    """A checked shift from its stored text form, or :class:`ConfigError` saying what is wrong."""
-    where = f"Shift {code}"
-    start_at, end_at = parse_hhmm(start, where), parse_hhmm(end, where)
-    if start_at == end_at:
-        raise ConfigError(f"{where}: start and end are both {start}; a shift needs a length.")
-    day_set: set[int] = set()
-    for day in (d.strip().lower() for d in days.split(",") if d.strip()):
-        if day not in WEEKDAYS:
-            raise ConfigError(f"{where}: day {day!r} is not one of {', '.join(WEEKDAYS)}.")
-        day_set.add(WEEKDAYS.index(day))
-    if target_cars < 0:
-        raise ConfigError(f"{where}: target_cars cannot be negative.")
-    length = (_minutes(end_at) - _minutes(start_at)) % (24 * 60)
-    parsed: list[tuple[int, int, time, time]] = []
-    for part in (p.strip() for p in breaks.split(",") if p.strip()):
-        first, sep, last = part.partition("-")
-        if not sep:
-            raise ConfigError(f"{where}: break {part!r} should be HH:MM-HH:MM.")
-        b_start, b_end = parse_hhmm(first, where), parse_hhmm(last, where)
-        offset = (_minutes(b_start) - _minutes(start_at)) % (24 * 60)
-        span = (_minutes(b_end) - _minutes(b_start)) % (24 * 60)
-        if span == 0 or offset + span > length:
-            raise ConfigError(f"{where}: break {part} is not inside the shift {start}-{end}.")
-        parsed.append((offset, offset + span, b_start, b_end))
-    parsed.sort()
-    for (_, first_end, _, _), (second_start, _, b_start, b_end) in pairwise(parsed):
-        if second_start < first_end:
-            raise ConfigError(f"{where}: break {b_start:%H:%M}-{b_end:%H:%M} overlaps another break.")
-    return ShiftDefinition(
-        code=code,
-        name=name or code,
-        start=start_at,
-        end=end_at,
-        breaks=tuple((b0, b1) for _, _, b0, b1 in parsed),
-        days=frozenset(day_set),
-        target_cars=target_cars,
-    )
-
-
-# --- plant local time to UTC ---------------------------------------------------------
-
-
-def local_to_utc(local: datetime, zone: str) -> datetime:
-    """A naive plant-local wall-clock time as aware UTC.
-
-    When the clock goes back and a time happens twice, the first occurrence is
-    meant. When the clock jumps forward over a time, it never shows on the wall:
-    it is read as the moment of the jump (a shift due to start then starts when
-    the clock jumps).
-    """
-    tz = plant_zone(zone)
-    first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    if first.astimezone(tz).replace(tzinfo=None) == local:
-        return first
-    other = local.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    lo, hi = int(min(first, other).timestamp()), int(max(first, other).timestamp())
-    before = datetime.fromtimestamp(lo, UTC).astimezone(tz).utcoffset()
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if datetime.fromtimestamp(mid, UTC).astimezone(tz).utcoffset() == before:
-            lo = mid
-        else:
-            hi = mid
-    return datetime.fromtimestamp(hi, UTC)
-
-
-def local_date_of(moment: datetime, zone: str) -> date:
-    """The plant-local calendar date of an aware moment."""
-    return to_local(moment, zone).date()
-
-
-def local_days(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
-    """Plant-local days ``first`` to ``last`` (both included) as UTC ``[start, end)``.
-
-    From local midnight to local midnight: a day is 23 or 25 hours long when the
-    clock moves.
-    """
-    if last < first:
-        raise InvalidInput(f"The period ends ({last}) before it starts ({first}).")
-    start = local_to_utc(datetime.combine(first, time(0)), zone)
-    return start, local_to_utc(datetime.combine(last + timedelta(days=1), time(0)), zone)
 
 
 # --- windows -------------------------------------------------------------------------
@@ -329,8 +171,8 @@ class ShiftCalendar:
         end = max(start, local_to_utc(end_local, self.timezone))
         breaks: list[Interval] = []
         for b_start, b_end in shift.breaks:
-            offset = (_minutes(b_start) - _minutes(shift.start)) % (24 * 60)
-            span = (_minutes(b_end) - _minutes(b_start)) % (24 * 60)
+            offset = (minutes_of_day(b_start) - minutes_of_day(shift.start)) % (24 * 60)
+            span = (minutes_of_day(b_end) - minutes_of_day(b_start)) % (24 * 60)
             b0_local = start_local + timedelta(minutes=offset)
             piece = Interval(
                 local_to_utc(b0_local, self.timezone),
@@ -454,7 +296,7 @@ def build_calendar(
     spans: list[tuple[int, int, ShiftDefinition, int]] = []
     for shift in shifts:
         for day in shift.days:
-            begin = day * 24 * 60 + _minutes(shift.start)
+            begin = day * 24 * 60 + minutes_of_day(shift.start)
             finish = begin + shift.nominal_minutes
             if finish > _WEEK_MINUTES:
                 spans.append((begin, _WEEK_MINUTES, shift, day))
@@ -510,20 +352,6 @@ def production_day(source: CalendarSource, local_date: date) -> ProductionDay:
 def current_or_last_shift(source: CalendarSource, moment_utc: datetime) -> ShiftWindow | None:
     """The shift under way, else the last one that started (what a shift lead means by "this shift")."""
     return _calendar(source).current_or_last(moment_utc)
-
-
-def parse_plant_date(text: str, timezone: str, *, now: datetime | None = None) -> date:
-    """A date as typed on the floor: "today", "yesterday" (plant local) or YYYY-MM-DD."""
-    value = text.strip().lower()
-    today = local_date_of(now or utcnow(), timezone)
-    if value == "today":
-        return today
-    if value == "yesterday":
-        return today - timedelta(days=1)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"Date {text!r} should be YYYY-MM-DD, today or yesterday.") from None
 
 
 # --- shift notes ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import NotFound
 from neofloor.services.quality.catalog import SEVERITY_RANK
 from neofloor.services.tracking.ledger import find_vehicle
-from neofloor.store.kinds import UNCLOSED
+from neofloor.store.kinds import UNCLOSED as UNCLOSED
 from neofloor.store.models import Defect, DefectCatalogEntry, DefectEvent, DefectStatus, Operator, Vehicle
 from neofloor.store.types import utcnow
 

@@ -24,7 +24,8 @@ from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_cat
 from neofloor.services.plant.clock import format_duration
 from neofloor.services.plant.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
-from neofloor.services.plant.records import Stop, stop_from_row
+from neofloor.services.plant.records import Stop as Stop
+from neofloor.services.plant.records import stop_from_row
 from neofloor.services.supervision.rules import clean_reason, local_hhmm, require_station_crew
 from neofloor.services.tracking.floor import read_rows
 from neofloor.store.models import Downtime, DowntimeReason, Operator, StationKind
@@ -67,7 +68,7 @@ def downtime_reasons(session: Session) -> list[DowntimeReasonInfo]:
 def _reason_id(session: Session, code: str) -> int:
     """The id of the downtime reason with this code, or :class:`NotFound` naming the known ones."""
     wanted = code.strip().upper()
-    reason_id = session.execute(
+    reason_id: int | None = session.execute(
         select(col(DowntimeReason.id)).where(col(DowntimeReason.code) == wanted)
     ).scalar_one_or_none()
     if reason_id is None:

@@ -34,7 +34,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
-from neofloor.services.plant.records import CarSummary, car_from_row, wip_counts
+from neofloor.services.plant.records import CarSummary as CarSummary
+from neofloor.services.plant.records import car_from_row as car_from_row
+from neofloor.services.plant.records import wip_counts
 from neofloor.store.kinds import inside_sql, waiting_sql
 from neofloor.store.models import (
     IN_PLANT_SQL,

@@ -70,7 +70,9 @@ class ScanResult:
 def find_vehicle(session: Session, catalog: PlantCatalog, raw_vin: str) -> Vehicle:
     """The car with this VIN (checked for form first), or a refusal."""
     vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
-    vehicle = session.execute(select(Vehicle).where(col(Vehicle.vin) == vin)).scalar_one_or_none()
+    vehicle: Vehicle | None = session.execute(
+        select(Vehicle).where(col(Vehicle.vin) == vin)
+    ).scalar_one_or_none()
     if vehicle is None:
         raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
     return vehicle
