@@ -288,7 +288,9 @@ class History(Ledger):
         # An andon stop now and then, while this car is in the station.
         if rng.random() < 0.006:
             cycle += self._andon(stop, operator_id, start, cycle)
-        extra, to_bay = self._find_defects(car, stop, operator_id, start, cycle)
+        extra, to_bay = 0.0, False
+        if rng.random() < stop.defect_chance:
+            extra, to_bay = self._find_defects(car, stop, operator_id, start, cycle)
         complete = start + cycle + extra
         self.free_at[stop.index] = complete
         complete_at = self.calendar.to_micros(complete)
@@ -331,20 +333,23 @@ class History(Ledger):
     def _find_defects(
         self, car: _Car, stop: Stop, operator_id: int, start: float, cycle: float
     ) -> tuple[float, bool]:
-        """Defects found here: the extra seconds they cost, and whether one needs the bay."""
+        """Defects found here: the extra seconds they cost, and whether one needs the bay.
+
+        Called once the first draw found one (most cars pass a station with none).
+        """
         extra = 0.0
         to_bay = False
         chance = stop.defect_chance
         found = 0
-        while self.rng.random() < chance and found < 3:
+        while True:
             chance /= 3
             defect = self._defect(car.vid, stop, operator_id, start, cycle, car.is_ev)
-            if defect is None:
-                continue
-            extra += defect[0]
-            to_bay = to_bay or defect[1]
-            found += 1
-        return extra, to_bay
+            if defect is not None:
+                extra += defect[0]
+                to_bay = to_bay or defect[1]
+                found += 1
+            if not (self.rng.random() < chance and found < 3):
+                return extra, to_bay
 
     def _move_on(self, car: _Car, stop: Stop, complete: float, to_bay: bool) -> bool:
         """After a completed station: the yard, the next station's queue, or the repair bay."""
