@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import InvalidInput, NotFound
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     # The store (SQLAlchemy, SQLModel) is imported by the commands that use it, not by the
     # parser: the terminal app, the default command, opens the plant after its first frame.
     from neofloor.store.engine import Database
+
+
+T = TypeVar("T")
 
 
 class Outcome(Protocol):
@@ -83,6 +86,24 @@ def plant_days(database: Database, first: str, last: str | None = None) -> Plant
     last_day = first_day if last is None else parse_plant_date(last, zone, now=now)
     start, end = local_days(first_day, last_day, zone)
     return PlantDays(first_day, last_day, start, end, zone)
+
+
+def read_days(
+    args: argparse.Namespace, query: Callable[[Session, datetime, datetime], T]
+) -> tuple[PlantDays, T]:
+    """The plant day named by ``--date``, and what ``query`` reads over its UTC period."""
+    database = open_database(args)
+    days = plant_days(database, args.date)
+    with database.read() as session:
+        return days, query(session, days.start, days.end)
+
+
+def printed_json(args: argparse.Namespace, value: Any) -> bool:
+    """With ``--json``, print ``value`` as JSON and say so: the command then prints nothing more."""
+    if args.json:
+        print(to_json(value))
+        return True
+    return False
 
 
 def plain(value: Any, zone: str | None = None) -> Any:

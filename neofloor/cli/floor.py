@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from neofloor.cli.common import open_database, run_write, station_arg, to_json
+from neofloor.cli.common import open_database, printed_json, run_write, station_arg
 from neofloor.services.plant.errors import InvalidInput
 
 
@@ -84,8 +84,7 @@ def history_command(args: argparse.Namespace) -> int:
     with open_database(args).read() as session:
         history = vehicle_history(session, args.vin)
         zone = plant_catalog(session).timezone
-    if args.json:
-        print(to_json(history))
+    if printed_json(args, history):
         return 0
     car = history.car
     print(f"{car.vin}  #{car.build_seq}  {history.model_name}, {history.color_name}  order {car.order_ref}")
@@ -109,8 +108,7 @@ def queue_command(args: argparse.Namespace) -> int:
     with open_database(args).read() as session:
         inside = cars_in_station(session, args.queue_station)
         waiting = station_queue(session, args.queue_station, limit=args.limit)
-    if args.json:
-        print(to_json({"in_station": inside, "queue": waiting}))
+    if printed_json(args, {"in_station": inside, "queue": waiting}):
         return 0
     for label, cars in (("in station", inside), ("queue", waiting)):
         print(f"{label}:")

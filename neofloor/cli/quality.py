@@ -54,7 +54,21 @@ def register(commands: Any) -> None:
     """Add ``neofloor defect ...`` to the neofloor parser."""
     defect = commands.add_parser("defect", help="log, repair, verify and list defects; Pareto of codes")
     actions = defect.add_subparsers(dest="defect_command", metavar="ACTION", required=True)
+    _register_logging(actions)
+    _register_review(actions)
+    _register_queries(actions)
+    _register_catalog(actions)
 
+
+def _defect_action(actions: Any, name: str, help_text: str) -> Any:
+    """An action on one defect, named by its ID."""
+    parser = actions.add_parser(name, help=help_text)
+    parser.add_argument("defect_id", metavar="ID", type=int)
+    return parser
+
+
+def _register_logging(actions: Any) -> None:
+    """``defect add`` and ``defect repair``: the line records defects and their repairs."""
     add = actions.add_parser("add", help="log a defect found on a car")
     add.add_argument("vin")
     add.add_argument(
@@ -67,8 +81,7 @@ def register(commands: Any) -> None:
     add.add_argument("--operator", required=True, metavar="BADGE", help="badge of who found it")
     add.set_defaults(handler=add_command)
 
-    repair = actions.add_parser("repair", help="record the repair of a defect (open -> repaired)")
-    repair.add_argument("defect_id", metavar="ID", type=int)
+    repair = _defect_action(actions, "repair", "record the repair of a defect (open -> repaired)")
     repair.add_argument("--note", required=True, help="what was done")
     repair.add_argument("--operator", required=True, metavar="BADGE", help="badge of who repaired it")
     repair.add_argument(
@@ -76,24 +89,27 @@ def register(commands: Any) -> None:
     )
     repair.set_defaults(handler=repair_command)
 
-    verify = actions.add_parser("verify", help="an inspector confirms a repair (repaired -> verified)")
-    verify.add_argument("defect_id", metavar="ID", type=int)
+
+def _register_review(actions: Any) -> None:
+    """``defect verify``, ``reject`` and ``cancel``: an inspector's or supervisor's word."""
+    verify = _defect_action(actions, "verify", "an inspector confirms a repair (repaired -> verified)")
     verify.add_argument("--operator", required=True, metavar="BADGE", help="the inspector's badge")
     verify.add_argument("--note", default="")
     verify.set_defaults(handler=verify_command)
 
-    reject = actions.add_parser("reject", help="an inspector sends a repair back (repaired -> open)")
-    reject.add_argument("defect_id", metavar="ID", type=int)
+    reject = _defect_action(actions, "reject", "an inspector sends a repair back (repaired -> open)")
     reject.add_argument("--reason", required=True)
     reject.add_argument("--operator", required=True, metavar="BADGE", help="the inspector's badge")
     reject.set_defaults(handler=reject_command)
 
-    cancel = actions.add_parser("cancel", help="cancel a defect logged in error (kept on record)")
-    cancel.add_argument("defect_id", metavar="ID", type=int)
+    cancel = _defect_action(actions, "cancel", "cancel a defect logged in error (kept on record)")
     cancel.add_argument("--reason", required=True)
     cancel.add_argument("--operator", required=True, metavar="BADGE")
     cancel.set_defaults(handler=cancel_command)
 
+
+def _register_queries(actions: Any) -> None:
+    """``defect list`` and ``defect show``."""
     listing = actions.add_parser("list", help="defects, filtered (default: open and unverified)")
     listing.add_argument("--vin", help="one car's defects (delivered cars included)")
     listing.add_argument("--station", dest="defect_station", metavar="CODE", help="where found")
@@ -113,11 +129,13 @@ def register(commands: Any) -> None:
     listing.add_argument("--format", choices=FORMATS, default="table")
     listing.set_defaults(handler=list_command)
 
-    show = actions.add_parser("show", help="one defect and its full story")
-    show.add_argument("defect_id", metavar="ID", type=int)
+    show = _defect_action(actions, "show", "one defect and its full story")
     show.add_argument("--format", choices=("table", "json"), default="table")
     show.set_defaults(handler=show_command)
 
+
+def _register_catalog(actions: Any) -> None:
+    """``defect catalog`` and ``defect pareto``."""
     catalog = actions.add_parser("catalog", help="the defect catalog, or the entries matching TEXT")
     catalog.add_argument("text", nargs="?", default="", help="part of a code or description ('wl', 'run')")
     catalog.add_argument("--limit", type=int, default=None, help="default: 8 matches, or the whole catalog")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from neofloor.cli.common import open_database, plant_days, run_write, station_arg, to_json
+from neofloor.cli.common import open_database, printed_json, read_days, run_write, station_arg
 
 
 def register(commands: Any) -> None:
@@ -146,8 +146,7 @@ def repair_list_command(args: argparse.Namespace) -> int:
     with open_database(args).read() as session:
         cars = cars_in_repair(session)
         zone = plant_catalog(session).timezone
-    if args.json:
-        print(to_json(cars))
+    if printed_json(args, cars):
         return 0
     if not cars:
         print("No car in the repair bay.")
@@ -163,32 +162,14 @@ def repair_list_command(args: argparse.Namespace) -> int:
 
 def repair_time_command(args: argparse.Namespace) -> int:
     from neofloor.services.plant.clock import format_duration
-    from neofloor.services.supervision.repair_time import car_repair_time, repair_time_summary
+    from neofloor.services.supervision.repair_time import repair_time_summary
     from neofloor.store.types import utcnow
 
-    database = open_database(args)
-    now = utcnow()
     if args.vin:
-        with database.read() as session:
-            car = car_repair_time(session, args.vin, now=now)
-        if args.json:
-            print(to_json(car))
-            return 0
-        print(
-            f"{car.vin}: {len(car.visits)} repair visit(s), {format_duration(car.total_seconds)} in repair."
-        )
-        for visit in car.visits:
-            back = f"back to {visit.returned_to}" if visit.returned_at else "still in the bay"
-            print(
-                f"  from {visit.left_station or '-':<8} {format_duration(visit.seconds(now)):>8}  "
-                f"{back}  {visit.reason}"
-            )
-        return 0
-    days = plant_days(database, args.date)
-    with database.read() as session:
-        summary = repair_time_summary(session, days.start, days.end, now=now)
-    if args.json:
-        print(to_json(summary))
+        return _car_repair_time(args)
+    now = utcnow()
+    days, summary = read_days(args, lambda s, start, end: repair_time_summary(s, start, end, now=now))
+    if printed_json(args, summary):
         return 0
     print(
         f"{days.first.isoformat()}: {len(summary.visits)} repair visit(s), {summary.cars} car(s), "
@@ -198,6 +179,26 @@ def repair_time_command(args: argparse.Namespace) -> int:
         print(
             f"  {visit.vin}  from {visit.left_station or '-':<8} {format_duration(seconds):>8}  "
             f"{visit.phase:<9} {visit.reason}"
+        )
+    return 0
+
+
+def _car_repair_time(args: argparse.Namespace) -> int:
+    from neofloor.services.plant.clock import format_duration
+    from neofloor.services.supervision.repair_time import car_repair_time
+    from neofloor.store.types import utcnow
+
+    now = utcnow()
+    with open_database(args).read() as session:
+        car = car_repair_time(session, args.vin, now=now)
+    if printed_json(args, car):
+        return 0
+    print(f"{car.vin}: {len(car.visits)} repair visit(s), {format_duration(car.total_seconds)} in repair.")
+    for visit in car.visits:
+        back = f"back to {visit.returned_to}" if visit.returned_at else "still in the bay"
+        print(
+            f"  from {visit.left_station or '-':<8} {format_duration(visit.seconds(now)):>8}  "
+            f"{back}  {visit.reason}"
         )
     return 0
 
@@ -220,35 +221,16 @@ def andon_end_command(args: argparse.Namespace) -> int:
 
 
 def andon_list_command(args: argparse.Namespace) -> int:
-    from neofloor.services.plant.catalog import plant_catalog
     from neofloor.services.plant.clock import format_duration
-    from neofloor.services.supervision.andon import downtime_between, open_stops
+    from neofloor.services.supervision.andon import downtime_between
     from neofloor.services.supervision.rules import local_hhmm
 
-    database = open_database(args)
     if args.date is None:
-        with database.read() as session:
-            stops = open_stops(session)
-            zone = plant_catalog(session).timezone
-        if args.json:
-            print(to_json(stops))
-            return 0
-        if not stops:
-            print("No station is stopped.")
-        for stop in stops:
-            print(
-                f"{stop.station:<8} STOPPED {format_duration(stop.seconds):>8} since "
-                f"{local_hhmm(stop.started_at, zone)}  {stop.reason_code} {stop.reason}  "
-                f"raised by {stop.raised_by or '-'}  {stop.note}".rstrip()
-            )
+        return _open_stops(args)
+    days, spans = read_days(args, downtime_between)
+    if printed_json(args, spans):
         return 0
-    days = plant_days(database, args.date)
     zone = days.timezone
-    with database.read() as session:
-        spans = downtime_between(session, days.start, days.end)
-    if args.json:
-        print(to_json(spans))
-        return 0
     total = sum(s.seconds for s in spans)
     print(f"{days.first.isoformat()}: {len(spans)} stop(s), {format_duration(total)} of downtime.")
     for span in spans:
@@ -259,6 +241,28 @@ def andon_list_command(args: argparse.Namespace) -> int:
             f"  {stop.station:<8} {since}-{until:<10} {format_duration(span.seconds):>8}  "
             f"{stop.reason_code} {stop.reason}  raised by {stop.raised_by or '-'}, "
             f"ended by {stop.ended_by or '-'}"
+        )
+    return 0
+
+
+def _open_stops(args: argparse.Namespace) -> int:
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.clock import format_duration
+    from neofloor.services.supervision.andon import open_stops
+    from neofloor.services.supervision.rules import local_hhmm
+
+    with open_database(args).read() as session:
+        stops = open_stops(session)
+        zone = plant_catalog(session).timezone
+    if printed_json(args, stops):
+        return 0
+    if not stops:
+        print("No station is stopped.")
+    for stop in stops:
+        print(
+            f"{stop.station:<8} STOPPED {format_duration(stop.seconds):>8} since "
+            f"{local_hhmm(stop.started_at, zone)}  {stop.reason_code} {stop.reason}  "
+            f"raised by {stop.raised_by or '-'}  {stop.note}".rstrip()
         )
     return 0
 
@@ -289,14 +293,10 @@ def overrides_command(args: argparse.Namespace) -> int:
     from neofloor.services.supervision.overrides import overrides_between
     from neofloor.services.supervision.rules import local_hhmm
 
-    database = open_database(args)
-    days = plant_days(database, args.date)
-    zone = days.timezone
-    with database.read() as session:
-        lines = overrides_between(session, days.start, days.end)
-    if args.json:
-        print(to_json(lines))
+    days, lines = read_days(args, overrides_between)
+    if printed_json(args, lines):
         return 0
+    zone = days.timezone
     if not lines:
         print(f"No overrides on {days.first.isoformat()}.")
     for line in lines:
@@ -311,14 +311,10 @@ def sequence_command(args: argparse.Namespace) -> int:
     from neofloor.services.supervision.overrides import sequence_breaks
     from neofloor.services.supervision.rules import local_hhmm
 
-    database = open_database(args)
-    days = plant_days(database, args.date)
-    zone = days.timezone
-    with database.read() as session:
-        report = sequence_breaks(session, days.start, days.end)
-    if args.json:
-        print(to_json(report))
+    days, report = read_days(args, sequence_breaks)
+    if printed_json(args, report):
         return 0
+    zone = days.timezone
     starts = sum(s.starts for s in report.stations)
     print(f"{days.first.isoformat()}: {report.total} out-of-sequence start(s) of {starts}.")
     for station in report.stations:
@@ -335,8 +331,7 @@ def line_command(args: argparse.Namespace) -> int:
 
     with open_database(args).read() as session:
         status = line_status(session)
-    if args.json:
-        print(to_json(status))
+    if printed_json(args, status):
         return 0
     print(status.progress.text)
     for st in status.stations:

@@ -125,6 +125,9 @@ def _as_data(kind: str, data: dict[str, Any], columns: Sequence[str]) -> str:
     return csv_text(columns, ([row[c] for c in columns] for row in data["rows"]))
 
 
+_DELIVERY_HEADER = ("Delivered", "Customer", "Financing")
+
+
 def _delivery_cells(car: RecallCar, zone: str) -> tuple[str, str, str]:
     return stamp(car.delivered_at, zone), _text(car.customer), _text(car.financing_partner)
 
@@ -135,25 +138,17 @@ def render_station_recall(recall: StationRecall, fmt: str = "md") -> str:
     if kind != "md":
         return _as_data(kind, station_recall_data(recall), STATION_COLUMNS)
     zone = recall.timezone
-    out = [
+    return _markdown(
         f"# Recall: {recall.model} through {recall.station}, {period_label(recall.start, recall.end, zone)}",
-        "",
         f"Cars of model {recall.model} ({recall.model_name}) that completed {recall.station} "
         f"({recall.station_name}) in the period, in build order; times are plant time ({zone}).",
-        "",
         recall.summary,
-    ]
-    if recall.rows:
-        out.append("")
-        out += md_table(
-            ("Seq", "VIN", "Where now", f"Completed {recall.station}", "Delivered", "Customer", "Financing"),
-            (
-                (c.build_seq, c.vin, c.where, stamp(c.completed_at, zone), *_delivery_cells(c, zone))
-                for c in recall.rows
-            ),
-            "r",
-        )
-    return "\n".join(out) + "\n"
+        ("Seq", "VIN", "Where now", f"Completed {recall.station}", *_DELIVERY_HEADER),
+        [
+            (c.build_seq, c.vin, c.where, stamp(c.completed_at, zone), *_delivery_cells(c, zone))
+            for c in recall.rows
+        ],
+    )
 
 
 def render_defect_recall(recall: DefectRecall, fmt: str = "md") -> str:
@@ -162,42 +157,34 @@ def render_defect_recall(recall: DefectRecall, fmt: str = "md") -> str:
     if kind != "md":
         return _as_data(kind, defect_recall_data(recall), DEFECT_COLUMNS)
     zone = recall.timezone
-    out = [
+    return _markdown(
         f"# Recall: defect {recall.code}, {period_label(recall.start, recall.end, zone)}",
-        "",
         f"Cars on which {recall.code} ({recall.description}) was found in the period, in build order, "
         f"one row per defect (cancelled ones left out); times are plant time ({zone}).",
-        "",
         recall.summary,
-    ]
-    if recall.rows:
+        ("Seq", "VIN", "Model", "Defect", "Status", "Found", "Where now", *_DELIVERY_HEADER),
+        [
+            (
+                c.build_seq,
+                c.vin,
+                c.model,
+                f"#{c.defect_id} {c.zone}, {c.severity}",
+                c.defect_status,
+                stamp(c.found_at, zone),
+                c.where,
+                *_delivery_cells(c, zone),
+            )
+            for c in recall.rows
+        ],
+    )
+
+
+def _markdown(
+    title: str, intro: str, summary: str, header: Sequence[str], rows: list[tuple[Any, ...]]
+) -> str:
+    """A recall in Markdown: title, what it lists, its summary, then its cars (if any)."""
+    out = [title, "", intro, "", summary]
+    if rows:
         out.append("")
-        out += md_table(
-            (
-                "Seq",
-                "VIN",
-                "Model",
-                "Defect",
-                "Status",
-                "Found",
-                "Where now",
-                "Delivered",
-                "Customer",
-                "Financing",
-            ),
-            (
-                (
-                    c.build_seq,
-                    c.vin,
-                    c.model,
-                    f"#{c.defect_id} {c.zone}, {c.severity}",
-                    c.defect_status,
-                    stamp(c.found_at, zone),
-                    c.where,
-                    *_delivery_cells(c, zone),
-                )
-                for c in recall.rows
-            ),
-            "r",
-        )
+        out += md_table(header, rows, "r")
     return "\n".join(out) + "\n"
