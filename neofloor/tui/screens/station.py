@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
@@ -41,9 +39,21 @@ from neofloor.tui.dialogs.line_actions import (
     ask_send_to_repair,
     end_stop,
 )
-from neofloor.tui.formatting import hour_text, state_words
+from neofloor.tui.formatting import hour_text
 from neofloor.tui.messages import VehicleRequested
-from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.scanning import ScanningScreen
+from neofloor.tui.station_wording import (
+    BAY_PHASES,
+    QUEUE_PAGE,
+    bay_card_text,
+    bay_row,
+    bay_title,
+    describe_bay_car,
+    describe_car,
+    inside_row,
+    queue_row,
+    queue_title,
+)
 from neofloor.tui.widgets.andon_banner import AndonBanner
 from neofloor.tui.widgets.car_card import CarCard
 from neofloor.tui.widgets.floor_table import FloorTable
@@ -53,34 +63,23 @@ from neofloor.tui.widgets.last_result import LastResult, Outcome
 from neofloor.tui.widgets.recent_results import RecentResults
 from neofloor.tui.widgets.table_rows import Cell, refill
 from neofloor.tui.widgets.work_instructions import WorkInstructions
-from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
     from neofloor.services.supervision.andon import Stop
     from neofloor.services.supervision.repair_time import CarInRepair
     from neofloor.services.tracking.first_look import FirstLook
     from neofloor.services.tracking.floor import CarSummary
-    from neofloor.services.tracking.ledger import ScanResult
     from neofloor.store.engine import Database
 
-# How many waiting cars one page of the queue shows; PgUp/PgDn turn the pages.
-QUEUE_PAGE = 50
 REPAIR_KIND = "repair"
-# Where a car in the repair bay stands (the services' phases), in the floor's words.
-BAY_PHASES = {"waiting": "waiting for repair", "repairing": "repairing", "repaired": "repaired"}
 NO_CAR = "No car selected: choose one with ↑ ↓."
-SCAN_NOT_RECORDED = "Not recorded: the database failed ({error}). Scan again."
 # How often the repair bay's terminal reads its cars again with nothing written.
 BAY_RETIME_SECONDS = 30.0
-# A scan stays in the field until its result is shown, in the same frame; if the database is
-# slow to answer (another terminal holds the write lock), the field is emptied after this long.
-SCAN_FIELD_HOLD_SECONDS = 0.25
 
 InstructionKey = tuple[str, str]  # (model code, options)
-FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
-class StationScreen(LineWrites, FloorScreen):
+class StationScreen(LineWrites, ScanningScreen):
     """One station's terminal (or the repair bay's)."""
 
     CSS_PATH = "station.tcss"
@@ -141,11 +140,6 @@ class StationScreen(LineWrites, FloorScreen):
         self.held_count = 0
         self.instructions: dict[InstructionKey, list[str]] = {}
         self._select_after_load: str | None = None
-        # What the scanner sent that is still in the scan field, waiting for its result.
-        self._scan_shown: str | None = None
-        self._scan_field_timer: Timer | None = None
-        # Scans sent while the plant was still opening: recorded in turn as soon as it is open.
-        self._scans_waiting: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
@@ -295,44 +289,23 @@ class StationScreen(LineWrites, FloorScreen):
     def _fill_table(self) -> None:
         rows: list[tuple[str, list[Cell]]] = []
         if self.at_bay:
-            for bay_car in self.bay:
-                cells = [str(bay_car.build_seq), bay_car.vin, bay_car.model, bay_car.color]
-                rows.append((bay_car.vin, [*cells, _bay_status(bay_car)]))
+            rows = [(bay_car.vin, bay_row(bay_car)) for bay_car in self.bay]
         else:
-            for car in self.inside:
-                status = Text("▶ in station", style="bold")
-                if car.held:
-                    status = Text(f"HELD in station: {car.hold_reason}", style="bold reverse")
-                rows.append((car.vin, [*self._cells(car), status]))
+            rows = [(car.vin, inside_row(car)) for car in self.inside]
             for number, car in enumerate(self.queue, start=self.queue_offset + 1):
-                if car.held:
-                    status = Text(f"HELD: {car.hold_reason}", style="bold reverse")
-                elif number == 1:
-                    status = Text("next", style="bold")
-                else:
-                    status = Text(state_words(car.state))
-                rows.append((car.vin, [*self._cells(car), status]))
+                rows.append((car.vin, queue_row(car, number)))
         refill(self.query_one("#cars", DataTable), rows, self._select_after_load)
         self._select_after_load = None
         self._show_title()
         self._show_selected()
 
-    @staticmethod
-    def _cells(car: CarSummary) -> tuple[str, str, str, str]:
-        return (str(car.build_seq), car.vin, car.model, car.color)
-
     def _show_title(self) -> None:
         station = self.floor.station or ""
         if self.at_bay:
-            self.query_one("#queue-title", Label).update(_bay_title(station, self.bay))
+            self.query_one("#queue-title", Label).update(bay_title(station, self.bay))
             return
-        parts = [f"{station}: {len(self.inside)} in station", f"{self.waiting_count} waiting"]
-        if self.held_count:
-            parts.append(f"{self.held_count} held")
-        if self.waiting_count > QUEUE_PAGE:
-            last = min(self.queue_offset + QUEUE_PAGE, self.waiting_count)
-            parts.append(f"queue {self.queue_offset + 1}-{last} (PgUp/PgDn)")
-        self.query_one("#queue-title", Label).update(" · ".join(parts))
+        title = queue_title(station, len(self.inside), self.waiting_count, self.held_count, self.queue_offset)
+        self.query_one("#queue-title", Label).update(title)
 
     def selected_car(self) -> CarSummary | None:
         """The car selected at a line station (None at the repair bay)."""
@@ -388,23 +361,9 @@ class StationScreen(LineWrites, FloorScreen):
         instructions.show(lines, f"#{car.build_seq} · {car.model}", station)
 
     def _show_bay_car(self, card: CarCard, car: CarInRepair) -> None:
-        from neofloor.services.plant.clock import format_duration
-
-        zone = self._zone()
         card.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
-        text = Text()
-        text.append(car.vin, style="bold")
-        text.append(f"  #{car.build_seq}\n{car.model} · {car.color}\n")
-        text.append("From: ", style="dim")
-        text.append(f"{car.left_station or '-'}: {car.reason}", style="bold")
-        by = f" by {car.sent_by}" if car.sent_by else ""
-        text.append(f"\nSent at {hour_text(car.sent_at, zone)}{by}")
-        text.append(f" · {format_duration(car.seconds)} in repair")
-        if car.phase == "repaired":
-            back_to = car.left_station or "the line"
-            text.append(f"\nRepaired: Ctrl+B sends it back to {back_to}.", style="bold")
         card.set_class(False, "-held")
-        card.update(text)
+        card.update(bay_card_text(car, self._zone()))
 
     def _show_no_station(self) -> None:
         self.inside, self.queue, self.bay = [], [], []
@@ -449,88 +408,19 @@ class StationScreen(LineWrites, FloorScreen):
             return None
         return Writer(floor.database, floor.operator.badge, floor.terminal, floor.now(), floor.station)
 
-    @on(Input.Submitted, "#scan")
-    def _scanned(self, event: Input.Submitted) -> None:
-        """Record the scan; the VIN stays in the field until its result replaces it.
-
-        Emptying the field at once would draw a frame of its own, and the result would then
-        wait for the next frame: shown together, the result comes one frame sooner.
-        """
-        value = event.value
-        # A car scanned before the last one's result came back follows that one's VIN.
-        if self._scan_shown and value.startswith(self._scan_shown):
-            value = value[len(self._scan_shown) :]
-        raw = value.strip()
-        if not raw:
-            self._scan_shown = None
-            event.input.clear()
-            return
-        self._scan_shown = event.value
-        if self._scan_field_timer is not None:
-            self._scan_field_timer.stop()
-        self._scan_field_timer = self.set_timer(SCAN_FIELD_HOLD_SECONDS, self._empty_scan_field)
-        if self.floor.opening:
-            self._scans_waiting.append(raw)
-            waiting = len(self._scans_waiting)
-            more = f" ({waiting} scans waiting, in the order sent)" if waiting > 1 else ""
-            self._answer(
-                Outcome("ready", f"{raw}: recorded as soon as the plant is open{more}.", "OPENING THE PLANT")
-            )
-            return
-        self._send_scan(raw)
-
-    def _send_scan(self, raw: str) -> None:
-        writer = self._writer()
-        if writer is not None:
-            # No garbage collection between Enter and the result shown (released when the worker ends).
-            self.floor.hold_gc()
-            self._record_scan(writer, raw)
-
-    def _send_waiting_scan(self) -> None:
-        """The next scan sent while the plant was opening, now that it is open (one at a time:
-        the cars are recorded in the order they were scanned)."""
-        if self._scans_waiting and self.floor.database is not None and not self.floor.opening:
-            self._send_scan(self._scans_waiting.pop(0))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "station-write" and event.state in FINISHED:
-            self.floor.release_gc()
-
-    def _empty_scan_field(self) -> None:
-        """Take the scans already sent out of the field, keeping anything typed after them."""
-        if self._scan_field_timer is not None:
-            self._scan_field_timer.stop()
-            self._scan_field_timer = None
-        shown, self._scan_shown = self._scan_shown, None
-        scan = self.query_one("#scan", Input)
-        if shown and scan.value.startswith(shown):
-            scan.value = scan.value[len(shown) :]
-            scan.cursor_position = len(scan.value)
-
-    def _record_scan(self, writer: Writer, raw_vin: str) -> None:
-        def scan() -> ScanResult:
-            from neofloor.services.scan import record_scan
-
-            with writer.database.write() as session:
-                return record_scan(
-                    session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
-                )
-
-        write_in_worker(self, scan, _scan_answered, group="station-write")
-
     def action_hold(self) -> None:
         car = self.selected_car()
         if car is None:
             self._answer(Outcome("refused", NO_CAR))
         elif self._writer() is not None:
-            ask_hold(self.app, car.vin, _describe(car), self._run)
+            ask_hold(self.app, car.vin, describe_car(car), self._run)
 
     def action_release(self) -> None:
         car = self.selected_car()
         if car is None:
             self._answer(Outcome("refused", NO_CAR))
         elif self._writer() is not None:
-            ask_release(self.app, car.vin, _describe(car), self._run)
+            ask_release(self.app, car.vin, describe_car(car), self._run)
 
     def action_raise_stop(self) -> None:
         writer = self._writer()
@@ -547,7 +437,7 @@ class StationScreen(LineWrites, FloorScreen):
         if car is None:
             self._answer(Outcome("refused", NO_CAR))
         elif self._writer() is not None:
-            ask_send_to_repair(self.app, car.vin, _describe(car), self._run)
+            ask_send_to_repair(self.app, car.vin, describe_car(car), self._run)
 
     def action_override(self) -> None:
         car = self.selected_car()
@@ -555,7 +445,9 @@ class StationScreen(LineWrites, FloorScreen):
         if car is None or catalog is None:
             self._answer(Outcome("refused", NO_CAR))
         elif self._writer() is not None:
-            ask_override(self.app, car.vin, _describe(car), catalog.production_route, car.station, self._run)
+            ask_override(
+                self.app, car.vin, describe_car(car), catalog.production_route, car.station, self._run
+            )
 
     def action_return_from_repair(self) -> None:
         car = self.selected_bay_car()
@@ -563,9 +455,13 @@ class StationScreen(LineWrites, FloorScreen):
         if car is None or catalog is None:
             self._answer(Outcome("refused", NO_CAR))
         elif self._writer() is not None:
-            about = f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
             ask_return_from_repair(
-                self.app, car.vin, about, catalog.production_route, car.left_station, self._run
+                self.app,
+                car.vin,
+                describe_bay_car(car),
+                catalog.production_route,
+                car.left_station,
+                self._run,
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -634,43 +530,3 @@ class StationScreen(LineWrites, FloorScreen):
     def on_screen_resume(self, _event: events.ScreenResume) -> None:
         """Back from a dialog or another view: the scan field has the focus again."""
         self.query_one("#scan", Input).focus()
-
-
-def _describe(car: CarSummary) -> str:
-    held = f" · held: {car.hold_reason}" if car.held else ""
-    return f"#{car.build_seq} · {car.model_name} · {car.color} · {state_words(car.state)}{held}"
-
-
-def _bay_status(car: CarInRepair) -> Text:
-    """A car in the bay: its step, how long it has been in repair, where it goes back to."""
-    from neofloor.services.plant.clock import format_duration
-
-    took = format_duration(car.seconds)
-    if car.phase == "repaired":
-        return Text(f"REPAIRED, back to {car.left_station or '-'} · {took}", style="bold reverse")
-    if car.phase == "repairing":
-        return Text(f"▶ repairing · {took} · {car.reason}", style="bold")
-    return Text(f"{car.phase} · {took} · {car.reason}")
-
-
-def _bay_title(station: str, bay: list[CarInRepair]) -> str:
-    from neofloor.services.plant.clock import format_duration
-
-    if not bay:
-        return f"{station}: no car in the repair bay"
-    counts = {phase: sum(1 for c in bay if c.phase == phase) for phase in BAY_PHASES}
-    parts = [f"{n} {phase}" for phase, n in counts.items() if n]
-    total = format_duration(sum(c.seconds for c in bay))
-    return f"{station}: {len(bay)} in the bay ({', '.join(parts)}) · {total} in repair"
-
-
-def _scan_answered(answer: Answer[ScanResult]) -> WriteAnswered:
-    from neofloor.services.plant.errors import DoubleScan
-
-    result = answer.result
-    if isinstance(answer.refusal, DoubleScan):
-        return WriteAnswered(Outcome("ignored", str(answer.refusal), "IGNORED: DOUBLE SCAN"))
-    if result is None:
-        return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
-    headline = f"✔ {result.action.replace('_', ' ').upper()}"
-    return WriteAnswered(Outcome("done", result.message, headline), result.vin, True)
