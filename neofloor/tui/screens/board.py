@@ -32,13 +32,11 @@ from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
+    ActedOn,
     LineWrites,
     WriteAnswered,
     Writer,
-    ask_override,
     ask_raise_stop,
-    ask_return_from_repair,
-    ask_send_to_repair,
     end_stop,
 )
 from neofloor.tui.formatting import day_text
@@ -480,31 +478,16 @@ class LineBoardScreen(LineWrites, FloorScreen):
     def _no_car(self) -> None:
         self._answer(Outcome("refused", "No car selected: highlight a station, Enter, then ↑ ↓ to a car."))
 
-    def action_send_to_repair(self) -> None:
+    def _line_car(self) -> ActedOn | None:
         car = self.selected_board_car()
-        if car is None:
-            self._no_car()
-        elif self._writer() is not None:
-            ask_send_to_repair(self.app, car.car.vin, describe_car(car), self._run)
+        return ActedOn(car.car.vin, describe_car(car), car.car.station) if car is not None else None
 
-    def action_override(self) -> None:
-        car = self.selected_board_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._no_car()
-        elif self._writer() is not None:
-            route = catalog.production_route
-            ask_override(self.app, car.car.vin, describe_car(car), route, car.car.station, self._run)
-
-    def action_return_from_repair(self) -> None:
+    def _bay_car(self) -> ActedOn | None:
         car = self.selected_bay_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._no_car()
-        elif self._writer() is not None:
-            about = f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
-            route = catalog.production_route
-            ask_return_from_repair(self.app, car.vin, about, route, car.left_station, self._run)
+        if car is None:
+            return None
+        about = f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
+        return ActedOn(car.vin, about, car.left_station)
 
     def action_raise_stop(self) -> None:
         code = self.selected_code()

@@ -28,15 +28,13 @@ from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
+    ActedOn,
     LineWrites,
     WriteAnswered,
     Writer,
     ask_hold,
-    ask_override,
     ask_raise_stop,
     ask_release,
-    ask_return_from_repair,
-    ask_send_to_repair,
     end_stop,
 )
 from neofloor.tui.formatting import hour_text
@@ -411,14 +409,14 @@ class StationScreen(LineWrites, ScanningScreen):
     def action_hold(self) -> None:
         car = self.selected_car()
         if car is None:
-            self._answer(Outcome("refused", NO_CAR))
+            self._no_car()
         elif self._writer() is not None:
             ask_hold(self.app, car.vin, describe_car(car), self._run)
 
     def action_release(self) -> None:
         car = self.selected_car()
         if car is None:
-            self._answer(Outcome("refused", NO_CAR))
+            self._no_car()
         elif self._writer() is not None:
             ask_release(self.app, car.vin, describe_car(car), self._run)
 
@@ -432,37 +430,16 @@ class StationScreen(LineWrites, ScanningScreen):
         if writer is not None:
             self._write(writer, end_stop(writer.station))
 
-    def action_send_to_repair(self) -> None:
+    def _line_car(self) -> ActedOn | None:
         car = self.selected_car()
-        if car is None:
-            self._answer(Outcome("refused", NO_CAR))
-        elif self._writer() is not None:
-            ask_send_to_repair(self.app, car.vin, describe_car(car), self._run)
+        return ActedOn(car.vin, describe_car(car), car.station) if car is not None else None
 
-    def action_override(self) -> None:
-        car = self.selected_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._answer(Outcome("refused", NO_CAR))
-        elif self._writer() is not None:
-            ask_override(
-                self.app, car.vin, describe_car(car), catalog.production_route, car.station, self._run
-            )
-
-    def action_return_from_repair(self) -> None:
+    def _bay_car(self) -> ActedOn | None:
         car = self.selected_bay_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._answer(Outcome("refused", NO_CAR))
-        elif self._writer() is not None:
-            ask_return_from_repair(
-                self.app,
-                car.vin,
-                describe_bay_car(car),
-                catalog.production_route,
-                car.left_station,
-                self._run,
-            )
+        return ActedOn(car.vin, describe_bay_car(car), car.left_station) if car is not None else None
+
+    def _no_car(self) -> None:
+        self._answer(Outcome("refused", NO_CAR))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show the keys that apply: the bay's at the bay, the line's elsewhere; hold or release the
