@@ -44,18 +44,23 @@ from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.andon_banner import AndonBanner
 from neofloor.tui.widgets.board_cells import (
-    BAY_PHASES,
+    CAR_COLUMNS,
     LEGEND,
+    OVERRIDE_COLUMNS,
+    STATION_COLUMNS,
     bay_car_cells,
     bay_cells,
     bay_panel,
     bay_title,
     car_cells,
     cars_title,
+    describe_bay_car,
     describe_car,
     duration,
+    line_counts,
     override_cells,
     overrides_panel,
+    overrides_title,
     station_cells,
     stop_cell,
 )
@@ -81,34 +86,6 @@ ROOM_FOR_THREE = 96
 WIDE = 110
 SIDE_WIDTH = 38
 REPAIR_KIND = "repair"
-STATION_COLUMNS = (
-    ("Station", "station"),
-    ("Stop", "stop"),
-    ("In", "in"),
-    ("Wait", "wait"),
-    ("Held", "held"),
-    ("Late", "late"),
-    ("In station", "inside"),
-    ("Next up", "next"),
-)
-CAR_COLUMNS = (
-    ("Seq", "seq"),
-    ("VIN", "vin"),
-    ("Where", "where"),
-    ("Since", "since"),
-    ("Time", "time"),
-    ("Status", "status"),
-    ("Model", "model"),
-    ("Colour", "color"),
-)
-OVERRIDE_COLUMNS = (
-    ("At", "at"),
-    ("VIN", "vin"),
-    ("Seq", "seq"),
-    ("Move", "move"),
-    ("Reason", "reason"),
-    ("By", "by"),
-)
 
 
 class LineBoardScreen(LineWrites, FloorScreen):
@@ -254,12 +231,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
         summary = self.query_one("#line-summary", Label)
         summary.update(progress.text)
         summary.set_class(bool(progress.behind and progress.behind > 0), "-behind")
-        held = sum(s.held_count for s in status.stations)
-        parts = [f"{held} held", f"{len(status.in_repair)} in repair"]
-        parts.append(f"{progress.sequence_breaks} out of sequence this shift")
-        if status.stops:
-            parts.append(f"{len(status.stops)} stopped")
-        self.query_one("#line-counts", Label).update(" · ".join(parts))
+        self.query_one("#line-counts", Label).update(line_counts(status))
 
     def _next_up(self) -> int:
         """How many waiting cars a row names: as many as the stations' column has room for."""
@@ -309,7 +281,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
         title = self.query_one("#station-cars-title", Label)
         table = self.query_one("#station-cars", DataTable)
         if self.showing_overrides:
-            title.update(self._overrides_title())
+            title.update(overrides_title(len(self.overrides)))
             return
         zone = self._zone()
         if self._bay_selected():
@@ -329,11 +301,6 @@ class LineBoardScreen(LineWrites, FloorScreen):
         keep = self._select_after_load
         self._select_after_load = None
         refill(table, rows, keep)
-
-    def _overrides_title(self) -> Text:
-        text = Text("Overrides today: ", style="bold")
-        text.append(f"{len(self.overrides)} · Ctrl+T: back to the station's cars")
-        return text
 
     def _fill_overrides(self) -> None:
         zone = self._zone()
@@ -486,8 +453,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
         car = self.selected_bay_car()
         if car is None:
             return None
-        about = f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
-        return ActedOn(car.vin, about, car.left_station)
+        return ActedOn(car.vin, describe_bay_car(car), car.left_station)
 
     def action_raise_stop(self) -> None:
         code = self.selected_code()
