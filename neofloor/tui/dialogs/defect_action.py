@@ -1,4 +1,6 @@
-"""The actions on a logged defect: the question each asks first, and the service call that writes it.
+"""Defects written from the floor: logging one where it was found, and the actions on a logged one.
+
+Each action on a logged defect asks its question first, then its service call writes it.
 
 Repair (what was done), verify, reject back to open (why) and cancel a defect logged in
 error (why). Who may do what is the services' to say; a refusal writes nothing.
@@ -14,8 +16,13 @@ from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.widgets.defect_table import zone_words
 
 if TYPE_CHECKING:
+    from neofloor.services.plant.catalog import PlantCatalog
     from neofloor.services.quality import DefectRecord
+    from neofloor.services.quality.defects import DefectResult
     from neofloor.store.engine import Database
+
+# The choice that means "this terminal's station" in the found-at question.
+TERMINAL_STATION = "*"
 
 # What each defect action needs the defect to be, and how it is said once done.
 DEFECT_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -72,3 +79,44 @@ def defect_dialog(action: str, record: DefectRecord) -> NoteDialog:
             f"Reject the repair of {label}", repair, "Why the repair is not good", required=True
         )
     return NoteDialog(f"Cancel defect {label}", about, "Why it was logged in error", required=True)
+
+
+@dataclass(frozen=True)
+class DefectWriter:
+    """Everything a defect write needs, taken on the UI thread."""
+
+    database: Database
+    station: str
+    badge: str
+    now: datetime
+
+
+def log_defect(
+    writer: DefectWriter, vin: str, code: str, zone: str, severity: str, note: str
+) -> DefectResult:
+    """Log a defect found on a car (in a worker), in one write transaction."""
+    from neofloor.services.quality import add_defect
+
+    with writer.database.write() as session:
+        return add_defect(
+            session,
+            vin,
+            writer.station,
+            code,
+            zone,
+            writer.badge,
+            severity=severity,
+            note=note,
+            now=writer.now,
+        )
+
+
+def found_at_choices(catalog: PlantCatalog, terminal: str | None) -> list[tuple[str, str]]:
+    """Where a defect may be found: this terminal's station first, then the route, then the rest."""
+    choices: list[tuple[str, str]] = []
+    if terminal:
+        choices.append((TERMINAL_STATION, f"This terminal's station ({terminal})"))
+    on_route = sorted((s for s in catalog.stations if s.position is not None), key=lambda s: s.position or 0)
+    off_route = [s for s in catalog.stations if s.position is None]
+    choices += [(s.code, f"{s.code:<8} {s.name}") for s in (*on_route, *off_route)]
+    return choices
