@@ -14,7 +14,7 @@ Ctrl+B sends a repaired car back to the line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -40,6 +40,7 @@ from neofloor.tui.dialogs.line_actions import (
 from neofloor.tui.formatting import hour_text
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.scanning import ScanningScreen
+from neofloor.tui.station_view import InstructionKey, StationView, first_look_view, read_station
 from neofloor.tui.station_wording import (
     BAY_PHASES,
     QUEUE_PAGE,
@@ -73,8 +74,6 @@ REPAIR_KIND = "repair"
 NO_CAR = "No car selected: choose one with ↑ ↓."
 # How often the repair bay's terminal reads its cars again with nothing written.
 BAY_RETIME_SECONDS = 30.0
-
-InstructionKey = tuple[str, str]  # (model code, options)
 
 
 class StationScreen(LineWrites, ScanningScreen):
@@ -116,16 +115,7 @@ class StationScreen(LineWrites, ScanningScreen):
     class Loaded(Message):
         """The station's cars, read at one change marker (None: the first look, before the store)."""
 
-        station: str
-        inside: list[CarSummary]
-        queue: list[CarSummary]
-        queue_offset: int
-        waiting_count: int
-        held_count: int
-        marker: tuple[int, ...] | None
-        instructions: dict[InstructionKey, list[str]] = field(default_factory=dict)
-        open_stop: Stop | None = None
-        bay: list[CarInRepair] = field(default_factory=list)
+        view: StationView
 
     def __init__(self) -> None:
         super().__init__()
@@ -209,67 +199,31 @@ class StationScreen(LineWrites, ScanningScreen):
         known: frozenset[InstructionKey],
         now: datetime,
     ) -> None:
-        from neofloor.services.supervision.andon import open_stops
-        from neofloor.services.tracking.floor import cars_in_station, station_queue, wip_per_station
-        from neofloor.services.tracking.history import work_instructions
-        from neofloor.services.tracking.marker import change_marker
-
-        with database.read() as session:
-            # Read the marker first: a write after it is caught by the next poll.
-            marker = change_marker(session)
-            stop = next((s for s in open_stops(session, now=now) if s.station == station), None)
-            if at_bay:
-                from neofloor.services.supervision.repair_time import cars_in_repair
-
-                bay = cars_in_repair(session, now=now)
-                loaded = self.Loaded(station, [], [], 0, len(bay), 0, marker, {}, stop, bay)
-            else:
-                inside = cars_in_station(session, station)
-                queue = station_queue(session, station, limit=QUEUE_PAGE, offset=offset)
-                _in, waiting, held = wip_per_station(session).get(station, (0, 0, 0))
-                instructions: dict[InstructionKey, list[str]] = {}
-                for car in (*inside, *queue):
-                    key = (car.model, car.options)
-                    if key not in known and key not in instructions:
-                        instructions[key] = work_instructions(session, station, car.model, car.options)
-                loaded = self.Loaded(
-                    station, inside, queue, offset, waiting, held, marker, instructions, stop
-                )
+        view = read_station(database, station, at_bay, offset, known, now)
         if not get_current_worker().is_cancelled:
-            self.post_message(loaded)
+            self.post_message(self.Loaded(view))
 
     def on_station_screen_loaded(self, message: Loaded) -> None:
-        if message.station != self.floor.station:
+        view = message.view
+        if view.station != self.floor.station:
             return
-        self.loaded_marker = message.marker
-        self.instructions.update(message.instructions)
-        self.inside, self.queue, self.bay = message.inside, message.queue, message.bay
+        self.loaded_marker = view.marker
+        self.instructions.update(view.instructions)
+        self.inside, self.queue, self.bay = view.inside, view.queue, view.bay
         self.queue_offset, self.waiting_count, self.held_count = (
-            message.queue_offset,
-            message.waiting_count,
-            message.held_count,
+            view.queue_offset,
+            view.waiting_count,
+            view.held_count,
         )
-        self._show_stop(message.open_stop)
+        self._show_stop(view.open_stop)
         self._fill_table()
-        if message.marker is not None:
+        if view.marker is not None:
             self.call_after_refresh(self.floor.first_view_shown)
             self._send_waiting_scan()
 
     def show_first_look(self, look: FirstLook) -> None:
         """The station as read before the store was open; the services read it again once it is."""
-        self.on_station_screen_loaded(
-            self.Loaded(
-                look.station,
-                look.inside,
-                look.queue,
-                0,
-                look.waiting_count,
-                look.held_count,
-                None,
-                look.instructions,
-                look.open_stop,
-            )
-        )
+        self.on_station_screen_loaded(self.Loaded(first_look_view(look)))
 
     def _show_stop(self, stop: Stop | None) -> None:
         self.stop = stop
