@@ -14,9 +14,10 @@ Ctrl+B sends a repaired car back to the line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -42,9 +43,7 @@ from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.scanning import ScanningScreen
 from neofloor.tui.station_view import InstructionKey, StationView, first_look_view, read_station
 from neofloor.tui.station_wording import (
-    BAY_PHASES,
     QUEUE_PAGE,
-    bay_card_text,
     bay_row,
     bay_title,
     describe_bay_car,
@@ -71,6 +70,7 @@ if TYPE_CHECKING:
     from neofloor.store.engine import Database
 
 REPAIR_KIND = "repair"
+T = TypeVar("T")
 NO_CAR = "No car selected: choose one with ↑ ↓."
 # How often the repair bay's terminal reads its cars again with nothing written.
 BAY_RETIME_SECONDS = 30.0
@@ -259,27 +259,23 @@ class StationScreen(LineWrites, ScanningScreen):
         title = queue_title(station, len(self.inside), self.waiting_count, self.held_count, self.queue_offset)
         self.query_one("#queue-title", Label).update(title)
 
+    def _at_cursor(self, shown: Sequence[T]) -> T | None:
+        """What the table's cursor is on, of what the table shows (in its order)."""
+        table = self.query_one("#cars", DataTable)
+        if not shown or table.row_count == 0:
+            return None
+        return shown[min(table.cursor_row, len(shown) - 1)]
+
     def selected_car(self) -> CarSummary | None:
         """The car selected at a line station (None at the repair bay)."""
-        table = self.query_one("#cars", DataTable)
-        cars = [*self.inside, *self.queue]
-        if not cars or table.row_count == 0:
-            return None
-        return cars[min(table.cursor_row, len(cars) - 1)]
+        return self._at_cursor([*self.inside, *self.queue])
 
     def selected_bay_car(self) -> CarInRepair | None:
         """The car selected at the repair bay."""
-        table = self.query_one("#cars", DataTable)
-        if not self.at_bay or not self.bay or table.row_count == 0:
-            return None
-        return self.bay[min(table.cursor_row, len(self.bay) - 1)]
+        return self._at_cursor(self.bay) if self.at_bay else None
 
     def selected_vin(self) -> str | None:
-        vins = self._vins()
-        table = self.query_one("#cars", DataTable)
-        if not vins or table.row_count == 0:
-            return None
-        return vins[min(table.cursor_row, len(vins) - 1)]
+        return self._at_cursor(self._vins())
 
     @on(DataTable.RowHighlighted, "#cars")
     def _car_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -296,7 +292,7 @@ class StationScreen(LineWrites, ScanningScreen):
             if bay_car is None:
                 card.show_nothing("Repair bay", "No car in the repair bay.")
             else:
-                self._show_bay_car(card, bay_car)
+                card.show_bay_car(bay_car, self._zone())
             return
         car = self.selected_car()
         if car is None:
@@ -311,11 +307,6 @@ class StationScreen(LineWrites, ScanningScreen):
         card.show_car(car, where, [])
         lines = self.instructions.get((car.model, car.options), [])
         instructions.show(lines, f"#{car.build_seq} · {car.model}", station)
-
-    def _show_bay_car(self, card: CarCard, car: CarInRepair) -> None:
-        card.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
-        card.set_class(False, "-held")
-        card.update(bay_card_text(car, self._zone()))
 
     def _show_no_station(self) -> None:
         self.inside, self.queue, self.bay = [], [], []
