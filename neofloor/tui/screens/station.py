@@ -14,9 +14,9 @@ Ctrl+B sends a repaired car back to the line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events, on, work
@@ -67,7 +67,6 @@ if TYPE_CHECKING:
     from neofloor.services.supervision.repair_time import CarInRepair
     from neofloor.services.tracking.first_look import FirstLook
     from neofloor.services.tracking.floor import CarSummary
-    from neofloor.store.engine import Database
 
 REPAIR_KIND = "repair"
 T = TypeVar("T")
@@ -187,19 +186,12 @@ class StationScreen(LineWrites, ScanningScreen):
             self._show_no_station()
             return
         known = frozenset(self.instructions)
-        self._load(database, station, self.at_bay, self.queue_offset, known, self.floor.now())
+        now = self.floor.now()
+        self._load(partial(read_station, database, station, self.at_bay, self.queue_offset, known, now))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="station-load")
-    def _load(
-        self,
-        database: Database,
-        station: str,
-        at_bay: bool,
-        offset: int,
-        known: frozenset[InstructionKey],
-        now: datetime,
-    ) -> None:
-        view = read_station(database, station, at_bay, offset, known, now)
+    def _load(self, read: Callable[[], StationView]) -> None:
+        view = read()
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(view))
 
