@@ -30,6 +30,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
+from neofloor.tui.board_view import BoardView, read_board
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
     ActedOn,
@@ -112,10 +113,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
     class Loaded(Message):
         """The board, read at one change marker."""
 
-        status: LineStatus
-        overrides: list[OverrideMove]
-        repair_day: RepairTimeSummary
-        marker: tuple[int, ...]
+        view: BoardView
 
     def __init__(self) -> None:
         super().__init__()
@@ -178,32 +176,20 @@ class LineBoardScreen(LineWrites, FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
     def _load(self, database: Database, zone: str, now: datetime) -> None:
-        from neofloor.services.metrics.line_status import line_status
-        from neofloor.services.plant.shifts import local_date_of, local_days
-        from neofloor.services.supervision.overrides import overrides_between
-        from neofloor.services.supervision.repair_time import repair_time_summary
-        from neofloor.services.tracking.marker import change_marker
-
-        today = local_date_of(now, zone)
-        start, end = local_days(today, today, zone)
-        with database.read() as session:
-            # Read the marker first: a write after it is caught by the next poll.
-            marker = change_marker(session)
-            status = line_status(session, now=now)
-            overrides = overrides_between(session, start, end)
-            repair_day = repair_time_summary(session, start, min(end, now), now=now)
+        view = read_board(database, zone, now)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(status, overrides, repair_day, marker))
+            self.post_message(self.Loaded(view))
 
     def on_line_board_screen_loaded(self, message: Loaded) -> None:
-        self.loaded_marker = message.marker
-        status = message.status
+        view = message.view
+        self.loaded_marker = view.marker
+        status = view.status
         self.status = status
         self.loads = {s.station.code: s for s in status.stations}
         self.bay = status.in_repair
         bay_code = self._bay_code()
         self.bay_stop = next((s for s in status.stops if s.station == bay_code), None)
-        self.overrides, self.repair_day = message.overrides, message.repair_day
+        self.overrides, self.repair_day = view.overrides, view.repair_day
         self._show_summary()
         self.query_one("#andon", AndonBanner).show_stops(status.stops, self._zone())
         self._fill_stations()
