@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import gc
 import importlib
-import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -47,6 +45,13 @@ from neofloor.tui.messages import (
     VehicleRequested,
 )
 from neofloor.tui.screens import FLOOR_VIEWS
+from neofloor.tui.startup import (
+    FIRST_LOOK_DRAW_WAIT_SECONDS,
+    FIRST_LOOK_READ_WAIT_SECONDS,
+    FirstLookReader,
+    missing_sqlite_file,
+    read_plant,
+)
 
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import PlantCatalog
@@ -62,47 +67,6 @@ CHANGE_POLL_SECONDS = 1.5
 SETTLE_AFTER_OPEN_SECONDS = 3.0
 # What a terminal needs soon after it starts, imported in the background once the first view is shown.
 WARM_MODULES = ("neofloor.services.tracking.scans",)
-# How long the plant's opening waits for the first look to be read, then drawn, before it imports
-# the store (the import would take the interpreter from the frame that shows it).
-FIRST_LOOK_READ_WAIT_SECONDS = 1.0
-FIRST_LOOK_DRAW_WAIT_SECONDS = 0.5
-# The interpreter's switch interval while the first look is read (see FirstLookReader).
-FIRST_LOOK_SWITCH_INTERVAL_SECONDS = 0.0002
-
-
-class FirstLookReader:
-    """The station's first look (``services.tracking.first_look``), read in a thread started with the app.
-
-    It runs while Textual starts and composes the terminal, so that the station screen
-    can show its cars in its first frame; nothing waits on it but the plant's opening.
-    """
-
-    def __init__(self, database_url: str, station: str, badge: str | None, now: datetime) -> None:
-        self.look: FirstLook | None = None
-        self.read = threading.Event()
-        self.shown = False  # set on the UI thread only
-        threading.Thread(
-            target=self._read, args=(database_url, station, badge, now), name="first-look", daemon=True
-        ).start()
-
-    def _read(self, database_url: str, station: str, badge: str | None, now: datetime) -> None:
-        # sqlite3 lets go of the interpreter for every row it steps to, and with the UI thread
-        # busy starting, taking it back waits out the switch interval (5 ms) each time. A short
-        # interval, for these few milliseconds only (its gain: docs/performance.md, "What each
-        # start-up trick buys").
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(FIRST_LOOK_SWITCH_INTERVAL_SECONDS)
-        try:
-            from neofloor.services.tracking.first_look import first_look
-            from neofloor.tui.screens.station import QUEUE_PAGE
-
-            self.look = first_look(database_url, station, badge, now, QUEUE_PAGE)
-        except Exception:
-            # Whatever went wrong, the services read the plant next and say what it is.
-            self.look = None
-        finally:
-            sys.setswitchinterval(interval)
-            self.read.set()
 
 
 class NeofloorApp(App[None]):
@@ -237,7 +201,7 @@ class NeofloorApp(App[None]):
         and imports the store only once that is drawn: the import would hold the
         interpreter from the frames before it. The sign-in follows once the store is open.
         """
-        missing = _missing_sqlite_file(self.database_url)
+        missing = missing_sqlite_file(self.database_url)
         if missing is not None:
             self._first_paint.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
             create = "create one with 'neofloor init' or 'neofloor demo'"
@@ -250,40 +214,12 @@ class NeofloorApp(App[None]):
         else:
             self._first_paint.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
 
-        from neofloor.services.plant.catalog import plant_catalog
-        from neofloor.services.plant.errors import NeofloorError
-        from neofloor.services.plant.operators import operator_by_badge
-        from neofloor.services.tracking.marker import change_marker
-        from neofloor.store.engine import Database
-
         try:
-            database = Database(self.database_url)
-            with database.read() as session:
-                catalog = plant_catalog(session)
-                marker = change_marker(session)
-                station, station_problem = None, ""
-                if self._wanted_station:
-                    try:
-                        station = catalog.station(self._wanted_station).code
-                    except NeofloorError as exc:
-                        station_problem = str(exc)
-                operator, badge_problem = None, ""
-                if self._wanted_badge:
-                    try:
-                        operator = operator_by_badge(session, self._wanted_badge)
-                    except NeofloorError as exc:
-                        badge_problem = str(exc)
+            opened = read_plant(self.database_url, self._wanted_station, self._wanted_badge)
         except Exception as exc:
             self.post_message(PlantUnavailable(f"The plant database cannot be opened: {exc}"))
             raise
-        if not catalog.stations:
-            self.post_message(
-                PlantUnavailable("This database has no plant yet: run 'neofloor init' or 'neofloor demo'.")
-            )
-            return
-        self.post_message(
-            PlantOpened(database, catalog, marker, station, operator, station_problem, badge_problem)
-        )
+        self.post_message(opened)
 
     def offer_first_look(self, screen: StationScreen) -> None:
         """Show the first look on the station screen now if it has been read (UI thread)."""
@@ -451,14 +387,6 @@ class NeofloorApp(App[None]):
         self.station = code
         if self.current_mode != FLOOR_VIEWS[0].name:
             self.action_show_view(FLOOR_VIEWS[0].name)
-
-
-def _missing_sqlite_file(url: str) -> Path | None:
-    """The file a SQLite URL names when it does not exist (the app never creates a plant)."""
-    from neofloor.services.tracking.first_look import sqlite_file
-
-    path = sqlite_file(url)
-    return None if path is None or path.exists() else path
 
 
 if TYPE_CHECKING:

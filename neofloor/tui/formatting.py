@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from neofloor.services.tracking.floor import CarSummary
 
 # Positions 12-17 of a VIN are the plant's serial number: what people quote on the floor.
 VIN_TAIL = 6
@@ -18,6 +24,8 @@ STATE_WORDS = {
     "finished": "finished",
     "delivered": "delivered",
 }
+# A defect's severities, the worst first (typed letters pick the first that matches).
+SEVERITY_ORDER = ("critical", "major", "minor")
 
 
 @lru_cache(maxsize=8)
@@ -70,3 +78,51 @@ def looks_like_vin_fragment(text: str) -> bool:
     """Worth asking the database: 4 or more letters and digits, nothing else."""
     cleaned = text.strip()
     return len(cleaned) >= 4 and cleaned.isalnum() and cleaned.isascii()
+
+
+def severity_for(typed: str, default: str | None) -> str | None:
+    """The severity a few typed letters name ("c", "ma", "mi"), ``default`` when none; None if unclear."""
+    wanted = typed.strip().lower()
+    if not wanted:
+        return default
+    found = [s for s in SEVERITY_ORDER if s.startswith(wanted)]
+    return found[0] if len(found) == 1 else None
+
+
+def looks_like_vin(text: str, *, check_digit: bool) -> bool:
+    """A whole VIN, as a scanner types it (its check digit right where the plant checks it)."""
+    from neofloor.services.plant.vin import VIN_ALPHABET, VIN_LENGTH
+    from neofloor.services.plant.vin import check_digit as expected_check_digit
+
+    vin = text.strip().upper()
+    if len(vin) != VIN_LENGTH or not set(vin) <= VIN_ALPHABET or not any(c.isdigit() for c in vin):
+        return False
+    return not check_digit or vin[8] == expected_check_digit(vin)
+
+
+def car_line(car: CarSummary) -> Text:
+    """A car in one line: its number, model and colour, its state and where."""
+    line = Text()
+    line.append(f"#{car.build_seq} {car.model} {car.color}", style="bold")
+    line.append(f" · {state_words(car.state)}")
+    if car.station:
+        line.append(f" at {car.station}")
+    return line
+
+
+def next_severity(typed: str, default: str | None) -> str:
+    """The severity after the one ``typed`` names (F2 goes round them); the worst when none."""
+    current = severity_for(typed, default)
+    index = SEVERITY_ORDER.index(current) + 1 if current in SEVERITY_ORDER else 0
+    return SEVERITY_ORDER[index % len(SEVERITY_ORDER)]
+
+
+def severity_info(default: str | None, station: str | None) -> Text:
+    """Beside the severity: the catalog's, and where the defect is found (red when nowhere yet)."""
+    text = Text()
+    if default is not None:
+        text.append(f"catalog: {default}", style="dim")
+        text.append("  ")
+    text.append("found at ", style="dim")
+    text.append(station or "no station (F3)", style="bold" if station else "bold red")
+    return text

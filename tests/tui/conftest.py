@@ -9,9 +9,9 @@ The plant (times in Casablanca, UTC+1; ``NOW`` is 11:30):
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -212,17 +212,12 @@ async def opened(pilot: Pilot[None]) -> None:
     )
 
 
-def drive(
-    app: NeofloorApp, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (100, 30)
-) -> None:
-    """Run the app headless, wait until the plant is open, then play ``steps`` with the pilot."""
-
-    async def scenario() -> None:
-        async with app.run_test(size=size) as pilot:
-            await opened(pilot)
-            await steps(pilot)
-
-    asyncio.run(scenario())
+@asynccontextmanager
+async def drive(app: NeofloorApp, size: tuple[int, int] = (100, 30)) -> AsyncIterator[Pilot[None]]:
+    """Run the app headless and wait until the plant is open: ``async with drive(app) as pilot:``."""
+    async with app.run_test(size=size) as pilot:
+        await opened(pilot)
+        yield pilot
 
 
 def plant_state(db: Database) -> tuple[object, ...]:

@@ -32,7 +32,7 @@ async def take(app: NeofloorApp, next_car: str) -> None:
         app.save_screenshot(str(OUT))
 
 
-def main() -> None:
+async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plant.db"
         database = Database(f"sqlite:///{path}")
@@ -47,9 +47,9 @@ def main() -> None:
             operator_badge="1002",
             clock=FrozenClock(NOW),
         )
-        asyncio.run(take(app, vins[4]))
+        await take(app, vins[4])
     print(f"wrote {OUT}")
 
 
 if __name__ == "__main__":
-    main()
+    asyncio.run(main())

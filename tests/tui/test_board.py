@@ -53,10 +53,10 @@ async def highlight(pilot, station: str) -> None:
     assert pilot.app.screen.selected_code() == station
 
 
-def test_the_board_shows_every_station_with_its_cars_against_takt(make_app, line):
+async def test_the_board_shows_every_station_with_its_cars_against_takt(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         stations = app.screen.query_one("#stations", DataTable)
         assert [row.value for row in stations.rows] == STATIONS
@@ -112,29 +112,25 @@ def test_the_board_shows_every_station_with_its_cars_against_takt(make_app, line
         await highlight(pilot, "CHASSIS")
         assert car_cell(app, line.vins[2], "status") == " VERY LATE "
 
-    drive(app, steps)
 
-
-def test_cars_started_out_of_sequence_are_flagged_and_counted(make_app, line, clock):
+async def test_cars_started_out_of_sequence_are_flagged_and_counted(make_app, line, clock):
     with line.db.write() as session:
         # #6 starts at TRIM1 while #4, earlier in the build sequence, still waits there.
         record_scan(session, "TRIM1", line.vins[6], "1002", "T-TRIM1", now=clock() - timedelta(minutes=1))
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         assert cell(app, "TRIM1", "inside") == "000003 000006(S)"
         assert "1 out of sequence this shift" in text_of(app, "#line-counts")
         await highlight(pilot, "TRIM1")
         assert car_cell(app, line.vins[6], "status") == " OUT OF SEQUENCE "
 
-    drive(app, steps)
 
-
-def test_the_stop_timer_runs_every_second_without_reading_the_database(make_app, line, clock):
+async def test_the_stop_timer_runs_every_second_without_reading_the_database(make_app, line, clock):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         status = app.screen.status
         clock.advance(minutes=1, seconds=5)
@@ -143,10 +139,8 @@ def test_the_stop_timer_runs_every_second_without_reading_the_database(make_app,
         # The same reading of the line: the timer is counted on the screen.
         assert app.screen.status is status
 
-    drive(app, steps)
 
-
-def test_the_board_reads_again_as_time_passes(make_app, line, clock, monkeypatch):
+async def test_the_board_reads_again_as_time_passes(make_app, line, clock, monkeypatch):
     """With nothing written, a car turns late when it has been at a station over a takt."""
     monkeypatch.setattr(board_module, "RETIME_SECONDS", 0.2)
     app = make_app()
@@ -159,17 +153,15 @@ def test_the_board_reads_again_as_time_passes(make_app, line, clock, monkeypatch
             await pilot.pause(0.05)
         raise AssertionError(f"the board never showed {wanted}")
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("f6")
         await shows(pilot, "000004(!) 000005(!H) 000006")
         clock.advance(minutes=30)  # #6 has waited 59 minutes, #4 1h 39m
         await shows(pilot, "000004(!!) 000005(!!H) 000006(!)")
         assert text_of(app, "#line-summary").startswith("Shift A: 1 through QG / 8 planned")
 
-    drive(app, steps)
 
-
-def test_the_repair_row_lists_the_cars_in_the_bay_with_their_time(make_app, line, clock):
+async def test_the_repair_row_lists_the_cars_in_the_bay_with_their_time(make_app, line, clock):
     at = clock()
     with line.db.write() as session:
         send_to_repair(
@@ -182,7 +174,7 @@ def test_the_repair_row_lists_the_cars_in_the_bay_with_their_time(make_app, line
         repair_scan(session, line.vins[4], "2001", "T-REPAIR", now=at - timedelta(minutes=10))
     app = make_app(badge=SUPERVISOR)
 
-    async def steps(pilot):
+    async with drive(app, size=(120, 40)) as pilot:
         await open_board(pilot)
         assert (cell(app, "REPAIR", "in"), cell(app, "REPAIR", "wait")) == ("1", "1")
         assert cell(app, "REPAIR", "inside") == "000004(OK)"
@@ -201,10 +193,8 @@ def test_the_repair_row_lists_the_cars_in_the_bay_with_their_time(make_app, line
         title = text_of(app, "#station-cars-title")
         assert title == "REPAIR · repair bay: 2 cars, 1h 40m in repair now · today 2 visits, 1h 40m"
 
-    drive(app, steps, size=(120, 40))
 
-
-def test_the_wide_board_shows_the_bay_and_todays_overrides_beside_the_line(make_app, line, clock):
+async def test_the_wide_board_shows_the_bay_and_todays_overrides_beside_the_line(make_app, line, clock):
     at = clock()
     with line.db.write() as session:
         send_to_repair(
@@ -213,7 +203,7 @@ def test_the_wide_board_shows_the_bay_and_todays_overrides_beside_the_line(make_
         override_move(session, line.vins[7], "TRIM1", "Paint stopped", SUPERVISOR, "T-BOARD", now=at)
     app = make_app(badge=SUPERVISOR)
 
-    async def steps(pilot):
+    async with drive(app, size=(120, 40)) as pilot:
         await open_board(pilot)
         banner = text_of(app, "#andon")
         assert banner == (
@@ -242,15 +232,13 @@ def test_the_wide_board_shows_the_bay_and_todays_overrides_beside_the_line(make_
         await pilot.press("ctrl+t")
         assert app.screen.query_one("#station-cars", DataTable).display
 
-    drive(app, steps, size=(120, 40))
 
-
-def test_the_board_follows_a_write_from_another_process(make_app, line, tmp_path):
+async def test_the_board_follows_a_write_from_another_process(make_app, line, tmp_path):
     """A scan by another terminal (the CLI, in its own process) shows within a poll or two."""
     app = make_app()
     vin = line.vins[4]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         await pilot.press("down", "down", "enter", "down")  # TRIM1, then its second car
         cars = app.screen.query_one("#station-cars", DataTable)
@@ -288,13 +276,11 @@ def test_the_board_follows_a_write_from_another_process(make_app, line, tmp_path
         assert app.screen.focused is cars
         assert app.screen.selected_vin() == vin
 
-    drive(app, steps)
 
-
-def test_a_stop_raised_by_another_process_shows_with_its_timer(make_app, line, clock):
+async def test_a_stop_raised_by_another_process_shows_with_its_timer(make_app, line, clock):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         await highlight(pilot, "TRIM1")
         stop = await asyncio.create_subprocess_exec(
@@ -323,15 +309,13 @@ def test_a_stop_raised_by_another_process_shows_with_its_timer(make_app, line, c
         assert "2 stopped" in text_of(app, "#line-counts")
         assert app.screen.selected_code() == "TRIM1"
 
-    drive(app, steps)
 
-
-def test_a_hidden_view_catches_up_when_shown_again(make_app, line, clock):
+async def test_a_hidden_view_catches_up_when_shown_again(make_app, line, clock):
     """The station terminal, behind the board, shows a write made meanwhile when it comes back."""
     app = make_app()
     vin = line.vins[4]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         with line.db.write() as session:
             record_scan(session, "TRIM1", vin, "1002", "T-TRIM1-B", now=clock())
@@ -340,13 +324,11 @@ def test_a_hidden_view_catches_up_when_shown_again(make_app, line, clock):
         await settle(pilot, lambda: vin in [c.vin for c in getattr(app.screen, "inside", [])])
         assert isinstance(app.screen, StationScreen)
 
-    drive(app, steps)
 
-
-def test_the_board_at_80_columns_keeps_every_key_in_its_footer(make_app, line):
+async def test_the_board_at_80_columns_keeps_every_key_in_its_footer(make_app, line):
     app = make_app(badge=SUPERVISOR)
 
-    async def steps(pilot):
+    async with drive(app, size=(80, 24)) as pilot:
         await open_board(pilot)
         footer = app.screen.query_one("KeyFooter")
         keys = [k for k in footer.query("FooterKey") if k.display]
@@ -358,17 +340,13 @@ def test_the_board_at_80_columns_keeps_every_key_in_its_footer(make_app, line):
             )
         assert footer.region.height == 2
 
-    drive(app, steps, size=(80, 24))
 
-
-def test_the_header_line_says_when_the_shift_is_over(make_app, line, clock):
+async def test_the_header_line_says_when_the_shift_is_over(make_app, line, clock):
     clock.advance(hours=4)  # 15:30, shift A ended at 14:30
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         assert str(app.screen.query_one("#line-summary", Label).render()).startswith(
             "Shift A (ended): 1 through QG"
         )
-
-    drive(app, steps)

@@ -16,7 +16,6 @@ shift A 06:00-14:30 with breaks 09:30-09:45 and 12:00-12:30, target 12, takt 38m
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shutil
@@ -213,14 +212,6 @@ async def open_dashboard(pilot: Pilot[None], label: str = "2026-11-26 A") -> Das
     return dashboard(pilot.app)
 
 
-def run(app: NeofloorApp, steps: Callable[[Pilot[None]], object], size: tuple[int, int] = (120, 40)) -> None:
-    async def scenario() -> None:
-        async with app.run_test(size=size) as pilot:
-            await steps(pilot)  # type: ignore[misc]
-
-    asyncio.run(scenario())
-
-
 def label_text(screen: object, selector: str) -> str:
     return str(screen.query_one(selector, Label).content)  # type: ignore[attr-defined]
 
@@ -253,25 +244,22 @@ def test_dashboard_snapshot(snap_compare, dashboard_app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_the_same_plant_draws_the_same_picture_twice(dashboard_app):
+async def test_the_same_plant_draws_the_same_picture_twice(dashboard_app):
     """The chart and the figures are deterministic: two runs give the very same SVG."""
     pictures = []
     for _ in range(2):
         app = dashboard_app()
-
-        async def steps(pilot, app=app):
+        async with app.run_test(size=(120, 40)) as pilot:
             await open_dashboard(pilot)
             pictures.append(app.export_screenshot())
-
-        run(app, steps)
     assert pictures[0] == pictures[1]
     assert "plan" in pictures[0] and "output" in pictures[0]
 
 
-def test_the_shift_under_way_is_shown_with_its_numbers(dashboard_app):
+async def test_the_shift_under_way_is_shown_with_its_numbers(dashboard_app):
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         summary = screen.summary
         assert summary is not None and summary.status == "running"
@@ -294,13 +282,11 @@ def test_the_shift_under_way_is_shown_with_its_numbers(dashboard_app):
         assert label_text(screen, "#line-downtime") == "Line stopped 37 min of 315 min production time."
         assert not screen.query_one("#dash-banner").has_class("-shown")
 
-    run(app, steps)
 
-
-def test_a_narrow_terminal_scrolls_to_the_chart_with_the_keyboard(dashboard_app):
+async def test_a_narrow_terminal_scrolls_to_the_chart_with_the_keyboard(dashboard_app):
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_dashboard(pilot)
         body = screen.query_one("#dash-body")
         assert screen.has_class("-narrow")
@@ -320,8 +306,6 @@ def test_a_narrow_terminal_scrolls_to_the_chart_with_the_keyboard(dashboard_app)
         # The five figures stay in sight while the details scroll.
         assert screen.query_one("#figure-output").region.y < view.y
 
-    run(app, steps, size=(80, 24))
-
 
 # --- the report's numbers are the dashboard's ---------------------------------------------
 
@@ -333,11 +317,13 @@ def _md_value(report: str, row: str) -> str:
     return match.group(1)
 
 
-def test_the_report_written_by_the_key_says_what_the_dashboard_shows(dashboard_app, tmp_path, monkeypatch):
+async def test_the_report_written_by_the_key_says_what_the_dashboard_shows(
+    dashboard_app, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         # Markdown, the default: F4 then Enter.
         await pilot.press("f4")
@@ -405,14 +391,14 @@ def test_the_report_written_by_the_key_says_what_the_dashboard_shows(dashboard_a
         assert data["line_now"]["wip"] == held.line.wip == int(figure(screen, "wip")[0])
         assert [n["text"] for n in data["notes"]] == [n.text for n in held.notes]
 
-    run(app, steps)
 
-
-def test_a_report_that_cannot_be_written_says_why_and_keeps_the_dialog(dashboard_app, tmp_path, monkeypatch):
+async def test_a_report_that_cannot_be_written_says_why_and_keeps_the_dialog(
+    dashboard_app, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         await open_dashboard(pilot)
         await pilot.press("f4")
         await settle(pilot, lambda: isinstance(app.screen, ShiftReportDialog))
@@ -424,16 +410,14 @@ def test_a_report_that_cannot_be_written_says_why_and_keeps_the_dialog(dashboard
         assert "does not exist" in label_text(app.screen, "#refusal")
         assert not list(tmp_path.glob("**/*.md"))
 
-    run(app, steps)
-
 
 # --- earlier shifts and days ----------------------------------------------------------------
 
 
-def test_stepping_back_through_shifts_and_to_a_day_without_production(dashboard_app):
+async def test_stepping_back_through_shifts_and_to_a_day_without_production(dashboard_app):
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         assert screen.wanted is None  # following the shift under way
 
@@ -488,8 +472,6 @@ def test_stepping_back_through_shifts_and_to_a_day_without_production(dashboard_
         await settle(pilot)
         assert screen.summary.window.label == "2026-11-26 A"
 
-    run(app, steps)
-
 
 @pytest.mark.parametrize(
     ("typed", "sentence"),
@@ -509,10 +491,10 @@ def test_stepping_back_through_shifts_and_to_a_day_without_production(dashboard_
         ),
     ],
 )
-def test_the_day_picker_refuses_what_it_cannot_show(dashboard_app, typed, sentence):
+async def test_the_day_picker_refuses_what_it_cannot_show(dashboard_app, typed, sentence):
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         await pilot.press("f2")
         await settle(pilot, lambda: isinstance(app.screen, ShiftPickerDialog))
@@ -524,16 +506,14 @@ def test_the_day_picker_refuses_what_it_cannot_show(dashboard_app, typed, senten
         await settle(pilot)
         assert app.screen is screen and screen.summary.window.label == "2026-11-26 A"
 
-    run(app, steps)
-
 
 # --- notes for the handover ------------------------------------------------------------------
 
 
-def test_a_note_is_refused_for_an_operator_and_added_for_the_shift_lead(dashboard_app, plant):
+async def test_a_note_is_refused_for_an_operator_and_added_for_the_shift_lead(dashboard_app, plant):
     app = dashboard_app(badge=TRIM1_OPERATOR)
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         await pilot.press("f3")
         await settle(pilot, lambda: isinstance(app.screen, ShiftNoteDialog))
@@ -560,14 +540,12 @@ def test_a_note_is_refused_for_an_operator_and_added_for_the_shift_lead(dashboar
         assert screen.summary.notes[-1].author == "Leila Chraibi"
         assert "Seat supplier late" in str(screen.query_one("#shift-notes").content)
 
-    run(app, steps)
 
-
-def test_a_note_needs_someone_signed_in(plant):
+async def test_a_note_needs_someone_signed_in(plant):
     app = NeofloorApp(plant.url, station="QG", clock=FrozenClock(NOW))
     said: list[str] = []
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.press("escape")  # nobody signs in
         await pilot.press("f12")
@@ -579,17 +557,15 @@ def test_a_note_needs_someone_signed_in(plant):
         assert app.screen is screen
         assert said == ["Nobody is signed in: press F8 and sign in first."]
 
-    run(app, steps)
-
 
 # --- live ---------------------------------------------------------------------------------------
 
 
-def test_the_dashboard_follows_writes_and_the_clock(dashboard_app, plant, dashboard_clock):
+async def test_the_dashboard_follows_writes_and_the_clock(dashboard_app, plant, dashboard_clock):
     """Another terminal's QG completion shows at once; the plan so far moves as time passes."""
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         assert (screen.summary.output, screen.summary.plan_so_far) == (6, 8)
 
@@ -611,13 +587,11 @@ def test_the_dashboard_follows_writes_and_the_clock(dashboard_app, plant, dashbo
             "Shift A · Thu 26 Nov 2026 06:00–14:30 · UNDER WAY, numbers to 12:45"
         )
 
-    run(app, steps)
 
-
-def test_an_earlier_shift_is_not_read_again_while_nothing_changes(dashboard_app, dashboard_clock):
+async def test_an_earlier_shift_is_not_read_again_while_nothing_changes(dashboard_app, dashboard_clock):
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         await pilot.press("left", "left")
         await settle(pilot, showing(app, "2026-11-25 A"))
@@ -628,14 +602,12 @@ def test_an_earlier_shift_is_not_read_again_while_nothing_changes(dashboard_app,
         await settle(pilot)
         assert screen.summary is shown
 
-    run(app, steps)
 
-
-def test_a_plant_with_no_cars_shows_no_production_without_failing(db):
+async def test_a_plant_with_no_cars_shows_no_production_without_failing(db):
     """An empty plant: every ratio has nothing to divide by, and the screen says so."""
     app = NeofloorApp(db.url, station="QG", operator_badge=SHIFT_LEAD, clock=FrozenClock(NOW))
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         assert screen.summary.no_production
         assert label_text(screen, "#dash-banner") == (
@@ -647,15 +619,13 @@ def test_a_plant_with_no_cars_shows_no_production_without_failing(db):
         assert label_text(screen, "#line-downtime") == "No stop in production time."
         assert not screen.query_one("#pareto").display
 
-    run(app, steps)
 
-
-def test_following_the_clock_moves_to_the_next_shift_when_it_starts(dashboard_app, dashboard_clock):
+async def test_following_the_clock_moves_to_the_next_shift_when_it_starts(dashboard_app, dashboard_clock):
     """Before 06:00 the last shift that ran is yesterday's B; at 06:00 today's A takes its place."""
     dashboard_clock.at = local(26, 5, 59)
     app = dashboard_app()
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot, "2026-11-25 B")
         assert screen.wanted is None and screen.due_at == local(26, 6, 0)
         dashboard_clock.advance(minutes=1)
@@ -663,10 +633,8 @@ def test_following_the_clock_moves_to_the_next_shift_when_it_starts(dashboard_ap
         assert screen.summary.status == "running"
         assert figure(screen, "output") == ("0 of 0", "on plan")
 
-    run(app, steps)
 
-
-def test_a_plant_without_shifts_says_there_is_no_shift_to_show(db):
+async def test_a_plant_without_shifts_says_there_is_no_shift_to_show(db):
     from sqlalchemy import delete
 
     from neofloor.store.models import Shift
@@ -675,7 +643,7 @@ def test_a_plant_without_shifts_says_there_is_no_shift_to_show(db):
         session.execute(delete(Shift))
     app = NeofloorApp(db.url, station="QG", operator_badge=SHIFT_LEAD, clock=FrozenClock(NOW))
 
-    async def steps(pilot):
+    async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.press("f12")
         await settle(pilot, lambda: app.screen.has_class("-nothing"))
@@ -690,5 +658,3 @@ def test_a_plant_without_shifts_says_there_is_no_shift_to_show(db):
         await pilot.press("enter")
         await settle(pilot)
         assert label_text(app.screen, "#picker-refusal") == "The plant has no shifts in its config."
-
-    run(app, steps)

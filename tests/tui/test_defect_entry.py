@@ -59,11 +59,11 @@ async def open_entry(pilot, vin: str) -> None:
     await settle(pilot, lambda: entry(app).car is not None)
 
 
-def test_a_skilled_inspector_logs_a_common_defect_in_six_keys(make_app, line):
+async def test_a_skilled_inspector_logs_a_common_defect_in_six_keys(make_app, line):
     app = make_app(station="TRIM1", badge=INSPECTOR, terminal="T-TRIM1-Q")
     vin = line.vins[3]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_entry(pilot, vin)
         screen = entry(app)
         assert screen.focused is field(app, "defect")
@@ -107,10 +107,8 @@ def test_a_skilled_inspector_logs_a_common_defect_in_six_keys(make_app, line):
         assert rows(app)[-1][1:5] == ("WL-DOOR", "left", "major", "open")
         assert screen.query_one("#car-defects", DefectTable).selected_id() == logged.id
 
-    drive(app, steps)
 
-
-def test_refusals_are_red_with_the_services_sentence_and_write_nothing(make_app, line):
+async def test_refusals_are_red_with_the_services_sentence_and_write_nothing(make_app, line):
     app = make_app(badge="1002")  # TRIM1's operator
     bell = Bell(app)
     vin = line.vins[3]
@@ -124,7 +122,7 @@ def test_refusals_are_red_with_the_services_sentence_and_write_nothing(make_app,
         assert defect_tables(line.db) == before
         return result(app)[1]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_entry(pilot, vin)
         # The connector already logged, open.
         sentence = await refused(pilot, *"el-conn", "enter", *"el", "enter", "enter")
@@ -150,14 +148,12 @@ def test_refusals_are_red_with_the_services_sentence_and_write_nothing(make_app,
         assert sentence.startswith("Unknown zone 'x'; zones are front, rear, left, right, roof")
         assert app.screen.focused is field(app, "zone")
 
-    drive(app, steps)
 
-
-def test_an_operator_logs_only_at_a_station_they_are_certified_for(make_app, line):
+async def test_an_operator_logs_only_at_a_station_they_are_certified_for(make_app, line):
     app = make_app(badge="1001")  # certified for BODY and PAINT, at the TRIM1 terminal
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_entry(pilot, line.vins[3])
         before = defect_tables(line.db)
         await pilot.press(*"scr", "enter", *"le", "enter", "enter")
@@ -184,14 +180,12 @@ def test_an_operator_logs_only_at_a_station_they_are_certified_for(make_app, lin
         )
         assert rows(app)[-1][5].startswith("PAINT ")
 
-    drive(app, steps)
 
-
-def test_arrows_choose_among_the_matches_and_letters_name_the_severity(make_app, line):
+async def test_arrows_choose_among_the_matches_and_letters_name_the_severity(make_app, line):
     app = make_app(badge=INSPECTOR)
     vin = line.vins[3]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_entry(pilot, vin)
         screen = entry(app)
         matches = screen.query_one("#matches", MatchList)
@@ -226,14 +220,12 @@ def test_arrows_choose_among_the_matches_and_letters_name_the_severity(make_app,
             "Drips on the passenger seat",
         )
 
-    drive(app, steps)
 
-
-def test_cars_by_their_last_digits_and_a_vin_scanned_into_any_field(make_app, line):
+async def test_cars_by_their_last_digits_and_a_vin_scanned_into_any_field(make_app, line):
     app = make_app(badge=INSPECTOR)
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("f10")
         await settle(pilot, lambda: isinstance(app.screen, DefectEntryScreen) and bool(app.screen.entries))
         screen = entry(app)
@@ -273,14 +265,12 @@ def test_cars_by_their_last_digits_and_a_vin_scanned_into_any_field(make_app, li
         await settle(pilot, lambda: isinstance(app.screen, VehicleScreen) and app.screen.history is not None)
         assert app.screen.vin == line.vins[3]
 
-    drive(app, steps)
 
-
-def test_nobody_signed_in_logs_nothing(make_app, line):
+async def test_nobody_signed_in_logs_nothing(make_app, line):
     app = make_app(badge=None)
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("escape")  # the sign-in dialog the terminal opens with
         await settle(pilot)
         await open_entry(pilot, line.vins[3])
@@ -291,14 +281,12 @@ def test_nobody_signed_in_logs_nothing(make_app, line):
         assert bell.rings == 1
         assert defect_tables(line.db) == before
 
-    drive(app, steps)
 
-
-def test_the_palette_opens_the_defect_entry_and_the_list_follows_other_terminals(make_app, line, clock):
+async def test_the_palette_opens_the_defect_entry_and_the_list_follows_other_terminals(make_app, line, clock):
     app = make_app(badge=INSPECTOR)
     vin = line.vins[3]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("ctrl+p", *"defect entry")
         await settle(pilot)
         await pilot.press("enter")
@@ -312,5 +300,3 @@ def test_the_palette_opens_the_defect_entry_and_the_list_follows_other_terminals
         with line.db.write() as session:
             repair_defect(session, 2, "1002", "Reseated", now=clock())
         await settle(pilot, lambda: rows(app)[1][4] == "repaired: to verify", timeout=10)
-
-    drive(app, steps)

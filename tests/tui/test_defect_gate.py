@@ -35,13 +35,14 @@ def to_quality_gate(line: Line) -> str:
     return vin
 
 
-def test_the_gate_refuses_a_car_with_an_open_serious_defect_until_it_is_repaired_and_verified(make_app, line):
+async def test_the_gate_refuses_a_car_with_an_open_serious_defect_until_it_is_repaired_and_verified(
+    make_app, line
+):
     vin = to_quality_gate(line)
     app = make_app(station="QG", badge=INSPECTOR, terminal="T-QG")
     bell = Bell(app)
 
-    async def steps(pilot):
-        # The inspector logs a water leak at the left door seal: major.
+    async with drive(app) as pilot:
         await pilot.press("f10")
         await settle(pilot, lambda: isinstance(app.screen, DefectEntryScreen) and bool(app.screen.entries))
         await pilot.press(*vin, "enter")
@@ -90,5 +91,3 @@ def test_the_gate_refuses_a_car_with_an_open_serious_defect_until_it_is_repaired
         assert kind == "done"
         assert sentence.startswith(f"{vin} completed QG")
         assert car_state(line.db, vin)[0] == "finished"
-
-    drive(app, steps)

@@ -34,7 +34,8 @@ from neofloor.services.tracking.history import work_instructions
 from neofloor.store.engine import Database
 from neofloor.store.models import Operator, StationEvent, Vehicle
 from neofloor.tui.dialogs.sign_in import SignInDialog
-from neofloor.tui.screens.station import QUEUE_PAGE, SCAN_FIELD_HOLD_SECONDS, StationScreen
+from neofloor.tui.screens.scanning import SCAN_FIELD_HOLD_SECONDS
+from neofloor.tui.screens.station import QUEUE_PAGE, StationScreen
 from neofloor.tui.widgets.last_result import LastResult
 from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR
 from tests.tui.conftest import NOW, TRIM1_OPERATOR, settle

@@ -3,14 +3,13 @@
 Textual widens auto-width columns when the table is next idle, without invalidating
 the lines it cached before; a header drawn in between stayed as narrow as its labels
 above wide rows (seen as snapshot tests failing on a loaded machine). FloorTable
-bumps the cache key after each measure. The plain DataTable case is kept so this test
+drops what it cached when a measure moves its size. The plain DataTable case is kept so this test
 tells when Textual no longer needs the fix.
 """
 
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
@@ -29,19 +28,24 @@ class OneTable(App[None]):
 
 
 async def header_and_row(table: DataTable[str]) -> tuple[str, str]:
-    """Fill the table and draw a frame before it is idle, then measure it and draw the next frame.
+    """Fill the table and draw a frame before it is idle, then draw the header again the moment
+    the columns are measured, and a row after it.
 
-    On a busy machine the frame after the measure comes before the Resize event that
-    would bump Textual's count; the test draws it at that moment.
+    On a busy machine a frame can come right after the measure, before the Resize event
+    that would bump Textual's count; the header is drawn at that moment, from a watcher
+    on the table's virtual size, which the measure sets last.
     """
     app = OneTable(table)
-    async with app.run_test(size=(60, 6)):
+    async with app.run_test(size=(60, 6)) as pilot:
         table.add_column("VIN", key="vin")
         table.add_column("Seq", key="seq")
         table.add_row(WIDE, "S3")
         table.render_line(0)  # a frame before the table is idle
-        await table._on_idle(events.Idle())  # the measure Textual runs when idle
-        return table.render_line(0).text, table.render_line(1).text
+        measured: list[str] = []
+        table.watch(table, "virtual_size", lambda: measured.append(table.render_line(0).text), init=False)
+        await pilot.pause()  # the table is idle: Textual measures its columns
+        assert measured, "the table was not measured"
+        return measured[0], table.render_line(1).text
 
 
 def column_start(line: str, word: str) -> int:

@@ -22,7 +22,7 @@ def _alive_footer_keys() -> int:
     return sum(1 for obj in gc.get_objects() if type(obj).__name__ == "FooterKey")
 
 
-def test_footer_keys_of_past_bindings_are_let_go(make_app, line, monkeypatch):
+async def test_footer_keys_of_past_bindings_are_let_go(make_app, line, monkeypatch):
     app = make_app()
     composed = []
     compose = KeyFooter.compose
@@ -33,7 +33,7 @@ def test_footer_keys_of_past_bindings_are_let_go(make_app, line, monkeypatch):
 
     monkeypatch.setattr(KeyFooter, "compose", counted)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await settle(pilot)
         shown = len(app.screen.query("FooterKey"))
         assert shown > 0
@@ -52,10 +52,8 @@ def test_footer_keys_of_past_bindings_are_let_go(make_app, line, monkeypatch):
         # The keys on screen, and at most one footer's worth still being let go.
         assert _alive_footer_keys() <= 2 * shown + 5
 
-    drive(app, steps)
 
-
-def test_the_footer_is_not_composed_again_for_the_same_keys(make_app, line, monkeypatch):
+async def test_the_footer_is_not_composed_again_for_the_same_keys(make_app, line, monkeypatch):
     """A station terminal checks its keys after every load; the same keys are not mounted anew."""
     app = make_app()
     composed = []
@@ -67,7 +65,7 @@ def test_the_footer_is_not_composed_again_for_the_same_keys(make_app, line, monk
 
     monkeypatch.setattr(KeyFooter, "compose", counted)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await settle(pilot)
         keys = [key.key for key in app.screen.query("FooterKey")]
         before = len(composed)
@@ -77,5 +75,3 @@ def test_the_footer_is_not_composed_again_for_the_same_keys(make_app, line, monk
         await settle(pilot)
         assert len(composed) == before
         assert [key.key for key in app.screen.query("FooterKey")] == keys
-
-    drive(app, steps)

@@ -95,11 +95,11 @@ async def choose(pilot, value: str) -> None:
     await settle(pilot, lambda: not isinstance(pilot.app.screen, ChoiceDialog))
 
 
-def test_open_defects_by_station_zone_severity_and_age_filtered_by_keys(make_app, line):
+async def test_open_defects_by_station_zone_severity_and_age_filtered_by_keys(make_app, line):
     quality_day(line)
     app = make_app(badge=INSPECTOR)
 
-    async def steps(pilot):
+    async with drive(app, size=(120, 40)) as pilot:
         screen = await open_overview(pilot)
         counts = text_of(app, "open-counts").splitlines()
         assert counts[0] == "5 not closed · critical 0 · major 2 · minor 3 · 0 repaired, to verify"
@@ -140,10 +140,8 @@ def test_open_defects_by_station_zone_severity_and_age_filtered_by_keys(make_app
         await settle(pilot, lambda: isinstance(app.screen, VehicleScreen) and app.screen.history is not None)
         assert app.screen.vin == line.vins[4]
 
-    drive(app, steps, size=(120, 40))
 
-
-def test_the_list_is_read_a_page_at_a_time(make_app, line):
+async def test_the_list_is_read_a_page_at_a_time(make_app, line):
     with line.db.write() as session:
         from neofloor.services.quality import catalog_entries
 
@@ -159,7 +157,7 @@ def test_the_list_is_read_a_page_at_a_time(make_app, line):
                 logged += 1
     app = make_app(badge=INSPECTOR)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = await open_overview(pilot)
         assert len(screen.page) == PAGE and screen.more
         assert screen.check_action("page", (-1,)) is False  # no earlier page: its key is not shown
@@ -170,14 +168,12 @@ def test_the_list_is_read_a_page_at_a_time(make_app, line):
         await pilot.press("left_square_bracket")
         await settle(pilot, lambda: screen.page_offset == 0 and len(screen.page) == PAGE)
 
-    drive(app, steps)
 
-
-def test_the_pareto_of_codes_for_today_the_week_and_days_typed(make_app, line):
+async def test_the_pareto_of_codes_for_today_the_week_and_days_typed(make_app, line):
     quality_day(line)
     app = make_app(badge=INSPECTOR)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = await open_overview(pilot)
         await pilot.press("f3")
         await settle(pilot, lambda: screen.pareto is not None)
@@ -212,14 +208,12 @@ def test_the_pareto_of_codes_for_today_the_week_and_days_typed(make_app, line):
         error = app.screen.query_one("#period-error", Label).render().plain
         assert error == "The period ends (2026-11-20) before it starts (2026-11-25)."
 
-    drive(app, steps)
 
-
-def test_fpy_and_dphu_per_day_and_per_shift(make_app, line):
+async def test_fpy_and_dphu_per_day_and_per_shift(make_app, line):
     quality_day(line)
     app = make_app(badge=INSPECTOR)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = await open_overview(pilot)
         await pilot.press("f4")
         await settle(pilot, lambda: screen.trend is not None)
@@ -239,13 +233,11 @@ def test_fpy_and_dphu_per_day_and_per_shift(make_app, line):
         assert cells(app, "yield-days")[1][1:6] == ["–", "–", "–", "–", "–"]
         assert len(cells(app, "yield-shifts")) == 4  # shift A each day; B has no target and made no car
 
-    drive(app, steps)
 
-
-def test_the_overview_follows_what_other_terminals_write(make_app, line, clock):
+async def test_the_overview_follows_what_other_terminals_write(make_app, line, clock):
     app = make_app(badge=INSPECTOR)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = await open_overview(pilot)
         assert text_of(app, "open-counts").startswith("2 not closed")
         await pilot.press("f3")
@@ -258,5 +250,3 @@ def test_the_overview_follows_what_other_terminals_write(make_app, line, clock):
         await settle(pilot, lambda: screen.pareto is not None and screen.pareto.total == 3, timeout=10)
         assert "PT-SCR" in [row[1] for row in cells(app, "pareto")]
         await settle(pilot, lambda: text_of(app, "open-counts").startswith("3 not closed"))
-
-    drive(app, steps)

@@ -18,7 +18,7 @@ from neofloor.tui.widgets.last_result import LastResult
 from tests.tui.conftest import drive, settle
 
 
-def test_the_result_is_drawn_when_it_comes_with_the_field_emptied(make_app, line, monkeypatch):
+async def test_the_result_is_drawn_when_it_comes_with_the_field_emptied(make_app, line, monkeypatch):
     app = make_app()
     vin = line.vins[4]
     frames: list[tuple[str, str]] = []
@@ -45,7 +45,7 @@ def test_the_result_is_drawn_when_it_comes_with_the_field_emptied(make_app, line
 
     monkeypatch.setattr(StationScreen, "on_write_answered", on_write_answered)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press(*vin)
         await settle(pilot)
         frames.clear()
@@ -58,10 +58,8 @@ def test_the_result_is_drawn_when_it_comes_with_the_field_emptied(make_app, line
         assert all(value == vin for _kind, value in frames[:first_result])
         assert app.screen.focused is app.screen.query_one("#scan", Input)
 
-    drive(app, steps)
 
-
-def test_no_garbage_collection_between_enter_and_the_result(make_app, line, monkeypatch):
+async def test_no_garbage_collection_between_enter_and_the_result(make_app, line, monkeypatch):
     app = make_app()
     seen: list[bool] = []
     answered = StationScreen.on_write_answered
@@ -72,12 +70,10 @@ def test_no_garbage_collection_between_enter_and_the_result(make_app, line, monk
 
     monkeypatch.setattr(StationScreen, "on_write_answered", on_write_answered)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await settle(pilot)
         assert gc.isenabled()  # the start is over: collections run again
         await pilot.press(*line.vins[4], "enter")
         await settle(pilot)
         assert seen == [False]
         assert gc.isenabled()
-
-    drive(app, steps)

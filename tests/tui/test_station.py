@@ -26,11 +26,11 @@ async def scan(pilot, vin: str) -> None:
     await settle(pilot)
 
 
-def test_a_scan_starts_the_car_and_the_next_scan_completes_it(make_app, line, clock):
+async def test_a_scan_starts_the_car_and_the_next_scan_completes_it(make_app, line, clock):
     app = make_app()
     vin = line.vins[4]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         assert isinstance(app.screen, StationScreen)
         assert app.screen.focused is app.screen.query_one("#scan", Input)
         await scan(pilot, vin)
@@ -48,8 +48,6 @@ def test_a_scan_starts_the_car_and_the_next_scan_completes_it(make_app, line, cl
         assert vin not in [c.vin for c in (*app.screen.inside, *app.screen.queue)]
         assert app.screen.focused is app.screen.query_one("#scan", Input)
 
-    drive(app, steps)
-
 
 @pytest.mark.parametrize(
     ("typed", "sentence"),
@@ -63,12 +61,12 @@ def test_a_scan_starts_the_car_and_the_next_scan_completes_it(make_app, line, cl
         ),
     ],
 )
-def test_a_refused_scan_says_why_rings_and_changes_nothing(make_app, line, typed, sentence):
+async def test_a_refused_scan_says_why_rings_and_changes_nothing(make_app, line, typed, sentence):
     app = make_app()
     bell = Bell(app)
     typed = line.vins[int(typed[3:])] if typed.startswith("car") else typed
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         before = plant_state(line.db)
         await scan(pilot, typed)
         kind, said = last_result(app)
@@ -78,15 +76,13 @@ def test_a_refused_scan_says_why_rings_and_changes_nothing(make_app, line, typed
         assert plant_state(line.db) == before
         assert app.screen.query_one("#scan", Input).value == ""
 
-    drive(app, steps)
 
-
-def test_a_double_scan_is_shown_as_ignored_and_not_recorded(make_app, line):
+async def test_a_double_scan_is_shown_as_ignored_and_not_recorded(make_app, line):
     app = make_app()
     bell = Bell(app)
     vin = line.vins[4]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await scan(pilot, vin)
         after_first = plant_state(line.db)
         await scan(pilot, vin)  # the clock has not moved: the same second
@@ -94,26 +90,22 @@ def test_a_double_scan_is_shown_as_ignored_and_not_recorded(make_app, line):
         assert plant_state(line.db) == after_first
         assert bell.rings == 0
 
-    drive(app, steps)
 
-
-def test_an_operator_not_certified_for_the_station_is_refused(make_app, line):
+async def test_an_operator_not_certified_for_the_station_is_refused(make_app, line):
     app = make_app(badge="1001")  # certified for BODY and PAINT only
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         before = plant_state(line.db)
         await scan(pilot, line.vins[4])
         assert last_result(app) == ("refused", "Youssef El Amrani is not certified for TRIM1.")
         assert plant_state(line.db) == before
 
-    drive(app, steps)
 
-
-def test_hold_and_release_by_keys(make_app, line):
+async def test_hold_and_release_by_keys(make_app, line):
     app = make_app()
     vin = line.vins[4]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("down")  # from the car in the station to the next in the queue
         assert app.screen.selected_vin() == vin
         await pilot.press("f2")
@@ -156,13 +148,11 @@ def test_hold_and_release_by_keys(make_app, line):
         assert car_state(line.db, vin) == ("queued", "TRIM1", None)
         assert app.screen.focused is app.screen.query_one("#scan", Input)
 
-    drive(app, steps)
 
-
-def test_escape_leaves_a_hold_unwritten(make_app, line):
+async def test_escape_leaves_a_hold_unwritten(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         before = plant_state(line.db)
         await pilot.press("f2")
         await settle(pilot)
@@ -172,13 +162,11 @@ def test_escape_leaves_a_hold_unwritten(make_app, line):
         assert plant_state(line.db) == before
         assert app.screen.focused is app.screen.query_one("#scan", Input)
 
-    drive(app, steps)
 
-
-def test_nobody_signed_in_cannot_scan(make_app, line):
+async def test_nobody_signed_in_cannot_scan(make_app, line):
     app = make_app(badge=None)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         assert isinstance(app.screen, SignInDialog)
         await pilot.press("escape")
         await settle(pilot)
@@ -187,13 +175,11 @@ def test_nobody_signed_in_cannot_scan(make_app, line):
         assert last_result(app) == ("refused", "Nobody is signed in: press F8 and sign in first.")
         assert plant_state(line.db) == before
 
-    drive(app, steps)
 
-
-def test_sign_in_by_name_with_the_arrows_or_by_badge(make_app, line):
+async def test_sign_in_by_name_with_the_arrows_or_by_badge(make_app, line):
     app = make_app(badge=None)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         dialog = app.screen
         assert isinstance(dialog, SignInDialog)
         options = dialog.query_one("#operators", OptionList)
@@ -220,13 +206,11 @@ def test_sign_in_by_name_with_the_arrows_or_by_badge(make_app, line):
         await settle(pilot)
         assert app.operator is not None and app.operator.badge == "4001"
 
-    drive(app, steps)
 
-
-def test_a_terminal_without_station_asks_for_one(make_app, line):
+async def test_a_terminal_without_station_asks_for_one(make_app, line):
     app = make_app(station=None)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         assert isinstance(app.screen, StationDialog)
         await pilot.press("down", "down", "enter")  # BODY, PAINT, TRIM1
         await settle(pilot)
@@ -244,13 +228,11 @@ def test_a_terminal_without_station_asks_for_one(make_app, line):
         assert app.station == "PAINT"
         assert [c.vin for c in app.screen.queue] == [line.vins[7]]
 
-    drive(app, steps)
 
-
-def test_an_unknown_station_given_at_start_is_said_and_asked_again(make_app):
+async def test_an_unknown_station_given_at_start_is_said_and_asked_again(make_app):
     app = make_app(station="TRIM9", badge="0000")
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         assert isinstance(app.screen, StationDialog)
         problem = str(app.screen.query_one("#station-problem", Label).render())
         assert problem.startswith("Unknown station 'TRIM9'; stations are BODY, PAINT, TRIM1")
@@ -261,13 +243,11 @@ def test_an_unknown_station_given_at_start_is_said_and_asked_again(make_app):
         error = str(app.screen.query_one("#sign-in-error", Label).render())
         assert error == "Unknown badge '0000': nobody with that badge may work here."
 
-    drive(app, steps)
 
-
-def test_f4_opens_the_selected_car_and_escape_comes_back(make_app, line):
+async def test_f4_opens_the_selected_car_and_escape_comes_back(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("down", "down", "f4")
         await settle(pilot)
         assert isinstance(app.screen, VehicleScreen)
@@ -282,8 +262,6 @@ def test_f4_opens_the_selected_car_and_escape_comes_back(make_app, line):
         assert app.screen.focused is app.screen.query_one("#scan", Input)
         await scan(pilot, line.vins[4])
         assert last_result(app)[0] == "done"
-
-    drive(app, steps)
 
 
 async def test_a_missing_database_is_said_and_not_created(tmp_path):
@@ -303,7 +281,7 @@ async def test_a_missing_database_is_said_and_not_created(tmp_path):
         await steps(pilot)
 
 
-def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
+async def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
     from neofloor.services.tracking.planning import add_vehicle
     from neofloor.tui.screens.station import QUEUE_PAGE
 
@@ -312,7 +290,7 @@ def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
             add_vehicle(session, make_vin(n), "C1", "GRY", f"ORD-{n:04d}")
     app = make_app(station="BODY", badge="1001")
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = app.screen
         title = screen.query_one("#queue-title", Label)
         assert len(screen.queue) == QUEUE_PAGE
@@ -328,15 +306,13 @@ def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
         await settle(pilot)
         assert screen.queue[0].vin == line.vins[8]
 
-    drive(app, steps)
 
-
-def test_the_selected_car_stays_selected_when_another_terminal_writes(make_app, line, clock):
+async def test_the_selected_car_stays_selected_when_another_terminal_writes(make_app, line, clock):
     from neofloor.services.scan import record_scan
 
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("down", "down", "down")
         assert app.screen.selected_vin() == line.vins[6]
         with line.db.write() as session:  # the terminal at TRIM1's other side starts #4
@@ -345,13 +321,11 @@ def test_the_selected_car_stays_selected_when_another_terminal_writes(make_app, 
         assert app.screen.selected_vin() == line.vins[6]
         assert app.screen.focused is app.screen.query_one("#scan", Input)
 
-    drive(app, steps)
 
-
-def test_every_key_of_the_terminal_shows_at_80_columns(make_app, line):
+async def test_every_key_of_the_terminal_shows_at_80_columns(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app, size=(80, 24)) as pilot:
         footer = app.screen.query_one("KeyFooter")
         keys = [k for k in footer.query("FooterKey") if k.display]
         labels = {k.description for k in keys}
@@ -373,5 +347,3 @@ def test_every_key_of_the_terminal_shows_at_80_columns(make_app, line):
         await pilot.press("down", "down")
         labels = {k.description for k in footer.query("FooterKey") if k.display}
         assert "Release" in labels and "Hold" not in labels
-
-    drive(app, steps, size=(80, 24))

@@ -63,10 +63,10 @@ async def sign_in(pilot, badge: str) -> None:
 # --- andon ------------------------------------------------------------------------
 
 
-def test_a_station_terminal_raises_and_ends_an_andon_stop_by_keys(make_app, line, clock):
+async def test_a_station_terminal_raises_and_ends_an_andon_stop_by_keys(make_app, line, clock):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = app.screen
         banner = screen.query_one("#andon", AndonBanner)
         assert not banner.display
@@ -105,14 +105,12 @@ def test_a_station_terminal_raises_and_ends_an_andon_stop_by_keys(make_app, line
         assert open_stop_at(line.db, "TRIM1") is None
         assert not banner.display
 
-    drive(app, steps)
 
-
-def test_the_reason_is_picked_with_the_arrows_and_escape_stops_nothing(make_app, line):
+async def test_the_reason_is_picked_with_the_arrows_and_escape_stops_nothing(make_app, line):
     app = make_app()
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         before = (plant_state(line.db), stops(line.db))
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -132,13 +130,11 @@ def test_the_reason_is_picked_with_the_arrows_and_escape_stops_nothing(make_app,
         await settle(pilot, lambda: app.screen.stop is not None)
         assert open_stop_at(line.db, "TRIM1").reason_code == "QUAL"
 
-    drive(app, steps)
 
-
-def test_a_stop_left_open_by_another_terminal_shows_and_can_be_ended_here(make_app, line, clock):
+async def test_a_stop_left_open_by_another_terminal_shows_and_can_be_ended_here(make_app, line, clock):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = app.screen
         with line.db.write() as session:  # another terminal at TRIM1, since closed
             raise_andon(session, "TRIM1", "MAT", INSPECTOR, "Clips", now=clock() - timedelta(minutes=12))
@@ -149,16 +145,14 @@ def test_a_stop_left_open_by_another_terminal_shows_and_can_be_ended_here(make_a
         await settle(pilot, lambda: screen.stop is None)
         assert last_result(app) == ("done", "TRIM1 running again after 12m 00s (Material shortage).")
 
-    drive(app, steps)
 
-
-def test_a_supervisor_closes_a_stop_left_open_from_the_board(make_app, line):
+async def test_a_supervisor_closes_a_stop_left_open_from_the_board(make_app, line):
     """PAINT was stopped from a terminal since closed: an operator of another station may not end
     it; the supervisor does, from the board."""
     app = make_app()
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         await highlight(pilot, "PAINT")
         assert "End stop" in footer_keys(app)
@@ -190,18 +184,16 @@ def test_a_supervisor_closes_a_stop_left_open_from_the_board(make_app, line):
         await settle(pilot, lambda: cell(app, "CHASSIS", "stop") != "")
         assert open_stop_at(line.db, "CHASSIS").reason_code == "SAFE"
 
-    drive(app, steps)
-
 
 # --- the repair bay loop ---------------------------------------------------------------
 
 
-def test_a_car_goes_to_repair_from_its_station_and_comes_back_from_the_bay(make_app, line, clock):
+async def test_a_car_goes_to_repair_from_its_station_and_comes_back_from_the_bay(make_app, line, clock):
     vin = line.vins[3]  # in TRIM1
     station = make_app()
     bell = Bell(station)
 
-    async def at_trim1(pilot):
+    async with drive(station) as pilot:
         assert station.screen.selected_vin() == vin
         # An operator may not send a car to repair: the services say so, nothing is written.
         before = plant_state(line.db)
@@ -228,12 +220,10 @@ def test_a_car_goes_to_repair_from_its_station_and_comes_back_from_the_bay(make_
         assert last_result(station) == ("done", f"{vin} sent to REPAIR from TRIM1: Connector clip broken.")
         assert car_state(line.db, vin) == ("in_repair", "REPAIR", None)
 
-    drive(station, at_trim1)
-
     clock.advance(minutes=2)
     bay = make_app(station="REPAIR", badge=INSPECTOR, terminal="T-REPAIR")
 
-    async def at_the_bay(pilot):
+    async with drive(bay) as pilot:
         screen = bay.screen
         assert [c.vin for c in screen.bay] == [vin]
         assert (
@@ -270,14 +260,12 @@ def test_a_car_goes_to_repair_from_its_station_and_comes_back_from_the_bay(make_
         assert last_result(bay) == ("done", f"{vin} back from repair, queued at TRIM1.")
         assert car_state(line.db, vin) == ("queued", "TRIM1", None)
 
-    drive(bay, at_the_bay)
 
-
-def test_the_board_sends_a_car_to_repair_and_a_supervisor_returns_it_elsewhere(make_app, line, clock):
+async def test_the_board_sends_a_car_to_repair_and_a_supervisor_returns_it_elsewhere(make_app, line, clock):
     vin = line.vins[4]  # waiting at TRIM1
     app = make_app(badge=SUPERVISOR)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         await highlight(pilot, "TRIM1")
         await pilot.press("enter", "down")
@@ -317,10 +305,8 @@ def test_the_board_sends_a_car_to_repair_and_a_supervisor_returns_it_elsewhere(m
         assert car_state(line.db, vin) == ("queued", "TRIM2", None)
         assert "000004" in cell(app, "TRIM2", "next")
 
-    drive(app, steps)
 
-
-def test_an_operator_may_not_send_a_repaired_car_elsewhere(make_app, line, clock):
+async def test_an_operator_may_not_send_a_repaired_car_elsewhere(make_app, line, clock):
     vin = line.vins[4]
     with line.db.write() as session:
         send_to_repair(session, vin, "Dent", SUPERVISOR, "T-BOARD", now=clock() - timedelta(minutes=40))
@@ -329,7 +315,7 @@ def test_an_operator_may_not_send_a_repaired_car_elsewhere(make_app, line, clock
     app = make_app(station="REPAIR", badge="1002")  # an operator, not certified for the bay
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         before = plant_state(line.db)
         await pilot.press("ctrl+b")
         await settle(pilot)
@@ -344,18 +330,16 @@ def test_an_operator_may_not_send_a_repaired_car_elsewhere(make_app, line, clock
         assert bell.rings == 1
         assert plant_state(line.db) == before
 
-    drive(app, steps)
-
 
 # --- overrides -----------------------------------------------------------------------------
 
 
-def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(make_app, line, clock):
+async def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(make_app, line, clock):
     vin = line.vins[4]  # waiting at TRIM1
     app = make_app()
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("down")
         assert app.screen.selected_vin() == vin
         before = plant_state(line.db)
@@ -408,14 +392,12 @@ def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(make_ap
             "Seats late, fitted at FINAL",
         ]
 
-    drive(app, steps)
 
-
-def test_an_override_from_the_board_is_refused_for_an_operator(make_app, line):
+async def test_an_override_from_the_board_is_refused_for_an_operator(make_app, line):
     app = make_app()
     bell = Bell(app)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_board(pilot)
         await highlight(pilot, "CHASSIS")
         await pilot.press("enter")
@@ -432,16 +414,14 @@ def test_an_override_from_the_board_is_refused_for_an_operator(make_app, line):
         assert plant_state(line.db) == before
         assert isinstance(app.screen, LineBoardScreen)
 
-    drive(app, steps)
-
 
 # --- work instructions ------------------------------------------------------------------------
 
 
-def test_the_station_shows_the_work_instructions_for_the_car_in_it(make_app, line):
+async def test_the_station_shows_the_work_instructions_for_the_car_in_it(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         panel = app.screen.query_one("#instructions", WorkInstructions)
         # #3 is an electric car with a sunroof: TRIM1's sunroof instruction applies.
         assert app.screen.selected_vin() == line.vins[3]
@@ -454,26 +434,22 @@ def test_the_station_shows_the_work_instructions_for_the_car_in_it(make_app, lin
         await pilot.press("down", "down")  # #6, sunroof again
         assert panel.lines == ("Sunroof harness: route drain hoses before the headliner.",)
 
-    drive(app, steps)
 
-
-def test_the_instructions_follow_the_model_at_another_station(make_app, line):
+async def test_the_instructions_follow_the_model_at_another_station(make_app, line):
     app = make_app(station="CHASSIS", badge="1003")
 
-    async def steps(pilot):
+    async with drive(app):
         panel = app.screen.query_one("#instructions", WorkInstructions)
         assert app.screen.selected_vin() == line.vins[2]
         assert panel.lines == ("Engine and gearbox marriage: torque sequence A, exhaust hangers.",)
         assert panel.border_subtitle == "#2 · C1"
 
-    drive(app, steps)
 
-
-def test_stations_listed_for_a_move_are_the_line_s(make_app, line):
+async def test_stations_listed_for_a_move_are_the_line_s(make_app, line):
     """The override dialog offers the production stations only, the car's own marked."""
     app = make_app(badge=SUPERVISOR)
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("ctrl+o")
         await settle(pilot)
         options = app.screen.query_one("#move-stations", OptionList)
@@ -483,5 +459,3 @@ def test_stations_listed_for_a_move_are_the_line_s(make_app, line):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StationScreen)
-
-    drive(app, steps)

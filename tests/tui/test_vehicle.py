@@ -28,10 +28,10 @@ def facts(app) -> str:
     return str(app.screen.query_one("#facts", Static).render())
 
 
-def test_the_palette_jumps_to_a_car_by_the_last_digits_of_its_vin(make_app, line):
+async def test_the_palette_jumps_to_a_car_by_the_last_digits_of_its_vin(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
@@ -55,13 +55,11 @@ def test_the_palette_jumps_to_a_car_by_the_last_digits_of_its_vin(make_app, line
         defects = screen.query_one("#defects", DataTable)
         assert [str(defects.get_row_at(i)[1]) for i in range(defects.row_count)] == ["PT-RUN", "EL-CONN"]
 
-    drive(app, steps)
 
-
-def test_the_palette_switches_views_and_station(make_app, line):
+async def test_the_palette_switches_views_and_station(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("ctrl+p", *"line board")
         await settle(pilot)
         await pilot.press("enter")
@@ -74,13 +72,11 @@ def test_the_palette_switches_views_and_station(make_app, line):
         assert app.station == "PAINT"
         assert [c.vin for c in app.screen.queue] == [line.vins[7]]
 
-    drive(app, steps)
 
-
-def test_typing_a_vin_or_its_end_in_the_find_field(make_app, line):
+async def test_typing_a_vin_or_its_end_in_the_find_field(make_app, line):
     app = make_app()
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press("f7")
         await settle(pilot)
         assert isinstance(app.screen, VehicleScreen)
@@ -107,14 +103,12 @@ def test_typing_a_vin_or_its_end_in_the_find_field(make_app, line):
         await settle(pilot, lambda: getattr(app.screen, "vin", None) == line.vins[6])
         assert "waiting at TRIM1" in facts(app)
 
-    drive(app, steps)
 
-
-def test_the_history_follows_the_car_as_it_moves(make_app, line, clock):
+async def test_the_history_follows_the_car_as_it_moves(make_app, line, clock):
     app = make_app()
     vin = line.vins[4]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await pilot.press(*vin, "enter")  # start it at TRIM1 from the station terminal
         await settle(pilot)
         await pilot.press("f4")
@@ -131,8 +125,6 @@ def test_the_history_follows_the_car_as_it_moves(make_app, line, clock):
         await settle(pilot, lambda: "waiting at TRIM2" in facts(app), timeout=10)
         stays = str(app.screen.query_one("#stays", Static).render())
         assert stays.endswith("TRIM1 9m 30s")
-
-    drive(app, steps)
 
 
 # --- defects on the car's screen ------------------------------------------------------
@@ -171,13 +163,13 @@ async def answer(pilot, *keys: str) -> None:
     await settle(pilot, lambda: not isinstance(pilot.app.screen, NoteDialog))
 
 
-def test_repair_then_verify_from_the_cars_screen(make_app, line):
+async def test_repair_then_verify_from_the_cars_screen(make_app, line):
     """The TRIM1 operator repairs the connector, may not verify it; an inspector does."""
     app = make_app()  # TRIM1, its operator signed in
     bell = Bell(app)
     vin = line.vins[3]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = await open_car(pilot, vin)
         table = screen.query_one("#defects", DefectTable)
         # The defects to close have the keys: the cursor waits on the first of them.
@@ -226,15 +218,13 @@ def test_repair_then_verify_from_the_cars_screen(make_app, line):
         assert screen.check_action("defect", ("repair",)) is None
         assert screen.check_action("defect", ("cancel",)) is None
 
-    drive(app, steps)
 
-
-def test_whoever_repaired_may_not_verify_and_a_rejected_repair_is_open_again(make_app, line):
+async def test_whoever_repaired_may_not_verify_and_a_rejected_repair_is_open_again(make_app, line):
     app = make_app(badge=INSPECTOR)
     bell = Bell(app)
     vin = line.vins[3]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = await open_car(pilot, vin)
         await pilot.press("down", "r")
         await settle(pilot)
@@ -272,14 +262,12 @@ def test_whoever_repaired_may_not_verify_and_a_rejected_repair_is_open_again(mak
         assert "→ repaired 26 Nov 11:30 at TRIM1 by Nadia Berrada: Reseated" in story
         assert "→ repair rejected 26 Nov 11:30 at TRIM1 by Hamza Tazi: Still loose" in story
 
-    drive(app, steps)
 
-
-def test_a_defect_logged_in_error_is_cancelled_with_a_reason(make_app, line):
+async def test_a_defect_logged_in_error_is_cancelled_with_a_reason(make_app, line):
     app = make_app(badge=INSPECTOR)
     vin = line.vins[3]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         screen = await open_car(pilot, vin)
         assert screen.selected_defect().code == "PT-RUN"
         await pilot.press("c")
@@ -291,14 +279,12 @@ def test_a_defect_logged_in_error_is_cancelled_with_a_reason(make_app, line):
         title = screen.query_one("#defects-title").render().plain
         assert title.startswith("Defects (2): 1 not closed · 1 serious: no pass at the quality gate")
 
-    drive(app, steps)
 
-
-def test_the_cars_screen_opens_the_defect_entry_on_its_car(make_app, line):
+async def test_the_cars_screen_opens_the_defect_entry_on_its_car(make_app, line):
     app = make_app(badge=INSPECTOR)
     vin = line.vins[3]
 
-    async def steps(pilot):
+    async with drive(app) as pilot:
         await open_car(pilot, vin)
         await pilot.press("d")
         await settle(pilot, lambda: isinstance(app.screen, DefectEntryScreen) and app.screen.car is not None)
@@ -306,5 +292,3 @@ def test_the_cars_screen_opens_the_defect_entry_on_its_car(make_app, line):
         assert screen.vin == vin
         assert screen.focused is screen.query_one("#defect", Input)
         assert len(app.screen_stack) == 1
-
-    drive(app, steps)

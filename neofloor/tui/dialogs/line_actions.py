@@ -21,6 +21,7 @@ from textual.message import Message
 from neofloor.tui.dialogs.andon_reason import AndonReasonDialog, AndonRequest
 from neofloor.tui.dialogs.move_car import Move, MoveDialog
 from neofloor.tui.dialogs.note import NoteDialog
+from neofloor.tui.floor import floor_of
 from neofloor.tui.widgets.last_result import Outcome
 from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
 
@@ -85,6 +86,16 @@ class Write:
 Done = Callable[[Write], None]
 
 
+@dataclass(frozen=True)
+class ActedOn:
+    """The car an action is about: its VIN, a line about it for the dialog, and its station
+    (where it is, or for a car in the repair bay the station it left)."""
+
+    vin: str
+    about: str
+    station: str | None
+
+
 @dataclass
 class WriteAnswered(Message):
     """A write came back: what to show, the car to keep selected, whether anything was written."""
@@ -97,11 +108,47 @@ class WriteAnswered(Message):
 class LineWrites:
     """For a screen: run a :class:`Write` as the one signed in, post a :class:`WriteAnswered`.
 
-    The screen supplies :meth:`_writer` (who writes, or says why nobody can).
+    The screen supplies :meth:`_writer` (who writes, or says why nobody can), the car
+    selected on the line and in the repair bay, and what it says when there is none; the
+    repair and override actions, the same wherever they are offered, are here.
     """
 
     def _writer(self) -> Writer | None:
         raise NotImplementedError
+
+    def _line_car(self) -> ActedOn | None:
+        raise NotImplementedError
+
+    def _bay_car(self) -> ActedOn | None:
+        raise NotImplementedError
+
+    def _no_car(self) -> None:
+        raise NotImplementedError
+
+    def action_send_to_repair(self) -> None:
+        car = self._line_car()
+        if car is None:
+            self._no_car()
+        elif self._writer() is not None:
+            ask_send_to_repair(cast("DOMNode", self).app, car.vin, car.about, self._run)
+
+    def action_override(self) -> None:
+        car, node = self._line_car(), cast("DOMNode", self)
+        catalog = floor_of(node).catalog
+        if car is None or catalog is None:
+            self._no_car()
+        elif self._writer() is not None:
+            ask_override(node.app, car.vin, car.about, catalog.production_route, car.station, self._run)
+
+    def action_return_from_repair(self) -> None:
+        car, node = self._bay_car(), cast("DOMNode", self)
+        catalog = floor_of(node).catalog
+        if car is None or catalog is None:
+            self._no_car()
+        elif self._writer() is not None:
+            ask_return_from_repair(
+                node.app, car.vin, car.about, catalog.production_route, car.station, self._run
+            )
 
     def _run(self, write: Write) -> None:
         """A dialog was answered: write now, as whoever is signed in now."""

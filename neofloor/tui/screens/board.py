@@ -30,15 +30,14 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
+from neofloor.tui.board_view import BoardView, read_board
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
+    ActedOn,
     LineWrites,
     WriteAnswered,
     Writer,
-    ask_override,
     ask_raise_stop,
-    ask_return_from_repair,
-    ask_send_to_repair,
     end_stop,
 )
 from neofloor.tui.formatting import day_text
@@ -46,18 +45,23 @@ from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.andon_banner import AndonBanner
 from neofloor.tui.widgets.board_cells import (
-    BAY_PHASES,
+    CAR_COLUMNS,
     LEGEND,
+    OVERRIDE_COLUMNS,
+    STATION_COLUMNS,
     bay_car_cells,
     bay_cells,
     bay_panel,
     bay_title,
     car_cells,
     cars_title,
+    describe_bay_car,
     describe_car,
     duration,
+    line_counts,
     override_cells,
     overrides_panel,
+    overrides_title,
     station_cells,
     stop_cell,
 )
@@ -83,34 +87,6 @@ ROOM_FOR_THREE = 96
 WIDE = 110
 SIDE_WIDTH = 38
 REPAIR_KIND = "repair"
-STATION_COLUMNS = (
-    ("Station", "station"),
-    ("Stop", "stop"),
-    ("In", "in"),
-    ("Wait", "wait"),
-    ("Held", "held"),
-    ("Late", "late"),
-    ("In station", "inside"),
-    ("Next up", "next"),
-)
-CAR_COLUMNS = (
-    ("Seq", "seq"),
-    ("VIN", "vin"),
-    ("Where", "where"),
-    ("Since", "since"),
-    ("Time", "time"),
-    ("Status", "status"),
-    ("Model", "model"),
-    ("Colour", "color"),
-)
-OVERRIDE_COLUMNS = (
-    ("At", "at"),
-    ("VIN", "vin"),
-    ("Seq", "seq"),
-    ("Move", "move"),
-    ("Reason", "reason"),
-    ("By", "by"),
-)
 
 
 class LineBoardScreen(LineWrites, FloorScreen):
@@ -137,10 +113,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
     class Loaded(Message):
         """The board, read at one change marker."""
 
-        status: LineStatus
-        overrides: list[OverrideMove]
-        repair_day: RepairTimeSummary
-        marker: tuple[int, ...]
+        view: BoardView
 
     def __init__(self) -> None:
         super().__init__()
@@ -203,32 +176,20 @@ class LineBoardScreen(LineWrites, FloorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
     def _load(self, database: Database, zone: str, now: datetime) -> None:
-        from neofloor.services.metrics.line_status import line_status
-        from neofloor.services.plant.shifts import local_date_of, local_days
-        from neofloor.services.supervision.overrides import overrides_between
-        from neofloor.services.supervision.repair_time import repair_time_summary
-        from neofloor.services.tracking.marker import change_marker
-
-        today = local_date_of(now, zone)
-        start, end = local_days(today, today, zone)
-        with database.read() as session:
-            # Read the marker first: a write after it is caught by the next poll.
-            marker = change_marker(session)
-            status = line_status(session, now=now)
-            overrides = overrides_between(session, start, end)
-            repair_day = repair_time_summary(session, start, min(end, now), now=now)
+        view = read_board(database, zone, now)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(status, overrides, repair_day, marker))
+            self.post_message(self.Loaded(view))
 
     def on_line_board_screen_loaded(self, message: Loaded) -> None:
-        self.loaded_marker = message.marker
-        status = message.status
+        view = message.view
+        self.loaded_marker = view.marker
+        status = view.status
         self.status = status
         self.loads = {s.station.code: s for s in status.stations}
         self.bay = status.in_repair
         bay_code = self._bay_code()
         self.bay_stop = next((s for s in status.stops if s.station == bay_code), None)
-        self.overrides, self.repair_day = message.overrides, message.repair_day
+        self.overrides, self.repair_day = view.overrides, view.repair_day
         self._show_summary()
         self.query_one("#andon", AndonBanner).show_stops(status.stops, self._zone())
         self._fill_stations()
@@ -256,12 +217,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
         summary = self.query_one("#line-summary", Label)
         summary.update(progress.text)
         summary.set_class(bool(progress.behind and progress.behind > 0), "-behind")
-        held = sum(s.held_count for s in status.stations)
-        parts = [f"{held} held", f"{len(status.in_repair)} in repair"]
-        parts.append(f"{progress.sequence_breaks} out of sequence this shift")
-        if status.stops:
-            parts.append(f"{len(status.stops)} stopped")
-        self.query_one("#line-counts", Label).update(" · ".join(parts))
+        self.query_one("#line-counts", Label).update(line_counts(status))
 
     def _next_up(self) -> int:
         """How many waiting cars a row names: as many as the stations' column has room for."""
@@ -311,7 +267,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
         title = self.query_one("#station-cars-title", Label)
         table = self.query_one("#station-cars", DataTable)
         if self.showing_overrides:
-            title.update(self._overrides_title())
+            title.update(overrides_title(len(self.overrides)))
             return
         zone = self._zone()
         if self._bay_selected():
@@ -331,11 +287,6 @@ class LineBoardScreen(LineWrites, FloorScreen):
         keep = self._select_after_load
         self._select_after_load = None
         refill(table, rows, keep)
-
-    def _overrides_title(self) -> Text:
-        text = Text("Overrides today: ", style="bold")
-        text.append(f"{len(self.overrides)} · Ctrl+T: back to the station's cars")
-        return text
 
     def _fill_overrides(self) -> None:
         zone = self._zone()
@@ -480,31 +431,15 @@ class LineBoardScreen(LineWrites, FloorScreen):
     def _no_car(self) -> None:
         self._answer(Outcome("refused", "No car selected: highlight a station, Enter, then ↑ ↓ to a car."))
 
-    def action_send_to_repair(self) -> None:
+    def _line_car(self) -> ActedOn | None:
         car = self.selected_board_car()
-        if car is None:
-            self._no_car()
-        elif self._writer() is not None:
-            ask_send_to_repair(self.app, car.car.vin, describe_car(car), self._run)
+        return ActedOn(car.car.vin, describe_car(car), car.car.station) if car is not None else None
 
-    def action_override(self) -> None:
-        car = self.selected_board_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._no_car()
-        elif self._writer() is not None:
-            route = catalog.production_route
-            ask_override(self.app, car.car.vin, describe_car(car), route, car.car.station, self._run)
-
-    def action_return_from_repair(self) -> None:
+    def _bay_car(self) -> ActedOn | None:
         car = self.selected_bay_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._no_car()
-        elif self._writer() is not None:
-            about = f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
-            route = catalog.production_route
-            ask_return_from_repair(self.app, car.vin, about, route, car.left_station, self._run)
+        if car is None:
+            return None
+        return ActedOn(car.vin, describe_bay_car(car), car.left_station)
 
     def action_raise_stop(self) -> None:
         code = self.selected_code()

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,13 +25,13 @@ from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.choice import ChoiceDialog
+from neofloor.tui.dialogs.defect_action import TERMINAL_STATION, DefectWriter, found_at_choices, log_defect
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
 from neofloor.tui.floor import floor_of
-from neofloor.tui.formatting import vin_tail
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.defect_form import DefectForm
-from neofloor.tui.widgets.defect_table import DefectTable
+from neofloor.tui.widgets.defect_table import DefectTable, car_defects_title, quality_gates
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
@@ -47,26 +47,8 @@ if TYPE_CHECKING:
     from neofloor.services.tracking.history import VehicleHistory
     from neofloor.store.engine import Database
 
-# The choice that means "this terminal's station" in the found-at question.
-TERMINAL_STATION = "*"
 READY_NO_CAR = Outcome("ready", "Scan or type the car's VIN (or its last digits), then Enter.", "READY")
 HOW_TO_LOG = "Defect: code or words, Enter · zone: first letters, Enter · Enter logs it."
-
-
-@dataclass(frozen=True)
-class DefectWriter:
-    """Everything a defect write needs, taken on the UI thread."""
-
-    database: Database
-    station: str
-    badge: str
-    now: datetime
-
-
-def quality_gates(catalog: PlantCatalog | None) -> str:
-    """The plant's quality gates by code ("QG"), for the sentence that says a car may not pass."""
-    gates = [s.code for s in catalog.production_route if s.kind == "quality_gate"] if catalog else []
-    return ", ".join(gates) or "the quality gate"
 
 
 class DefectEntryScreen(FloorScreen):
@@ -260,25 +242,7 @@ class DefectEntryScreen(FloorScreen):
             table.display = False
             return
         table.display = bool(self.defects)
-        title.update(self._defects_title(self.car))
-
-    def _defects_title(self, car: CarSummary) -> Text:
-        title = Text(f"Defects on …{vin_tail(car.vin)}: ")
-        if not self.defects:
-            title.append("none recorded")
-            return title
-        unclosed = [d for d in self.defects if not d.is_closed]
-        serious = [d for d in unclosed if d.is_serious]
-        to_verify = sum(1 for d in unclosed if d.status == "repaired")
-        title.append(f"{len(self.defects)}, {len(unclosed)} not closed")
-        if to_verify:
-            title.append(f" ({to_verify} to verify)")
-        if serious:
-            title.append(" · ")
-            title.append(
-                f"{len(serious)} serious: no pass at {quality_gates(self.floor.catalog)}", style="bold red"
-            )
-        return title
+        title.update(car_defects_title(self.car.vin, self.defects, quality_gates(self.floor.catalog)))
 
     def _station(self) -> str | None:
         return self.found_at or self.floor.station
@@ -345,22 +309,6 @@ class DefectEntryScreen(FloorScreen):
     def _add_defect(
         self, writer: DefectWriter, vin: str, code: str, zone: str, severity: str, note: str
     ) -> None:
-        def log() -> DefectResult:
-            from neofloor.services.quality import add_defect
-
-            with writer.database.write() as session:
-                return add_defect(
-                    session,
-                    vin,
-                    writer.station,
-                    code,
-                    zone,
-                    writer.badge,
-                    severity=severity,
-                    note=note,
-                    now=writer.now,
-                )
-
         def answered(answer: Answer[DefectResult]) -> DefectEntryScreen.Answered:
             result = answer.result
             if result is None:
@@ -368,6 +316,7 @@ class DefectEntryScreen(FloorScreen):
                 return self.Answered(Outcome("refused", sentence))
             return self.Answered(Outcome("done", result.message, "✔ LOGGED"), result.defect.id)
 
+        log = partial(log_defect, writer, vin, code, zone, severity, note)
         write_in_worker(self, log, answered, group="defect-write")
 
     def on_defect_entry_screen_answered(self, message: Answered) -> None:
@@ -390,14 +339,7 @@ class DefectEntryScreen(FloorScreen):
             self._answer(Outcome("refused", self.floor.problem or "The plant database is not open yet."))
             return
         terminal = self.floor.station
-        choices: list[tuple[str, str]] = []
-        if terminal:
-            choices.append((TERMINAL_STATION, f"This terminal's station ({terminal})"))
-        on_route = sorted(
-            (s for s in catalog.stations if s.position is not None), key=lambda s: s.position or 0
-        )
-        off_route = [s for s in catalog.stations if s.position is None]
-        choices += [(s.code, f"{s.code:<8} {s.name}") for s in (*on_route, *off_route)]
+        choices = found_at_choices(catalog, terminal)
 
         def chosen(value: str | None) -> None:
             if value is not None:

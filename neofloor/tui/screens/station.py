@@ -14,36 +14,44 @@ Ctrl+B sends a repaired car back to the line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
+    ActedOn,
     LineWrites,
     WriteAnswered,
     Writer,
     ask_hold,
-    ask_override,
     ask_raise_stop,
     ask_release,
-    ask_return_from_repair,
-    ask_send_to_repair,
     end_stop,
 )
-from neofloor.tui.formatting import hour_text, state_words
+from neofloor.tui.formatting import hour_text
 from neofloor.tui.messages import VehicleRequested
-from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.scanning import ScanningScreen
+from neofloor.tui.station_view import InstructionKey, StationView, first_look_view, read_station
+from neofloor.tui.station_wording import (
+    QUEUE_PAGE,
+    bay_row,
+    bay_title,
+    describe_bay_car,
+    describe_car,
+    inside_row,
+    queue_row,
+    queue_title,
+)
 from neofloor.tui.widgets.andon_banner import AndonBanner
 from neofloor.tui.widgets.car_card import CarCard
 from neofloor.tui.widgets.floor_table import FloorTable
@@ -53,34 +61,21 @@ from neofloor.tui.widgets.last_result import LastResult, Outcome
 from neofloor.tui.widgets.recent_results import RecentResults
 from neofloor.tui.widgets.table_rows import Cell, refill
 from neofloor.tui.widgets.work_instructions import WorkInstructions
-from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
     from neofloor.services.supervision.andon import Stop
     from neofloor.services.supervision.repair_time import CarInRepair
     from neofloor.services.tracking.first_look import FirstLook
     from neofloor.services.tracking.floor import CarSummary
-    from neofloor.services.tracking.ledger import ScanResult
-    from neofloor.store.engine import Database
 
-# How many waiting cars one page of the queue shows; PgUp/PgDn turn the pages.
-QUEUE_PAGE = 50
 REPAIR_KIND = "repair"
-# Where a car in the repair bay stands (the services' phases), in the floor's words.
-BAY_PHASES = {"waiting": "waiting for repair", "repairing": "repairing", "repaired": "repaired"}
+T = TypeVar("T")
 NO_CAR = "No car selected: choose one with ↑ ↓."
-SCAN_NOT_RECORDED = "Not recorded: the database failed ({error}). Scan again."
 # How often the repair bay's terminal reads its cars again with nothing written.
 BAY_RETIME_SECONDS = 30.0
-# A scan stays in the field until its result is shown, in the same frame; if the database is
-# slow to answer (another terminal holds the write lock), the field is emptied after this long.
-SCAN_FIELD_HOLD_SECONDS = 0.25
-
-InstructionKey = tuple[str, str]  # (model code, options)
-FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
-class StationScreen(LineWrites, FloorScreen):
+class StationScreen(LineWrites, ScanningScreen):
     """One station's terminal (or the repair bay's)."""
 
     CSS_PATH = "station.tcss"
@@ -119,16 +114,7 @@ class StationScreen(LineWrites, FloorScreen):
     class Loaded(Message):
         """The station's cars, read at one change marker (None: the first look, before the store)."""
 
-        station: str
-        inside: list[CarSummary]
-        queue: list[CarSummary]
-        queue_offset: int
-        waiting_count: int
-        held_count: int
-        marker: tuple[int, ...] | None
-        instructions: dict[InstructionKey, list[str]] = field(default_factory=dict)
-        open_stop: Stop | None = None
-        bay: list[CarInRepair] = field(default_factory=list)
+        view: StationView
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,11 +127,6 @@ class StationScreen(LineWrites, FloorScreen):
         self.held_count = 0
         self.instructions: dict[InstructionKey, list[str]] = {}
         self._select_after_load: str | None = None
-        # What the scanner sent that is still in the scan field, waiting for its result.
-        self._scan_shown: str | None = None
-        self._scan_field_timer: Timer | None = None
-        # Scans sent while the plant was still opening: recorded in turn as soon as it is open.
-        self._scans_waiting: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
@@ -205,79 +186,36 @@ class StationScreen(LineWrites, FloorScreen):
             self._show_no_station()
             return
         known = frozenset(self.instructions)
-        self._load(database, station, self.at_bay, self.queue_offset, known, self.floor.now())
+        now = self.floor.now()
+        self._load(partial(read_station, database, station, self.at_bay, self.queue_offset, known, now))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="station-load")
-    def _load(
-        self,
-        database: Database,
-        station: str,
-        at_bay: bool,
-        offset: int,
-        known: frozenset[InstructionKey],
-        now: datetime,
-    ) -> None:
-        from neofloor.services.supervision.andon import open_stops
-        from neofloor.services.tracking.floor import cars_in_station, station_queue, wip_per_station
-        from neofloor.services.tracking.history import work_instructions
-        from neofloor.services.tracking.marker import change_marker
-
-        with database.read() as session:
-            # Read the marker first: a write after it is caught by the next poll.
-            marker = change_marker(session)
-            stop = next((s for s in open_stops(session, now=now) if s.station == station), None)
-            if at_bay:
-                from neofloor.services.supervision.repair_time import cars_in_repair
-
-                bay = cars_in_repair(session, now=now)
-                loaded = self.Loaded(station, [], [], 0, len(bay), 0, marker, {}, stop, bay)
-            else:
-                inside = cars_in_station(session, station)
-                queue = station_queue(session, station, limit=QUEUE_PAGE, offset=offset)
-                _in, waiting, held = wip_per_station(session).get(station, (0, 0, 0))
-                instructions: dict[InstructionKey, list[str]] = {}
-                for car in (*inside, *queue):
-                    key = (car.model, car.options)
-                    if key not in known and key not in instructions:
-                        instructions[key] = work_instructions(session, station, car.model, car.options)
-                loaded = self.Loaded(
-                    station, inside, queue, offset, waiting, held, marker, instructions, stop
-                )
+    def _load(self, read: Callable[[], StationView]) -> None:
+        view = read()
         if not get_current_worker().is_cancelled:
-            self.post_message(loaded)
+            self.post_message(self.Loaded(view))
 
     def on_station_screen_loaded(self, message: Loaded) -> None:
-        if message.station != self.floor.station:
+        view = message.view
+        if view.station != self.floor.station:
             return
-        self.loaded_marker = message.marker
-        self.instructions.update(message.instructions)
-        self.inside, self.queue, self.bay = message.inside, message.queue, message.bay
+        self.loaded_marker = view.marker
+        self.instructions.update(view.instructions)
+        self.inside, self.queue, self.bay = view.inside, view.queue, view.bay
         self.queue_offset, self.waiting_count, self.held_count = (
-            message.queue_offset,
-            message.waiting_count,
-            message.held_count,
+            view.queue_offset,
+            view.waiting_count,
+            view.held_count,
         )
-        self._show_stop(message.open_stop)
+        self._show_stop(view.open_stop)
         self._fill_table()
-        if message.marker is not None:
+        if view.marker is not None:
             self.call_after_refresh(self.floor.first_view_shown)
             self._send_waiting_scan()
 
     def show_first_look(self, look: FirstLook) -> None:
         """The station as read before the store was open; the services read it again once it is."""
-        self.on_station_screen_loaded(
-            self.Loaded(
-                look.station,
-                look.inside,
-                look.queue,
-                0,
-                look.waiting_count,
-                look.held_count,
-                None,
-                look.instructions,
-                look.open_stop,
-            )
-        )
+        self.on_station_screen_loaded(self.Loaded(first_look_view(look)))
 
     def _show_stop(self, stop: Stop | None) -> None:
         self.stop = stop
@@ -295,66 +233,41 @@ class StationScreen(LineWrites, FloorScreen):
     def _fill_table(self) -> None:
         rows: list[tuple[str, list[Cell]]] = []
         if self.at_bay:
-            for bay_car in self.bay:
-                cells = [str(bay_car.build_seq), bay_car.vin, bay_car.model, bay_car.color]
-                rows.append((bay_car.vin, [*cells, _bay_status(bay_car)]))
+            rows = [(bay_car.vin, bay_row(bay_car)) for bay_car in self.bay]
         else:
-            for car in self.inside:
-                status = Text("▶ in station", style="bold")
-                if car.held:
-                    status = Text(f"HELD in station: {car.hold_reason}", style="bold reverse")
-                rows.append((car.vin, [*self._cells(car), status]))
+            rows = [(car.vin, inside_row(car)) for car in self.inside]
             for number, car in enumerate(self.queue, start=self.queue_offset + 1):
-                if car.held:
-                    status = Text(f"HELD: {car.hold_reason}", style="bold reverse")
-                elif number == 1:
-                    status = Text("next", style="bold")
-                else:
-                    status = Text(state_words(car.state))
-                rows.append((car.vin, [*self._cells(car), status]))
+                rows.append((car.vin, queue_row(car, number)))
         refill(self.query_one("#cars", DataTable), rows, self._select_after_load)
         self._select_after_load = None
         self._show_title()
         self._show_selected()
 
-    @staticmethod
-    def _cells(car: CarSummary) -> tuple[str, str, str, str]:
-        return (str(car.build_seq), car.vin, car.model, car.color)
-
     def _show_title(self) -> None:
         station = self.floor.station or ""
         if self.at_bay:
-            self.query_one("#queue-title", Label).update(_bay_title(station, self.bay))
+            self.query_one("#queue-title", Label).update(bay_title(station, self.bay))
             return
-        parts = [f"{station}: {len(self.inside)} in station", f"{self.waiting_count} waiting"]
-        if self.held_count:
-            parts.append(f"{self.held_count} held")
-        if self.waiting_count > QUEUE_PAGE:
-            last = min(self.queue_offset + QUEUE_PAGE, self.waiting_count)
-            parts.append(f"queue {self.queue_offset + 1}-{last} (PgUp/PgDn)")
-        self.query_one("#queue-title", Label).update(" · ".join(parts))
+        title = queue_title(station, len(self.inside), self.waiting_count, self.held_count, self.queue_offset)
+        self.query_one("#queue-title", Label).update(title)
+
+    def _at_cursor(self, shown: Sequence[T]) -> T | None:
+        """What the table's cursor is on, of what the table shows (in its order)."""
+        table = self.query_one("#cars", DataTable)
+        if not shown or table.row_count == 0:
+            return None
+        return shown[min(table.cursor_row, len(shown) - 1)]
 
     def selected_car(self) -> CarSummary | None:
         """The car selected at a line station (None at the repair bay)."""
-        table = self.query_one("#cars", DataTable)
-        cars = [*self.inside, *self.queue]
-        if not cars or table.row_count == 0:
-            return None
-        return cars[min(table.cursor_row, len(cars) - 1)]
+        return self._at_cursor([*self.inside, *self.queue])
 
     def selected_bay_car(self) -> CarInRepair | None:
         """The car selected at the repair bay."""
-        table = self.query_one("#cars", DataTable)
-        if not self.at_bay or not self.bay or table.row_count == 0:
-            return None
-        return self.bay[min(table.cursor_row, len(self.bay) - 1)]
+        return self._at_cursor(self.bay) if self.at_bay else None
 
     def selected_vin(self) -> str | None:
-        vins = self._vins()
-        table = self.query_one("#cars", DataTable)
-        if not vins or table.row_count == 0:
-            return None
-        return vins[min(table.cursor_row, len(vins) - 1)]
+        return self._at_cursor(self._vins())
 
     @on(DataTable.RowHighlighted, "#cars")
     def _car_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -371,7 +284,7 @@ class StationScreen(LineWrites, FloorScreen):
             if bay_car is None:
                 card.show_nothing("Repair bay", "No car in the repair bay.")
             else:
-                self._show_bay_car(card, bay_car)
+                card.show_bay_car(bay_car, self._zone())
             return
         car = self.selected_car()
         if car is None:
@@ -386,25 +299,6 @@ class StationScreen(LineWrites, FloorScreen):
         card.show_car(car, where, [])
         lines = self.instructions.get((car.model, car.options), [])
         instructions.show(lines, f"#{car.build_seq} · {car.model}", station)
-
-    def _show_bay_car(self, card: CarCard, car: CarInRepair) -> None:
-        from neofloor.services.plant.clock import format_duration
-
-        zone = self._zone()
-        card.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
-        text = Text()
-        text.append(car.vin, style="bold")
-        text.append(f"  #{car.build_seq}\n{car.model} · {car.color}\n")
-        text.append("From: ", style="dim")
-        text.append(f"{car.left_station or '-'}: {car.reason}", style="bold")
-        by = f" by {car.sent_by}" if car.sent_by else ""
-        text.append(f"\nSent at {hour_text(car.sent_at, zone)}{by}")
-        text.append(f" · {format_duration(car.seconds)} in repair")
-        if car.phase == "repaired":
-            back_to = car.left_station or "the line"
-            text.append(f"\nRepaired: Ctrl+B sends it back to {back_to}.", style="bold")
-        card.set_class(False, "-held")
-        card.update(text)
 
     def _show_no_station(self) -> None:
         self.inside, self.queue, self.bay = [], [], []
@@ -449,88 +343,19 @@ class StationScreen(LineWrites, FloorScreen):
             return None
         return Writer(floor.database, floor.operator.badge, floor.terminal, floor.now(), floor.station)
 
-    @on(Input.Submitted, "#scan")
-    def _scanned(self, event: Input.Submitted) -> None:
-        """Record the scan; the VIN stays in the field until its result replaces it.
-
-        Emptying the field at once would draw a frame of its own, and the result would then
-        wait for the next frame: shown together, the result comes one frame sooner.
-        """
-        value = event.value
-        # A car scanned before the last one's result came back follows that one's VIN.
-        if self._scan_shown and value.startswith(self._scan_shown):
-            value = value[len(self._scan_shown) :]
-        raw = value.strip()
-        if not raw:
-            self._scan_shown = None
-            event.input.clear()
-            return
-        self._scan_shown = event.value
-        if self._scan_field_timer is not None:
-            self._scan_field_timer.stop()
-        self._scan_field_timer = self.set_timer(SCAN_FIELD_HOLD_SECONDS, self._empty_scan_field)
-        if self.floor.opening:
-            self._scans_waiting.append(raw)
-            waiting = len(self._scans_waiting)
-            more = f" ({waiting} scans waiting, in the order sent)" if waiting > 1 else ""
-            self._answer(
-                Outcome("ready", f"{raw}: recorded as soon as the plant is open{more}.", "OPENING THE PLANT")
-            )
-            return
-        self._send_scan(raw)
-
-    def _send_scan(self, raw: str) -> None:
-        writer = self._writer()
-        if writer is not None:
-            # No garbage collection between Enter and the result shown (released when the worker ends).
-            self.floor.hold_gc()
-            self._record_scan(writer, raw)
-
-    def _send_waiting_scan(self) -> None:
-        """The next scan sent while the plant was opening, now that it is open (one at a time:
-        the cars are recorded in the order they were scanned)."""
-        if self._scans_waiting and self.floor.database is not None and not self.floor.opening:
-            self._send_scan(self._scans_waiting.pop(0))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "station-write" and event.state in FINISHED:
-            self.floor.release_gc()
-
-    def _empty_scan_field(self) -> None:
-        """Take the scans already sent out of the field, keeping anything typed after them."""
-        if self._scan_field_timer is not None:
-            self._scan_field_timer.stop()
-            self._scan_field_timer = None
-        shown, self._scan_shown = self._scan_shown, None
-        scan = self.query_one("#scan", Input)
-        if shown and scan.value.startswith(shown):
-            scan.value = scan.value[len(shown) :]
-            scan.cursor_position = len(scan.value)
-
-    def _record_scan(self, writer: Writer, raw_vin: str) -> None:
-        def scan() -> ScanResult:
-            from neofloor.services.scan import record_scan
-
-            with writer.database.write() as session:
-                return record_scan(
-                    session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
-                )
-
-        write_in_worker(self, scan, _scan_answered, group="station-write")
-
     def action_hold(self) -> None:
         car = self.selected_car()
         if car is None:
-            self._answer(Outcome("refused", NO_CAR))
+            self._no_car()
         elif self._writer() is not None:
-            ask_hold(self.app, car.vin, _describe(car), self._run)
+            ask_hold(self.app, car.vin, describe_car(car), self._run)
 
     def action_release(self) -> None:
         car = self.selected_car()
         if car is None:
-            self._answer(Outcome("refused", NO_CAR))
+            self._no_car()
         elif self._writer() is not None:
-            ask_release(self.app, car.vin, _describe(car), self._run)
+            ask_release(self.app, car.vin, describe_car(car), self._run)
 
     def action_raise_stop(self) -> None:
         writer = self._writer()
@@ -542,31 +367,16 @@ class StationScreen(LineWrites, FloorScreen):
         if writer is not None:
             self._write(writer, end_stop(writer.station))
 
-    def action_send_to_repair(self) -> None:
+    def _line_car(self) -> ActedOn | None:
         car = self.selected_car()
-        if car is None:
-            self._answer(Outcome("refused", NO_CAR))
-        elif self._writer() is not None:
-            ask_send_to_repair(self.app, car.vin, _describe(car), self._run)
+        return ActedOn(car.vin, describe_car(car), car.station) if car is not None else None
 
-    def action_override(self) -> None:
-        car = self.selected_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._answer(Outcome("refused", NO_CAR))
-        elif self._writer() is not None:
-            ask_override(self.app, car.vin, _describe(car), catalog.production_route, car.station, self._run)
-
-    def action_return_from_repair(self) -> None:
+    def _bay_car(self) -> ActedOn | None:
         car = self.selected_bay_car()
-        catalog = self.floor.catalog
-        if car is None or catalog is None:
-            self._answer(Outcome("refused", NO_CAR))
-        elif self._writer() is not None:
-            about = f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
-            ask_return_from_repair(
-                self.app, car.vin, about, catalog.production_route, car.left_station, self._run
-            )
+        return ActedOn(car.vin, describe_bay_car(car), car.left_station) if car is not None else None
+
+    def _no_car(self) -> None:
+        self._answer(Outcome("refused", NO_CAR))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show the keys that apply: the bay's at the bay, the line's elsewhere; hold or release the
@@ -634,43 +444,3 @@ class StationScreen(LineWrites, FloorScreen):
     def on_screen_resume(self, _event: events.ScreenResume) -> None:
         """Back from a dialog or another view: the scan field has the focus again."""
         self.query_one("#scan", Input).focus()
-
-
-def _describe(car: CarSummary) -> str:
-    held = f" · held: {car.hold_reason}" if car.held else ""
-    return f"#{car.build_seq} · {car.model_name} · {car.color} · {state_words(car.state)}{held}"
-
-
-def _bay_status(car: CarInRepair) -> Text:
-    """A car in the bay: its step, how long it has been in repair, where it goes back to."""
-    from neofloor.services.plant.clock import format_duration
-
-    took = format_duration(car.seconds)
-    if car.phase == "repaired":
-        return Text(f"REPAIRED, back to {car.left_station or '-'} · {took}", style="bold reverse")
-    if car.phase == "repairing":
-        return Text(f"▶ repairing · {took} · {car.reason}", style="bold")
-    return Text(f"{car.phase} · {took} · {car.reason}")
-
-
-def _bay_title(station: str, bay: list[CarInRepair]) -> str:
-    from neofloor.services.plant.clock import format_duration
-
-    if not bay:
-        return f"{station}: no car in the repair bay"
-    counts = {phase: sum(1 for c in bay if c.phase == phase) for phase in BAY_PHASES}
-    parts = [f"{n} {phase}" for phase, n in counts.items() if n]
-    total = format_duration(sum(c.seconds for c in bay))
-    return f"{station}: {len(bay)} in the bay ({', '.join(parts)}) · {total} in repair"
-
-
-def _scan_answered(answer: Answer[ScanResult]) -> WriteAnswered:
-    from neofloor.services.plant.errors import DoubleScan
-
-    result = answer.result
-    if isinstance(answer.refusal, DoubleScan):
-        return WriteAnswered(Outcome("ignored", str(answer.refusal), "IGNORED: DOUBLE SCAN"))
-    if result is None:
-        return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
-    headline = f"✔ {result.action.replace('_', ' ').upper()}"
-    return WriteAnswered(Outcome("done", result.message, headline), result.vin, True)

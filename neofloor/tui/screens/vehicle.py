@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -26,11 +27,12 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
-from neofloor.tui.dialogs.note import NoteDialog
+from neofloor.tui.dialogs.defect_action import DEFECT_ACTIONS, DefectChange, change_defect, defect_dialog
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
-from neofloor.tui.formatting import day_text, looks_like_vin_fragment, stamp_text, state_words
+from neofloor.tui.formatting import looks_like_vin_fragment
 from neofloor.tui.screens.base import FloorScreen
-from neofloor.tui.widgets.defect_table import DefectTable, story_text, zone_words
+from neofloor.tui.vehicle_wording import car_facts, defects_title, event_cells, station_stays
+from neofloor.tui.widgets.defect_table import DefectTable, story_text
 from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
@@ -41,26 +43,6 @@ if TYPE_CHECKING:
     from neofloor.services.quality import DefectRecord, DefectStory
     from neofloor.services.tracking.history import VehicleHistory
     from neofloor.store.engine import Database
-
-# What each defect action needs the defect to be, and how it is said once done.
-DEFECT_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "repair": (("open",), "✔ REPAIRED"),
-    "verify": (("repaired",), "✔ VERIFIED"),
-    "reject": (("repaired",), "✔ REJECTED: OPEN AGAIN"),
-    "cancel": (("open", "repaired"), "✔ CANCELLED"),
-}
-
-
-@dataclass(frozen=True)
-class DefectChange:
-    """A repair, verification, rejection or cancellation to write, taken on the UI thread."""
-
-    database: Database
-    badge: str
-    action: str
-    defect_id: int
-    text: str
-    now: datetime
 
 
 class VehicleScreen(FloorScreen):
@@ -280,76 +262,20 @@ class VehicleScreen(FloorScreen):
         catalog = self.floor.catalog
         return catalog.timezone if catalog else "UTC"
 
-    def _say(self, sentence: str) -> None:
-        self.query_one("#facts", Static).update(Text(sentence, style="bold"))
-
     def _show_history(self, history: VehicleHistory) -> None:
-        from neofloor.services.plant.clock import format_duration
-
         zone = self._zone()
-        car = history.car
-        facts = Text()
-        facts.append(car.vin, style="bold")
-        facts.append(f"  #{car.build_seq}  {history.model_name} ({car.model}) · {history.color_name}")
-        if car.order_ref:
-            facts.append(f" · order {car.order_ref}")
-        facts.append("\nState: ", style="dim")
-        facts.append(state_words(car.state), style="bold reverse" if car.held else "bold")
-        if car.station:
-            facts.append(f" at {car.station}")
-        if car.held:
-            held_at = next((e.at for e in reversed(history.events) if e.kind == "hold"), None)
-            facts.append(f" since {stamp_text(held_at, zone)}: ")
-            facts.append(car.hold_reason or "", style="bold")
-            facts.append(f" · there since {stamp_text(car.since, zone)}")
-        else:
-            facts.append(f" since {stamp_text(car.since, zone)}")
-        facts.append("\nLead time: ", style="dim")
-        if history.lead_time_seconds is not None:
-            facts.append(format_duration(history.lead_time_seconds))
-        elif history.first_start_at is not None:
-            so_far = (self.floor.now() - history.first_start_at).total_seconds()
-            started = stamp_text(history.first_start_at, zone)
-            facts.append(f"{format_duration(so_far)} so far (started {started})")
-        else:
-            facts.append(f"not started (planned {stamp_text(history.planned_at, zone)})")
-        options = ", ".join(o for o in car.options.split(",") if o)
-        if options or car.option_notes:
-            facts.append("\nOptions: ", style="dim")
-            facts.append(options or "none")
-            if car.option_notes:
-                facts.append(f" · {car.option_notes}")
-        self.query_one("#facts", Static).update(facts)
-
-        stays = Text()
-        stays.append("Time at each station: ", style="dim")
-        if not history.stays:
-            stays.append("none yet")
-        for number, stay in enumerate(history.stays):
-            if number:
-                stays.append(" · ", style="dim")
-            stays.append(stay.station, style="bold")
-            if stay.completed_at is None:
-                stays.append(f" since {day_text(stay.started_at, zone)}")
-            else:
-                stays.append(f" {format_duration(stay.seconds)}")
-        self.query_one("#stays", Static).update(stays)
-
+        self.query_one("#facts", Static).update(car_facts(history, zone, self.floor.now()))
+        self.query_one("#stays", Static).update(station_stays(history, zone))
         events = self.query_one("#events", DataTable)
         events.clear()
         for event in history.events:
-            events.add_row(
-                stamp_text(event.at, zone),
-                event.kind.replace("_", " "),
-                event.station or "",
-                event.operator or "",
-                event.terminal,
-                event.note,
-                key=str(event.id),
-            )
+            events.add_row(*event_cells(event, zone), key=str(event.id))
         if events.row_count:
             events.move_cursor(row=events.row_count - 1, animate=False)
         self.query_one("#events-title", Label).update(f"Events ({len(history.events)})")
+
+    def _say(self, sentence: str) -> None:
+        self.query_one("#facts", Static).update(Text(sentence, style="bold"))
 
     # --- defects ----------------------------------------------------------------
 
@@ -358,7 +284,7 @@ class VehicleScreen(FloorScreen):
         table.show(self.defects, self._zone())
         table.display = bool(self.defects)
         self.query_one("#defect-story", Static).display = bool(self.defects)
-        self.query_one("#defects-title", Label).update(self._defects_title())
+        self.query_one("#defects-title", Label).update(defects_title(self.defects))
         if self.defects and self._focused_vin != self.vin:
             # A car just opened: the cursor goes to its first defect still to close.
             self._focused_vin = self.vin
@@ -369,24 +295,6 @@ class VehicleScreen(FloorScreen):
                 table.focus()
         self._show_story()
         self.refresh_bindings()
-
-    def _defects_title(self) -> Text:
-        if not self.defects:
-            return Text("Defects: none recorded (d to log one)")
-        unclosed = [d for d in self.defects if not d.is_closed]
-        title = Text(f"Defects ({len(self.defects)})")
-        if unclosed:
-            to_verify = sum(1 for d in unclosed if d.status == "repaired")
-            title.append(f": {len(unclosed)} not closed")
-            if to_verify:
-                title.append(f", {to_verify} to verify")
-            serious = sum(1 for d in unclosed if d.is_serious)
-            if serious:
-                title.append(" · ")
-                title.append(f"{serious} serious: no pass at the quality gate", style="bold red")
-        else:
-            title.append(": all closed")
-        return title
 
     def selected_defect(self) -> DefectRecord | None:
         return self.query_one("#defects", DefectTable).selected()
@@ -445,22 +353,10 @@ class VehicleScreen(FloorScreen):
             if text is not None:
                 self._change(DefectChange(database, badge, action, record.id, text, self.floor.now()))
 
-        self.app.push_screen(_defect_dialog(action, record), answered)
+        self.app.push_screen(defect_dialog(action, record), answered)
 
     def _change(self, change: DefectChange) -> None:
-        number, badge, text, now = change.defect_id, change.badge, change.text, change.now
-
-        def act() -> Any:
-            from neofloor.services.quality import cancel_defect, reject_repair, repair_defect, verify_defect
-
-            with change.database.write() as session:
-                if change.action == "repair":
-                    return repair_defect(session, number, badge, text, now=now)
-                if change.action == "verify":
-                    return verify_defect(session, number, badge, note=text, now=now)
-                if change.action == "reject":
-                    return reject_repair(session, number, badge, text, now=now)
-                return cancel_defect(session, number, badge, text, now=now)
+        number = change.defect_id
 
         def answered(answer: Answer[Any]) -> VehicleScreen.DefectAnswered:
             if answer.result is None:
@@ -468,7 +364,7 @@ class VehicleScreen(FloorScreen):
             done = Outcome("done", answer.result.message, DEFECT_ACTIONS[change.action][1])
             return self.DefectAnswered(done, number, True)
 
-        write_in_worker(self, act, answered, group="defect-write")
+        write_in_worker(self, partial(change_defect, change), answered, group="defect-write")
 
     def on_vehicle_screen_defect_answered(self, message: DefectAnswered) -> None:
         self._answer(message.outcome)
@@ -495,23 +391,3 @@ class VehicleScreen(FloorScreen):
 
     def action_back(self) -> None:
         self.dismiss()
-
-
-def _defect_dialog(action: str, record: DefectRecord) -> NoteDialog:
-    """The question an action asks before anything is written."""
-    label = f"#{record.id} {record.code}"
-    about = f"{record.description} · {zone_words(record.zone)} · {record.severity} · {record.vin}"
-    repair = (
-        f"Repaired at {record.repair_station or '?'} by {record.repaired_by or '?'}: {record.repair_note}"
-    )
-    if action == "repair":
-        return NoteDialog(f"Repair of defect {label}", about, "What was done", required=True)
-    if action == "verify":
-        return NoteDialog(
-            f"Verify the repair of {label}", repair, "Note (optional), Enter to verify", required=False
-        )
-    if action == "reject":
-        return NoteDialog(
-            f"Reject the repair of {label}", repair, "Why the repair is not good", required=True
-        )
-    return NoteDialog(f"Cancel defect {label}", about, "Why it was logged in error", required=True)

@@ -20,7 +20,7 @@ from neofloor.tui.widgets.andon_banner import running_time, stop_seconds
 from neofloor.tui.widgets.table_rows import Cell
 
 if TYPE_CHECKING:
-    from neofloor.services.metrics.line_status import BoardCar, StationStatus
+    from neofloor.services.metrics.line_status import BoardCar, LineStatus, StationStatus
     from neofloor.services.supervision.andon import Stop
     from neofloor.services.supervision.overrides import OverrideMove
     from neofloor.services.supervision.repair_time import CarInRepair, RepairTimeSummary
@@ -32,6 +32,35 @@ STOP_STYLE = "bold white on red"
 LEGEND = "Cars: ! late (over 1 takt)  !! very late (over 2)  H held  S out of sequence"
 # Where a car in the repair bay stands (the services' phases), in the board's words.
 BAY_PHASES = {"waiting": "waiting", "repairing": "repairing", "repaired": "REPAIRED"}
+# The board's tables: (heading, column key).
+STATION_COLUMNS = (
+    ("Station", "station"),
+    ("Stop", "stop"),
+    ("In", "in"),
+    ("Wait", "wait"),
+    ("Held", "held"),
+    ("Late", "late"),
+    ("In station", "inside"),
+    ("Next up", "next"),
+)
+CAR_COLUMNS = (
+    ("Seq", "seq"),
+    ("VIN", "vin"),
+    ("Where", "where"),
+    ("Since", "since"),
+    ("Time", "time"),
+    ("Status", "status"),
+    ("Model", "model"),
+    ("Colour", "color"),
+)
+OVERRIDE_COLUMNS = (
+    ("At", "at"),
+    ("VIN", "vin"),
+    ("Seq", "seq"),
+    ("Move", "move"),
+    ("Reason", "reason"),
+    ("By", "by"),
+)
 
 
 def duration(seconds: float | None) -> str:
@@ -254,3 +283,24 @@ def describe_car(car: BoardCar) -> str:
     summary = car.car
     where = f"in {summary.station}" if car.inside else f"waiting at {summary.station}"
     return f"#{summary.build_seq} · {summary.model_name} · {summary.color} · {where}"
+
+
+def describe_bay_car(car: CarInRepair) -> str:
+    """One line about a car in the bay, for a dialog's heading."""
+    return f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
+
+
+def line_counts(status: LineStatus) -> str:
+    """Held, in repair, out of sequence this shift, stopped: the line's counts under its summary."""
+    held = sum(s.held_count for s in status.stations)
+    parts = [f"{held} held", f"{len(status.in_repair)} in repair"]
+    parts.append(f"{status.progress.sequence_breaks} out of sequence this shift")
+    if status.stops:
+        parts.append(f"{len(status.stops)} stopped")
+    return " · ".join(parts)
+
+
+def overrides_title(count: int) -> Text:
+    text = Text("Overrides today: ", style="bold")
+    text.append(f"{count} · Ctrl+T: back to the station's cars")
+    return text

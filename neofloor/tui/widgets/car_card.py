@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.tui.station_wording import BAY_PHASES, bay_card_text
+
 if TYPE_CHECKING:
+    from neofloor.services.supervision.repair_time import CarInRepair
     from neofloor.services.tracking.floor import CarSummary
 
 
@@ -36,6 +39,12 @@ class CarCard(Static):
             text.append(line)
         self.set_class(car.held, "-held")
         self.update(text)
+
+    def show_bay_car(self, car: CarInRepair, zone: str) -> None:
+        """A car in the repair bay: where it came from, why, since when; the title its step."""
+        self.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
+        self.set_class(False, "-held")
+        self.update(bay_card_text(car, zone))
 
     def show_nothing(self, title: str, sentence: str) -> None:
         self.border_title = title

@@ -26,7 +26,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from neofloor.tui.formatting import looks_like_vin_fragment, state_words
+from neofloor.tui.formatting import (
+    car_line,
+    looks_like_vin,
+    looks_like_vin_fragment,
+    next_severity,
+    severity_for,
+    severity_info,
+)
 from neofloor.tui.widgets.match_list import MatchList
 
 if TYPE_CHECKING:
@@ -35,28 +42,15 @@ if TYPE_CHECKING:
 
 # How many catalog matches the list shows while a defect is typed.
 MATCHES = 8
-SEVERITY_ORDER = ("critical", "major", "minor")
 DEFECT_FIELDS = ("defect", "zone", "severity", "note")
-
-
-def severity_for(typed: str, default: str | None) -> str | None:
-    """The severity a few typed letters name ("c", "ma", "mi"), ``default`` when none; None if unclear."""
-    wanted = typed.strip().lower()
-    if not wanted:
-        return default
-    found = [s for s in SEVERITY_ORDER if s.startswith(wanted)]
-    return found[0] if len(found) == 1 else None
-
-
-def looks_like_vin(text: str, *, check_digit: bool) -> bool:
-    """A whole VIN, as a scanner types it (its check digit right where the plant checks it)."""
-    from neofloor.services.plant.vin import VIN_ALPHABET, VIN_LENGTH
-    from neofloor.services.plant.vin import check_digit as expected_check_digit
-
-    vin = text.strip().upper()
-    if len(vin) != VIN_LENGTH or not set(vin) <= VIN_ALPHABET or not any(c.isdigit() for c in vin):
-        return False
-    return not check_digit or vin[8] == expected_check_digit(vin)
+# The form's rows: label, field, placeholder, longest input, and the info beside it (none for the note).
+FORM_ROWS = (
+    ("Car", "vin", "Scan or type the VIN", 40, "car-facts"),
+    ("Defect", "defect", "code or words", 60, "defect-info"),
+    ("Zone", "zone", "first letters", 20, "zone-info"),
+    ("Severity", "severity", "the catalog's", 10, "severity-info"),
+    ("Note", "note", "optional · Enter logs the defect", 500, ""),
+)
 
 
 class DefectForm(Vertical):
@@ -109,22 +103,11 @@ class DefectForm(Vertical):
 
     def compose(self) -> ComposeResult:
         with Grid(id="entry-form"):
-            yield Label("Car", classes="form-label")
-            yield Input(placeholder="Scan or type the VIN", id="vin", compact=True, max_length=40)
-            yield Static("", id="car-facts", classes="form-info")
-            yield Label("Defect", classes="form-label")
-            yield Input(placeholder="code or words", id="defect", compact=True, max_length=60)
-            yield Static("", id="defect-info", classes="form-info")
-            yield Label("Zone", classes="form-label")
-            yield Input(placeholder="first letters", id="zone", compact=True, max_length=20)
-            yield Static("", id="zone-info", classes="form-info")
-            yield Label("Severity", classes="form-label")
-            yield Input(placeholder="the catalog's", id="severity", compact=True, max_length=10)
-            yield Static("", id="severity-info", classes="form-info")
-            yield Label("Note", classes="form-label")
-            yield Input(
-                placeholder="optional · Enter logs the defect", id="note", compact=True, max_length=500
-            )
+            for label, field, placeholder, longest, info in FORM_ROWS:
+                yield Label(label, classes="form-label")
+                yield Input(placeholder=placeholder, id=field, compact=True, max_length=longest)
+                if info:
+                    yield Static("", id=info, classes="form-info")
         yield MatchList(id="matches")
 
     def on_mount(self) -> None:
@@ -155,12 +138,7 @@ class DefectForm(Vertical):
         if car.vin != self.car_vin or not field.value:
             field.value = car.vin
         self.car_vin = car.vin
-        line = Text()
-        line.append(f"#{car.build_seq} {car.model} {car.color}", style="bold")
-        line.append(f" · {state_words(car.state)}")
-        if car.station:
-            line.append(f" at {car.station}")
-        facts.update(line)
+        facts.update(car_line(car))
 
     def clear(self) -> None:
         """Empty the defect, zone, severity and note, ready for the next defect."""
@@ -197,13 +175,8 @@ class DefectForm(Vertical):
             field.value = self.car_vin
 
     def _show_severity_info(self) -> None:
-        text = Text()
-        if self.picked is not None:
-            text.append(f"catalog: {self.picked.default_severity}", style="dim")
-            text.append("  ")
-        text.append("found at ", style="dim")
-        text.append(self.station or "no station (F3)", style="bold" if self.station else "bold red")
-        self.query_one("#severity-info", Static).update(text)
+        default = self.picked.default_severity if self.picked is not None else None
+        self.query_one("#severity-info", Static).update(severity_info(default, self.station))
 
     def _focus_moved(self, _focused: Widget | None) -> None:
         self._browsing = False
@@ -278,9 +251,7 @@ class DefectForm(Vertical):
 
     def action_cycle_severity(self) -> None:
         default = self.picked.default_severity if self.picked else None
-        current = severity_for(self._typed("severity"), default)
-        index = SEVERITY_ORDER.index(current) + 1 if current in SEVERITY_ORDER else 0
-        self.query_one("#severity", Input).value = SEVERITY_ORDER[index % len(SEVERITY_ORDER)]
+        self.query_one("#severity", Input).value = next_severity(self._typed("severity"), default)
 
     # --- typing -----------------------------------------------------------------
 

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from neofloor.tui.formatting import day_text
+from neofloor.tui.formatting import day_text, vin_tail
 from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
+    from neofloor.services.plant.catalog import PlantCatalog
     from neofloor.services.quality import DefectRecord, DefectStory
 
 STATUS_WORDS = {
@@ -135,3 +136,27 @@ class DefectTable(FloorTable[str | Text]):
     def selected_id(self) -> int | None:
         record = self.selected()
         return record.id if record else None
+
+
+def quality_gates(catalog: PlantCatalog | None) -> str:
+    """The plant's quality gates by code ("QG"), for the sentence that says a car may not pass."""
+    gates = [s.code for s in catalog.production_route if s.kind == "quality_gate"] if catalog else []
+    return ", ".join(gates) or "the quality gate"
+
+
+def car_defects_title(vin: str, defects: list[DefectRecord], gates: str) -> Text:
+    """Above the defect entry's list: how many, how many not closed or to verify, and the serious ones."""
+    title = Text(f"Defects on …{vin_tail(vin)}: ")
+    if not defects:
+        title.append("none recorded")
+        return title
+    unclosed = [d for d in defects if not d.is_closed]
+    serious = [d for d in unclosed if d.is_serious]
+    to_verify = sum(1 for d in unclosed if d.status == "repaired")
+    title.append(f"{len(defects)}, {len(unclosed)} not closed")
+    if to_verify:
+        title.append(f" ({to_verify} to verify)")
+    if serious:
+        title.append(" · ")
+        title.append(f"{len(serious)} serious: no pass at {gates}", style="bold red")
+    return title

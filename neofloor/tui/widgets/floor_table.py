@@ -5,24 +5,21 @@ without touching the update count its line and cell caches are keyed by. A frame
 drawn between filling the table and that measure (a busy machine, a timer firing)
 caches the header with the columns as wide as their labels; the rows, redrawn as
 the cursor moves, come out wide, and the header stays narrow above them until the
-table next changes. Bumping the count after each measure makes every line that
-was drawn with the old widths miss the cache.
+table's Resize event comes (or the table next changes). The measure ends by setting
+the table's virtual size: when that moves, what the table cached was drawn with the
+old widths, and it is dropped (``notify_style_update``, the public way a DataTable
+is told to forget what it drew) before anything is drawn again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from textual.geometry import Size
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellType, RowKey
+from textual.widgets.data_table import CellType
 
 
 class FloorTable(DataTable[CellType]):
     """A DataTable whose header, rows and widths never disagree."""
 
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        super()._update_dimensions(new_rows)
-        # Widths may have moved (here or in _update_column_widths just before): what was
-        # cached under the old count was drawn with the old widths.
-        self._update_count += 1
-        self.refresh()
+    def watch_virtual_size(self, _old: Size, _new: Size) -> None:
+        self.notify_style_update()

@@ -1,0 +1,122 @@
+"""Defects written from the floor: logging one where it was found, and the actions on a logged one.
+
+Each action on a logged defect asks its question first, then its service call writes it.
+
+Repair (what was done), verify, reject back to open (why) and cancel a defect logged in
+error (why). Who may do what is the services' to say; a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from neofloor.tui.dialogs.note import NoteDialog
+from neofloor.tui.widgets.defect_table import zone_words
+
+if TYPE_CHECKING:
+    from neofloor.services.plant.catalog import PlantCatalog
+    from neofloor.services.quality import DefectRecord
+    from neofloor.services.quality.defects import DefectResult
+    from neofloor.store.engine import Database
+
+# The choice that means "this terminal's station" in the found-at question.
+TERMINAL_STATION = "*"
+
+# What each defect action needs the defect to be, and how it is said once done.
+DEFECT_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "repair": (("open",), "✔ REPAIRED"),
+    "verify": (("repaired",), "✔ VERIFIED"),
+    "reject": (("repaired",), "✔ REJECTED: OPEN AGAIN"),
+    "cancel": (("open", "repaired"), "✔ CANCELLED"),
+}
+
+
+@dataclass(frozen=True)
+class DefectChange:
+    """A repair, verification, rejection or cancellation to write, taken on the UI thread."""
+
+    database: Database
+    badge: str
+    action: str
+    defect_id: int
+    text: str
+    now: datetime
+
+
+def change_defect(change: DefectChange) -> Any:
+    """Write the change (in a worker): the service call its action names, in one transaction."""
+    from neofloor.services.quality import cancel_defect, reject_repair, repair_defect, verify_defect
+
+    number, badge, text, now = change.defect_id, change.badge, change.text, change.now
+
+    with change.database.write() as session:
+        if change.action == "repair":
+            return repair_defect(session, number, badge, text, now=now)
+        if change.action == "verify":
+            return verify_defect(session, number, badge, note=text, now=now)
+        if change.action == "reject":
+            return reject_repair(session, number, badge, text, now=now)
+        return cancel_defect(session, number, badge, text, now=now)
+
+
+def defect_dialog(action: str, record: DefectRecord) -> NoteDialog:
+    """The question an action asks before anything is written."""
+    label = f"#{record.id} {record.code}"
+    about = f"{record.description} · {zone_words(record.zone)} · {record.severity} · {record.vin}"
+    repair = (
+        f"Repaired at {record.repair_station or '?'} by {record.repaired_by or '?'}: {record.repair_note}"
+    )
+    if action == "repair":
+        return NoteDialog(f"Repair of defect {label}", about, "What was done", required=True)
+    if action == "verify":
+        return NoteDialog(
+            f"Verify the repair of {label}", repair, "Note (optional), Enter to verify", required=False
+        )
+    if action == "reject":
+        return NoteDialog(
+            f"Reject the repair of {label}", repair, "Why the repair is not good", required=True
+        )
+    return NoteDialog(f"Cancel defect {label}", about, "Why it was logged in error", required=True)
+
+
+@dataclass(frozen=True)
+class DefectWriter:
+    """Everything a defect write needs, taken on the UI thread."""
+
+    database: Database
+    station: str
+    badge: str
+    now: datetime
+
+
+def log_defect(
+    writer: DefectWriter, vin: str, code: str, zone: str, severity: str, note: str
+) -> DefectResult:
+    """Log a defect found on a car (in a worker), in one write transaction."""
+    from neofloor.services.quality import add_defect
+
+    with writer.database.write() as session:
+        return add_defect(
+            session,
+            vin,
+            writer.station,
+            code,
+            zone,
+            writer.badge,
+            severity=severity,
+            note=note,
+            now=writer.now,
+        )
+
+
+def found_at_choices(catalog: PlantCatalog, terminal: str | None) -> list[tuple[str, str]]:
+    """Where a defect may be found: this terminal's station first, then the route, then the rest."""
+    choices: list[tuple[str, str]] = []
+    if terminal:
+        choices.append((TERMINAL_STATION, f"This terminal's station ({terminal})"))
+    on_route = sorted((s for s in catalog.stations if s.position is not None), key=lambda s: s.position or 0)
+    off_route = [s for s in catalog.stations if s.position is None]
+    choices += [(s.code, f"{s.code:<8} {s.name}") for s in (*on_route, *off_route)]
+    return choices

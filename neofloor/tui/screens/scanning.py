@@ -1,0 +1,131 @@
+"""A floor view with a scan field: what a scanner types is recorded, one car after another.
+
+A barcode scanner types a VIN and Enter. The VIN stays in the field until its result
+replaces it, in the same frame; scans sent while the plant is still opening wait and
+are recorded in the order sent once it is open. The screen says who writes
+(:meth:`_writer`) and shows each result (:meth:`_answer`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.timer import Timer
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
+
+from neofloor.tui.dialogs.line_actions import WriteAnswered, Writer
+from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.widgets.last_result import Outcome
+from neofloor.tui.writes import Answer, write_in_worker
+
+if TYPE_CHECKING:
+    from neofloor.services.tracking.ledger import ScanResult
+
+SCAN_NOT_RECORDED = "Not recorded: the database failed ({error}). Scan again."
+# A scan stays in the field until its result is shown, in the same frame; if the database is
+# slow to answer (another terminal holds the write lock), the field is emptied after this long.
+SCAN_FIELD_HOLD_SECONDS = 0.25
+FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+
+
+class ScanningScreen(FloorScreen):
+    """A view whose ``#scan`` field records scans at the screen's station."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # What the scanner sent that is still in the scan field, waiting for its result.
+        self._scan_shown: str | None = None
+        self._scan_field_timer: Timer | None = None
+        # Scans sent while the plant was still opening: recorded in turn as soon as it is open.
+        self._scans_waiting: list[str] = []
+
+    def _writer(self) -> Writer | None:
+        """Who writes, where, with what; or show why nothing can be written."""
+        raise NotImplementedError
+
+    def _answer(self, outcome: Outcome) -> None:
+        """Show a result (the screen empties the scan field in the same frame)."""
+        raise NotImplementedError
+
+    @on(Input.Submitted, "#scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        """Record the scan; the VIN stays in the field until its result replaces it.
+
+        Emptying the field at once would draw a frame of its own, and the result would then
+        wait for the next frame: shown together, the result comes one frame sooner.
+        """
+        value = event.value
+        # A car scanned before the last one's result came back follows that one's VIN.
+        if self._scan_shown and value.startswith(self._scan_shown):
+            value = value[len(self._scan_shown) :]
+        raw = value.strip()
+        if not raw:
+            self._scan_shown = None
+            event.input.clear()
+            return
+        self._scan_shown = event.value
+        if self._scan_field_timer is not None:
+            self._scan_field_timer.stop()
+        self._scan_field_timer = self.set_timer(SCAN_FIELD_HOLD_SECONDS, self._empty_scan_field)
+        if self.floor.opening:
+            self._scans_waiting.append(raw)
+            waiting = len(self._scans_waiting)
+            more = f" ({waiting} scans waiting, in the order sent)" if waiting > 1 else ""
+            self._answer(
+                Outcome("ready", f"{raw}: recorded as soon as the plant is open{more}.", "OPENING THE PLANT")
+            )
+            return
+        self._send_scan(raw)
+
+    def _send_scan(self, raw: str) -> None:
+        writer = self._writer()
+        if writer is not None:
+            # No garbage collection between Enter and the result shown (released when the worker ends).
+            self.floor.hold_gc()
+            self._record_scan(writer, raw)
+
+    def _send_waiting_scan(self) -> None:
+        """The next scan sent while the plant was opening, now that it is open (one at a time:
+        the cars are recorded in the order they were scanned)."""
+        if self._scans_waiting and self.floor.database is not None and not self.floor.opening:
+            self._send_scan(self._scans_waiting.pop(0))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "station-write" and event.state in FINISHED:
+            self.floor.release_gc()
+
+    def _empty_scan_field(self) -> None:
+        """Take the scans already sent out of the field, keeping anything typed after them."""
+        if self._scan_field_timer is not None:
+            self._scan_field_timer.stop()
+            self._scan_field_timer = None
+        shown, self._scan_shown = self._scan_shown, None
+        scan = self.query_one("#scan", Input)
+        if shown and scan.value.startswith(shown):
+            scan.value = scan.value[len(shown) :]
+            scan.cursor_position = len(scan.value)
+
+    def _record_scan(self, writer: Writer, raw_vin: str) -> None:
+        def scan() -> ScanResult:
+            from neofloor.services.scan import record_scan
+
+            with writer.database.write() as session:
+                return record_scan(
+                    session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
+                )
+
+        write_in_worker(self, scan, _scan_answered, group="station-write")
+
+
+def _scan_answered(answer: Answer[ScanResult]) -> WriteAnswered:
+    from neofloor.services.plant.errors import DoubleScan
+
+    result = answer.result
+    if isinstance(answer.refusal, DoubleScan):
+        return WriteAnswered(Outcome("ignored", str(answer.refusal), "IGNORED: DOUBLE SCAN"))
+    if result is None:
+        return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
+    headline = f"✔ {result.action.replace('_', ' ').upper()}"
+    return WriteAnswered(Outcome("done", result.message, headline), result.vin, True)
