@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from neofloor.services.plant import text
 from neofloor.services.plant.catalog import StationInfo
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import InvalidInput, PermissionDenied
@@ -39,16 +40,14 @@ ROUTE_DECIDERS = LINE_LEADERS
 # Roles that act only at stations they are certified for (as when scanning).
 STATION_CREW = frozenset({Role.OPERATOR})
 # Ledger notes hold at most 500 characters; a reason leaves room for "FROM -> TO: ".
-REASON_MAX = 400
+REASON_MAX = text.REASON_MAX
 
 
-def clean_reason(text: str, *, what: str, required: bool = True) -> str:
-    """A reason or note, trimmed; refused when missing (if required) or too long."""
-    cleaned = " ".join(text.split())
+def clean_reason(value: str, *, what: str, required: bool = True) -> str:
+    """A reason or note by the plant's one text rule; refused when missing (if required)."""
+    cleaned = text.clean_text(value, what="The text", max_length=REASON_MAX)
     if required and not cleaned:
         raise InvalidInput(f"{what} needs a reason.")
-    if len(cleaned) > REASON_MAX:
-        raise InvalidInput(f"Keep the text under {REASON_MAX} characters ({len(cleaned)} given).")
     return cleaned
 
 
