@@ -24,7 +24,7 @@ def test_a_newline_is_refused_on_one_line_and_kept_where_the_field_is_multi_line
 
 
 def test_too_long_is_refused_naming_the_limit() -> None:
-    with pytest.raises(InvalidInput, match="under 400 characters .5000 given"):
+    with pytest.raises(InvalidInput, match=r"under 400 characters \(5000 given"):
         clean_text("x" * 5000, what="The reason", max_length=400)
 
 
