@@ -62,3 +62,15 @@ class FloorCommands(Provider):
                     text=f"Car {vin}",
                     help="Open this car's history.",
                 )
+                yield Hit(
+                    0.9,
+                    f"Build record {vin}",
+                    partial(self._open_build_record, vin),
+                    text=f"Build record {vin}",
+                    help="Everything about this car, plan to customer; printable to a file.",
+                )
+
+    def _open_build_record(self, vin: str) -> None:
+        from neofloor.tui.screens.build_record import BuildRecordScreen
+
+        self.app.push_screen(BuildRecordScreen(vin))
