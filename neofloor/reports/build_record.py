@@ -69,7 +69,7 @@ def build_record_data(record: BuildRecord) -> dict[str, Any]:
                 "fitted_by": c.fitted_by,
                 "removed_at": at(c.removed_at),
                 "removed_by": c.removed_by,
-                "removal_note": c.removal_note,
+                "removal_reason": c.removal_reason,
             }
             for c in record.components
         ],
@@ -142,14 +142,16 @@ def build_record_data(record: BuildRecord) -> dict[str, Any]:
         else {
             "status": record.pdi.status,
             "passed_at": at(record.pdi.passed_at),
+            "blocking": list(record.pdi.blocking),
             "items": [
                 {
-                    "item": i.item,
-                    "label": i.label,
-                    "status": i.status,
+                    "item": i.code,
+                    "name": i.name,
+                    "result": i.result,
                     "at": at(i.at),
                     "by": i.by,
-                    "defect": i.defect,
+                    "defect_id": i.defect_id,
+                    "defect": i.defect_code,
                 }
                 for i in record.pdi.items
             ],
@@ -158,9 +160,9 @@ def build_record_data(record: BuildRecord) -> dict[str, Any]:
         if record.delivery is None
         else {
             "customer": record.delivery.customer,
-            "reference": record.delivery.reference,
-            "channel": record.delivery.channel,
-            "financing": record.delivery.financing,
+            "customer_reference": record.delivery.customer_reference,
+            "dealer": record.delivery.dealer or None,
+            "financing": record.delivery.financing_name,
             "financing_code": record.delivery.financing_code,
             "delivered_at": at(record.delivery.delivered_at),
             "handed_over_by": record.delivery.handed_over_by,
@@ -227,7 +229,7 @@ def record_markdown(record: BuildRecord) -> list[str]:
                 _t(c.fitted_by),
                 DASH
                 if c.removed_at is None
-                else f"{stamp(c.removed_at, zone)} by {_t(c.removed_by)}: {_t(c.removal_note)}",
+                else f"{stamp(c.removed_at, zone)} by {_t(c.removed_by)}: {_t(c.removal_reason)}",
             )
             for c in record.components
         ],
@@ -315,13 +317,15 @@ def record_markdown(record: BuildRecord) -> list[str]:
             f"{record.pdi.status.capitalize()}"
             + (f", passed {stamp(record.pdi.passed_at, zone)}." if record.pdi.passed_at else ".")
         )
+        if record.pdi.blocking:
+            out.append("Stopped by: " + "; ".join(printable(b) for b in record.pdi.blocking))
         if record.pdi.items:
             out.append("")
             out.extend(
                 md_table(
-                    ("Item", "Status", "When", "By", "Defect"),
+                    ("Item", "Result", "When", "By", "Defect"),
                     [
-                        (i.label, i.status, stamp(i.at, zone), _t(i.by), _t(i.defect))
+                        (i.name, i.result, stamp(i.at, zone), _t(i.by), _t(i.defect_code))
                         for i in record.pdi.items
                     ],
                 )
@@ -332,8 +336,9 @@ def record_markdown(record: BuildRecord) -> list[str]:
         out.append("Not delivered.")
     else:
         out += [
-            f"- Customer: {_t(delivery.customer)}; reference {_t(delivery.reference)}",
-            f"- Sold: {_t(delivery.channel)}; paid: {_t(delivery.financing)}",
+            f"- Customer: {_t(delivery.customer)}; reference {_t(delivery.customer_reference)}",
+            f"- Sold: {'through ' + printable(delivery.dealer) if delivery.dealer else 'directly'}; "
+            f"paid: {printable(delivery.financing_name)}",
             f"- Handed over {stamp(delivery.delivered_at, zone)} by {_t(delivery.handed_over_by)}",
         ]
         if delivery.note:

@@ -28,7 +28,7 @@ from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Downtime, DowntimeReason, Operator, Station
 from neofloor.tui.app import NeofloorApp
-from tests.conftest import INSPECTOR, ROUTE, T0, make_vin
+from tests.conftest import INSPECTOR, ROUTE, T0, fit_parts, make_vin
 
 NOW = T0 + timedelta(hours=2, minutes=30)
 # Who scans at each station in the seeded history.
@@ -73,11 +73,13 @@ class Line:
 
 
 def _run(db: Database, vin: str, stations: tuple[str, ...], at: datetime) -> datetime:
-    """Start and complete the car at each station, 10 minutes each, by that station's operator."""
+    """Start and complete the car at each station, 10 minutes each, by that station's operator
+    (who captures the serials the station asks for)."""
     for station in stations:
         with db.write() as session:
             record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
         at += timedelta(minutes=10)
+        fit_parts(db, vin, station, at, BADGE_AT[station])
         with db.write() as session:
             record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
         at += timedelta(minutes=1)
@@ -85,8 +87,10 @@ def _run(db: Database, vin: str, stations: tuple[str, ...], at: datetime) -> dat
 
 
 def _start(db: Database, vin: str, station: str, at: datetime) -> None:
+    """Start the car at the station; its serials there are captured at once, so it may complete."""
     with db.write() as session:
         record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
+    fit_parts(db, vin, station, at, BADGE_AT[station])
 
 
 def _seed(db: Database) -> dict[int, str]:

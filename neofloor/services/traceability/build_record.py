@@ -19,6 +19,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from neofloor.services.delivery.components import ComponentRecord, car_components
+from neofloor.services.delivery.handover import DeliveryRecord, delivery_record
+from neofloor.services.delivery.pdi import PDI_NOT_STARTED, PdiStatus, pdi_status
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.records import Stop
 from neofloor.services.quality import DefectRecord, car_defects
@@ -72,55 +75,6 @@ class RecordOverride:
 
 
 @dataclass(frozen=True)
-class RecordComponent:
-    """A part whose serial was captured on the car; a removed one stays, marked removed."""
-
-    part: str
-    part_name: str
-    serial: str
-    lot: str | None
-    station: str | None
-    fitted_at: datetime
-    fitted_by: str | None
-    removed_at: datetime | None
-    removed_by: str | None
-    removal_note: str
-
-    @property
-    def removed(self) -> bool:
-        return self.removed_at is not None
-
-
-@dataclass(frozen=True)
-class RecordPdiItem:
-    item: str
-    label: str
-    status: str  # "passed", "failed", "to do"
-    at: datetime | None
-    by: str | None
-    defect: str | None  # the catalog code a failure was logged with
-
-
-@dataclass(frozen=True)
-class RecordPdi:
-    status: str  # the delivery services' word: "passed", "failed", "in progress", "not started"
-    passed_at: datetime | None
-    items: tuple[RecordPdiItem, ...]
-
-
-@dataclass(frozen=True)
-class RecordDelivery:
-    customer: str
-    reference: str
-    channel: str  # "direct" or the dealer's name
-    financing: str  # "cash" or the partner's name
-    financing_code: str | None
-    delivered_at: datetime | None
-    handed_over_by: str | None
-    note: str
-
-
-@dataclass(frozen=True)
 class BuildRecord:
     """Everything about one VIN, read at ``read_at``; times are UTC, ``timezone`` is the plant's."""
 
@@ -140,14 +94,14 @@ class BuildRecord:
     finished_at: datetime | None
     delivered_at: datetime | None
     stays: tuple[RecordStay, ...]
-    components: tuple[RecordComponent, ...]
+    components: tuple[ComponentRecord, ...]  # removed ones kept, marked removed
     defects: tuple[DefectRecord, ...]
     holds: tuple[RecordHold, ...]
     overrides: tuple[RecordOverride, ...]
     repairs: tuple[RepairVisit, ...]
     stops: tuple[RecordStop, ...]
-    pdi: RecordPdi | None
-    delivery: RecordDelivery | None
+    pdi: PdiStatus | None  # None until the car reached the yard and nothing was checked
+    delivery: DeliveryRecord | None
     event_count: int
     timezone: str
     read_at: datetime
@@ -205,6 +159,14 @@ def _stops(session: Session, stays: tuple[RecordStay, ...], now: datetime) -> tu
     return tuple(found)
 
 
+def _pdi(session: Session, vin: str) -> PdiStatus | None:
+    """The car's inspection once it is in the yard or something was checked; None before."""
+    status = pdi_status(session, vin)
+    if status.status == PDI_NOT_STARTED and not status.in_yard:
+        return None
+    return status
+
+
 def build_record(session: Session, raw_vin: str, *, now: datetime | None = None) -> BuildRecord:
     """The build record of the car with this VIN; an unknown or malformed VIN is refused."""
     now = now or utcnow()
@@ -236,14 +198,14 @@ def build_record(session: Session, raw_vin: str, *, now: datetime | None = None)
         finished_at=history.finished_at,
         delivered_at=history.delivered_at,
         stays=stays,
-        components=(),
+        components=tuple(car_components(session, car.vin)),
         defects=tuple(car_defects(session, car.vin, now=now)),
         holds=_holds(history.events),
         overrides=overrides,
         repairs=car_repair_time(session, car.vin, now=now).visits,
         stops=_stops(session, stays, now),
-        pdi=None,
-        delivery=None,
+        pdi=_pdi(session, car.vin),
+        delivery=delivery_record(session, car.vin),
         event_count=len(history.events),
         timezone=catalog.timezone,
         read_at=now,

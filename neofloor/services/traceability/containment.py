@@ -24,9 +24,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
+from neofloor.services.delivery.components import clean_lot, find_part
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.operators import operator_by_badge, require_role
+from neofloor.services.plant.parts import plant_parts
 from neofloor.services.plant.records import LINE_LEADERS
 from neofloor.services.plant.text import REASON_MAX, clean_text
 from neofloor.services.quality.catalog import catalog_entry
@@ -37,6 +39,7 @@ from neofloor.store.models import (
     DefectStatus,
     Delivery,
     FinancingPartner,
+    FittedComponent,
     StationVisit,
     Vehicle,
     VehicleState,
@@ -188,7 +191,7 @@ def _defect_cars(
     return {car: tuple(ids) for car, ids in found.items()}
 
 
-def _cars_by_id() -> Select[Any]:
+def _cars_by_id() -> Select[*tuple[Any, ...]]:
     """The cars as a recall lists them (the columns of ``with_car``), by primary key."""
     return (
         select(
@@ -206,6 +209,56 @@ def _cars_by_id() -> Select[Any]:
         .outerjoin(Delivery, col(Delivery.vehicle_id) == col(Vehicle.id))
         .outerjoin(FinancingPartner, col(FinancingPartner.id) == col(Delivery.financing_partner_id))
     )
+
+
+def _part_cars(
+    session: Session, query: RecallQuery, cars: set[int] | None
+) -> dict[int, tuple[tuple[str, str, str | None], ...]]:
+    """Car id → the parts of the query fitted on it now, as (part, serial, lot).
+
+    Read by the serial range (``ix_fitted_component_serial``), the lot
+    (``ix_fitted_component_lot``) or, for a part alone, the cars the other filters
+    found (``ix_fitted_component_vehicle``): never a walk of every part fitted.
+    """
+    parts = plant_parts(session)
+    part = find_part(parts, query.part) if query.part else None
+    conditions: list[Any] = [col(FittedComponent.removed_at).is_(None)]
+    if part is not None:
+        conditions.append(col(FittedComponent.part_id) == part.id)
+    if query.serial_from:
+        conditions.append(col(FittedComponent.serial) >= query.serial_from.strip().upper())
+    if query.serial_to:
+        conditions.append(col(FittedComponent.serial) <= query.serial_to.strip().upper())
+    if query.lot:
+        conditions.append(col(FittedComponent.lot) == clean_lot(query.lot))
+    if query.start is not None and query.end is not None:
+        conditions += [
+            col(FittedComponent.fitted_at) >= query.start,
+            col(FittedComponent.fitted_at) < query.end,
+        ]
+    narrowed = bool(query.serial_from or query.serial_to or query.lot)
+    if not narrowed and cars is None:
+        raise InvalidInput("A part recall needs a serial range, a lot, or a station or defect to narrow it.")
+    names = {p.id: p.code for p in parts.parts}
+    stmt = select(
+        col(FittedComponent.vehicle_id),
+        col(FittedComponent.part_id),
+        col(FittedComponent.serial),
+        col(FittedComponent.lot),
+    ).where(*conditions)
+    rows: list[Any] = []
+    if narrowed:
+        rows = list(session.execute(stmt.order_by(col(FittedComponent.id))))
+    else:
+        ids = sorted(cars or ())
+        for i in range(0, len(ids), _CHUNK):
+            chunk = stmt.where(col(FittedComponent.vehicle_id).in_(ids[i : i + _CHUNK]))
+            rows += session.execute(chunk.order_by(col(FittedComponent.id))).all()
+    found: dict[int, list[tuple[str, str, str | None]]] = {}
+    for car, part_id, serial, lot in rows:
+        if cars is None or car in cars:
+            found.setdefault(car, []).append((names.get(part_id, "?"), serial, lot))
+    return {car: tuple(fitted) for car, fitted in found.items()}
 
 
 def _intersect(current: set[int] | None, found: Iterable[int]) -> set[int]:
@@ -235,17 +288,17 @@ def containment(session: Session, query: RecallQuery) -> Containment:
     completed: dict[int, datetime] = {}
     defects: dict[int, tuple[int, ...]] = {}
     parts: dict[int, tuple[tuple[str, str, str | None], ...]] = {}
-    if query.part or query.lot:
-        parts = _part_cars(session, query)
-        cars = _intersect(cars, parts)
+    if query.station and (query.start is None or query.end is None):
+        raise InvalidInput("A station recall needs a period: give its first and last day.")
     if query.defect:
         defects = _defect_cars(session, query.defect, query.start, query.end)
         cars = _intersect(cars, defects)
-    if query.station:
-        if query.start is None or query.end is None:
-            raise InvalidInput("A station recall needs a period: give its first and last day.")
+    if query.station and query.start is not None and query.end is not None:
         completed = _station_cars(session, query.station, query.start, query.end, cars)
         cars = _intersect(cars, completed)
+    if query.part or query.lot:
+        parts = _part_cars(session, query, cars)
+        cars = _intersect(cars, parts)
 
     names = CarNames(catalog)
     rows: list[ContainedCar] = []
@@ -268,15 +321,6 @@ def containment(session: Session, query: RecallQuery) -> Containment:
             )
     rows.sort(key=lambda c: c.build_seq)
     return Containment(rows=tuple(rows), query=query, timezone=catalog.timezone)
-
-
-def _part_cars(session: Session, query: RecallQuery) -> dict[int, tuple[tuple[str, str, str | None], ...]]:
-    """Car id → the parts of the query fitted on it now: (part, serial, lot)."""
-    from neofloor.services.traceability.parts import fitted_parts
-
-    return fitted_parts(
-        session, query.part, query.serial_from, query.serial_to, query.lot, query.start, query.end
-    )
 
 
 def hold_recall(
