@@ -137,6 +137,7 @@ def build_record_data(record: BuildRecord) -> dict[str, Any]:
             }
             for s in record.stops
         ],
+        "yard": [{"at": at(p.at), "spot": p.spot, "by": p.by} for p in record.parks],
         "pdi": None
         if record.pdi is None
         else {
@@ -308,6 +309,12 @@ def record_markdown(record: BuildRecord) -> list[str]:
             for s in record.stops
         ],
         "None.",
+    )
+    section(
+        "Yard",
+        ("When", "Spot", "By"),
+        [(stamp(p.at, zone), printable(p.spot), _t(p.by)) for p in record.parks],
+        "Never parked in the yard.",
     )
     out.extend(["", "## Pre-delivery inspection", ""])
     if record.pdi is None:

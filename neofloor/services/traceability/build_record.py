@@ -24,6 +24,7 @@ from neofloor.services.delivery.handover import DeliveryRecord, delivery_record
 from neofloor.services.delivery.pdi import PDI_NOT_STARTED, PdiStatus, pdi_status
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.records import Stop
+from neofloor.services.plant.vin import validate_vin
 from neofloor.services.quality import DefectRecord, car_defects
 from neofloor.services.supervision.andon import downtime_between
 from neofloor.services.supervision.repair_time import RepairVisit, car_repair_time
@@ -75,6 +76,15 @@ class RecordOverride:
 
 
 @dataclass(frozen=True)
+class RecordPark:
+    """A car parked in, or moved within, the yard: the spot (``A-01`` or ``A-01 -> B-07``)."""
+
+    at: datetime
+    spot: str
+    by: str | None
+
+
+@dataclass(frozen=True)
 class BuildRecord:
     """Everything about one VIN, read at ``read_at``; times are UTC, ``timezone`` is the plant's."""
 
@@ -100,6 +110,7 @@ class BuildRecord:
     overrides: tuple[RecordOverride, ...]
     repairs: tuple[RepairVisit, ...]
     stops: tuple[RecordStop, ...]
+    parks: tuple[RecordPark, ...]
     pdi: PdiStatus | None  # None until the car reached the yard and nothing was checked
     delivery: DeliveryRecord | None
     event_count: int
@@ -171,7 +182,8 @@ def build_record(session: Session, raw_vin: str, *, now: datetime | None = None)
     """The build record of the car with this VIN; an unknown or malformed VIN is refused."""
     now = now or utcnow()
     catalog = plant_catalog(session)
-    history = vehicle_history(session, raw_vin)
+    # A malformed VIN is said as such, not as a car missing from the plan.
+    history = vehicle_history(session, validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit))
     car = history.car
     stays = tuple(
         RecordStay(s.station, s.started_at, s.completed_at, s.seconds, s.operator) for s in history.stays
@@ -204,6 +216,7 @@ def build_record(session: Session, raw_vin: str, *, now: datetime | None = None)
         overrides=overrides,
         repairs=car_repair_time(session, car.vin, now=now).visits,
         stops=_stops(session, stays, now),
+        parks=tuple(RecordPark(e.at, e.note, e.operator) for e in history.events if e.kind == EventKind.PARK),
         pdi=_pdi(session, car.vin),
         delivery=delivery_record(session, car.vin),
         event_count=len(history.events),
