@@ -49,6 +49,15 @@ class RawFloor:
         self.next_station = {a[1]: b[1] for a, b in itertools.pairwise(route)}
         self.production = {sid for sid, _c, kind, _p in rows if kind in ("work", "test", "quality_gate")}
         self.yard_id = next(sid for sid, _c, kind, _p in rows if kind == "yard")
+        # Required serials per (station, model): a completion there checks them first, as the service does.
+        self.required: dict[tuple[int, int], list[int]] = {}
+        models = {code: mid for mid, code in self.conn.execute("SELECT id, code FROM vehicle_model")}
+        for part_id, sid, model_codes in self.conn.execute(
+            "SELECT id, station_id, models FROM component_part WHERE required ORDER BY id"
+        ):
+            for code, mid in models.items():
+                if not model_codes or code in model_codes.split(","):
+                    self.required.setdefault((sid, mid), []).append(part_id)
         self.last_production = max(
             ((pos, sid) for sid, _c, kind, pos in rows if pos is not None and sid in self.production)
         )[1]
@@ -91,7 +100,7 @@ class RawFloor:
             if state in ("planned", "queued"):
                 action = self._start(vehicle_id, build_seq, station_id, operator[0], terminal, now_text, car)
             else:
-                action = self._complete(vehicle_id, station_id, operator[0], terminal, now_text, now)
+                action = self._complete(vehicle_id, station_id, operator[0], terminal, now_text, now, car[2])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -130,8 +139,17 @@ class RawFloor:
         return "started"
 
     def _complete(self, vehicle_id: int, station_id: int, operator_id: int, terminal: str, now_text: str,
-                  now: datetime) -> str:  # fmt: skip
+                  now: datetime, model_id: int) -> str:  # fmt: skip
         conn = self.conn
+        required = self.required.get((station_id, model_id))
+        if required:
+            fitted = conn.execute(
+                f"SELECT count(*) FROM fitted_component WHERE vehicle_id = ? "
+                f"AND part_id IN ({', '.join('?' * len(required))}) AND removed_at IS NULL",
+                (vehicle_id, *required),
+            ).fetchone()[0]
+            if fitted < len(required):
+                raise ValueError("serials missing")
         if self.kind[station_id] == "quality_gate":
             blocking = conn.execute(
                 "SELECT defect_catalog.code, defect.id, defect.severity, defect.status FROM defect "

@@ -3,7 +3,8 @@
 The plant (times in Casablanca, UTC+1; ``NOW`` is 11:30):
 - #1 finished the whole route;  #2 in CHASSIS;
 - #3 in TRIM1 (electric, sunroof and alloys, with option notes, two defects);
-- #4, #5 (held: paint run), #6 waiting at TRIM1;  #7 waiting at PAINT (andon stop at PAINT);
+- #4 (its TRIM1 serials already captured), #5 (held: paint run), #6 waiting at TRIM1;
+  #7 waiting at PAINT (andon stop at PAINT);
 - #8-#10 planned, waiting at BODY.
 """
 
@@ -127,6 +128,8 @@ def _seed(db: Database) -> dict[int, str]:
     _run(db, vins[3], ROUTE[:2], T0 + 40 * minutes)
     _start(db, vins[3], "TRIM1", T0 + 120 * minutes)
     _run(db, vins[4], ROUTE[:2], T0 + 60 * minutes)
+    # #4's TRIM1 serials were scanned while it waited (kitted parts), so a scan can complete it.
+    fit_parts(db, vins[4], "TRIM1", T0 + 90 * minutes, BADGE_AT["TRIM1"])
     _run(db, vins[5], ROUTE[:2], T0 + 80 * minutes)
     _run(db, vins[6], ROUTE[:2], T0 + 100 * minutes)
     _run(db, vins[7], ROUTE[:1], T0 + 120 * minutes)
