@@ -304,3 +304,23 @@ def delivery_scan(
     return ScanResult(
         vehicle.vin, station.code, "handover_ready", vehicle.state, None, vehicle.last_event_id or 0, now
     )
+
+
+def handovers_between(session: Session, start: datetime, end: datetime) -> list[tuple[datetime, str]]:
+    """(handover time, financing partner's name or "cash") of every car handed over in
+    ``[start, end)``, in time order: one range of ix_delivery_delivered_at."""
+    rows = session.execute(
+        select(col(Delivery.delivered_at), col(FinancingPartner.name))
+        .outerjoin(FinancingPartner, col(FinancingPartner.id) == col(Delivery.financing_partner_id))
+        .where(col(Delivery.delivered_at) >= start, col(Delivery.delivered_at) < end)
+        .order_by(col(Delivery.delivered_at))
+    ).all()
+    return [(at, name or CASH) for at, name in rows if at is not None]
+
+
+def count_by_financing(handovers: Iterable[tuple[datetime, str]]) -> tuple[tuple[str, int], ...]:
+    """Handovers counted per financing partner (or cash), most first, then by name."""
+    counts: dict[str, int] = {}
+    for _at, paid in handovers:
+        counts[paid] = counts.get(paid, 0) + 1
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
