@@ -45,10 +45,11 @@ class Reps:
     scans: int = 240  # per side (service and raw), interleaved
     cold_starts: int = 7
     pilot_scans: int = 60
+    holds: int = 5  # a recall hold of 1,000 cars, each on a yard reset to the same state
 
     @classmethod
     def quick(cls) -> Reps:
-        return cls(floor=5, dashboard=2, trend=2, report=2, scans=8, cold_starts=1, pilot_scans=3)
+        return cls(floor=5, dashboard=2, trend=2, report=2, scans=8, cold_starts=1, pilot_scans=3, holds=1)
 
 
 def plant_end(path: Path) -> datetime:

@@ -35,6 +35,8 @@ ROWS: tuple[Row, ...] = (
     Row("trend_30_days", "30-day trend (metrics_summary.trend)", "p95_ms", 50.0),
     Row("recall_station", "recall: model through CHASSIS, 180 d", "p95_ms", 300.0),
     Row("recall_defect", "recall: defect code found, 180 d", "p95_ms", 300.0),
+    Row("build_record", "build record of a car (random VINs)", "p95_ms", 50.0),
+    Row("recall_hold_1000", "recall hold of 1,000 cars, one transaction", "p95_ms", 2000.0),
     Row("pareto_year", "defect Pareto, one year", "p95_ms", 300.0),
     Row("cold_start", "cold start → station terminal ready", "median_ms", 800.0),
     Row("empty_app_start", "  floor: empty Textual app, first frame", None, None, floor_of="cold_start"),
