@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Label
 
 from neofloor.tui.screens.recall import RecallScreen
-from tests.tui.conftest import car_state, drive, settle
+from tests.tui.conftest import car_state, drive, opened, settle
 
 SUPERVISOR = "3001"
 
@@ -85,3 +85,15 @@ async def test_the_palette_and_the_quality_overview_open_it(make_app):
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, RecallScreen)
+
+
+def test_recall_screen_snapshot(snap_compare, make_app, line):
+    app = make_app(badge=SUPERVISOR)
+
+    async def run_before(pilot):
+        await opened(pilot)
+        await ask(pilot, station="PAINT", **{"from": "2026-11-26"})
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

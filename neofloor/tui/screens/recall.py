@@ -55,15 +55,14 @@ PAGE = 50
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("model", "Model", "Only cars of this model (C1, C1E)."),
     ("station", "Station", "Cars that completed this station in the period."),
-    ("from", "From day", "First plant day: YYYY-MM-DD, today, yesterday."),
-    ("to", "To day", "Last plant day (default: today)."),
+    ("from", "From", "First plant day: YYYY-MM-DD, today, yesterday."),
+    ("to", "to", "Last plant day (default: today)."),
     ("defect", "Defect", "Cars on which this defect code was found."),
     ("part", "Part", "Cars fitted with this part now (HV-BATTERY, ECU...)."),
-    ("serial_from", "Serial from", "The part's first serial in the range."),
-    ("serial_to", "Serial to", "The part's last serial in the range."),
+    ("serial_from", "Serials", "The part's first serial in the range."),
+    ("serial_to", "to", "The part's last serial in the range."),
     ("lot", "Lot", "Cars fitted with a part of this lot."),
 )
-LINE_LEADER_ROLES = frozenset({"supervisor", "shift_lead", "admin"})
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def read_query(session: Session, filters: Filters, now: datetime) -> RecallQuery
     start = end = None
     if filters.first_day or filters.last_day:
         if not filters.first_day:
-            raise InvalidInput("A recall period needs its first day: type it in From day.")
+            raise InvalidInput("A recall period needs its first day: type it in From.")
         zone = plant_catalog(session).timezone
         first = parse_plant_date(filters.first_day, zone, now=now)
         last = parse_plant_date(filters.last_day or "today", zone, now=now)
@@ -171,16 +170,14 @@ class RecallScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        with Horizontal(classes="recall-filters"):
-            for key, placeholder, tooltip in FIELDS[:4]:
-                field = Input(placeholder=placeholder, id=f"f-{key}", compact=True, max_length=20)
-                field.tooltip = tooltip
-                yield field
-        with Horizontal(classes="recall-filters"):
-            for key, placeholder, tooltip in FIELDS[4:]:
-                field = Input(placeholder=placeholder, id=f"f-{key}", compact=True, max_length=64)
-                field.tooltip = tooltip
-                yield field
+        for row in (FIELDS[:4], FIELDS[4:]):
+            with Horizontal(classes="recall-filters"):
+                for key, label, tooltip in row:
+                    # The label stays beside the field: a placeholder goes once something is typed.
+                    yield Label(label, classes="recall-label")
+                    field = Input(placeholder="…", id=f"f-{key}", compact=True, max_length=64)
+                    field.tooltip = tooltip
+                    yield field
         yield Label("Type the recall's filters, then Enter.", id="recall-summary")
         yield FloorTable(id="recall-cars", cursor_type="row")
         yield LastResult(id="recall-result")
@@ -327,7 +324,8 @@ class RecallScreen(FloorScreen):
             return found is not None and bool(found.rows)
         if action == "hold_all":
             operator = self.floor.operator if self.is_mounted else None
-            leader = operator is not None and operator.role in LINE_LEADER_ROLES
+            # Shown to line leaders only; the services refuse anyone else in any case.
+            leader = operator is not None and operator.is_line_leader
             if found is None or not found.to_hold:
                 return None
             return True if leader else None
