@@ -9,6 +9,7 @@ from textual.widgets import Label, Markdown
 
 from neofloor.tui.screens.build_record import BuildRecordScreen
 from neofloor.tui.screens.vehicle import VehicleScreen
+from tests.conftest import make_vin
 from tests.tui.conftest import drive, opened, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -63,7 +64,7 @@ async def test_the_held_car_s_record_shows_its_hold_and_the_stop_it_waited_throu
 async def test_an_unknown_car_is_said(make_app):
     app = make_app()
     async with drive(app) as pilot:
-        app.push_screen(BuildRecordScreen("ZZZZZZZZZZZZZZZZZ"))
+        app.push_screen(BuildRecordScreen(make_vin(9999)))
         await settle(pilot)
         assert "not in the production plan" in str(app.screen.query_one("#record-title", Label).content)
 

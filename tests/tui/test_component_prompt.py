@@ -11,10 +11,10 @@ from tests.tui.conftest import car_state, drive, settle
 
 
 async def test_a_completion_without_serials_asks_for_each_then_completes(make_app, line, clock):
-    """Car #4 waits at TRIM1: start it, complete it with no serial: the terminal asks for the ECU,
+    """Car #6 waits at TRIM1 without serials: start it, complete it: the terminal asks for the ECU,
     then the passenger airbag; a serial already on car #3 is refused with that car named."""
     app = make_app()
-    vin = line.vins[4]
+    vin = line.vins[6]
     async with drive(app) as pilot:
         await pilot.press(*vin, "enter")
         await settle(pilot, lambda: car_state(line.db, vin)[0] == "in_station")
@@ -38,11 +38,11 @@ async def test_a_completion_without_serials_asks_for_each_then_completes(make_ap
         refusal = str(dialog.query_one("#serial-answer", Label).content)
         assert line.vins[3] in refusal
 
-        await pilot.press(*serial_for("ECU", 4), "enter")
+        await pilot.press(*serial_for("ECU", 6), "enter")
         await settle(
             pilot, lambda: "Passenger airbag: scan" in str(dialog.query_one("#serial-parts", Static).content)
         )
-        await pilot.press(*serial_for("AIRBAG-P", 4), "enter")
+        await pilot.press(*serial_for("AIRBAG-P", 6), "enter")
         await settle(pilot, lambda: car_state(line.db, vin)[1] == "TRIM2")
         assert not isinstance(app.screen, ComponentDialog)
         assert car_state(line.db, vin)[0] == "queued"
