@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -329,10 +330,9 @@ def components_with_lot(session: Session, lot: str, *, limit: int = 500) -> list
     if wanted is None:
         raise InvalidInput("Give a lot to look for.")
     catalog = plant_catalog(session)
-    records = _records(
-        session, catalog, plant_parts(session), col(FittedComponent.lot) == wanted, limit=limit
-    )
-    return records
+    # "lot IS NOT NULL" repeated literally: the lot index is partial.
+    where = and_(col(FittedComponent.lot) == wanted, sql_text("fitted_component.lot IS NOT NULL"))
+    return _records(session, catalog, plant_parts(session), where, limit=limit)
 
 
 def parts_at_station(session: Session, raw_vin: str, station_code: str) -> list[PartAtStation]:
