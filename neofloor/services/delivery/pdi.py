@@ -240,8 +240,14 @@ def pdi_words(session: Session, parts: PlantParts, cars: Iterable[tuple[int, int
 
 
 def _word(results: list[bool | None], blocked: bool) -> str:
-    """The status word from the items' latest results (None: not checked) and serious open defects."""
-    if not results or all(r is None for r in results):
+    """The status word from the items' latest results (None: not checked) and serious open defects.
+
+    A plant whose config has no checklist (one upgraded from before it) has nothing to
+    inspect: its cars pass unless a serious defect is open.
+    """
+    if not results:
+        return PDI_FAILED if blocked else PDI_PASSED
+    if all(r is None for r in results):
         return PDI_NOT_STARTED
     if any(r is False for r in results):
         return PDI_FAILED
