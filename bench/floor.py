@@ -65,6 +65,50 @@ class RawFloor:
     def close(self) -> None:
         self.conn.close()
 
+    # --- after the line ---------------------------------------------------------------
+
+    def component_by_serial(self, serial: str) -> list[tuple[Any, ...]]:
+        """Where a serial is or was fitted, with its car and fitter, newest first."""
+        return self.conn.execute(
+            "SELECT f.id, v.vin, f.part_id, f.serial, f.lot, f.station_id, f.fitted_at, o.name, "
+            "f.removed_at, r.name, f.removal_reason FROM fitted_component f "
+            "JOIN vehicle v ON v.id = f.vehicle_id LEFT JOIN operator o ON o.id = f.fitted_by_id "
+            "LEFT JOIN operator r ON r.id = f.removed_by_id "
+            "WHERE f.serial = ? ORDER BY f.id DESC",
+            (serial,),
+        ).fetchall()
+
+    def yard_list(self, limit: int = 50) -> list[tuple[Any, ...]]:
+        """The yard's first page with each car's spot, latest PDI checks and serious open defects."""
+        conn = self.conn
+        where = "state IN ('finished', 'held') AND station_id = ?"
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f"SELECT count(*) FROM vehicle WHERE {where}", (self.yard_id,)).fetchone()
+            cars = conn.execute(
+                "SELECT v.id, v.vin, v.build_seq, v.model_id, v.color_id, v.finished_at, v.state_since, "
+                "v.order_ref, v.state, v.hold_reason, y.spot FROM vehicle v "
+                f"LEFT JOIN yard_place y ON y.vehicle_id = v.id WHERE v.{where.replace(' AND ', ' AND v.')} "
+                "ORDER BY v.finished_at, v.id LIMIT ?",
+                (self.yard_id, limit),
+            ).fetchall()
+            ids = [c[0] for c in cars]
+            marks = ",".join("?" * len(ids))
+            if ids:
+                conn.execute(
+                    "SELECT vehicle_id, item_id, passed, defect_id, at FROM pdi_check "
+                    f"WHERE vehicle_id IN ({marks}) ORDER BY vehicle_id, id",
+                    ids,
+                ).fetchall()
+                conn.execute(
+                    f"SELECT DISTINCT vehicle_id FROM defect WHERE vehicle_id IN ({marks}) "
+                    "AND severity IN ('critical', 'major') AND status IN ('open', 'repaired')",
+                    ids,
+                ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        return cars
+
     # --- the scan -------------------------------------------------------------------
 
     def record_scan(self, station_code: str, vin: str, badge: str, terminal: str, now: datetime) -> str:

@@ -88,6 +88,7 @@ class AfterLine:
             )
         ]
         self.lot_of_day: dict[int, str] = {}
+        self.checklist_json: dict[int, str] = {}
         self.year_of_day: dict[int, int] = {}
 
     def _week_lot(self, day: int, prefix: str) -> str:
@@ -97,22 +98,26 @@ class AfterLine:
             lot = self.lot_of_day[day] = f"{year % 100:02d}W{week:02d}"
         return f"{prefix}-{lot}"
 
-    def _fit_parts(self, vid: int, model_id: int, station_id: int, at: int, operator_id: int) -> None:
-        """The serials a station captures, fitted just before the car completes there."""
-        parts = self.parts_at.get((station_id, model_id))
-        if not parts:
-            return
+    def _fit_parts(
+        self,
+        vid: int,
+        parts: list[tuple[int, Callable[[int, int], str], str | None]],
+        station_id: int,
+        at: int,
+        at_text: str,
+        operator_id: int,
+    ) -> None:
+        """The serials a station captures, recorded as the car completes there (``at``)."""
         day = at // DAY_US
         year = self.year_of_day.get(day)
         if year is None:
             year = self.year_of_day[day] = date.fromordinal(EPOCH_ORDINAL + day).year
-        fitted = stamp(at - 60 * US)
         append = self.rows.fitted_component.append
+        next_id = self.next_component_id
         for part_id, maker, lot_prefix in parts:
             lot = self._week_lot(day, lot_prefix) if lot_prefix else None
             serial = maker(vid, year)
-            row = (self.next_component_id(), vid, part_id, serial, lot, station_id, fitted, operator_id)
-            append((*row, None, None, ""))
+            append((next_id(), vid, part_id, serial, lot, station_id, at_text, operator_id, None, None, ""))
 
     def _park(self, vid: int, finished: int, delivered: int | None) -> tuple[int, str] | None:
         """Give the finished car the first free spot, kept until its handover: (when parked, spot)."""
@@ -149,6 +154,13 @@ class AfterLine:
         if vid % FAIL_EVERY == 0 or (in_yard_at_end and vid % 5 == 0):
             failing = PDI_FAILURES[(vid // 5) % len(PDI_FAILURES)]
         stop_after = len(checklist) // 2 if in_yard_at_end and vid % 5 == 1 else len(checklist)
+        step = 3 * 60 * US
+        if failing is None and stop_after == len(checklist) and begin + step * len(checklist) < self.end:
+            # Most cars: every item passed at the first walk round, three minutes apart.
+            next_id = self.next_pdi_id
+            for n, (item_id, _code) in enumerate(checklist, 1):
+                append((next_id(), vid, item_id, 1, None, inspector, stamp(begin + n * step)))
+            return True, begin + len(checklist) * step
         at = begin
         passed_at = None
         for item_id, code in checklist[:stop_after]:
@@ -208,7 +220,13 @@ class AfterLine:
         return defect_id
 
     def _checklist_json(self, model_id: int) -> str:
-        return json.dumps({code: True for _id, code in self.checklists.get(model_id, [])}, sort_keys=True)
+        """What the delivery row keeps of a passed checklist (the same for every car of a model)."""
+        text = self.checklist_json.get(model_id)
+        if text is None:
+            checklist = self.checklists.get(model_id, [])
+            passed = {code: True for _id, code in checklist}
+            text = self.checklist_json[model_id] = json.dumps(passed, sort_keys=True)
+        return text
 
     def _sale(self, vid: int) -> tuple[str, str]:
         """(customer reference, dealer): one car in three sold directly, the rest through a dealer."""

@@ -311,7 +311,9 @@ class History(Ledger):
         self.rows.station_visit.append(
             (visit_id, car.vid, stop.id, start_text, complete_text, cycle_seconds, operator_id, 0)
         )
-        self._fit_parts(car.vid, car.model_id, stop.id, complete_at, operator_id)
+        parts = self.parts_at.get((stop.id, car.model_id))
+        if parts:
+            self._fit_parts(car.vid, parts, stop.id, complete_at, complete_text, operator_id)
         self._scan(car, stop, COMPLETE, complete_at, complete_text, operator_id)
         car.state_since = complete_at
         return self._move_on(car, stop, complete, to_bay)

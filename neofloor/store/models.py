@@ -403,7 +403,8 @@ class FittedComponent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_fitted_component_serial", "serial"),
         Index("ix_fitted_component_vehicle", "vehicle_id", "part_id"),
-        Index("ix_fitted_component_lot", "lot"),
+        # Half the parts carry no lot: the index holds only those that do.
+        Index("ix_fitted_component_lot", "lot", sqlite_where=text("lot IS NOT NULL")),
         Index(
             "ux_fitted_component_serial_fitted",
             "serial",

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, and_, bindparam, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -317,10 +319,10 @@ def find_serial(session: Session, serial: str) -> list[ComponentRecord]:
     if not wanted:
         raise InvalidInput("Give a serial to look for.")
     catalog = plant_catalog(session)
-    records = _records(session, catalog, plant_parts(session), col(FittedComponent.serial) == wanted)
+    records = _records(session, catalog, plant_parts(session), None, params={"serial": wanted})
     if not records:
         raise NotFound(f"No car has a component with serial {wanted}.")
-    return sorted(records, key=lambda r: r.id, reverse=True)
+    return records  # newest first, by the statement's order
 
 
 def components_with_lot(session: Session, lot: str, *, limit: int = 500) -> list[ComponentRecord]:
@@ -329,10 +331,9 @@ def components_with_lot(session: Session, lot: str, *, limit: int = 500) -> list
     if wanted is None:
         raise InvalidInput("Give a lot to look for.")
     catalog = plant_catalog(session)
-    records = _records(
-        session, catalog, plant_parts(session), col(FittedComponent.lot) == wanted, limit=limit
-    )
-    return records
+    # "lot IS NOT NULL" repeated literally: the lot index is partial.
+    where = and_(col(FittedComponent.lot) == wanted, sql_text("fitted_component.lot IS NOT NULL"))
+    return _records(session, catalog, plant_parts(session), where, limit=limit)
 
 
 def parts_at_station(session: Session, raw_vin: str, station_code: str) -> list[PartAtStation]:
@@ -373,11 +374,11 @@ def missing_at_completion(
     return missing_parts(session.connection(), vehicle_id, required)
 
 
-def _records(
-    session: Session, catalog: PlantCatalog, parts: PlantParts, where: Any, *, limit: int | None = None
-) -> list[ComponentRecord]:
+@cache
+def _records_statement() -> Select[Any]:
+    """What a component record reads, built once: callers add their ``where``."""
     fitter, remover = aliased(Operator), aliased(Operator)
-    query = (
+    statement = (
         select(
             col(FittedComponent.id),
             col(Vehicle.vin),
@@ -394,14 +395,32 @@ def _records(
         .join_from(FittedComponent, Vehicle, col(Vehicle.id) == col(FittedComponent.vehicle_id))
         .outerjoin(fitter, col(fitter.id) == col(FittedComponent.fitted_by_id))
         .outerjoin(remover, col(remover.id) == col(FittedComponent.removed_by_id))
-        .where(where)
         .order_by(col(FittedComponent.id).desc())
     )
+    return cast("Select[Any]", statement)
+
+
+@cache
+def _by_serial_statement() -> Select[Any]:
+    """The serial search, built once (a terminal or a recall asks it again and again)."""
+    return _records_statement().where(col(FittedComponent.serial) == bindparam("serial"))
+
+
+def _records(
+    session: Session,
+    catalog: PlantCatalog,
+    parts: PlantParts,
+    where: Any,
+    *,
+    limit: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> list[ComponentRecord]:
+    query = _records_statement().where(where) if where is not None else _by_serial_statement()
     if limit is not None:
         query = query.limit(limit)
     by_id = {p.id: p for p in parts.parts}
     records: list[ComponentRecord] = []
-    for row in session.execute(query):
+    for row in session.connection().execute(query, params or {}):
         part = by_id.get(row[2])
         records.append(
             ComponentRecord(

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -114,13 +116,7 @@ def pdi_item(parts: PlantParts, catalog: PlantCatalog, model_id: int, code: str)
 
 
 def _status_word(items: tuple[PdiItemResult, ...], blocking: tuple[str, ...]) -> str:
-    if not items or all(i.passed is None for i in items):
-        return PDI_NOT_STARTED
-    if any(i.passed is False for i in items):
-        return PDI_FAILED
-    if all(i.passed for i in items):
-        return PDI_FAILED if blocking else PDI_PASSED
-    return PDI_IN_PROGRESS
+    return _word([i.passed for i in items], bool(blocking))
 
 
 # (passed, defect id, defect code, at, by) of an item's latest check.
@@ -202,29 +198,62 @@ def status_of(session: Session, catalog: PlantCatalog, parts: PlantParts, vehicl
     )
 
 
+@cache
+def _words_statements() -> tuple[Select[Any], Select[Any]]:
+    """The PDI results and the serious open defects of a page of cars, built once."""
+    check, defect = PdiCheck.__table__.c, Defect.__table__.c  # type: ignore[attr-defined]
+    cars: Any = bindparam("cars", expanding=True)
+    checks = (
+        select(check.vehicle_id, check.item_id, check.passed)
+        .where(check.vehicle_id.in_(cars))
+        .order_by(check.vehicle_id, check.id)
+    )
+    blocked = (
+        select(defect.vehicle_id)
+        .where(
+            defect.vehicle_id.in_(cars),
+            defect.severity.in_((Severity.CRITICAL.value, Severity.MAJOR.value)),
+            defect.status.in_((DefectStatus.OPEN.value, DefectStatus.REPAIRED.value)),
+        )
+        .distinct()
+    )
+    return checks, blocked
+
+
 def pdi_words(session: Session, parts: PlantParts, cars: Iterable[tuple[int, int]]) -> dict[int, str]:
     """The PDI status word of many cars, (car id, model id) each: two queries, whatever their number."""
-    cars = list(cars)
-    ids = [car for car, _ in cars]
-    latest = _latest_checks(session, ids)
-    blocked: set[int] = set()
-    if ids:
-        blocked = set(
-            session.execute(
-                select(col(Defect.vehicle_id))
-                .where(
-                    col(Defect.vehicle_id).in_(ids),
-                    col(Defect.severity).in_((Severity.CRITICAL.value, Severity.MAJOR.value)),
-                    col(Defect.status).in_((DefectStatus.OPEN.value, DefectStatus.REPAIRED.value)),
-                )
-                .distinct()
-            ).scalars()
-        )
+    page = list(cars)
+    if not page:
+        return {}
+    ids = [car for car, _ in page]
+    checks, blocked_statement = _words_statements()
+    conn = session.connection()
+    latest: dict[tuple[int, int], bool] = {}
+    for car, item, passed in conn.execute(checks, {"cars": ids}):
+        latest[(car, item)] = bool(passed)
+    blocked = set(conn.execute(blocked_statement, {"cars": ids}).scalars())
     words: dict[int, str] = {}
-    for car, model_id in cars:
-        items = _item_results(parts.checklist(model_id), latest, car)
-        words[car] = _status_word(items, ("blocked",) if car in blocked else ())
+    for car, model_id in page:
+        results = [latest.get((car, item.id)) for item in parts.checklist(model_id)]
+        words[car] = _word(results, car in blocked)
     return words
+
+
+def _word(results: list[bool | None], blocked: bool) -> str:
+    """The status word from the items' latest results (None: not checked) and serious open defects.
+
+    A plant whose config has no checklist (one upgraded from before it) has nothing to
+    inspect: its cars pass unless a serious defect is open.
+    """
+    if not results:
+        return PDI_FAILED if blocked else PDI_PASSED
+    if all(r is None for r in results):
+        return PDI_NOT_STARTED
+    if any(r is False for r in results):
+        return PDI_FAILED
+    if all(results):
+        return PDI_FAILED if blocked else PDI_PASSED
+    return PDI_IN_PROGRESS
 
 
 def check_pdi_item(

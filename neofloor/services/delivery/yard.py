@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from neofloor.services.delivery.pdi import in_yard, pdi_words
@@ -183,13 +184,38 @@ def leave_yard(session: Session, vehicle_id: int) -> None:
     session.execute(delete(YardPlace).where(col(YardPlace.vehicle_id) == vehicle_id))
 
 
-def _yard_filter(yard_id: int) -> list[Any]:
-    # Finished cars and cars held in the yard both sit at the yard station: a range of
-    # ix_vehicle_state_station (state, station_id) per state, delivered cars never read.
-    return [
-        col(Vehicle.state).in_((VehicleState.FINISHED.value, VehicleState.HELD.value)),
-        col(Vehicle.station_id) == yard_id,
-    ]
+@cache
+def _yard_statements() -> tuple[Select[Any], Select[Any]]:
+    """The yard's count and page, built once (a yard terminal reads them every few seconds).
+
+    Finished cars and cars held in the yard both sit at the yard station: a range of
+    ix_vehicle_state_station (state, station_id) per state, delivered cars never read.
+    """
+    vehicle, place = Vehicle.__table__.c, YardPlace.__table__.c  # type: ignore[attr-defined]
+    where = (vehicle.state.in_((VehicleState.FINISHED.value, VehicleState.HELD.value)),
+             vehicle.station_id == bindparam("yard"))  # fmt: skip
+    count = select(func.count()).select_from(Vehicle.__table__).where(*where)  # type: ignore[attr-defined]
+    page = (
+        select(
+            vehicle.id,
+            vehicle.vin,
+            vehicle.build_seq,
+            vehicle.model_id,
+            vehicle.color_id,
+            vehicle.finished_at,
+            vehicle.state_since,
+            vehicle.order_ref,
+            vehicle.state,
+            vehicle.hold_reason,
+            place.spot,
+        )
+        .outerjoin_from(Vehicle.__table__, YardPlace.__table__, place.vehicle_id == vehicle.id)  # type: ignore[attr-defined]
+        .where(*where)
+        .order_by(vehicle.finished_at, vehicle.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return count, page
 
 
 def yard_list(
@@ -208,28 +234,10 @@ def yard_list(
     yard = catalog.yard
     if yard is None:
         return YardPage((), 0, offset, limit)
-    where = _yard_filter(yard.id)
-    total = session.execute(select(func.count()).select_from(Vehicle).where(*where)).scalar_one()
-    rows = session.execute(
-        select(
-            col(Vehicle.id),
-            col(Vehicle.vin),
-            col(Vehicle.build_seq),
-            col(Vehicle.model_id),
-            col(Vehicle.color_id),
-            col(Vehicle.finished_at),
-            col(Vehicle.state_since),
-            col(Vehicle.order_ref),
-            col(Vehicle.state),
-            col(Vehicle.hold_reason),
-            col(YardPlace.spot),
-        )
-        .outerjoin(YardPlace, col(YardPlace.vehicle_id) == col(Vehicle.id))
-        .where(*where)
-        .order_by(col(Vehicle.finished_at), col(Vehicle.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    count, page = _yard_statements()
+    conn = session.connection()
+    total = conn.execute(count, {"yard": yard.id}).scalar_one()
+    rows = conn.execute(page, {"yard": yard.id, "offset": offset, "limit": limit}).all()
     words = pdi_words(session, parts, ((r.id, r.model_id) for r in rows))
     cars = []
     for r in rows:

@@ -58,7 +58,13 @@ def upgrade() -> None:
     with op.batch_alter_table("fitted_component", schema=None) as batch_op:
         batch_op.create_index("ix_fitted_component_serial", ["serial"], unique=False)
         batch_op.create_index("ix_fitted_component_vehicle", ["vehicle_id", "part_id"], unique=False)
-        batch_op.create_index("ix_fitted_component_lot", ["lot"], unique=False)
+        batch_op.create_index(
+            "ix_fitted_component_lot",
+            ["lot"],
+            unique=False,
+            sqlite_where=sa.text("lot IS NOT NULL"),
+            postgresql_where=sa.text("lot IS NOT NULL"),
+        )
         batch_op.create_index(
             "ux_fitted_component_serial_fitted",
             ["serial"],
