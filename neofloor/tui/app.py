@@ -301,15 +301,15 @@ class NeofloorApp(App[None]):
     # --- the terminal's view follows its station's kind ---------------------------
 
     def _terminal_view(self) -> str:
-        """The station view's mode: the yard's terminal at the yard, the station terminal elsewhere."""
+        """The station view's mode: the yard's terminal at the yard and the delivery station, the station
+        terminal elsewhere."""
+        from neofloor.store.kinds import StationKind
+
         catalog, station = self.catalog, self.station
-        if (
-            catalog is not None
-            and station is not None
-            and catalog.yard is not None
-            and catalog.yard.code == station
-        ):
-            return YARD_VIEW.name
+        if catalog is not None and station is not None:
+            kind = next((s.kind for s in catalog.stations if s.code == station), None)
+            if kind in (StationKind.YARD, StationKind.DELIVERY):
+                return YARD_VIEW.name
         return FLOOR_VIEWS[0].name
 
     def _follow_station(self) -> None:

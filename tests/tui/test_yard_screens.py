@@ -162,3 +162,19 @@ def test_yard_list_snapshot(snap_compare, make_app, line, size):
         app.screen.query_one("#scan", Input).cursor_blink = False
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_delivery_station_s_terminal_opens_the_handover_of_a_car_scanned(make_app, line):
+    app = make_app(station="DELIVERY", badge=SUPERVISOR)
+    car = line.vins[1]
+    async with drive(app) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, YardScreen))
+        await pilot.press(*car, "enter")
+        await settle(pilot, lambda: result(app)[0] == "refused")
+        assert "has not passed PDI" in result(app)[1]
+        with line.db.write() as session:
+            for item in pdi_status(session, car).items:
+                check_pdi_item(session, car, item.code, SUPERVISOR, passed=True, now=NOW)
+        await pilot.press(*car, "enter")
+        await settle(pilot, lambda: isinstance(app.screen, DeliveryScreen) and app.screen.check is not None)
+        assert app.screen.check.ready

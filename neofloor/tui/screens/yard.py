@@ -1,7 +1,10 @@
 """The yard terminal: scan a finished car, then its spot; every car of the yard with its spot, age, PDI.
 
 A terminal bound to the yard (``neofloor --station YARD``, or F9) shows this instead of a
-station's queue. The scan field keeps the focus: a VIN scanned asks the services where
+station's queue; so does one bound to the delivery station, where a car scanned opens its
+handover at once (or says, in the services' words, why it may not go yet).
+
+The scan field keeps the focus: a VIN scanned asks the services where
 the car stands (in the yard, its spot if it has one); the next thing scanned or typed is
 its spot (row-place: ``B-07``, ``b7``) and parks or moves it there. Escape forgets the car
 scanned. A VIN scanned instead of a spot takes that car instead.
@@ -105,6 +108,7 @@ class YardScreen(FloorScreen):
 
         outcome: Outcome
         vin: str | None
+        handover: bool = False
 
     @dataclass
     class Parked(Message):
@@ -226,6 +230,10 @@ class YardScreen(FloorScreen):
                 if answer.result is None:
                     return self.Scanned(Outcome("refused", answer.sentence(NOT_RECORDED)), None)
                 result = answer.result
+                if result.action == "handover_ready":  # the delivery station: the handover comes next
+                    return self.Scanned(
+                        Outcome("done", result.message, "READY FOR HANDOVER"), result.vin, True
+                    )
                 where = f"at {result.detail}" if result.detail else "without a spot"
                 sentence = f"{result.vin} is in the yard {where}: scan or type its spot (B-07)."
                 return self.Scanned(Outcome("done", sentence, "CAR SCANNED"), result.vin)
@@ -250,6 +258,11 @@ class YardScreen(FloorScreen):
 
     def on_yard_screen_scanned(self, message: Scanned) -> None:
         self._answer(message.outcome)
+        if message.vin is not None and message.handover:
+            from neofloor.tui.screens.delivery import DeliveryScreen
+
+            self.app.push_screen(DeliveryScreen(message.vin))
+            return
         if message.vin is not None:
             self.pending_vin = message.vin
             self.query_one("#scan", Input).placeholder = f"Spot for {message.vin} (row-place, e.g. B-07)"
