@@ -140,7 +140,7 @@ class ComponentDialog(ModalScreen[bool]):
     def on_component_dialog_captured(self, message: Captured) -> None:
         answer = self.query_one("#serial-answer", Label)
         if not message.wrote:
-            answer.update(message.sentence)
+            answer.update(Text(message.sentence))
             self.app.bell()
             return
         answer.update(Text(message.sentence, style="green"))

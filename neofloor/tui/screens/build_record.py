@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -101,7 +102,7 @@ class BuildRecordScreen(FloorScreen):
     def on_build_record_screen_read(self, message: Read) -> None:
         title = self.query_one("#record-title", Label)
         if message.record is None:
-            title.update(message.sentence)
+            title.update(Text(message.sentence, style="bold red"))
             self.app.bell()
             return
         from neofloor.reports.build_record import record_markdown

@@ -124,7 +124,7 @@ class DeliveryScreen(FloorScreen):
     def on_delivery_screen_read(self, message: Read) -> None:
         title = self.query_one("#delivery-title", Label)
         if message.check is None:
-            title.update(message.sentence)
+            title.update(Text(message.sentence, style="bold red"))
             self.app.bell()
             return
         self.loaded_marker = message.marker

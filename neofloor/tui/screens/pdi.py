@@ -128,7 +128,7 @@ class PdiScreen(FloorScreen):
     def on_pdi_screen_read(self, message: Read) -> None:
         title = self.query_one("#pdi-title", Label)
         if message.status is None:
-            title.update(message.sentence)
+            title.update(Text(message.sentence, style="bold red"))
             self.app.bell()
             return
         self.loaded_marker = message.marker
