@@ -28,6 +28,9 @@ SERIALS: dict[str, Callable[[int, int], str]] = {
     "MOTOR": lambda n, year: f"TM{2_000_000_000 + n * 11:010d}",
     "OBC": lambda n, year: f"OBC{500_000_000 + n * 13:09d}",
 }
+# A replacement ECU's serial number: far above any car's own.
+REPLACEMENT_SERIALS_FROM = 5_000_000
+REPLACEMENT_REASON = "Fault code U0100 (lost communication with ECU): ECU replaced"
 # Parts whose supplier lot is recorded: the week it was fitted, per part.
 LOT_PREFIX = {"AIRBAG-P": "ABP", "AIRBAG-D": "ABD", "HV-BATTERY": "HVB"}
 DEALERS = ("Auto Atlas Casablanca", "Rabat Motors", "Tanger Auto Nord", "Marrakech Auto Sud")
@@ -89,6 +92,12 @@ class AfterLine:
         ]
         self.lot_of_day: dict[int, str] = {}
         self.checklist_json: dict[int, str] = {}
+        # The part a repair replaces now and then (the main ECU), when the plant has it.
+        self.replaced_in_repair = next(
+            ((pid, maker) for entries in self.parts_at.values() for pid, maker, _lot in entries
+             if maker is SERIALS["ECU"]),
+            None,
+        )  # fmt: skip
         self.year_of_day: dict[int, int] = {}
 
     def _week_lot(self, day: int, prefix: str) -> str:
@@ -118,6 +127,27 @@ class AfterLine:
             lot = self._week_lot(day, lot_prefix) if lot_prefix else None
             serial = maker(vid, year)
             append((next_id(), vid, part_id, serial, lot, station_id, at_text, operator_id, None, None, ""))
+
+    def _replace_in_repair(self, vid: int, at: int) -> None:
+        """One repair visit in three replaces the car's ECU, if it has one yet: the old serial is
+        marked removed, the new one fitted at the bay (the car's rows are still in the buffer)."""
+        if self.replaced_in_repair is None or vid % 3 or at >= self.end:
+            return
+        part_id, maker = self.replaced_in_repair
+        rows = self.rows.fitted_component
+        for index in range(len(rows) - 1, max(-1, len(rows) - 12), -1):
+            row = rows[index]
+            if row[1] == vid and row[2] == part_id and row[8] is None:
+                break
+        else:
+            return
+        repairer = self.operator_ids["1005"]
+        when = stamp(at)
+        rows[index] = (*row[:8], when, repairer, REPLACEMENT_REASON)
+        new_serial = maker(vid + REPLACEMENT_SERIALS_FROM, 0)
+        bay = self.station_ids["REPAIR"]
+        new_row = (self.next_component_id(), vid, part_id, new_serial, None, bay, when, repairer)
+        rows.append((*new_row, None, None, ""))
 
     def _park(self, vid: int, finished: int, delivered: int | None) -> tuple[int, str] | None:
         """Give the finished car the first free spot, kept until its handover: (when parked, spot)."""

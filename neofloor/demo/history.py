@@ -379,6 +379,7 @@ class History(Ledger):
                 return False
             car.arrive = back
             car.state_since = self.calendar.to_micros(back)
+            self._replace_in_repair(car.vid, car.state_since - 10 * 60 * US)
         return True
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from neofloor.cli import main
+from neofloor.services.plant.vin import with_check_digit
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "neofloor.db.example"
 
@@ -90,6 +91,13 @@ def test_component_find_and_list(plant: str, capsys: pytest.CaptureFixture[str])
     [
         (["component", "find", "ABD999999999"], 3, "No car has a component with serial"),
         (["component", "list", "NOTAVIN"], 2, "a VIN has 17"),
+        (["component", "add", "{yard}", "AIRBAG-D", "XYZ", "--operator", "3001"], 2,
+         "not a driver airbag serial"),
+        (["component", "add", "{yard}", "AIRBAG-D", "{fitted}", "--operator", "3001"], 4,
+         "already has driver airbag"),
+        (["deliver", "NOTAVIN", "--customer", "X", "--financing", "cash", "--operator", "1006"], 2,
+         "a VIN has 17"),
+        (["yard", "park", "{unknown}", "A-40", "--operator", "1006"], 3, "not in the production plan"),
         (["yard", "park", "{yard}", "Q-99", "--operator", "1006"], 2, "is not a spot of this yard"),
         (["yard", "park", "{yard}", "B7X", "--operator", "1006"], 2, "is not a yard spot"),
         (["yard", "park", "{delivered}", "A-40", "--operator", "1006"], 4, "no longer in the yard"),
@@ -111,11 +119,18 @@ def test_refusals_exit_non_zero_with_one_sentence_and_write_nothing(
     cars = yard(plant, capsys)
     conn = sqlite3.connect(plant)
     delivered = conn.execute("SELECT vin FROM vehicle WHERE state = 'delivered' LIMIT 1").fetchone()[0]
+    fitted = conn.execute(
+        "SELECT serial FROM fitted_component f JOIN component_part p ON p.id = f.part_id "
+        "WHERE p.code = 'AIRBAG-D' AND f.vehicle_id = (SELECT id FROM vehicle WHERE vin = ?)",
+        (delivered,),
+    ).fetchone()[0]
     conn.close()
     names = {
         "yard": str(cars[0]["vin"]),
         "delivered": delivered,
         "unpassed": next(str(c["vin"]) for c in cars if c["pdi"] == "not started"),
+        "fitted": fitted,
+        "unknown": with_check_digit("ENFC1PA00TA999999"),
     }
     before = counts(plant)
     code, out, err = run(capsys, "--db", plant, *(a.format(**names) for a in args))

@@ -229,12 +229,12 @@ def pdi_words(session: Session, parts: PlantParts, cars: Iterable[tuple[int, int
     checks, blocked_statement = _words_statements()
     conn = session.connection()
     latest: dict[tuple[int, int], bool] = {}
-    for car, item, passed in conn.execute(checks, {"cars": ids}):
+    for car, item, passed in conn.execute(checks, {"cars": ids}).all():
         latest[(car, item)] = bool(passed)
     blocked = set(conn.execute(blocked_statement, {"cars": ids}).scalars())
     words: dict[int, str] = {}
     for car, model_id in page:
-        results = [latest.get((car, item.id)) for item in parts.checklist(model_id)]
+        results = [latest.get((car, item_id)) for item_id in parts.checklist_ids(model_id)]
         words[car] = _word(results, car in blocked)
     return words
 

@@ -98,7 +98,18 @@ class PlantParts:
         return next((p for p in self.parts if p.code == wanted), None)
 
     def checklist(self, model_id: int) -> tuple[PdiItemSpec, ...]:
-        return tuple(i for i in self.pdi_items if i.applies_to(model_id))
+        """The model's PDI items in order (kept per model: the yard list asks for every car)."""
+        cached = self._checklists.get(model_id)
+        if cached is None:
+            cached = self._checklists[model_id] = tuple(i for i in self.pdi_items if i.applies_to(model_id))
+        return cached
+
+    def checklist_ids(self, model_id: int) -> tuple[int, ...]:
+        return tuple(i.id for i in self.checklist(model_id))
+
+    @cached_property
+    def _checklists(self) -> dict[int, tuple[PdiItemSpec, ...]]:
+        return {}
 
 
 # Kept beside the catalog they were read with: when the catalog is forgotten (a plant config
