@@ -177,6 +177,9 @@ def test_only_a_line_leader_holds_a_recall(db: Database, line: Line) -> None:
         (RecallQuery(model="C9", defect="WL-DOOR"), NotFound, "Unknown model"),
         (RecallQuery(station="CHASIS", start=DAY[0], end=DAY[1]), NotFound, "Unknown station"),
         (RecallQuery(defect="WL-DOOR", serial_from="B-1"), InvalidInput, "needs the part"),
+        (RecallQuery(part="FLUX-CAPACITOR", lot="L-1"), NotFound, "FLUX-CAPACITOR"),
+        (RecallQuery(part="HV-BATTERY"), InvalidInput, "needs a serial range, a lot"),
+        (RecallQuery(lot="bad lot!"), InvalidInput, "lot"),
     ],
 )
 def test_refusals_say_what_is_wrong(db: Database, line: Line, query: RecallQuery, error, words: str) -> None:
