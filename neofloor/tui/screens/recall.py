@@ -29,7 +29,7 @@ from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
 from neofloor.tui.dialogs.note import NoteDialog
-from neofloor.tui.formatting import stamp_text
+from neofloor.tui.formatting import plant_time
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.floor_table import FloorTable
@@ -109,19 +109,18 @@ def read_query(session: Session, filters: Filters, now: datetime) -> RecallQuery
 
 
 def car_cells(car: ContainedCar, zone: str) -> tuple[str | Text, ...]:
+    """One car: where it is now or, once delivered, to whom, when and paid how (one column, so that
+    80 columns hold it; the recall letters' list in full is ``neofloor recall cars``)."""
     from neofloor.services.plant.text import printable
 
-    held = Text("HELD", style="bold reverse") if car.held else Text("")
-    return (
-        str(car.build_seq),
-        car.vin,
-        car.model,
-        car.where,
-        held,
-        printable(car.customer or ""),
-        stamp_text(car.delivered_at, zone) if car.delivered_at else "",
-        printable(car.financing_partner or ("cash" if car.delivered else "")),
-    )
+    if car.delivered and car.delivered_at is not None:
+        day = plant_time(car.delivered_at, zone).strftime("%d %b %Y")
+        paid = car.financing_partner or "cash"
+        where = Text(printable(f"{car.customer or '?'}, {day}, {paid}"), style="italic")
+    else:
+        # "held at TRIM1" says the hold; shown reversed, as the floor's lists show a held car.
+        where = Text(car.where, style="bold reverse" if car.held else "")
+    return (str(car.build_seq), car.vin, car.model, where)
 
 
 class RecallScreen(FloorScreen):
@@ -189,11 +188,7 @@ class RecallScreen(FloorScreen):
             ("Seq", "seq"),
             ("VIN", "vin"),
             ("Model", "model"),
-            ("Where now", "where"),
-            ("Hold", "held"),
-            ("Customer", "customer"),
-            ("Handed over", "delivered"),
-            ("Financing", "financing"),
+            ("Where now, or delivered to (day, paid)", "where"),
         ):
             table.add_column(label, key=key)
         self.query_one("#recall-result", LastResult).display = False
