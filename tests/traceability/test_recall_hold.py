@@ -185,3 +185,28 @@ def test_only_a_line_leader_holds_a_recall(db: Database, line: Line) -> None:
 def test_refusals_say_what_is_wrong(db: Database, line: Line, query: RecallQuery, error, words: str) -> None:
     with db.read() as session, pytest.raises(error, match=words):
         containment(session, query)
+
+
+def test_cars_in_the_repair_bay_and_the_yard_are_held_too(db: Database, line: Line) -> None:
+    """e1 goes to the repair bay, e2 runs to the end of the line (the yard): the recall holds both,
+    and each goes back where it was when released."""
+    from neofloor.services.supervision.repair import send_to_repair
+    from neofloor.services.tracking.holds import release_vehicle
+
+    at = T0 + timedelta(hours=6)
+    with db.write() as session:
+        send_to_repair(session, line.e1, "rattle", SUPERVISOR, now=at)
+    run_through(db, line.e2, ROUTE[5:], at)
+    query = RecallQuery(station="CHASSIS", start=DAY[0], end=DAY[1])
+    with db.read() as session:
+        where = {car.vin: car.state for car in containment(session, query).rows}
+    assert (where[line.e1], where[line.e2]) == (VehicleState.IN_REPAIR, VehicleState.FINISHED)
+    with db.write() as session:
+        result = hold_recall(session, query, "Recall R-26-010", SUPERVISOR, now=DAY[1])
+    assert set(result.held) == {line.c1, line.e1, line.e2}
+    with db.write() as session:
+        release_vehicle(session, line.e1, SUPERVISOR, now=DAY[1] + timedelta(minutes=5))
+        release_vehicle(session, line.e2, SUPERVISOR, now=DAY[1] + timedelta(minutes=5))
+    with db.read() as session:
+        back = {car.vin: car.state for car in containment(session, query).rows}
+    assert (back[line.e1], back[line.e2]) == (VehicleState.IN_REPAIR, VehicleState.FINISHED)
