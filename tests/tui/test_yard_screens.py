@@ -52,6 +52,13 @@ async def test_scan_a_car_then_its_spot_parks_it_then_moves_it(make_app, line, c
         await settle(pilot, lambda: result(app)[1] == f"{car} parked at B-07.")
         await settle(pilot, lambda: yard_rows(app)[0][3] == "B-07")
         assert app.screen.pending_vin is None
+        await pilot.press("ctrl+t")  # without a spot: none now
+        await settle(pilot)
+        assert yard_rows(app) == []
+        assert "showing 0, without a spot" in str(app.screen.query_one("#yard-title", Label).content)
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t")  # round to every car
+        await settle(pilot)
+        assert [row[0] for row in yard_rows(app)] == [car]
 
         clock.advance(minutes=1)
         await pilot.press(*car, "enter")
