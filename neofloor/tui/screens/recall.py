@@ -3,9 +3,10 @@
 Opened from the command palette ("Recall") or with r from the quality overview. The
 filters are typed in the fields at the top (model, station, first and last day, defect
 code, part with a serial range, lot); Enter in any of them asks. The list comes a page
-at a time ([ and ] turn pages): where each car is now, whether it is on hold, and for
-delivered ones the customer, the handover date and the financing partner (the recall
-letters). Enter on a car opens its history, b its build record.
+at a time: where each car is now (a held one reversed) or, for delivered ones, the customer,
+the handover day and the financing partner (the recall letters). F3 moves to the list, F4
+back to the filters; on the list [ and ] turn pages, Enter opens a car's history, b its
+build record.
 
 F2 holds every car of the recall still at the plant, in one transaction: a line leader's
 decision, with one reason typed in a dialog that says how many cars it will hold.
