@@ -49,12 +49,65 @@ class RawFloor:
         self.next_station = {a[1]: b[1] for a, b in itertools.pairwise(route)}
         self.production = {sid for sid, _c, kind, _p in rows if kind in ("work", "test", "quality_gate")}
         self.yard_id = next(sid for sid, _c, kind, _p in rows if kind == "yard")
+        # Required serials per (station, model): a completion there checks them first, as the service does.
+        self.required: dict[tuple[int, int], list[int]] = {}
+        models = {code: mid for mid, code in self.conn.execute("SELECT id, code FROM vehicle_model")}
+        for part_id, sid, model_codes in self.conn.execute(
+            "SELECT id, station_id, models FROM component_part WHERE required ORDER BY id"
+        ):
+            for code, mid in models.items():
+                if not model_codes or code in model_codes.split(","):
+                    self.required.setdefault((sid, mid), []).append(part_id)
         self.last_production = max(
             ((pos, sid) for sid, _c, kind, pos in rows if pos is not None and sid in self.production)
         )[1]
 
     def close(self) -> None:
         self.conn.close()
+
+    # --- after the line ---------------------------------------------------------------
+
+    def component_by_serial(self, serial: str) -> list[tuple[Any, ...]]:
+        """Where a serial is or was fitted, with its car and fitter, newest first."""
+        return self.conn.execute(
+            "SELECT f.id, v.vin, f.part_id, f.serial, f.lot, f.station_id, f.fitted_at, o.name, "
+            "f.removed_at, r.name, f.removal_reason FROM fitted_component f "
+            "JOIN vehicle v ON v.id = f.vehicle_id LEFT JOIN operator o ON o.id = f.fitted_by_id "
+            "LEFT JOIN operator r ON r.id = f.removed_by_id "
+            "WHERE f.serial = ? ORDER BY f.id DESC",
+            (serial,),
+        ).fetchall()
+
+    def yard_list(self, limit: int = 50) -> list[tuple[Any, ...]]:
+        """The yard's first page with each car's spot, latest PDI checks and serious open defects."""
+        conn = self.conn
+        where = "state IN ('finished', 'held') AND station_id = ?"
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f"SELECT count(*) FROM vehicle WHERE {where}", (self.yard_id,)).fetchone()
+            cars = conn.execute(
+                "SELECT v.id, v.vin, v.build_seq, v.model_id, v.color_id, v.finished_at, v.state_since, "
+                "v.order_ref, v.state, v.hold_reason, y.spot FROM vehicle v "
+                f"LEFT JOIN yard_place y ON y.vehicle_id = v.id WHERE v.{where.replace(' AND ', ' AND v.')} "
+                "ORDER BY v.finished_at, v.id LIMIT ?",
+                (self.yard_id, limit),
+            ).fetchall()
+            ids = [c[0] for c in cars]
+            marks = ",".join("?" * len(ids))
+            if ids:
+                conn.execute(
+                    "SELECT vehicle_id, item_id, passed, defect_id, at FROM pdi_check "
+                    f"WHERE vehicle_id IN ({marks}) ORDER BY vehicle_id, id",
+                    ids,
+                ).fetchall()
+                conn.execute(
+                    f"SELECT DISTINCT vehicle_id FROM defect WHERE vehicle_id IN ({marks}) "
+                    "AND severity IN ('critical', 'major') AND status IN ('open', 'repaired')",
+                    ids,
+                ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        return cars
 
     # --- the scan -------------------------------------------------------------------
 
@@ -91,7 +144,7 @@ class RawFloor:
             if state in ("planned", "queued"):
                 action = self._start(vehicle_id, build_seq, station_id, operator[0], terminal, now_text, car)
             else:
-                action = self._complete(vehicle_id, station_id, operator[0], terminal, now_text, now)
+                action = self._complete(vehicle_id, station_id, operator[0], terminal, now_text, now, car[2])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -130,8 +183,17 @@ class RawFloor:
         return "started"
 
     def _complete(self, vehicle_id: int, station_id: int, operator_id: int, terminal: str, now_text: str,
-                  now: datetime) -> str:  # fmt: skip
+                  now: datetime, model_id: int) -> str:  # fmt: skip
         conn = self.conn
+        required = self.required.get((station_id, model_id))
+        if required:
+            fitted = conn.execute(
+                f"SELECT count(*) FROM fitted_component WHERE vehicle_id = ? "
+                f"AND part_id IN ({', '.join('?' * len(required))}) AND removed_at IS NULL",
+                (vehicle_id, *required),
+            ).fetchone()[0]
+            if fitted < len(required):
+                raise ValueError("serials missing")
         if self.kind[station_id] == "quality_gate":
             blocking = conn.execute(
                 "SELECT defect_catalog.code, defect.id, defect.severity, defect.status FROM defect "

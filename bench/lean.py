@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, func, insert, literal_column, select, text, up
 from sqlmodel import Session, col
 
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
+from neofloor.services.plant.parts import missing_parts, plant_parts
 from neofloor.services.tracking.floor import CarSummary
 from neofloor.store.models import (
     Defect,
@@ -262,6 +263,7 @@ def _scan_stmts() -> dict[str, Any]:
             col(Vehicle.last_scan_station_id),
             col(Vehicle.last_scan_at),
             col(Vehicle.first_start_at),
+            col(Vehicle.model_id),
         ).where(col(Vehicle.vin) == bindparam("vin")),
         "earlier": select(col(Vehicle.id))
         .where(
@@ -364,6 +366,11 @@ def record_scan(
             },
         )
         return "started"
+    parts = plant_parts(session)
+    if station.id in parts.capturing_station_ids and missing_parts(
+        conn, car.id, parts.required_at(station.id, car.model_id)
+    ):
+        raise ValueError(f"{vin} lacks serials at {station.code}")
     if station.kind == "quality_gate" and conn.execute(stmts["blocking"], {"car": car.id}).first():
         raise ValueError(f"{vin} has open serious defects")
     event = conn.execute(stmts["event"], {**params, "kind": "complete"}).inserted_primary_key[0]  # type: ignore[index]

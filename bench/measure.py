@@ -45,10 +45,11 @@ class Reps:
     scans: int = 240  # per side (service and raw), interleaved
     cold_starts: int = 7
     pilot_scans: int = 60
+    holds: int = 5  # a recall hold of 1,000 cars, each on a yard reset to the same state
 
     @classmethod
     def quick(cls) -> Reps:
-        return cls(floor=5, dashboard=2, trend=2, report=2, scans=8, cold_starts=1, pilot_scans=3)
+        return cls(floor=5, dashboard=2, trend=2, report=2, scans=8, cold_starts=1, pilot_scans=3, holds=1)
 
 
 def plant_end(path: Path) -> datetime:
@@ -78,6 +79,24 @@ def sample_vins(path: Path, count: int, seed: int = 7) -> list[str]:
     return [by_id[i] for i in ids]
 
 
+def sample_serials(path: Path, count: int, seed: int = 11) -> list[str]:
+    """Component serials spread evenly at random over the whole history."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        top = conn.execute("SELECT max(id) FROM fitted_component").fetchone()[0] or 0
+        rng = random.Random(seed)
+        ids = [rng.randint(1, top) for _ in range(count)] if top else []
+        serials = [
+            serial
+            for (serial,) in conn.execute(
+                f"SELECT serial FROM fitted_component WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        ]
+    finally:
+        conn.close()
+    return serials
+
+
 def _read(db: Database, service: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[int], object]:
     def call(_i: int) -> object:
         with db.read() as session:
@@ -102,6 +121,8 @@ def measure_reads(
     a ``deadline`` (see :func:`measure_without_statistics`), each call may run
     ``limit_ms`` before it is interrupted.
     """
+    from neofloor.services.delivery.components import find_serial
+    from neofloor.services.delivery.yard import yard_list
     from neofloor.services.metrics.line_status import line_status
     from neofloor.services.metrics.summary import shift_summary
     from neofloor.services.metrics.trend import trend
@@ -123,6 +144,12 @@ def measure_reads(
         with db.read() as session:
             return vehicle_history(session, vins[i % len(vins)])
 
+    serials = sample_serials(path, max(reps.floor, 10) + 3) or ["NONE"]
+
+    def serial_search(i: int) -> object:
+        with db.read() as session:
+            return find_serial(session, serials[i % len(serials)])
+
     plan: list[tuple[str, Callable[[int], object], int]] = [
         ("station_queue", _read(db, station_queue, QUEUE_STATION), reps.floor),
         ("station_queue_raw", lambda _i: raw.station_queue(QUEUE_STATION), reps.floor),
@@ -131,6 +158,10 @@ def measure_reads(
         ("line_status", _read(db, line_status, now=end), reps.floor),
         ("vehicle_history", history, reps.floor),
         ("vehicle_history_raw", lambda i: raw.vehicle_history(vins[i % len(vins)]), reps.floor),
+        ("component_by_serial", serial_search, reps.floor),
+        ("component_by_serial_raw", lambda i: raw.component_by_serial(serials[i % len(serials)]), reps.floor),
+        ("yard_list", _read(db, yard_list, now=end), reps.floor),
+        ("yard_list_raw", lambda _i: raw.yard_list(), reps.floor),
         ("shift_dashboard", _read(db, shift_summary, today, "A", now=end), reps.dashboard),
         (
             "trend_30_days",
@@ -235,8 +266,14 @@ def figure_plans(db: Database, path: Path) -> dict[str, list[dict[str, Any]]]:
     end = plant_end(path)
     today = end.date()
     window = (end - timedelta(days=30 + RECALL_DAYS), end - timedelta(days=30))
+    from neofloor.services.delivery.components import find_serial
+    from neofloor.services.delivery.yard import yard_list
+
     vin = sample_vins(path, 1)[0]
+    serial = (sample_serials(path, 1) or ["NONE"])[0]
     calls: dict[str, Callable[[Any], object]] = {
+        "component_by_serial": lambda s: find_serial(s, serial),
+        "yard_list": lambda s: yard_list(s, now=end),
         "station_queue": lambda s: station_queue(s, QUEUE_STATION),
         "line_board": line_board,
         "line_status": lambda s: line_status(s, now=end),

@@ -40,7 +40,9 @@ from bench.measure import (  # noqa: E402
     measure_without_statistics,
     plans_changed,
     plant_end,
+    sample_vins,
 )
+from bench.recall import measure_traceability  # noqa: E402
 from bench.report import table, unplanned_table, verdict_lines, verdicts  # noqa: E402
 from bench.scans import measure_scans  # noqa: E402
 
@@ -130,6 +132,13 @@ def measure_plant(plant: plant_cache.Plant, reps: Reps, data_dir: Path, *, with_
         else:
             figures.update({name: f.as_dict() for name, f in lean.items()})
             result["lean_matches_service"] = same
+        try:
+            vins = sample_vins(work, max(reps.report * 3, 10))
+            traced = measure_traceability(database, work, vins, records=reps.floor, holds=reps.holds)
+        except Exception as exc:
+            result.setdefault("errors", {})["traceability"] = f"{type(exc).__name__}: {exc}"
+        else:
+            figures.update({name: f.as_dict() for name, f in traced.items()})
         scans, same_scan = measure_scans(database, raw, work, reps.scans, end + timedelta(hours=1))
         figures.update({name: f.as_dict() for name, f in scans.items()})
         result.setdefault("lean_matches_service", {})["record_scan"] = same_scan

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from neofloor.services.delivery.components import capture_component, parts_needed
 from neofloor.services.plant.catalog import forget_catalog
 from neofloor.services.plant.config import init_plant, load_plant_config
 from neofloor.services.plant.vin import with_check_digit
@@ -80,11 +81,33 @@ def scan(db: Database, station: str, vin: str, at: datetime, badge: str = SUPERV
         return record_scan(session, station, vin, badge, "test", now=at).message
 
 
+def serial_for(part: str, n: int) -> str:
+    """A serial in the demo plant's format for ``part``, unique per ``n``."""
+    return {
+        "ECU": f"ECU{n:010X}",
+        "AIRBAG-P": f"ABP{n:09d}",
+        "AIRBAG-D": f"ABD{n:09d}",
+        "ENGINE": f"H4B{n:07d}",
+        "HV-BATTERY": f"HVB26A{n:07d}",
+        "MOTOR": f"TM{n:010d}",
+        "OBC": f"OBC{n:09d}",
+    }[part]
+
+
+def fit_parts(db: Database, vin: str, station: str, at: datetime, badge: str = SUPERVISOR) -> None:
+    """Capture every serial the station needs from the car (serials numbered by the VIN's last digits)."""
+    with db.write() as session:
+        for part in parts_needed(session, vin, station):
+            capture_component(session, vin, part.code, serial_for(part.code, int(vin[-6:])), badge, now=at)
+
+
 def run_through(db: Database, vin: str, stations: tuple[str, ...], at: datetime) -> datetime:
-    """Start and complete the car at each station, 10 minutes each; returns the time after."""
+    """Start and complete the car at each station, 10 minutes each, its serials captured where
+    they are asked for; returns the time after."""
     for station in stations:
         scan(db, station, vin, at)
         at += timedelta(minutes=10)
+        fit_parts(db, vin, station, at)
         scan(db, station, vin, at)
         at += timedelta(minutes=1)
     return at

@@ -1,7 +1,10 @@
 """Recall containment commands: the cars a supplier batch or a process drift touches, and who has them.
 
 ``neofloor recall station`` lists the cars of a model that completed a station in
-a period; ``neofloor recall defect`` the cars on which a defect code was found.
+a period; ``neofloor recall defect`` the cars on which a defect code was found;
+``neofloor recall cars`` the cars every filter given agrees on (model, station and
+period, defect code, part and serial range, lot), and with ``--hold`` puts those still
+at the plant on hold in one transaction.
 Days are plant local, both included. A one-line count comes first (how many cars,
 how many delivered, how many still at the plant); CSV and JSON printed on the
 terminal get it on stderr, so what stdout carries stays machine-readable.
@@ -15,15 +18,18 @@ from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, station_arg
 from neofloor.reports.formats import REPORT_FORMATS
+from neofloor.services.plant.errors import InvalidInput
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlmodel import Session
 
+    from neofloor.services.traceability.containment import RecallQuery
+
 
 def register(commands: Any) -> None:
-    """Add ``neofloor recall station|defect`` to the neofloor parser."""
+    """Add ``neofloor recall station|defect|cars`` and ``neofloor record`` to the neofloor parser."""
     recall = commands.add_parser(
         "recall", help="recall containment: the cars a bad batch or a drift touches, and where they are"
     )
@@ -44,6 +50,46 @@ def register(commands: Any) -> None:
     defect.add_argument("--code", required=True, metavar="CODE", help="defect catalog code (e.g. WL-DOOR)")
     _period_and_output(defect)
     defect.set_defaults(handler=defect_recall_command)
+
+    cars = questions.add_parser(
+        "cars",
+        help="cars every filter given agrees on (model, station and period, defect, part serials, lot); "
+        "--hold stops those still at the plant",
+    )
+    cars.add_argument("--model", metavar="CODE", help="only cars of this model (e.g. C1E)")
+    cars.add_argument(
+        "--station",
+        dest="recall_station",
+        metavar="CODE",
+        help="cars that completed this station in the period",
+    )
+    cars.add_argument("--defect", metavar="CODE", help="cars on which this defect code was found")
+    cars.add_argument("--part", metavar="PART", help="cars fitted with this part (e.g. HV_BATTERY)")
+    cars.add_argument("--serial-from", metavar="SERIAL", help="the part's first serial in the range")
+    cars.add_argument("--serial-to", metavar="SERIAL", help="the part's last serial in the range")
+    cars.add_argument("--lot", metavar="LOT", help="cars fitted with a part of this lot")
+    cars.add_argument(
+        "--from", dest="from_date", metavar="DATE", help="first plant day (completion, finding, fitting)"
+    )
+    cars.add_argument("--to", dest="to_date", metavar="DATE", help="last day (default: today, with --from)")
+    cars.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    cars.add_argument("--out", metavar="FILE", help="write the list to FILE instead of printing it")
+    cars.add_argument(
+        "--hold",
+        action="store_true",
+        help="put every car still at the plant on hold, in one transaction (line leaders)",
+    )
+    cars.add_argument("--reason", default="", help="why the cars are held (with --hold)")
+    cars.add_argument("--operator", metavar="BADGE", help="who holds them (with --hold)")
+    cars.set_defaults(handler=cars_recall_command)
+
+    record = commands.add_parser(
+        "record", help="a car's build record: stations, components, defects, holds, PDI, delivery"
+    )
+    record.add_argument("vin")
+    record.add_argument("--format", dest="fmt", choices=("md", "json"), default="md")
+    record.add_argument("--out", metavar="FILE", help="write the record to FILE instead of printing it")
+    record.set_defaults(handler=record_command)
 
 
 def _period_and_output(parser: argparse.ArgumentParser) -> None:
@@ -110,4 +156,64 @@ def defect_recall_command(args: argparse.Namespace) -> int:
     with open_database(args).read() as session:
         recall = cars_with_defect(session, args.code, *_period(session, args))
     _emit(recall.summary, render_defect_recall(recall, fmt), fmt, args)
+    return 0
+
+
+def _query(session: Session, args: argparse.Namespace) -> RecallQuery:
+    from neofloor.services.traceability.containment import RecallQuery
+
+    start = end = None
+    if args.from_date or args.to_date:
+        if not args.from_date:
+            raise InvalidInput("A recall period needs its first day: give --from.")
+        if args.to_date is None:
+            args.to_date = "today"
+        start, end = _period(session, args)
+    return RecallQuery(
+        model=args.model,
+        station=args.recall_station,
+        start=start,
+        end=end,
+        defect=args.defect,
+        part=args.part,
+        serial_from=args.serial_from,
+        serial_to=args.serial_to,
+        lot=args.lot,
+    )
+
+
+def cars_recall_command(args: argparse.Namespace) -> int:
+    """The cars every filter agrees on; with --hold, those still at the plant held in one transaction."""
+    from neofloor.reports.common import check_format
+    from neofloor.reports.containment_report import render_containment
+    from neofloor.services.traceability.containment import containment, hold_recall
+
+    fmt = check_format(args.fmt)
+    database = open_database(args)
+    if args.hold:
+        if not args.operator:
+            raise InvalidInput("Who holds the cars? Give --operator BADGE.")
+        with database.write() as session:
+            held = hold_recall(session, _query(session, args), args.reason, args.operator, args.terminal)
+        # Stdout stays machine-readable for CSV and JSON printed on the terminal.
+        print(held.message, file=sys.stdout if fmt == "md" or args.out else sys.stderr)
+    with database.read() as session:
+        found = containment(session, _query(session, args))
+    _emit(found.summary, render_containment(found, fmt), fmt, args)
+    return 0
+
+
+def record_command(args: argparse.Namespace) -> int:
+    """A car's build record, printed or written to a file."""
+    from neofloor.reports.build_record import render_build_record
+    from neofloor.reports.common import save_report
+    from neofloor.services.traceability.build_record import build_record
+
+    with open_database(args).read() as session:
+        record = build_record(session, args.vin)
+    text = render_build_record(record, args.fmt)
+    if args.out:
+        print(f"Build record of {record.vin} written to {save_report(text, args.out)}.")
+    else:
+        print(text, end="")
     return 0

@@ -68,6 +68,7 @@ class _Car:
         "is_ev",
         "last_scan_at",
         "last_scan_station",
+        "model_id",
         "repair_visits",
         "resume_state",
         "return_station_id",
@@ -104,6 +105,7 @@ class _Car:
         self.last_scan_station: int | None = None
         self.last_scan_at: int | None = None
         self.repair_visits = 0
+        self.model_id = 0
 
     def row(self, head: tuple[Any, ...]) -> tuple[Any, ...]:
         """The vehicle row but for its last event id and reversed VIN."""
@@ -154,6 +156,7 @@ class History(Ledger):
         self.color_ids = ids["color"]
         self.reason_ids = list(ids["downtime_reason"].values())
         self.partner_ids = list(ids["financing_partner"].values())
+        self.partner_names = dict(raw.execute("SELECT id, name FROM financing_partner"))
         catalog: dict[str, list[tuple[int, str, str]]] = {}
         for entry_id, code, category, severity in raw.execute(
             "SELECT id, code, category, default_severity FROM defect_catalog ORDER BY id"
@@ -164,6 +167,7 @@ class History(Ledger):
         self.qg_operators = (self.operator_ids["2001"], self.operator_ids["2002"])
         self.free_at = [0.0] * len(self.stops)
         self.rows = Rows(raw)
+        self._setup_after_line(config)
         # Ledger events wait in a heap until no later car can produce an earlier one, so
         # ids follow time: (at, seq, vehicle_id, station_id, kind, at text, operator, terminal, note).
         self.pending: list[tuple[Any, ...]] = []
@@ -220,7 +224,8 @@ class History(Ledger):
             model, model_id, vin_prefix = models[0] if rng.random() < 0.7 else models[-1]
             options = ",".join(sorted(o for o in OPTION_POOL if rng.random() < 0.25))
             year = year_of(release_at)
-            order_ref = f"CMD-{year}-{car:06d}"
+            # One car in nine is built for stock, sold from the yard: it has no customer order yet.
+            order_ref = "" if car % 9 == 0 else f"CMD-{year}-{car:06d}"
             head = (
                 car,
                 _vin(wmi, vin_prefix, year, car),
@@ -249,11 +254,12 @@ class History(Ledger):
             self.pending, (planned_at, self.next_seq(), vid, None, PLAN, head[8], None, "office", head[5])
         )
         car = _Car(vid, slot, held, is_ev, self.stops[0].id, planned_at, release)
+        car.model_id = head[2]
         for stop in self.stops:
             if not self._visit(car, stop):
                 break
         if car.finished is not None:
-            car.delivered = self._deliver(vid, car.finished)
+            car.delivered = self._deliver(vid, car.model_id, car.finished)
             if car.delivered is not None:
                 car.state, car.station_id, car.state_since = (
                     DELIVERED,
@@ -305,6 +311,9 @@ class History(Ledger):
         self.rows.station_visit.append(
             (visit_id, car.vid, stop.id, start_text, complete_text, cycle_seconds, operator_id, 0)
         )
+        parts = self.parts_at.get((stop.id, car.model_id))
+        if parts:
+            self._fit_parts(car.vid, parts, stop.id, complete_at, complete_text, operator_id)
         self._scan(car, stop, COMPLETE, complete_at, complete_text, operator_id)
         car.state_since = complete_at
         return self._move_on(car, stop, complete, to_bay)
@@ -370,6 +379,7 @@ class History(Ledger):
                 return False
             car.arrive = back
             car.state_since = self.calendar.to_micros(back)
+            self._replace_in_repair(car.vid, car.state_since - 10 * 60 * US)
         return True
 
 

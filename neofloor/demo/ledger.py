@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from neofloor.demo.calendar import WorkCalendar
+from neofloor.demo.delivery import HANDOVER_BADGE, YARD_BADGE, AfterLine
 from neofloor.demo.route import Stop
 from neofloor.demo.rows import (
     DAY_US,
@@ -24,6 +25,7 @@ from neofloor.demo.rows import (
     EPOCH_ORDINAL,
     FROM_REPAIR,
     OPEN,
+    PARK,
     REPAIR_COMPLETE,
     REPAIR_START,
     REPAIRED,
@@ -51,11 +53,10 @@ REPAIR_REASONS = (
     "Paint touch-up on roof",
 )
 DEFECT_ZONES = ("front", "rear", "left", "right", "roof", "interior")
-PDI_CHECKLIST = '{"exterior": true, "interior": true, "fluids": true, "documents": true}'
 REWORK_NOTE = "Reworked in station"
 
 
-class Ledger:
+class Ledger(AfterLine):
     """The output side of one generator run; ``History`` sets these up and drives the methods."""
 
     raw: sqlite3.Connection
@@ -69,6 +70,7 @@ class Ledger:
     operator_ids: dict[str, int]
     reason_ids: list[int]
     partner_ids: list[int]
+    partner_names: dict[int, str]
     catalog_by_category: dict[str, list[tuple[int, str, str]]]
     pending: list[tuple[Any, ...]]
     next_seq: Callable[[], int]
@@ -244,7 +246,8 @@ class Ledger:
             self.offset_at = (quarter, to_micros(moment.replace(tzinfo=UTC)) - quarter * 900 * US)
         return self.offset_at[1]
 
-    def _deliver(self, vid: int, finished: int) -> int | None:
+    def _deliver(self, vid: int, model_id: int, finished: int) -> int | None:
+        """The car's PDI, spot in the yard and handover; the handover time, or None if still in the yard."""
         rng = self.rng
         local_day = (finished + self._utc_offset(finished)) // DAY_US + rng.randint(3, 18)
         day = date.fromordinal(EPOCH_ORDINAL + local_day)
@@ -254,25 +257,37 @@ class Ledger:
             day, clock_time(rng.randint(9, 17), rng.choice((0, 15, 30, 45))), tzinfo=self.zone
         )
         handover = to_micros(local)
-        if handover >= self.end:
+        delivered = handover < self.end
+        _passed, passed_at = self._pdi(vid, model_id, finished, handover if delivered else self.end)
+        parked = self._park(vid, finished, handover if delivered else None)
+        if parked is not None:
+            self._event(parked[0], vid, PARK, "YARD", YARD_BADGE, parked[1])
+        if not delivered:
             return None
         self.counts.deliveries += 1
         inspector = self.operator_ids["2002"]
         customer = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         partner = rng.choice(self.partner_ids) if rng.random() < 0.6 else None
+        reference, dealer = self._sale(vid)
         self.rows.delivery.append(
             (
                 self.next_delivery_id(),
                 vid,
                 customer,
                 partner,
-                PDI_CHECKLIST,
-                stamp(handover - 20 * 3600 * US),
+                self._checklist_json(model_id),
+                stamp(passed_at if passed_at is not None else handover - 20 * 3600 * US),
                 inspector,
                 stamp(handover),
-                inspector,
+                self.operator_ids[HANDOVER_BADGE],
                 "",
+                reference,
+                dealer,
             )
         )
-        self._event(handover, vid, DELIVER, "DELIVERY", "2002")
+        paid = "cash" if partner is None else self.partner_names[partner]
+        self._event(
+            handover, vid, DELIVER, "DELIVERY", HANDOVER_BADGE,
+            f"handed over, {paid}" + (f", through {dealer}" if dealer else ""),
+        )  # fmt: skip
         return handover

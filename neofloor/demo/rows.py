@@ -14,9 +14,11 @@ from typing import Any
 from neofloor.store.models import DefectStatus, EventKind, VehicleState
 
 # Plain strings for the rows (the enums are str subclasses; sqlite3 binds plain str fastest).
-PLAN, START, COMPLETE, HOLD, DELIVER = (
+PLAN, START, COMPLETE, HOLD, DELIVER, PARK = (
     str(k.value)
-    for k in (EventKind.PLAN, EventKind.START, EventKind.COMPLETE, EventKind.HOLD, EventKind.DELIVER)
+    for k in (
+        EventKind.PLAN, EventKind.START, EventKind.COMPLETE, EventKind.HOLD, EventKind.DELIVER, EventKind.PARK
+    )
 )
 TO_REPAIR, REPAIR_START, REPAIR_COMPLETE, FROM_REPAIR = (
     str(k.value)
@@ -93,8 +95,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "delivery": (
         "id", "vehicle_id", "customer_name", "financing_partner_id", "pdi_checklist", "pdi_passed_at",
-        "pdi_by_id", "delivered_at", "handed_over_by_id", "note",
+        "pdi_by_id", "delivered_at", "handed_over_by_id", "note", "customer_reference", "dealer",
     ),
+    "fitted_component": (
+        "id", "vehicle_id", "part_id", "serial", "lot", "station_id", "fitted_at", "fitted_by_id",
+        "removed_at", "removed_by_id", "removal_reason",
+    ),
+    "pdi_check": ("id", "vehicle_id", "item_id", "passed", "defect_id", "operator_id", "at"),
+    "yard_place": ("vehicle_id", "spot", "parked_at", "parked_by_id"),
 }  # fmt: skip
 
 
@@ -114,6 +122,9 @@ class Rows:
         self.defect_event: list[tuple[Any, ...]] = []
         self.downtime: list[tuple[Any, ...]] = []
         self.delivery: list[tuple[Any, ...]] = []
+        self.fitted_component: list[tuple[Any, ...]] = []
+        self.pdi_check: list[tuple[Any, ...]] = []
+        self.yard_place: list[tuple[Any, ...]] = []
 
     def flush(self) -> None:
         for table in COLUMNS:

@@ -25,6 +25,7 @@ def shift_report_data(summary: ShiftSummary) -> dict[str, Any]:
             "defects": summary.defects,
             "dphu": summary.dphu,
         },
+        "deliveries": {"cars": summary.deliveries, "by_financing": dict(summary.deliveries_by_financing)},
         "oee": _oee(summary),
         "oee_note": summary.oee_note,
         "lead_time": _stats(summary.lead_time),

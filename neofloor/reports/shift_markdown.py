@@ -15,6 +15,7 @@ def render_markdown(summary: ShiftSummary) -> str:
     out += _hourly_table(summary)
     out += ["", "## Quality", ""]
     out += _quality_table(summary)
+    out += ["", "## Deliveries", "", _delivery_line(summary)]
     out += ["", "## OEE", "", *_oee_lines(summary), "", "## Stations", ""]
     out += _stations_table(summary)
     out += _downtime_lines(summary)
@@ -43,6 +44,14 @@ def _heading_lines(summary: ShiftSummary) -> list[str]:
             "",
         ]
     return out
+
+
+def _delivery_line(summary: ShiftSummary) -> str:
+    """Cars handed over to customers in the shift, per financing partner or cash."""
+    if not summary.deliveries:
+        return "No car handed over to a customer in this shift."
+    paid = ", ".join(f"{name} {count}" for name, count in summary.deliveries_by_financing)
+    return f"{summary.deliveries} cars handed over to customers ({paid})."
 
 
 def _oee_lines(summary: ShiftSummary) -> list[str]:

@@ -43,6 +43,7 @@ COLUMNS = (
     "availability_pct",
     "performance_pct",
     "quality_pct",
+    "deliveries",
 )
 
 
@@ -64,6 +65,8 @@ def _day_data(day: DaySummary) -> dict[str, Any]:
         "line_downtime_minutes": day.line_downtime_minutes,
         "planned_minutes": day.planned_minutes,
         "lead_time_median_seconds": day.lead_time_median_seconds,
+        "deliveries": day.deliveries,
+        "deliveries_by_financing": dict(day.deliveries_by_financing),
         "oee": None
         if result is None
         else {
@@ -110,6 +113,7 @@ def _csv_row(day: DaySummary, label: str, weekday: str) -> tuple[Any, ...]:
         percent_value(result.availability) if result else None,
         percent_value(result.performance) if result else None,
         percent_value(result.quality) if result else None,
+        day.deliveries,
     )
 
 
@@ -126,7 +130,13 @@ def _md_row(day: DaySummary, label: str) -> tuple[Any, ...]:
         minutes(day.line_downtime_minutes),
         duration(day.lead_time_median_seconds),
         percent(day.oee.oee) if day.oee else DASH,
+        day.deliveries,
     )
+
+
+MD_HEADER = (
+    "Day", "Shifts", "Plan", "Output", "Behind", "FPY", "DPHU", "Downtime", "Lead time", "OEE", "Delivered",
+)  # fmt: skip
 
 
 def render_trend_report(report: Trend, fmt: str = "md") -> str:
@@ -147,7 +157,7 @@ def render_trend_report(report: Trend, fmt: str = "md") -> str:
         "",
     ]
     out += md_table(
-        ("Day", "Shifts", "Plan", "Output", "Behind", "FPY", "DPHU", "Downtime", "Lead time", "OEE"),
+        MD_HEADER,
         [
             *(
                 _md_row(d, f"{WEEKDAYS[d.local_date.weekday()]} {d.local_date.isoformat()}")
@@ -155,8 +165,11 @@ def render_trend_report(report: Trend, fmt: str = "md") -> str:
             ),
             _md_row(report.total, "**Total**"),
         ],
-        "llrrrrrrrr",
+        "llrrrrrrrrr",
     )
+    if report.total.deliveries:
+        paid = ", ".join(f"{name} {count}" for name, count in report.total.deliveries_by_financing)
+        out += ["", f"Delivered to customers: {report.total.deliveries} ({paid})."]
     if report.total.no_production:
         out += ["", "**No production in this period: no car passed QG.**"]
     return "\n".join(out) + "\n"

@@ -40,6 +40,8 @@ class EventKind(StrEnum):
     FROM_REPAIR = "from_repair"
     OVERRIDE = "override"
     DELIVER = "deliver"
+    # A finished car given (or moved to) a spot in the yard; the note holds the spot.
+    PARK = "park"
 
 
 class Role(StrEnum):

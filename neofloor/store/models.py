@@ -352,6 +352,10 @@ class Delivery(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     handed_over_by_id: int | None = Field(default=None, foreign_key="operator.id")
     note: str = Field(default="", max_length=500)
+    # Added by 0003: the customer's own reference (order, contract) and the dealer who sold
+    # the car ("" when sold directly by the plant).
+    customer_reference: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    dealer: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
 
 
 class ShiftNote(SQLModel, table=True):
@@ -365,3 +369,112 @@ class ShiftNote(SQLModel, table=True):
     text: str = Field(max_length=2000)
     written_at: datetime = Field(sa_type=UTCDateTime)
     author_id: int | None = Field(default=None, foreign_key="operator.id")
+
+
+# --- components, yard and pre-delivery inspection (0003) ------------------------------
+
+
+class ComponentPart(SQLModel, table=True):
+    """A part whose serial is captured at a station, from the plant config.
+
+    ``models`` lists the model codes the part is fitted to (comma-separated, resolved from
+    the config's models or powertrains); empty means every model.
+    """
+
+    __tablename__ = "component_part"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str = Field(max_length=120)
+    station_id: int = Field(foreign_key="station.id")
+    models: str = Field(default="", max_length=200)
+    serial_format: str = Field(max_length=200)
+    required: bool = True
+
+
+class FittedComponent(SQLModel, table=True):
+    """A serial fitted to a car. A replacement is a new row; the old one is marked removed.
+
+    Rows are never deleted: removal fills ``removed_at``/``removed_by_id``/``removal_reason``.
+    A serial is on at most one car at a time, and a car holds one fitted part of each kind.
+    """
+
+    __tablename__ = "fitted_component"
+    __table_args__ = (
+        Index("ix_fitted_component_serial", "serial"),
+        Index("ix_fitted_component_vehicle", "vehicle_id", "part_id"),
+        # Half the parts carry no lot: the index holds only those that do.
+        Index("ix_fitted_component_lot", "lot", sqlite_where=text("lot IS NOT NULL")),
+        Index(
+            "ux_fitted_component_serial_fitted",
+            "serial",
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+        ),
+        Index(
+            "ux_fitted_component_vehicle_part_fitted",
+            "vehicle_id",
+            "part_id",
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    part_id: int = Field(foreign_key="component_part.id")
+    serial: str = Field(max_length=64)
+    lot: str | None = Field(default=None, max_length=64)
+    station_id: int = Field(foreign_key="station.id")
+    fitted_at: datetime = Field(sa_type=UTCDateTime)
+    fitted_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    removed_by_id: int | None = Field(default=None, foreign_key="operator.id")
+    removal_reason: str = Field(default="", max_length=500)
+
+
+class PdiItem(SQLModel, table=True):
+    """One item of the pre-delivery inspection checklist, from the plant config."""
+
+    __tablename__ = "pdi_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str = Field(max_length=120)
+    models: str = Field(default="", max_length=200)  # model codes, comma-separated; empty: all
+    # Where a defect found on this item is logged (one of ZONES).
+    zone: str = Field(default="interior", max_length=16)
+    position: int = 0
+
+
+class PdiCheck(SQLModel, table=True):
+    """An append-only PDI result: an item passed, or failed with the defect it logged.
+
+    The latest check of each item counts; earlier ones stay as the inspection's history.
+    """
+
+    __tablename__ = "pdi_check"
+    __table_args__ = (Index("ix_pdi_check_vehicle", "vehicle_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    item_id: int = Field(foreign_key="pdi_item.id")
+    passed: bool
+    defect_id: int | None = Field(default=None, foreign_key="defect.id")
+    operator_id: int | None = Field(default=None, foreign_key="operator.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class YardPlace(SQLModel, table=True):
+    """Where a car in the yard is parked: one car per spot, one spot per car.
+
+    Current state beside the ledger (each park or move appends a ``park`` event); the row
+    goes when the car is handed over.
+    """
+
+    __tablename__ = "yard_place"
+
+    vehicle_id: int = Field(foreign_key="vehicle.id", primary_key=True)
+    spot: str = Field(unique=True, max_length=8)
+    parked_at: datetime = Field(sa_type=UTCDateTime)
+    parked_by_id: int | None = Field(default=None, foreign_key="operator.id")

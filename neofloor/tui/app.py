@@ -44,7 +44,7 @@ from neofloor.tui.messages import (
     PlantUnavailable,
     VehicleRequested,
 )
-from neofloor.tui.screens import FLOOR_VIEWS
+from neofloor.tui.screens import FLOOR_VIEWS, YARD_VIEW
 from neofloor.tui.startup import (
     FIRST_LOOK_DRAW_WAIT_SECONDS,
     FIRST_LOOK_READ_WAIT_SECONDS,
@@ -75,7 +75,7 @@ class NeofloorApp(App[None]):
     TITLE = "neofloor"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], object]]] = {  # type: ignore[assignment]
-        view.name: view.open for view in FLOOR_VIEWS
+        view.name: view.open for view in (*FLOOR_VIEWS, YARD_VIEW)
     }
     COMMANDS = App.COMMANDS | {FloorCommands}
     # Textual declares this without ClassVar, so it is overridden the same way.
@@ -298,6 +298,34 @@ class NeofloorApp(App[None]):
         if marker != self.marker:
             self.post_message(PlantChanged(marker))
 
+    # --- the terminal's view follows its station's kind ---------------------------
+
+    def _terminal_view(self) -> str:
+        """The station view's mode: the yard's terminal at the yard and the delivery station, the station
+        terminal elsewhere."""
+        from neofloor.store.kinds import StationKind
+
+        catalog, station = self.catalog, self.station
+        if catalog is not None and station is not None:
+            kind = next((s.kind for s in catalog.stations if s.code == station), None)
+            if kind in (StationKind.YARD, StationKind.DELIVERY):
+                return YARD_VIEW.name
+        return FLOOR_VIEWS[0].name
+
+    def _follow_station(self) -> None:
+        """Bound to the yard (or away from it) while its terminal view is shown: show the right one."""
+        terminal_modes = (FLOOR_VIEWS[0].name, YARD_VIEW.name)
+        wanted = self._terminal_view()
+        if self.current_mode in terminal_modes and self.current_mode != wanted:
+            self.switch_mode(wanted)
+            self.refresh_bindings()
+
+    def watch_station(self, _station: str | None) -> None:
+        self._follow_station()
+
+    def watch_catalog(self, _catalog: PlantCatalog | None) -> None:
+        self._follow_station()
+
     def on_plant_changed(self, message: PlantChanged) -> None:
         self.marker = message.marker
 
@@ -354,12 +382,16 @@ class NeofloorApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("show_view", "find_car", "sign_in", "choose_station") and self.screen.is_modal:
             return False
-        if action == "show_view" and parameters and parameters[0] == self.current_mode:
+        if action == "show_view" and parameters and self._view_mode(str(parameters[0])) == self.current_mode:
             # Hide the key of the view already shown, unless a car's history is open over it.
             return len(self.screen_stack) > 1
         return True
 
+    def _view_mode(self, name: str) -> str:
+        return self._terminal_view() if name == FLOOR_VIEWS[0].name else name
+
     def action_show_view(self, name: str) -> None:
+        name = self._view_mode(name)
         if name == self.current_mode:
             while len(self.screen_stack) > 1 and not self.screen.is_modal:
                 self.pop_screen()
@@ -385,7 +417,7 @@ class NeofloorApp(App[None]):
     def bind_station(self, code: str) -> None:
         """This terminal now works for another station."""
         self.station = code
-        if self.current_mode != FLOOR_VIEWS[0].name:
+        if self.current_mode != self._terminal_view():
             self.action_show_view(FLOOR_VIEWS[0].name)
 
 

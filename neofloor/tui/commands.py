@@ -30,6 +30,11 @@ class FloorCommands(Provider):
             ("Find a car", floor.action_find_car, "Open a car's history: type its VIN or its last digits."),
             ("Switch station", floor.action_choose_station, "Bind this terminal to another station."),
             ("Sign in as someone else", floor.action_sign_in, "Scan a badge or pick a name."),
+            (
+                "Recall",
+                self._open_recall,
+                "The cars a recall concerns (model, station, days, defect, part, lot); hold them all.",
+            ),
         ]
         if floor.catalog is not None:
             commands += [
@@ -62,3 +67,20 @@ class FloorCommands(Provider):
                     text=f"Car {vin}",
                     help="Open this car's history.",
                 )
+                yield Hit(
+                    0.9,
+                    f"Build record {vin}",
+                    partial(self._open_build_record, vin),
+                    text=f"Build record {vin}",
+                    help="Everything about this car, plan to customer; printable to a file.",
+                )
+
+    def _open_recall(self) -> None:
+        from neofloor.tui.screens.recall import RecallScreen
+
+        self.app.push_screen(RecallScreen())
+
+    def _open_build_record(self, vin: str) -> None:
+        from neofloor.tui.screens.build_record import BuildRecordScreen
+
+        self.app.push_screen(BuildRecordScreen(vin))

@@ -39,6 +39,8 @@ FIGURES = (
     "recall_station",
     "recall_defect",
     "pareto_year",
+    "build_record",
+    "recall_hold_1000",
 )
 # How SQLAlchemy's SQLite DateTime stores a time: naive UTC, microseconds always written.
 STORED_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$")

@@ -24,6 +24,9 @@ TABLES = (
     "defect_event",
     "downtime",
     "delivery",
+    "fitted_component",
+    "pdi_check",
+    "yard_place",
 )
 
 
@@ -73,13 +76,29 @@ def test_demo_has_cars_in_every_state_it_promises(demo: Database) -> None:
 
 
 def test_demo_history_obeys_the_rules(demo: Database) -> None:
-    """No finished car passed QG with a serious open defect; each car's ledger is in time order."""
+    """No finished car passed QG with a serious open defect; each car's ledger is in time order.
+
+    (A defect found after QG, at the pre-delivery inspection in the yard, may stand open.)
+    """
     with demo.read() as session:
         finished = session.execute(
             text("SELECT id, vin FROM vehicle WHERE state IN ('finished', 'delivered')")
         ).all()
         assert finished
-        assert not [vin for vehicle_id, vin in finished if blocking_defects(session, vehicle_id)]
+        found_after_qg = set(
+            session.execute(
+                text(
+                    "SELECT defect.id FROM defect JOIN vehicle ON vehicle.id = defect.vehicle_id "
+                    "WHERE defect.found_at > vehicle.finished_at"
+                )
+            ).scalars()
+        )
+
+        def passed_qg_blocked(vehicle_id: int) -> bool:
+            numbers = (int(b.split("#")[1].split()[0]) for b in blocking_defects(session, vehicle_id))
+            return any(n not in found_after_qg for n in numbers)
+
+        assert not [vin for vehicle_id, vin in finished if passed_qg_blocked(vehicle_id)]
         for _vehicle_id, vin in finished[:40]:
             history = vehicle_history(session, vin)
             times = [e.at for e in history.events]

@@ -20,7 +20,7 @@ def test_demo_plant_route_and_catalog() -> None:
     assert config.timezone == "Africa/Casablanca"
     assert config.vin_check_digit
     assert len(config.defects) >= 30
-    assert {p["code"] for p in config.financing_partners} >= {"AWB", "WAFA"}
+    assert {p["code"] for p in config.financing_partners} >= {"CAM", "SOFAC", "MAGHREBAIL", "MLEASING"}
 
 
 def test_catalog_after_init(db: Database) -> None:

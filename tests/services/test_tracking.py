@@ -85,7 +85,7 @@ def test_queue_is_in_build_sequence(db: Database) -> None:
         ("PAINT", make_vin(1), OutOfSequence, "is due at BODY, not PAINT"),
         ("NOPE", make_vin(1), NotFound, "Unknown station"),
         ("REPAIR", make_vin(1), RuleViolation, "repair bay"),
-        ("YARD", make_vin(1), RuleViolation, "not a production station"),
+        ("YARD", make_vin(1), RuleViolation, "not in the yard"),
     ],
 )
 def test_bad_scans_are_refused_and_change_nothing(

@@ -32,8 +32,12 @@ def test_a_held_car_is_released_where_it_was_by_a_supervisor_or_inspector(db: Da
     ]
 
 
-def test_a_car_in_the_repair_bay_cannot_be_held(db: Database) -> None:
+def test_a_car_in_the_repair_bay_is_held_there_and_released_back_into_the_bay(db: Database) -> None:
+    """A recall stops cars wherever they are in the plant, the repair bay included."""
     vin, at = car_at(db, 1, "PAINT", T0)
     write(db, lambda s: send_to_repair(s, vin, "orange peel", SUPERVISOR, now=at))
     later = at + timedelta(minutes=5)
-    refused(db, RuleViolation, lambda s: hold_vehicle(s, vin, "x", SUPERVISOR, now=later), "in repair")
+    write(db, lambda s: hold_vehicle(s, vin, "recall check", SUPERVISOR, now=later))
+    assert (car(db, vin)["state"], car(db, vin)["station"]) == ("held", "REPAIR")
+    write(db, lambda s: release_vehicle(s, vin, SUPERVISOR, now=later))
+    assert (car(db, vin)["state"], car(db, vin)["station"]) == ("in_repair", "REPAIR")

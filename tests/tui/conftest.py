@@ -3,7 +3,8 @@
 The plant (times in Casablanca, UTC+1; ``NOW`` is 11:30):
 - #1 finished the whole route;  #2 in CHASSIS;
 - #3 in TRIM1 (electric, sunroof and alloys, with option notes, two defects);
-- #4, #5 (held: paint run), #6 waiting at TRIM1;  #7 waiting at PAINT (andon stop at PAINT);
+- #4 (its TRIM1 serials already captured), #5 (held: paint run), #6 waiting at TRIM1;
+  #7 waiting at PAINT (andon stop at PAINT);
 - #8-#10 planned, waiting at BODY.
 """
 
@@ -28,7 +29,7 @@ from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Downtime, DowntimeReason, Operator, Station
 from neofloor.tui.app import NeofloorApp
-from tests.conftest import INSPECTOR, ROUTE, T0, make_vin
+from tests.conftest import INSPECTOR, ROUTE, T0, fit_parts, make_vin
 
 NOW = T0 + timedelta(hours=2, minutes=30)
 # Who scans at each station in the seeded history.
@@ -73,11 +74,13 @@ class Line:
 
 
 def _run(db: Database, vin: str, stations: tuple[str, ...], at: datetime) -> datetime:
-    """Start and complete the car at each station, 10 minutes each, by that station's operator."""
+    """Start and complete the car at each station, 10 minutes each, by that station's operator
+    (who captures the serials the station asks for)."""
     for station in stations:
         with db.write() as session:
             record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
         at += timedelta(minutes=10)
+        fit_parts(db, vin, station, at, BADGE_AT[station])
         with db.write() as session:
             record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
         at += timedelta(minutes=1)
@@ -85,8 +88,10 @@ def _run(db: Database, vin: str, stations: tuple[str, ...], at: datetime) -> dat
 
 
 def _start(db: Database, vin: str, station: str, at: datetime) -> None:
+    """Start the car at the station; its serials there are captured at once, so it may complete."""
     with db.write() as session:
         record_scan(session, station, vin, BADGE_AT[station], f"T-{station}", now=at)
+    fit_parts(db, vin, station, at, BADGE_AT[station])
 
 
 def _seed(db: Database) -> dict[int, str]:
@@ -123,6 +128,8 @@ def _seed(db: Database) -> dict[int, str]:
     _run(db, vins[3], ROUTE[:2], T0 + 40 * minutes)
     _start(db, vins[3], "TRIM1", T0 + 120 * minutes)
     _run(db, vins[4], ROUTE[:2], T0 + 60 * minutes)
+    # #4's TRIM1 serials were scanned while it waited (kitted parts), so a scan can complete it.
+    fit_parts(db, vins[4], "TRIM1", T0 + 90 * minutes, BADGE_AT["TRIM1"])
     _run(db, vins[5], ROUTE[:2], T0 + 80 * minutes)
     _run(db, vins[6], ROUTE[:2], T0 + 100 * minutes)
     _run(db, vins[7], ROUTE[:1], T0 + 120 * minutes)

@@ -42,7 +42,7 @@ from neofloor.tui.dialogs.shift_picker import ShiftPickerDialog
 from neofloor.tui.dialogs.shift_report import ShiftReportDialog
 from neofloor.tui.screens.dashboard import DashboardScreen
 from neofloor.tui.widgets.big_number import BigNumber
-from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR, make_vin, scan
+from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR, fit_parts, make_vin, scan
 from tests.tui.conftest import FrozenClock, opened, settle
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -97,6 +97,7 @@ def advance(
     for station in stations:
         scan(db, station, vin, at)
         at += timedelta(minutes=_minutes(station, trim1_extra))
+        fit_parts(db, vin, station, at)
         scan(db, station, vin, at)
         at += timedelta(minutes=1)
     return at

@@ -183,7 +183,8 @@ async def test_sign_in_by_name_with_the_arrows_or_by_badge(make_app, line):
         dialog = app.screen
         assert isinstance(dialog, SignInDialog)
         options = dialog.query_one("#operators", OptionList)
-        assert options.option_count == 10  # the demo plant's operators, the repair technician included
+        # The demo plant's operators, the repair technician and the yard agent included.
+        assert options.option_count == 11
         await pilot.press(*"karim")
         assert options.option_count == 1
         await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from sqlmodel import Session
 
+from neofloor.services.delivery.handover import count_by_financing, handovers_between
 from neofloor.services.metrics.formulas import (
     Bottleneck,
     DurationStats,
@@ -151,6 +152,9 @@ class ShiftSummary:
     overrides: tuple[OverrideMove, ...]
     notes: tuple[ShiftNoteLine, ...]
     line: LineNow
+    # cars handed over to customers in the shift, and per financing partner (or cash)
+    deliveries: int = 0
+    deliveries_by_financing: tuple[tuple[str, int], ...] = ()
 
     @property
     def no_production(self) -> bool:
@@ -318,6 +322,7 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         for s in route
     )
     result, note = line_oee(catalog, window.target_cars, elapsed, line_down, output, first_pass)
+    handovers = handovers_between(session, window.start, as_of)
     if status == UPCOMING:
         note = "the shift has not started"
     return ShiftSummary(
@@ -349,6 +354,8 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         overrides=tuple(overrides_between(session, window.start, as_of, limit=LIST_LIMIT)),
         notes=tuple(list_shift_notes(session, window.local_date, window.code)),
         line=line_now(session, now),
+        deliveries=len(handovers),
+        deliveries_by_financing=count_by_financing(handovers),
     )
 
 

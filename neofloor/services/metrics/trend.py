@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from neofloor.services.delivery.handover import count_by_financing, handovers_between
 from neofloor.services.metrics.formulas import (
     OeeResult,
     cars_behind,
@@ -63,6 +64,9 @@ class DaySummary:
     line_downtime_minutes: float
     lead_time_median_seconds: float | None
     oee: OeeResult | None
+    # cars handed over to customers that day, and per financing partner (or cash)
+    deliveries: int = 0
+    deliveries_by_financing: tuple[tuple[str, int], ...] = ()
 
     @property
     def no_production(self) -> bool:
@@ -161,12 +165,18 @@ def trend(session: Session, from_date: date, to_date: date, *, now: datetime | N
         while index < len(days) and days[index].start < piece.end:
             stops_of_day[index].append(piece)
             index += 1
+    handovers = handovers_between(session, start, end)
+    handed_at = [at for at, _paid in handovers]
     rows: list[DaySummary] = []
     pooled = [0.0, 0.0, 0, 0]
     for day, day_stops in zip(days, stops_of_day, strict=True):
         as_of = max(day.start, min(now, day.end))
         made_today = passes[bisect_left(passed_at, day.start) : bisect_left(passed_at, as_of)]
         row, (planned, down, made, good) = _day_summary(catalog, day, made_today, day_stops, now)
+        handed_today = handovers[bisect_left(handed_at, day.start) : bisect_left(handed_at, as_of)]
+        row = replace(
+            row, deliveries=len(handed_today), deliveries_by_financing=count_by_financing(handed_today)
+        )
         rows.append(row)
         pooled[0] += planned
         pooled[1] += down
@@ -196,6 +206,8 @@ def trend(session: Session, from_date: date, to_date: date, *, now: datetime | N
             p.lead_seconds for p in passes if p.lead_seconds is not None
         ).median,
         oee=pooled_oee,
+        deliveries=sum(r.deliveries for r in rows),
+        deliveries_by_financing=count_by_financing(handovers),
     )
     return Trend(
         plant=catalog.name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,11 +24,13 @@ from neofloor.services.plant.shifts import WEEKDAYS, ShiftDefinition, build_cale
 from neofloor.store.models import (
     ZONES,
     Color,
+    ComponentPart,
     DefectCatalogEntry,
     DowntimeReason,
     FinancingPartner,
     Operator,
     OperatorStation,
+    PdiItem,
     PlantSetting,
     Role,
     Severity,
@@ -71,6 +74,13 @@ class PlantConfig:
     financing_partners: list[dict[str, Any]]
     operators: list[dict[str, Any]]
     work_instructions: list[dict[str, Any]] = field(default_factory=list)
+    # Parts whose serial is captured (code, name, station, models, format, required), the
+    # pre-delivery checklist (code, name, models) and the yard's rows and places per row;
+    # each entry's ``models`` is resolved to model codes, empty for every model.
+    components: list[dict[str, Any]] = field(default_factory=list)
+    pdi_items: list[dict[str, Any]] = field(default_factory=list)
+    yard_rows: tuple[str, ...] = ()
+    yard_places: int = 0
 
     @property
     def route(self) -> list[str]:
@@ -210,6 +220,9 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
             raise ConfigError(f"{here}: unknown model {wi['model']}.")
         _need(wi, "text", here)
     assert set(ZONES)  # zones are fixed by the domain, not the config
+    components = _check_components(raw, where, codes, models)
+    pdi_items = _check_pdi_items(raw, where, models)
+    yard_rows, yard_places = _check_yard(raw, where)
     return PlantConfig(
         name=name,
         timezone=timezone,
@@ -224,7 +237,112 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         financing_partners=partners,
         operators=operators,
         work_instructions=instructions,
+        components=components,
+        pdi_items=pdi_items,
+        yard_rows=yard_rows,
+        yard_places=yard_places,
     )
+
+
+# A part or checklist code: upper-case letters, digits, "_" and "-", as typed on the floor.
+PART_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+POWERTRAINS = ("petrol", "diesel", "hybrid", "ev")
+
+
+def _applies_to(entry: dict[str, Any], here: str, models: list[dict[str, Any]]) -> str:
+    """The model codes an entry names by ``models`` or ``powertrains``, comma-joined ("" = all)."""
+    model_codes = [m["code"] for m in models]
+    if "models" in entry and "powertrains" in entry:
+        raise ConfigError(f"{here}: give 'models' or 'powertrains', not both.")
+    if "models" in entry:
+        named = entry["models"]
+        if not isinstance(named, list) or not named:
+            raise ConfigError(f"{here}: 'models' should be a non-empty list of model codes.")
+        for code in named:
+            if code not in model_codes:
+                raise ConfigError(f"{here}: unknown model {code}.")
+        return ",".join(c for c in model_codes if c in named)
+    if "powertrains" in entry:
+        named = entry["powertrains"]
+        if not isinstance(named, list) or not named or any(p not in POWERTRAINS for p in named):
+            raise ConfigError(f"{here}: 'powertrains' should list some of {', '.join(POWERTRAINS)}.")
+        chosen = [m["code"] for m in models if m.get("powertrain", "petrol") in named]
+        if not chosen:
+            raise ConfigError(f"{here}: no model has powertrain {', '.join(named)}.")
+        return ",".join(chosen)
+    return ""
+
+
+def _check_components(
+    raw: dict[str, Any], where: str, station_codes: set[str], models: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``[[components]]``: each part's station (a production one), models, serial format, required flag."""
+    entries = _entries(raw, "components", where, required=False)
+    kinds = {s["code"]: s["kind"] for s in raw.get("stations", [])}
+    checked: list[dict[str, Any]] = []
+    for entry in entries:
+        here = f"{where} component {entry.get('code')}"
+        code = _need(entry, "code", here)
+        if not PART_CODE.fullmatch(code):
+            raise ConfigError(f"{here}: a code is 1 to 16 upper-case letters, digits, '_' or '-'.")
+        station = _need(entry, "station", here)
+        if station not in station_codes:
+            raise ConfigError(f"{here}: unknown station {station}.")
+        if kinds.get(station) not in (StationKind.WORK, StationKind.TEST, StationKind.QUALITY_GATE):
+            raise ConfigError(f"{here}: serials are captured at a production station, not {station}.")
+        pattern = _need(entry, "format", here)
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{here}: 'format' is not a valid regular expression ({exc}).") from exc
+        required = entry.get("required", True)
+        if not isinstance(required, bool):
+            raise ConfigError(f"{here}: 'required' should be true or false.")
+        checked.append(
+            {
+                "code": code,
+                "name": _need(entry, "name", here),
+                "station": station,
+                "models": _applies_to(entry, here, models),
+                "format": pattern,
+                "required": required,
+            }
+        )
+    return checked
+
+
+def _check_pdi_items(raw: dict[str, Any], where: str, models: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``[[pdi_items]]``: the pre-delivery checklist, in file order."""
+    checked: list[dict[str, Any]] = []
+    for entry in _entries(raw, "pdi_items", where, required=False):
+        here = f"{where} PDI item {entry.get('code')}"
+        code = _need(entry, "code", here)
+        if not PART_CODE.fullmatch(code):
+            raise ConfigError(f"{here}: a code is 1 to 16 upper-case letters, digits, '_' or '-'.")
+        zone = entry.get("zone", "interior")
+        if zone not in ZONES:
+            raise ConfigError(f"{here}: zone should be one of {', '.join(ZONES)}.")
+        name = _need(entry, "name", here)
+        checked.append({"code": code, "name": name, "models": _applies_to(entry, here, models), "zone": zone})
+    return checked
+
+
+def _check_yard(raw: dict[str, Any], where: str) -> tuple[tuple[str, ...], int]:
+    """``[yard]``: row letters and places per row, so spots run ``A-01`` ... ``E-40``."""
+    yard = raw.get("yard")
+    if yard is None:
+        return (), 0
+    if not isinstance(yard, dict):
+        raise ConfigError(f"{where}: 'yard' should be a table ([yard]).")
+    rows = _need(yard, "rows", f"{where} [yard]", list)
+    if not rows or any(not isinstance(r, str) or not re.fullmatch(r"[A-Z]{1,2}", r) for r in rows):
+        raise ConfigError(f"{where} [yard]: 'rows' should list row letters such as \"A\", \"B\".")
+    if len(set(rows)) != len(rows):
+        raise ConfigError(f"{where} [yard]: a row is named twice.")
+    places = _need(yard, "places", f"{where} [yard]", int)
+    if not 1 <= places <= 99:
+        raise ConfigError(f"{where} [yard]: 'places' should be between 1 and 99.")
+    return tuple(rows), places
 
 
 def hash_pin(pin: str, badge: str) -> str:
@@ -245,6 +363,7 @@ def init_plant(session: Session, config: PlantConfig) -> None:
     station_ids = {code: station.id for code, station in stations.items() if station.id is not None}
     _add_operators(session, config, station_ids)
     _add_work_instructions(session, config, station_ids, models)
+    _add_components_and_checklist(session, config, station_ids)
     session.flush()
 
 
@@ -254,6 +373,8 @@ def _add_settings(session: Session, config: PlantConfig) -> None:
         "timezone": config.timezone,
         "vin_check_digit": "true" if config.vin_check_digit else "false",
         "wmi": config.wmi,
+        "yard_rows": ",".join(config.yard_rows),
+        "yard_places": str(config.yard_places),
     }
     session.add_all(PlantSetting(key=k, value=v) for k, v in settings.items())
 
@@ -358,4 +479,23 @@ def _add_work_instructions(
             text=wi["text"],
         )
         for wi in config.work_instructions
+    )
+
+
+def _add_components_and_checklist(session: Session, config: PlantConfig, station_ids: dict[str, int]) -> None:
+    """The parts whose serials are captured, and the pre-delivery checklist."""
+    session.add_all(
+        ComponentPart(
+            code=c["code"],
+            name=c["name"],
+            station_id=station_ids[c["station"]],
+            models=c["models"],
+            serial_format=c["format"],
+            required=c["required"],
+        )
+        for c in config.components
+    )
+    session.add_all(
+        PdiItem(code=p["code"], name=p["name"], models=p["models"], zone=p["zone"], position=i)
+        for i, p in enumerate(config.pdi_items, 1)
     )

@@ -47,6 +47,10 @@ class GateBlocked(RuleViolation):
     pass
 
 
+class ComponentsMissing(RuleViolation):
+    """A car may not complete a station before the serials of the station's required parts are captured."""
+
+
 class PermissionDenied(NeofloorError):
     exit_code = 5
 

@@ -91,9 +91,8 @@ class PlantCatalog:
 
     @property
     def terminal_stations(self) -> tuple[StationInfo, ...]:
-        """Stations a terminal can be bound to: the production route, then the repair bay."""
-        bay = self.repair_bay
-        return self.production_route + ((bay,) if bay else ())
+        """Stations a terminal can be bound to: the production route, then the repair bay and the yard."""
+        return self.production_route + tuple(s for s in (self.repair_bay, self.yard) if s is not None)
 
     @property
     def repair_bay(self) -> StationInfo | None:

@@ -91,7 +91,7 @@ class DefectRecallCar(RecallCar):
 
 
 @dataclass(frozen=True)
-class _Tally:
+class Tally:
     rows: tuple[RecallCar, ...]
 
     @property
@@ -119,7 +119,7 @@ class _Tally:
 
 
 @dataclass(frozen=True)
-class StationRecall(_Tally):
+class StationRecall(Tally):
     """The cars of a model that completed a station in ``[start, end)``, in build order."""
 
     rows: tuple[StationRecallCar, ...]
@@ -133,7 +133,7 @@ class StationRecall(_Tally):
 
 
 @dataclass(frozen=True)
-class DefectRecall(_Tally):
+class DefectRecall(Tally):
     """The defects of a code found in ``[start, end)`` (cancelled ones left out), in build order."""
 
     rows: tuple[DefectRecallCar, ...]
@@ -152,14 +152,14 @@ class DefectRecall(_Tally):
         return f"{self.code} found {times}; {super().summary}"
 
 
-def _check_period(start: datetime, end: datetime) -> None:
+def check_period(start: datetime, end: datetime) -> None:
     if start.tzinfo is None or end.tzinfo is None:
         raise InvalidInput("A recall period needs times with a time zone.")
     if end <= start:
         raise InvalidInput("A recall period must end after it starts.")
 
 
-def _with_car(*columns: Any, vehicle_id: Any) -> Select[Any]:
+def with_car(*columns: Any, vehicle_id: Any) -> Select[Any]:
     """``columns``, the car they belong to as it is now, and its delivery and financing partner if any.
 
     The car is reached by its primary key and the delivery by its unique car id:
@@ -187,7 +187,7 @@ def _with_car(*columns: Any, vehicle_id: Any) -> Select[Any]:
 _CarFields = tuple[str, int, str, str, str | None, datetime | None, str | None, str | None]
 
 
-class _Names:
+class CarNames:
     """Model and station codes by id, looked up once per question rather than once per car."""
 
     def __init__(self, catalog: PlantCatalog) -> None:
@@ -195,7 +195,7 @@ class _Names:
         self.stations = {s.id: s.code for s in catalog.stations}
 
     def car(self, row: Any) -> _CarFields:
-        """The :class:`RecallCar` fields of a row made by :func:`_with_car`, in order."""
+        """The :class:`RecallCar` fields of a row made by :func:`with_car`, in order."""
         return (
             row.vin,
             row.build_seq,
@@ -219,12 +219,12 @@ def cars_through_station(
     """
     if not model_code.strip():
         raise InvalidInput("Which model? Give a model code.")
-    _check_period(start, end)
+    check_period(start, end)
     catalog = plant_catalog(session)
     model = catalog.model_by_code(model_code)
     station = catalog.station(station_code)
     rows = session.execute(
-        _with_car(col(StationVisit.completed_at), vehicle_id=col(StationVisit.vehicle_id))
+        with_car(col(StationVisit.completed_at), vehicle_id=col(StationVisit.vehicle_id))
         .where(
             col(StationVisit.station_id) == station.id,
             col(StationVisit.completed_at) >= start,
@@ -233,7 +233,7 @@ def cars_through_station(
         )
         .order_by(col(Vehicle.build_seq), col(StationVisit.completed_at))
     ).all()
-    names = _Names(catalog)
+    names = CarNames(catalog)
     cars: list[StationRecallCar] = []
     for row in rows:
         if cars and cars[-1].vin == row.vin:
@@ -257,11 +257,11 @@ def cars_with_defect(session: Session, defect_code: str, start: datetime, end: d
     Defects cancelled as logged in error are left out. Refuses an unknown code
     and a period that is empty or ends before it starts.
     """
-    _check_period(start, end)
+    check_period(start, end)
     entry = catalog_entry(session, defect_code)
     catalog = plant_catalog(session)
     rows = session.execute(
-        _with_car(
+        with_car(
             col(Defect.id).label("defect_id"),
             col(Defect.status),
             col(Defect.found_at),
@@ -277,7 +277,7 @@ def cars_with_defect(session: Session, defect_code: str, start: datetime, end: d
         )
         .order_by(col(Vehicle.build_seq), col(Defect.found_at), col(Defect.id))
     ).all()
-    names = _Names(catalog)
+    names = CarNames(catalog)
     found = tuple(
         DefectRecallCar(*names.car(row), row.defect_id, row.status, row.found_at, row.zone, row.severity)
         for row in rows

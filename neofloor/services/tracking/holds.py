@@ -1,4 +1,8 @@
-"""Holds: a car stopped where it is with a reason, until a line leader or inspector releases it."""
+"""Holds: a car stopped where it is with a reason, until a line leader or inspector releases it.
+
+A car may be held on the line, in the repair bay and in the yard (a recall stops every car
+still in the plant); it keeps its place by ``resume_state`` and goes back to it on release.
+"""
 
 from __future__ import annotations
 
@@ -56,9 +60,9 @@ def hold_vehicle(
     vehicle = find_vehicle(session, catalog, raw_vin)
     if vehicle.state == VehicleState.HELD:
         raise RuleViolation(f"{vehicle.vin} is already on hold ({vehicle.hold_reason}).")
-    if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED, VehicleState.IN_REPAIR):
+    if vehicle.state == VehicleState.DELIVERED:
         raise RuleViolation(
-            f"{vehicle.vin} is {vehicle.state.replace('_', ' ')}; only cars on the line can be held."
+            f"{vehicle.vin} was delivered; only cars still in the plant (line, repair, yard) can be held."
         )
     event_id = append_event(
         session,

@@ -48,14 +48,23 @@ class ScanResult:
 
     vin: str
     station: str
-    action: str  # "started" or "completed"; at the repair bay "repair_started" or "repair_completed"
+    action: str  # "started" or "completed"; at the repair bay "repair_started" or "repair_completed";
+    # at the yard "in_yard", at the delivery station "handover_ready" (both write nothing)
     state: str
     next_station: str | None
     event_id: int
     at: datetime
+    # At the yard: the car's spot ("" when it has none yet).
+    detail: str = ""
 
     @property
     def message(self) -> str:
+        if self.action == "in_yard":
+            if self.detail:
+                return f"{self.vin} is in the yard at {self.detail}."
+            return f"{self.vin} is in the yard without a spot: give it one."
+        if self.action == "handover_ready":
+            return f"{self.vin} is ready for handover: enter the customer and the financing."
         if self.action == "repair_started":
             return f"{self.vin} repair started at {self.station}."
         if self.action == "repair_completed":

@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
+    ComponentsMissing,
     GateBlocked,
     NotFound,
     OutOfSequence,
@@ -39,6 +40,7 @@ from neofloor.services.plant.operators import (
     operator_by_badge,
     prepare_badge_lookup,
 )
+from neofloor.services.plant.parts import missing_parts, missing_sentence, plant_parts, prepare_parts_lookup
 from neofloor.services.plant.vin import validate_vin
 from neofloor.services.tracking.ledger import ScanResult, refuse_double_scan, station_label, write_event
 from neofloor.store.models import (
@@ -105,6 +107,7 @@ def _scan_statements() -> _ScanStatements:
             vehicle.last_scan_station_id,
             vehicle.last_scan_at,
             vehicle.first_start_at,
+            vehicle.model_id,
         ).where(vehicle.vin == bindparam("vin")),
         # Held cars and cars in the bay are not waiting. The in-plant predicate is
         # literal so the range scan runs on ix_vehicle_wip (station, build_seq).
@@ -177,6 +180,7 @@ def prepare_scans(session: Session) -> None:
     conn.execute(statements.earlier_waiting, {"station": 0, "seq": 0}).all()
     conn.execute(statements.open_visit, {"car": 0, "station": 0}).all()
     conn.execute(statements.blocking, {"car": 0}).all()
+    prepare_parts_lookup(conn)
     prepare_badge_lookup(session)
 
 
@@ -193,8 +197,9 @@ def production_scan(
 
     Refuses (writing nothing) a malformed or unknown VIN, an unknown badge, a
     station the operator is not certified for, a move out of route order, a held
-    car, a car with open serious defects at a quality gate, and a double scan of
-    the same car at the same station within a few seconds.
+    car, a car with open serious defects at a quality gate, a completion before
+    the serials of the station's required parts are captured, and a double scan
+    of the same car at the same station within a few seconds.
 
     Every terminal waits on this call, so it reads and writes columns with
     statements built once (no ORM entities, no unit of work): a few index
@@ -284,6 +289,12 @@ def _complete(
     terminal: str,
     now: datetime,
 ) -> ScanResult:
+    parts = plant_parts(session)
+    if station.id in parts.capturing_station_ids:
+        # Only stations that capture serials pay for this: one look-up on ix_fitted_component_vehicle.
+        missing = missing_parts(conn, car.id, parts.required_at(station.id, car.model_id))
+        if missing:
+            raise ComponentsMissing(missing_sentence(station.code, car.vin, missing))
     if station.kind == StationKind.QUALITY_GATE:
         blocking = blocking_defects(session, car.id)
         if blocking:

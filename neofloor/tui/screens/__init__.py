@@ -93,6 +93,18 @@ FLOOR_VIEWS: tuple[FloorView, ...] = (
 )
 
 
+# The yard's terminal: a mode of its own with no key, shown for the station view when the
+# terminal is bound to the yard (the app follows the station's kind).
+YARD_VIEW = FloorView(
+    "yard",
+    "Yard terminal",
+    "f5",
+    "Terminal",
+    "Park and move finished cars; their PDI and handover.",
+    "neofloor.tui.screens.yard:YardScreen",
+)
+
+
 def floor_view(name: str) -> FloorView:
     """The registered view with this mode name."""
     for view in FLOOR_VIEWS:

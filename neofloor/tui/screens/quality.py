@@ -7,7 +7,8 @@ car, where repairs are recorded and verified. Pareto and FPY & DPHU look at one
 period of production days (t today, w this week, m the last 30 days, d days
 typed): the defect codes by count with their share and cumulative share, and per
 day and per shift the cars through QG, first-pass yield and defects per hundred
-units, as DESIGN.md defines them. It reads again whenever another terminal writes.
+units, as DESIGN.md defines them. It reads again whenever another terminal writes. r opens the
+recall screen (the cars a recall concerns, by every filter at once; hold them all).
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ class QualityScreen(FloorScreen):
             "m", "period('30days')", "30 days", id="period-30-days", show=False, tooltip="The last 30 days."
         ),
         Binding("d", "period('dates')", "Dates", id="period-dates", show=False, tooltip="Days typed in."),
+        Binding(
+            "r", "open_recall", "Recall", id="open-recall", tooltip="The cars a recall concerns; hold them."
+        ),
     ]
 
     @dataclass
@@ -365,6 +369,11 @@ class QualityScreen(FloorScreen):
 
     def _active_tab(self) -> str:
         return self.query_one("#quality-tabs", TabbedContent).active
+
+    def action_open_recall(self) -> None:
+        from neofloor.tui.screens.recall import RecallScreen
+
+        self.app.push_screen(RecallScreen())
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#quality-tabs", TabbedContent).active = tab

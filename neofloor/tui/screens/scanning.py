@@ -8,6 +8,7 @@ are recorded in the order sent once it is open. The screen says who writes
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -15,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from neofloor.tui.dialogs.components import SERIALS_NEEDED
 from neofloor.tui.dialogs.line_actions import WriteAnswered, Writer
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.last_result import Outcome
@@ -116,15 +118,18 @@ class ScanningScreen(FloorScreen):
                     session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
                 )
 
-        write_in_worker(self, scan, _scan_answered, group="station-write")
+        write_in_worker(self, scan, partial(_scan_answered, raw_vin), group="station-write")
 
 
-def _scan_answered(answer: Answer[ScanResult]) -> WriteAnswered:
-    from neofloor.services.plant.errors import DoubleScan
+def _scan_answered(raw_vin: str, answer: Answer[ScanResult]) -> WriteAnswered:
+    from neofloor.services.plant.errors import ComponentsMissing, DoubleScan
 
     result = answer.result
     if isinstance(answer.refusal, DoubleScan):
         return WriteAnswered(Outcome("ignored", str(answer.refusal), "IGNORED: DOUBLE SCAN"))
+    if isinstance(answer.refusal, ComponentsMissing):
+        # The car stays in the station: the terminal asks for the serials (dialogs/components.py).
+        return WriteAnswered(Outcome("refused", str(answer.refusal), SERIALS_NEEDED), raw_vin.strip().upper())
     if result is None:
         return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
     headline = f"✔ {result.action.replace('_', ' ').upper()}"

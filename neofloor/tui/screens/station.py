@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
+from neofloor.tui.dialogs.components import SERIALS_NEEDED, PartsNeeded, ask_for_serials, read_parts_needed
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
     ActedOn,
@@ -398,12 +399,30 @@ class StationScreen(LineWrites, ScanningScreen):
 
     def on_write_answered(self, message: WriteAnswered) -> None:
         self._answer(message.outcome)
+        if message.vin and message.outcome.headline == SERIALS_NEEDED:
+            self._check_serials(message.vin)
         if message.wrote:
             self._select_after_load = message.vin
             # The result first, in a frame of its own; the queue is read and redrawn after it.
             self.call_after_refresh(self._reload_after_write)
         if self._scans_waiting:
             self.call_after_refresh(self._send_waiting_scan)
+
+    def _check_serials(self, vin: str) -> None:
+        """A completion refused for want of serials: ask for them, then complete (dialogs/components.py)."""
+        floor = self.floor
+        if floor.database is not None and floor.station is not None and floor.operator is not None:
+            writer = Writer(floor.database, floor.operator.badge, floor.terminal, floor.now(), floor.station)
+            self._read_serials(writer, vin)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="station-serials")
+    def _read_serials(self, writer: Writer, vin: str) -> None:
+        self.post_message(read_parts_needed(writer, vin, complete_after=True))
+
+    def on_parts_needed(self, message: PartsNeeded) -> None:
+        writer = self._writer()
+        if message.parts and writer is not None:
+            ask_for_serials(self.app, writer, message, self._send_scan)
 
     def _reload_after_write(self) -> None:
         self.reload()

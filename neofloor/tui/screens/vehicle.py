@@ -6,7 +6,8 @@ Escape goes back.
 
 Its defects are worked on here, on the one under the cursor: r records a repair
 (what was done), v verifies it, x rejects it back to open (why), c cancels a
-defect logged in error (why); d logs a new one on this car. A key that does not
+defect logged in error (why); d logs a new one on this car. b opens the car's build
+record (everything about it, printable to a file). A key that does not
 apply to the defect's status is shown dimmed; who may do what (roles, nobody
 verifying their own repair) is the services' to say, in their words.
 """
@@ -81,6 +82,13 @@ class VehicleScreen(FloorScreen):
             tooltip="Cancel a defect logged in error, with why.",
         ),
         Binding("d", "log_defect", "Log defect", id="log-defect", tooltip="Log a new defect on this car."),
+        Binding(
+            "b",
+            "build_record",
+            "Build record",
+            id="build-record",
+            tooltip="The car's build record: stations, parts, defects, holds, PDI, delivery; printable.",
+        ),
     ]
 
     @dataclass
@@ -332,7 +340,7 @@ class VehicleScreen(FloorScreen):
                 return False
             allowed, _done = DEFECT_ACTIONS[str(parameters[0])]
             return True if record.status in allowed else None
-        if action == "log_defect":
+        if action in ("log_defect", "build_record"):
             return self.history is not None
         return True
 
@@ -388,6 +396,12 @@ class VehicleScreen(FloorScreen):
         vin, app = self.history.car.vin, self.app
         self.dismiss()
         log_defects_on(app, vin)
+
+    def action_build_record(self) -> None:
+        if self.history is not None:
+            from neofloor.tui.screens.build_record import BuildRecordScreen
+
+            self.app.push_screen(BuildRecordScreen(self.history.car.vin))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,0 +1,346 @@
+"""The yard terminal: scan a finished car, then its spot; every car of the yard with its spot, age, PDI.
+
+A terminal bound to the yard (``neofloor --station YARD``, or F9) shows this instead of a
+station's queue; so does one bound to the delivery station, where a car scanned opens its
+handover at once (or says, in the services' words, why it may not go yet).
+
+The scan field keeps the focus: a VIN scanned asks the services where
+the car stands (in the yard, its spot if it has one); the next thing scanned or typed is
+its spot (row-place: ``B-07``, ``b7``) and parks or moves it there. Escape forgets the car
+scanned. A VIN scanned instead of a spot takes that car instead.
+
+The list, longest in the yard first, shows each car's spot, its age in the yard, its PDI
+status and whether it was built to a customer's order (sold); Ctrl+T cycles its filter
+(all, no spot, PDI to do, PDI passed, sold, held). On the car selected (↑ ↓): F2 opens its
+pre-delivery inspection, F3 its handover to the customer, F4 its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label
+from textual.worker import get_current_worker
+
+from neofloor.tui.formatting import looks_like_vin
+from neofloor.tui.messages import VehicleRequested
+from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.widgets.floor_table import FloorTable
+from neofloor.tui.widgets.header import PlantHeader
+from neofloor.tui.widgets.key_footer import KeyFooter
+from neofloor.tui.widgets.last_result import LastResult, Outcome
+from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
+
+if TYPE_CHECKING:
+    from neofloor.services.delivery.yard import ParkResult, YardCar, YardPage
+    from neofloor.services.tracking.ledger import ScanResult
+    from neofloor.store.engine import Database
+
+# The yard is read whole, up to this many cars (a yard holds a few hundred places).
+YARD_READ = 1000
+# The list's filters, in the order Ctrl+T cycles them: (key, label, test).
+FILTERS: tuple[tuple[str, str, Callable[[YardCar], bool]], ...] = (
+    ("all", "every car", lambda car: True),
+    ("no-spot", "without a spot", lambda car: car.spot is None),
+    ("pdi-to-do", "PDI not passed", lambda car: car.pdi != "passed"),
+    ("pdi-passed", "PDI passed", lambda car: car.pdi == "passed"),
+    ("sold", "sold", lambda car: car.sold),
+    ("held", "on hold", lambda car: car.held),
+)
+PDI_STYLES = {"passed": "green", "failed": "bold red", "in progress": "", "not started": "dim"}
+
+
+def sold_text(car: YardCar) -> Text:
+    """Sold (built to an order) and, when it is, on hold: one column, so that 80 columns hold the list."""
+    text = Text("sold" if car.sold else "")
+    if car.held:
+        text.append(", " if car.sold else "")
+        text.append("HELD", style="bold reverse")
+    return text
+
+
+def yard_cells(car: YardCar) -> tuple[str | Text, ...]:
+    """One car of the yard: VIN, model, colour, spot, age, PDI, sold (and held)."""
+    from neofloor.services.plant.clock import format_duration
+
+    return (
+        car.vin,
+        car.model,
+        car.color,
+        Text(car.spot, style="bold") if car.spot else Text("no spot", style="reverse"),
+        format_duration(car.seconds_in_yard),
+        Text(car.pdi, style=PDI_STYLES.get(car.pdi, "")),
+        sold_text(car),
+    )
+
+
+class YardScreen(FloorScreen):
+    """The yard's terminal: park and move cars, see them all, open their PDI and handover."""
+
+    CSS_PATH = "yard.tcss"
+    AUTO_FOCUS = "#scan"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "pdi", "PDI", id="yard-pdi", tooltip="The selected car's pre-delivery inspection."),
+        Binding("f3", "handover", "Handover", id="yard-handover", tooltip="Hand the selected car over."),
+        Binding("f4", "history", "History", id="yard-history", tooltip="The selected car's history."),
+        Binding("ctrl+t", "next_filter", "Filter", id="yard-filter", tooltip="Which cars the list shows."),
+        Binding("escape", "forget_car", "Forget car", id="yard-forget", tooltip="Forget the car scanned."),
+        Binding("up", "select(-1)", "Previous car", id="yard-up", show=False, tooltip="The car above."),
+        Binding("down", "select(1)", "Next car", id="yard-down", show=False, tooltip="The car below."),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        page: YardPage
+        marker: tuple[int, ...]
+
+    @dataclass
+    class Scanned(Message):
+        """A car's scan came back: in the yard (its spot, or none), or refused."""
+
+        outcome: Outcome
+        vin: str | None
+        handover: bool = False
+
+    @dataclass
+    class Parked(Message):
+        outcome: Outcome
+        vin: str | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cars: tuple[YardCar, ...] = ()
+        self.total = 0
+        self.filter_index = 0
+        # The car scanned, waiting for its spot.
+        self.pending_vin: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PlantHeader()
+        scan = Input(placeholder="Scan a car's VIN, then its spot (B-07)", id="scan", max_length=40)
+        scan.border_title = "Scan"
+        scan.cursor_blink = False
+        yield scan
+        yield LastResult(id="yard-result")
+        yield Label("", id="yard-title")
+        yield FloorTable(id="yard-cars", cursor_type="row")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#yard-cars", DataTable)
+        table.can_focus = False
+        for label, key in (
+            ("VIN", "vin"),
+            ("Model", "model"),
+            ("Colour", "color"),
+            ("Spot", "spot"),
+            ("In yard", "age"),
+            ("PDI", "pdi"),
+            ("Sold", "sold"),
+        ):
+            table.add_column(label, key=key)
+        self.query_one("#yard-result", LastResult).outcome = Outcome("ready", "Scan a car of the yard.")
+
+    # --- reading ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        if self.floor.database is not None and self.floor.catalog is not None:
+            self._load(self.floor.database, self.floor.now())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="yard-load")
+    def _load(self, database: Database, now: datetime) -> None:
+        from neofloor.services.delivery.yard import yard_list
+        from neofloor.services.tracking.marker import change_marker
+
+        with database.read() as session:
+            marker = change_marker(session)
+            page = yard_list(session, limit=YARD_READ, now=now)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(page, marker))
+
+    def on_yard_screen_loaded(self, message: Loaded) -> None:
+        self.loaded_marker = message.marker
+        self.cars, self.total = message.page.cars, message.page.total
+        self._fill()
+        self.call_after_refresh(self.floor.first_view_shown)
+
+    def shown_cars(self) -> list[YardCar]:
+        test = FILTERS[self.filter_index][2]
+        return [car for car in self.cars if test(car)]
+
+    def _fill(self) -> None:
+        table = self.query_one("#yard-cars", DataTable)
+        selected = self.selected_car()
+        table.clear()
+        shown = self.shown_cars()
+        for car in shown:
+            table.add_row(*yard_cells(car), key=car.vin)
+        keep = self.pending_vin or (selected.vin if selected else None)
+        vins = [car.vin for car in shown]
+        if keep in vins:
+            table.move_cursor(row=vins.index(keep), animate=False)
+        label = FILTERS[self.filter_index][1]
+        more = f" (the {len(self.cars)} longest there)" if self.total > len(self.cars) else ""
+        no_spot = sum(1 for car in self.cars if car.spot is None)
+        cars = "1 car" if self.total == 1 else f"{self.total} cars"
+        self.query_one("#yard-title", Label).update(
+            f"Yard: {cars}{more}, {no_spot} without a spot · showing {len(shown)}, {label}"
+        )
+        self.refresh_bindings()
+
+    # --- scanning ---------------------------------------------------------------
+
+    @on(Input.Submitted, "#scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        raw = event.value.strip().upper()
+        event.input.clear()
+        if not raw:
+            return
+        floor = self.floor
+        if floor.database is None or floor.operator is None or floor.station is None:
+            why = floor.problem or "The plant database is not open yet."
+            if floor.database is not None:
+                why = "Nobody is signed in: press F8 and sign in first."
+            self._answer(Outcome("refused", why))
+            return
+        database, badge, station, terminal, now = (
+            floor.database,
+            floor.operator.badge,
+            floor.station,
+            floor.terminal,
+            floor.now(),
+        )
+        if self.pending_vin is None or looks_like_vin(raw, check_digit=False):
+
+            def scan() -> ScanResult:
+                from neofloor.services.scan import record_scan
+
+                with database.write() as session:
+                    return record_scan(session, station, raw, badge, terminal, now=now)
+
+            def scanned(answer: Answer[ScanResult]) -> YardScreen.Scanned:
+                if answer.result is None:
+                    return self.Scanned(Outcome("refused", answer.sentence(NOT_RECORDED)), None)
+                result = answer.result
+                if result.action == "handover_ready":  # the delivery station: the handover comes next
+                    return self.Scanned(
+                        Outcome("done", result.message, "READY FOR HANDOVER"), result.vin, True
+                    )
+                where = f"at {result.detail}" if result.detail else "without a spot"
+                sentence = f"{result.vin} is in the yard {where}: scan or type its spot (B-07)."
+                return self.Scanned(Outcome("done", sentence, "CAR SCANNED"), result.vin)
+
+            write_in_worker(self, scan, scanned, group="yard-write")
+            return
+        vin = self.pending_vin
+
+        def park() -> ParkResult:
+            from neofloor.services.delivery.yard import park_car
+
+            with database.write() as session:
+                return park_car(session, vin, raw, badge, terminal, now=now)
+
+        def parked(answer: Answer[ParkResult]) -> YardScreen.Parked:
+            if answer.result is None:
+                return self.Parked(Outcome("refused", answer.sentence(NOT_RECORDED)), None)
+            headline = "✔ MOVED" if answer.result.previous_spot else "✔ PARKED"
+            return self.Parked(Outcome("done", answer.result.message, headline), answer.result.vin)
+
+        write_in_worker(self, park, parked, group="yard-write")
+
+    def on_yard_screen_scanned(self, message: Scanned) -> None:
+        self._answer(message.outcome)
+        if message.vin is not None and message.handover:
+            from neofloor.tui.screens.delivery import DeliveryScreen
+
+            self.app.push_screen(DeliveryScreen(message.vin))
+            return
+        if message.vin is not None:
+            self.pending_vin = message.vin
+            self.query_one("#scan", Input).placeholder = f"Spot for {message.vin} (row-place, e.g. B-07)"
+            self._fill()
+
+    def on_yard_screen_parked(self, message: Parked) -> None:
+        self._answer(message.outcome)
+        if message.vin is not None:
+            self._forget()
+            self.reload()
+            self.floor.check_for_changes()
+
+    def _forget(self) -> None:
+        self.pending_vin = None
+        self.query_one("#scan", Input).placeholder = "Scan a car's VIN, then its spot (B-07)"
+
+    def action_forget_car(self) -> None:
+        if self.pending_vin is not None:
+            self._forget()
+            self._answer(Outcome("ready", "Scan a car of the yard."))
+
+    def _answer(self, outcome: Outcome) -> None:
+        self.query_one("#yard-result", LastResult).outcome = outcome
+        if outcome.kind == "refused":
+            self.app.bell()
+
+    # --- the car selected -------------------------------------------------------
+
+    def selected_car(self) -> YardCar | None:
+        table = self.query_one("#yard-cars", DataTable)
+        shown = self.shown_cars()
+        if not shown or table.row_count == 0:
+            return None
+        return shown[min(table.cursor_row, len(shown) - 1)]
+
+    def _selected_vin(self) -> str | None:
+        car = self.selected_car()
+        return self.pending_vin or (car.vin if car else None)
+
+    def action_select(self, step: int) -> None:
+        table = self.query_one("#yard-cars", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+            self._forget()
+
+    def action_next_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self._fill()
+
+    def action_pdi(self) -> None:
+        vin = self._selected_vin()
+        if vin is None:
+            self._answer(Outcome("refused", "No car selected: scan one or choose one with ↑ ↓."))
+            return
+        from neofloor.tui.screens.pdi import PdiScreen
+
+        self.app.push_screen(PdiScreen(vin))
+
+    def action_handover(self) -> None:
+        vin = self._selected_vin()
+        if vin is None:
+            self._answer(Outcome("refused", "No car selected: scan one or choose one with ↑ ↓."))
+            return
+        from neofloor.tui.screens.delivery import DeliveryScreen
+
+        self.app.push_screen(DeliveryScreen(vin))
+
+    def action_history(self) -> None:
+        vin = self._selected_vin()
+        if vin is not None:
+            self.post_message(VehicleRequested(vin))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "forget_car":
+            return self.pending_vin is not None
+        if action in ("pdi", "handover", "history"):
+            return True if (self.pending_vin or self.cars) else None
+        return True
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        self.query_one("#scan", Input).focus()
