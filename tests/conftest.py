@@ -22,6 +22,8 @@ from neofloor.store.engine import Database
 
 # Test plants are rebuilt for every test: skip the fsync per commit that the floor needs.
 os.environ.setdefault("NEOFLOOR_SQLITE_SYNCHRONOUS", "NORMAL")
+# PINs are hashed with a cheap argon2 cost in tests (one test in tests/people uses the real one).
+os.environ.setdefault("NEOFLOOR_ARGON2_COST", "test")
 
 # A fixed moment for deterministic tests: Thursday 2026-11-26, 09:00 in Casablanca (UTC+1).
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)

@@ -10,18 +10,13 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from neofloor.services.plant.catalog import StationInfo
-from neofloor.services.plant.errors import InvalidInput, PermissionDenied
+from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.operators import OperatorInfo
-from neofloor.services.plant.records import LINE_LEADERS
 from neofloor.services.quality.records import DefectRecord, defect_record
 from neofloor.services.tracking.ledger import inserted_id
-from neofloor.store.models import DefectEvent, Role
+from neofloor.store.models import DefectEvent
 
 # Who may log, repair and cancel anywhere on the line (operators: at their own stations).
-QUALITY_STAFF = frozenset(LINE_LEADERS | {Role.INSPECTOR})
-# Who may sign a repair off, or send it back.
-VERIFIERS = frozenset({Role.INSPECTOR})
 TEXT_LIMIT = 500
 
 
@@ -41,21 +36,6 @@ def clean_text(value: str, what: str, *, required: bool) -> str:
     if len(text) > TEXT_LIMIT:
         raise InvalidInput(f"The {what} is {len(text)} characters long; keep it under {TEXT_LIMIT}.")
     return text
-
-
-def require_may_work_at(operator: OperatorInfo, station: StationInfo, action: str) -> None:
-    if operator.role in QUALITY_STAFF:
-        return
-    if operator.role == Role.OPERATOR and station.id in operator.station_ids:
-        return
-    raise PermissionDenied(
-        f"{operator.name} may {action} only at a station they are certified for, not {station.code}."
-    )
-
-
-def require_inspector(operator: OperatorInfo, action: str) -> None:
-    if operator.role not in VERIFIERS:
-        raise PermissionDenied(f"{operator.name} may not {action}; that takes an inspector.")
 
 
 def record_step(

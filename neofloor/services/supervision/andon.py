@@ -20,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.clock import format_duration
 from neofloor.services.plant.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.records import Stop as Stop
 from neofloor.services.plant.records import stop_from_row
-from neofloor.services.supervision.rules import clean_reason, local_hhmm, require_station_crew
+from neofloor.services.supervision.rules import clean_reason, local_hhmm
 from neofloor.services.tracking.floor import read_rows
 from neofloor.store.models import Downtime, DowntimeReason, Operator, StationKind
 from neofloor.store.types import utcnow
@@ -159,7 +160,7 @@ def raise_andon(
     station = _stop_station(catalog, station_code)
     reason_id = _reason_id(session, reason_code)
     operator = operator_by_badge(session, operator_badge)
-    require_station_crew(operator, station, "raise a stop")
+    require(operator, Action.ANDON_RAISE, station)
     latest = session.execute(
         select(Downtime)
         .where(col(Downtime.station_id) == station.id)
@@ -203,7 +204,7 @@ def end_andon(
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
     operator = operator_by_badge(session, operator_badge)
-    require_station_crew(operator, station, "end a stop")
+    require(operator, Action.ANDON_END, station)
     stop = _open_stop(session, station)
     if stop is None:
         raise RuleViolation(f"{station.code} has no open stop to end.")

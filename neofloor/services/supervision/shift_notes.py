@@ -8,17 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.errors import InvalidInput, RuleViolation
-from neofloor.services.plant.operators import operator_by_badge, require_role
-from neofloor.services.plant.records import LINE_LEADERS
+from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.shifts import shift_window
 from neofloor.services.tracking.ledger import inserted_id
 from neofloor.store.models import Operator, ShiftNote
 from neofloor.store.types import utcnow
-
-# Who may write a note in the shift handover.
-NOTE_WRITERS = LINE_LEADERS
-
 
 NOTE_LIMIT = 2000
 
@@ -56,7 +52,7 @@ def add_shift_note(
     if len(body) > NOTE_LIMIT:
         raise InvalidInput(f"A shift note holds at most {NOTE_LIMIT} characters; this one has {len(body)}.")
     operator = operator_by_badge(session, badge)
-    require_role(operator, NOTE_WRITERS, "write a shift note")
+    require(operator, Action.SHIFT_NOTE)
     window = shift_window(session, local_date, shift_code)
     if now < window.start:
         raise RuleViolation(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import (
     InvalidInput,
@@ -14,19 +15,13 @@ from neofloor.services.plant.errors import (
 )
 from neofloor.services.plant.operators import (
     operator_by_badge,
-    require_role,
 )
-from neofloor.services.plant.records import LINE_LEADERS
 from neofloor.services.tracking.ledger import append_event, find_vehicle, station_label
 from neofloor.store.models import (
     EventKind,
-    Role,
     VehicleState,
 )
 from neofloor.store.types import utcnow
-
-# Who may release a hold.
-RELEASERS = LINE_LEADERS | {Role.INSPECTOR}
 
 
 @dataclass(frozen=True)
@@ -54,6 +49,8 @@ def hold_vehicle(
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, operator_badge)
     vehicle = find_vehicle(session, catalog, raw_vin)
+    # Holding takes the certification of the station the car is at, or a line role.
+    require(operator, Action.HOLD, catalog.station_by_id(vehicle.station_id))
     if vehicle.state == VehicleState.HELD:
         raise RuleViolation(f"{vehicle.vin} is already on hold ({vehicle.hold_reason}).")
     if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED, VehicleState.IN_REPAIR):
@@ -91,7 +88,7 @@ def release_vehicle(
     now = now or utcnow()
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, operator_badge)
-    require_role(operator, frozenset(RELEASERS), "release a hold")
+    require(operator, Action.RELEASE)
     vehicle = find_vehicle(session, catalog, raw_vin)
     if vehicle.state != VehicleState.HELD:
         raise RuleViolation(f"{vehicle.vin} is not on hold.")

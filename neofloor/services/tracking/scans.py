@@ -25,12 +25,12 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
     GateBlocked,
     NotFound,
     OutOfSequence,
-    PermissionDenied,
     RuleViolation,
     VehicleHeld,
 )
@@ -47,18 +47,12 @@ from neofloor.store.models import (
     DefectCatalogEntry,
     DefectStatus,
     EventKind,
-    Role,
     Severity,
     StationKind,
     StationVisit,
     Vehicle,
     VehicleState,
 )
-
-
-def _check_scan_rights(operator: OperatorInfo, station: StationInfo) -> None:
-    if operator.role in (Role.OPERATOR,) and station.id not in operator.station_ids:
-        raise PermissionDenied(f"{operator.name} is not certified for {station.code}.")
 
 
 def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
@@ -201,7 +195,7 @@ def production_scan(
     look-ups, two or three inserts and updates, one commit.
     """
     operator = operator_by_badge(session, operator_badge)
-    _check_scan_rights(operator, station)
+    require(operator, Action.SCAN, station)
     vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
     if session.new or session.dirty or session.deleted:
         session.flush()  # the statements below bypass the unit of work: let it write first
