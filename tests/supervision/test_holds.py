@@ -9,9 +9,9 @@ from neofloor.services.supervision.repair import send_to_repair
 from neofloor.services.tracking.holds import hold_vehicle, release_vehicle
 from neofloor.store.engine import Database
 from tests.conftest import INSPECTOR, OPERATOR_BODY, SUPERVISOR, T0
+from tests.supervision.helpers import car, car_at, events, refused, write
 
 OPERATOR_TRIM = "1002"  # certified for TRIM1 and TRIM2
-from tests.supervision.helpers import car, car_at, events, refused, write
 
 
 def test_release_of_a_car_not_held_is_refused(db: Database) -> None:

@@ -94,6 +94,8 @@ def repair_defect(
         repair_note,
         f"Defect #{defect_id} {target.code} on {vehicle.vin} repaired at {where.code}; "
         "an inspector must verify it.",
+        action=Action.DEFECT_REPAIR,
+        vin=vehicle.vin,
     )
 
 
@@ -158,6 +160,8 @@ def verify_defect(
         vehicle.station_id,
         note,
         f"Defect #{defect_id} {target.code} on {vehicle.vin} verified: closed.",
+        action=Action.DEFECT_VERIFY,
+        vin=vehicle.vin,
     )
 
 
@@ -189,6 +193,8 @@ def reject_repair(
         vehicle.station_id,
         reason,
         f"Repair of defect #{defect_id} {target.code} on {vehicle.vin} rejected: open again ({reason}).",
+        action=Action.DEFECT_REJECT,
+        vin=vehicle.vin,
     )
 
 
@@ -227,4 +233,6 @@ def cancel_defect(
         vehicle.station_id,
         reason,
         f"Defect #{defect_id} {target.code} on {vehicle.vin} cancelled: {reason}.",
+        action=Action.DEFECT_CANCEL,
+        vin=vehicle.vin,
     )

@@ -134,4 +134,6 @@ def add_defect(
         note,
         f"Defect #{defect_id} logged on {vehicle.vin}: "
         f"{entry.code} {entry.description}, {zone_key}, {level}.",
+        action=Action.DEFECT_LOG,
+        vin=vehicle.vin,
     )

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.clock import format_duration
@@ -152,6 +153,7 @@ def raise_andon(
     note: str = "",
     *,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> AndonResult:
     """Stop a station with a reason from the plant config; refused while it is already stopped."""
     now = now or utcnow()
@@ -187,6 +189,15 @@ def raise_andon(
     except IntegrityError as exc:  # another terminal stopped the station a moment ago
         raise RuleViolation(f"{station.code} is already stopped; end that stop first.") from exc
     shown = _stops(session, catalog, [stop], now)[0]
+    record(
+        session,
+        Action.ANDON_RAISE,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=station.code,
+        after={"reason": shown.reason_code, "note": note},
+    )
     return AndonResult(shown, f"{station.code} stopped: {shown.reason} ({shown.reason_code}).")
 
 
@@ -197,6 +208,7 @@ def end_andon(
     note: str = "",
     *,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> AndonResult:
     """End the open stop at a station; who ended it is stored, and a note is added to the stop's."""
     now = now or utcnow()
@@ -217,6 +229,16 @@ def end_andon(
         stop.note = f"{stop.note} | {note}" if stop.note else note
     session.flush()
     shown = _stops(session, catalog, [stop], now)[0]
+    record(
+        session,
+        Action.ANDON_END,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=station.code,
+        before={"stopped_since": stop.started_at},
+        after={"ended_at": now, "note": note},
+    )
     return AndonResult(
         shown, f"{station.code} running again after {format_duration(shown.seconds)} ({shown.reason})."
     )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import RuleViolation, VehicleHeld
@@ -144,6 +145,7 @@ def override_move(
         where = "in" if vehicle.state == VehicleState.IN_STATION else "due at"
         raise RuleViolation(f"{vin} is already {where} {target.code}.")
     from_code = current.code if current else None
+    previous_state = vehicle.state
     event_id = append_event(
         session,
         vehicle,
@@ -159,6 +161,16 @@ def override_move(
     vehicle.state_since = now
     vehicle.resume_state = None
     session.flush()
+    record(
+        session,
+        Action.OVERRIDE,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        before={"station": from_code, "state": previous_state},
+        after={"station": target.code, "state": vehicle.state, "reason": reason},
+    )
     return OverrideResult(
         vin=vin,
         from_station=from_code,

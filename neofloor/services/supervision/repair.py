@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.errors import RuleViolation, VehicleHeld
@@ -131,6 +132,16 @@ def send_to_repair(
     vehicle.repair_visits = (vehicle.repair_visits or 0) + 1
     session.flush()
     left_code = left.code if left else None
+    record(
+        session,
+        Action.SEND_TO_REPAIR,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        before={"station": left_code},
+        after={"station": bay.code, "reason": reason},
+    )
     return RepairResult(
         vin=vin,
         action="sent",
@@ -180,6 +191,15 @@ def repair_scan(
     vehicle.last_scan_at = now
     session.flush()
     action = "repair_started" if kind == EventKind.REPAIR_START else "repair_completed"
+    record(
+        session,
+        Action.REPAIR_SCAN,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        after={"station": bay.code, "did": action},
+    )
     return ScanResult(vin, bay.code, action, vehicle.state, back_to, event_id, now)
 
 
@@ -245,6 +265,16 @@ def return_from_repair(
     vehicle.state_since = now
     session.flush()
     instead = f" (instead of {left.code})" if left is not None and target != left else ""
+    record(
+        session,
+        Action.BACK_TO_LINE if target == left else Action.REDIRECT,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        before={"station": bay.code},
+        after={"station": target.code, "note": note} if note else {"station": target.code},
+    )
     return RepairResult(
         vin=vin,
         action="returned",

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
@@ -224,6 +225,15 @@ def production_scan(
         )
     else:
         result = _complete(session, conn, statements, catalog, car, station, operator, terminal, now)
+    record(
+        conn,
+        Action.SCAN,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        after={"station": station.code, "did": result.action},
+    )
     # A Vehicle this session loaded before the scan must not show its old state afterwards.
     loaded = session.identity_map.get(session.identity_key(Vehicle, car.id))
     if loaded is not None:
