@@ -115,6 +115,7 @@ def _seed(db: Database) -> dict[int, str]:
                 options=options,
                 option_notes=notes,
                 now=T0 - timedelta(days=1),
+                badge="3001",
             )
     minutes = timedelta(minutes=1)
     _run(db, vins[1], ROUTE, T0)

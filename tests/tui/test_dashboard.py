@@ -108,7 +108,9 @@ def build_plant(db: Database) -> dict[int, str]:
     with db.write() as session:
         for n in range(1, 15):
             model = "C1E" if n % 4 == 0 else "C1"
-            vins[n] = add_vehicle(session, make_vin(n, model), model, "WHT", f"ORD-{n:04d}", now=local(24, 7))
+            vins[n] = add_vehicle(
+                session, make_vin(n, model), model, "WHT", f"ORD-{n:04d}", now=local(24, 7), badge="3001"
+            )
     for n, (passed_at, extra) in enumerate((*YESTERDAY, *TODAY), start=1):
         through_qg(db, vins[n], passed_at, extra)
     # The line now: #10 waits for QG, #11 is in CHASSIS, #12 is held in TRIM1, #13 waits for PAINT.

@@ -287,7 +287,7 @@ async def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
 
     with line.db.write() as session:
         for n in range(11, 11 + QUEUE_PAGE + 10):
-            add_vehicle(session, make_vin(n), "C1", "GRY", f"ORD-{n:04d}")
+            add_vehicle(session, make_vin(n), "C1", "GRY", f"ORD-{n:04d}", badge="3001")
     app = make_app(station="BODY", badge="1001")
 
     async with drive(app) as pilot:

@@ -7,7 +7,6 @@ The format is documented in docs/plant-config.md.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, col, select
 
 from neofloor.services.plant.errors import ConfigError, RuleViolation
+from neofloor.services.plant.pins import demo_salt, hash_pin
 from neofloor.services.plant.shifts import WEEKDAYS, ShiftDefinition, build_calendar, parse_shift
 from neofloor.store.models import (
     ZONES,
@@ -227,14 +227,12 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
     )
 
 
-def hash_pin(pin: str, badge: str) -> str:
-    """A salted hash of an operator's PIN (the badge is the salt)."""
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), f"neofloor:{badge}".encode(), 100_000)
-    return "pbkdf2_sha256$100000$" + digest.hex()
+def init_plant(session: Session, config: PlantConfig, *, demo_seed: int | None = None) -> None:
+    """Write a plant config into an empty database.
 
-
-def init_plant(session: Session, config: PlantConfig) -> None:
-    """Write a plant config into an empty database."""
+    ``demo_seed`` derives the PIN hashes' salts from the seed (the demo plant, reproducible);
+    a real plant's salts are random.
+    """
     if session.exec(select(col(Station.id)).limit(1)).first() is not None:
         raise RuleViolation("This database already holds a plant; use a new database file.")
     _add_settings(session, config)
@@ -243,7 +241,7 @@ def init_plant(session: Session, config: PlantConfig) -> None:
     _add_reference_lists(session, config)
     session.flush()
     station_ids = {code: station.id for code, station in stations.items() if station.id is not None}
-    _add_operators(session, config, station_ids)
+    _add_operators(session, config, station_ids, demo_seed)
     _add_work_instructions(session, config, station_ids, models)
     session.flush()
 
@@ -326,7 +324,9 @@ def _add_reference_lists(session: Session, config: PlantConfig) -> None:
     )
 
 
-def _add_operators(session: Session, config: PlantConfig, station_ids: dict[str, int]) -> None:
+def _add_operators(
+    session: Session, config: PlantConfig, station_ids: dict[str, int], demo_seed: int | None
+) -> None:
     """The operators, each with the stations they are certified for."""
     for op in config.operators:
         pin = op.get("pin")
@@ -334,7 +334,11 @@ def _add_operators(session: Session, config: PlantConfig, station_ids: dict[str,
             badge=str(op["badge"]),
             name=op["name"],
             role=op["role"],
-            pin_hash=hash_pin(str(pin), str(op["badge"])) if pin is not None else None,
+            pin_hash=(
+                hash_pin(str(pin), salt=None if demo_seed is None else demo_salt(demo_seed, str(op["badge"])))
+                if pin is not None
+                else None
+            ),
         )
         session.add(operator)
         session.flush()
