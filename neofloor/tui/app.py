@@ -114,7 +114,7 @@ class NeofloorApp(App[None]):
             "f9", "choose_station", "Station", id="choose-station", tooltip="Bind this terminal to a station."
         ),
         Binding(
-            "ctrl+t",
+            "ctrl+y",
             "show_skills",
             "Skills",
             id="show-skills",
