@@ -105,3 +105,36 @@ def test_the_demo_generator_writes_the_same_chain(tmp_path: Path) -> None:
     demo = Database(f"sqlite:///{path}")
     assert check(demo) == (True, None, None)
     demo.dispose()
+
+
+def test_an_old_plant_upgrades_with_its_ledger_chained(tmp_path: Path) -> None:
+    """Migration 0004 chains the events a plant already holds: verify covers them from the first."""
+    from neofloor.store.migrate import upgrade
+
+    path = tmp_path / "old.db"
+    old = Database(f"sqlite:///{path}", upgrade=False)
+    upgrade(old.engine, "0002")
+    old.dispose()
+    raw(
+        path,
+        "INSERT INTO station (id, code, name, kind, position, description) "
+        "VALUES (1, 'BODY', 'Body', 'work', 1, '')",
+        "INSERT INTO vehicle_model (id, code, name, powertrain, vin_prefix) "
+        "VALUES (1, 'C1', 'C1', 'petrol', '')",
+        "INSERT INTO color (id, code, name) VALUES (1, 'WHT', 'White')",
+        "INSERT INTO vehicle (id, vin, model_id, color_id, build_seq, order_ref, options, option_notes, "
+        "planned_at, state, state_since, out_of_sequence, repair_visits, vin_reversed) "
+        "VALUES (1, 'V', 1, 1, 1, '', '', '', '2026-01-05 08:00:00.000000', 'planned', "
+        "'2026-01-05 08:00:00.000000', 0, 0, 'V')",
+        *(
+            "INSERT INTO station_event (vehicle_id, station_id, kind, at, terminal, note) "
+            f"VALUES (1, 1, 'start', '2026-01-05 08:0{n}:00.000000', 'old', 'é ع {n}')"
+            for n in range(5)
+        ),
+    )
+    upgraded = Database(f"sqlite:///{path}")
+    assert check(upgraded) == (True, None, None)
+    with upgraded.read() as session:
+        last = last_verify(session)
+    assert last is not None and last.events_checked == 5
+    upgraded.dispose()
