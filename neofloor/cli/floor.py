@@ -91,7 +91,9 @@ def history_command(args: argparse.Namespace) -> int:
         return 0
     car = history.car
     print(
-        printable(f"{car.vin}  #{car.build_seq}  {history.model_name}, {history.color_name}  order {car.order_ref}")
+        printable(
+            f"{car.vin}  #{car.build_seq}  {history.model_name}, {history.color_name}  order {car.order_ref}"
+        )
     )
     print(
         f"state: {car.state} at {car.station or '-'}  lead time: {format_duration(history.lead_time_seconds)}"
@@ -104,7 +106,9 @@ def history_command(args: argparse.Namespace) -> int:
         print("defects:")
         for d in history.defects:
             print(
-                printable(f"  {d.code:<8} {d.severity:<8} {d.status:<9} {d.zone:<10} {d.station}  {d.description}")
+                printable(
+                    f"  {d.code:<8} {d.severity:<8} {d.status:<9} {d.zone:<10} {d.station}  {d.description}"
+                )
             )
     return 0
 

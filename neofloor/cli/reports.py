@@ -107,7 +107,13 @@ def note_command(args: argparse.Namespace) -> int:
     with database.write() as session:
         day = parse_plant_date(args.date, plant_catalog(session).timezone, now=now)
         note = add_shift_note(
-            session, day, args.shift_code, " ".join(args.text), operator.badge, now=now, terminal=args.terminal
+            session,
+            day,
+            args.shift_code,
+            " ".join(args.text),
+            operator.badge,
+            now=now,
+            terminal=args.terminal,
         )
     print(f"Note added to shift {note.shift_date.isoformat()} {note.shift_code} by {note.author}.")
     return 0

@@ -219,9 +219,7 @@ def andon_end_command(args: argparse.Namespace) -> int:
     from neofloor.services.supervision.andon import end_andon
 
     station = station_arg(args, args.andon_station)
-    return run_write(
-        args, lambda s: end_andon(s, station, args.operator, args.note, terminal=args.terminal)
-    )
+    return run_write(args, lambda s: end_andon(s, station, args.operator, args.note, terminal=args.terminal))
 
 
 def andon_list_command(args: argparse.Namespace) -> int:

@@ -228,3 +228,23 @@ def roles_for(action: Action) -> dict[Role, str]:
         role: "yes" if role in entry.anywhere else "certified station" if role in entry.certified else "no"
         for role in Role
     }
+
+
+_SHORT = {"yes": "yes", "certified station": "own station", "no": "—"}
+
+
+def markdown_table() -> str:
+    """The role × action table as docs/security.md prints it (``python -m`` this module prints it)."""
+    roles = list(Role)
+    head = "| action | what | " + " | ".join(role.value for role in roles) + " |"
+    rule_line = "|" + "---|" * (len(roles) + 2)
+    lines = [head, rule_line]
+    for action in Action:
+        standing = roles_for(action)
+        cells = " | ".join(_SHORT[standing[role]] for role in roles)
+        lines.append(f"| `{action.value}` | {RULES[action].what} | {cells} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -124,18 +124,18 @@ def walk_chain(
     return ChainCheck(table, count, last_id, previous if last_id is not None else None)
 
 
-def verify_chains(
+def check_chains(
     session: Session, *, now: datetime | None = None, progress: Callable[[str, int], None] | None = None
-) -> VerifyResult:
-    """Walk the ledger's and the audit trail's chains, record the result, and answer it."""
+) -> VerifyRun:
+    """Walk the ledger's and the audit trail's chains (a read); the run to record, not yet recorded."""
     now = now or utcnow()
     last = session.execute(
         select(VerifyRun).where(col(VerifyRun.ok)).order_by(col(VerifyRun.id).desc()).limit(1)
     ).scalar_one_or_none()
     conn = session.connection()
 
-    def heads(table_id: int | None, table_hash: str | None) -> tuple[int, str] | None:
-        return (table_id, table_hash) if table_id is not None and table_hash is not None else None
+    def heads(row_id: int | None, row_hash: str | None) -> tuple[int, str] | None:
+        return (row_id, row_hash) if row_id is not None and row_hash is not None else None
 
     events = walk_chain(
         conn,
@@ -150,7 +150,7 @@ def verify_chains(
         progress=(lambda n: progress("audit", n)) if progress else None,
     )
     broken = events if not events.ok else audit if not audit.ok else None
-    run = VerifyRun(
+    return VerifyRun(
         at=now,
         ok=broken is None,
         broken_table=broken.table if broken else None,
@@ -163,9 +163,19 @@ def verify_chains(
         audit_head_id=audit.head_id,
         audit_head_hash=audit.head_hash,
     )
-    session.add(run)
+
+
+def record_verify(session: Session, run: VerifyRun) -> VerifyResult:
+    """Record a walk's result (a short write), for the next walk and the terminal header."""
+    recorded = VerifyRun.model_validate(run.model_dump(exclude={"id"}))
+    session.add(recorded)
     session.flush()
-    return _result(run)
+    return _result(recorded)
+
+
+def verify_chains(session: Session, *, now: datetime | None = None) -> VerifyResult:
+    """Walk both chains and record the result in one session (tests, small plants)."""
+    return record_verify(session, check_chains(session, now=now))
 
 
 def _result(run: VerifyRun) -> VerifyResult:

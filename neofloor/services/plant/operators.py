@@ -14,7 +14,7 @@ from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import NotFound
 from neofloor.services.plant.records import OperatorInfo as OperatorInfo
-from neofloor.store.models import Operator, OperatorStation
+from neofloor.store.models import Operator, OperatorStation, Role
 from neofloor.store.types import utcnow
 
 
@@ -81,7 +81,7 @@ def operator_by_badge(session: Session, badge: str, *, now: datetime | None = No
 
 
 def list_operators(session: Session) -> list[OperatorInfo]:
-    """Active operators, by name (for the sign-in picker)."""
+    """Active people, by name (for the sign-in picker; automated stations' accounts are not people)."""
     certified: dict[int, list[tuple[int, date | None]]] = {}
     for operator_id, station_id, expires_on in session.execute(
         select(
@@ -91,7 +91,9 @@ def list_operators(session: Session) -> list[OperatorInfo]:
         certified.setdefault(operator_id, []).append((station_id, expires_on))
     today = plant_today(session)
     rows = session.execute(
-        select(Operator).where(col(Operator.active).is_(True)).order_by(col(Operator.name))
+        select(Operator)
+        .where(col(Operator.active).is_(True), col(Operator.role) != Role.STATION)
+        .order_by(col(Operator.name))
     ).scalars()
     infos = []
     for r in rows:

@@ -68,7 +68,7 @@ def repair_defect(
     now = now or utcnow()
     repair_note = clean_text(repair_note, "repair note (what was done)", required=True)
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, badge)
+    operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
     defect, vehicle = target.row, target.vehicle
     _refuse_if_delivered(target)
@@ -113,10 +113,10 @@ def _not_open(label: str, status: str) -> str:
 
 
 def _repair_to_check(
-    session: Session, defect_id: int, badge: str, action: str
+    session: Session, defect_id: int, badge: str, action: str, now: datetime
 ) -> tuple[OperatorInfo, _Defect]:
     """The inspector and the repaired defect for ``action`` ("verify" or "reject"), every check passed."""
-    operator = operator_by_badge(session, badge)
+    operator = operator_by_badge(session, badge, now=now)
     require(operator, Action.DEFECT_VERIFY if action == "verify" else Action.DEFECT_REJECT)
     target = _load(session, defect_id)
     _refuse_if_delivered(target)
@@ -141,7 +141,7 @@ def verify_defect(
     """An inspector confirms the repair: repaired -> verified, closed (not by whoever repaired it)."""
     now = now or utcnow()
     note = clean_text(note, "note", required=False)
-    operator, target = _repair_to_check(session, defect_id, badge, "verify")
+    operator, target = _repair_to_check(session, defect_id, badge, "verify", now)
     defect, vehicle = target.row, target.vehicle
     if defect.repaired_by_id == operator.id:
         raise PermissionDenied(
@@ -176,7 +176,7 @@ def reject_repair(
     """An inspector sends a repair back: repaired -> open; the repair stays in the defect's story."""
     now = now or utcnow()
     reason = clean_text(reason, "reason", required=True)
-    operator, target = _repair_to_check(session, defect_id, badge, "reject")
+    operator, target = _repair_to_check(session, defect_id, badge, "reject", now)
     defect, vehicle = target.row, target.vehicle
 
     defect.status = DefectStatus.OPEN
@@ -209,7 +209,7 @@ def cancel_defect(
     """Withdraw a defect logged in error, with a reason; it stays on record, marked cancelled."""
     now = now or utcnow()
     reason = clean_text(reason, "reason", required=True)
-    operator = operator_by_badge(session, badge)
+    operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
     defect, vehicle, label = target.row, target.vehicle, target.label
     own_open = defect.found_by_id == operator.id and defect.status == DefectStatus.OPEN

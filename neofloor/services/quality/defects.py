@@ -80,7 +80,7 @@ def add_defect(
     note = clean_text(note, "note", required=False)
     catalog = plant_catalog(session)
     station = catalog.station(station_code)
-    operator = operator_by_badge(session, badge)
+    operator = operator_by_badge(session, badge, now=now)
     require(operator, Action.DEFECT_LOG, station)
     entry = catalog_entry(session, catalog_code)
     level = normalize_severity(severity, entry.default_severity)

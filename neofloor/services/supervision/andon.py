@@ -161,7 +161,7 @@ def raise_andon(
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
     reason_id = _reason_id(session, reason_code)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.ANDON_RAISE, station)
     latest = session.execute(
         select(Downtime)
@@ -215,7 +215,7 @@ def end_andon(
     note = clean_reason(note, what="Ending a stop", required=False)
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.ANDON_END, station)
     stop = _open_stop(session, station)
     if stop is None:

@@ -128,7 +128,7 @@ def override_move(
     reason = clean_reason(reason, what="An override")
     catalog = plant_catalog(session)
     target = catalog.station(to_station)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.OVERRIDE)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin

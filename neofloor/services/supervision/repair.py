@@ -98,7 +98,7 @@ def send_to_repair(
     reason = clean_reason(reason, what="Sending a car to repair")
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.SEND_TO_REPAIR)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
@@ -171,7 +171,7 @@ def repair_scan(
     now = now or utcnow()
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.REPAIR_SCAN, bay)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
@@ -223,7 +223,7 @@ def return_from_repair(
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
     named = catalog.station(to_station) if to_station else None
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     assert vehicle.id is not None

@@ -52,7 +52,7 @@ def add_shift_note(
     body = clean_text(text, what="A shift note", max_length=NOTE_LIMIT, multiline=True)
     if not body:
         raise InvalidInput("A shift note needs some text.")
-    operator = operator_by_badge(session, badge)
+    operator = operator_by_badge(session, badge, now=now)
     require(operator, Action.SHIFT_NOTE)
     window = shift_window(session, local_date, shift_code)
     if now < window.start:

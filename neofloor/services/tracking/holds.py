@@ -52,7 +52,7 @@ def hold_vehicle(
     if not reason:
         raise InvalidInput("A hold needs a reason.")
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     vehicle = find_vehicle(session, catalog, raw_vin)
     # Holding takes the certification of the station the car is at, or a line role.
     require(operator, Action.HOLD, catalog.station_by_id(vehicle.station_id))
@@ -103,7 +103,7 @@ def release_vehicle(
     now = now or utcnow()
     note = clean_text(note, what="A release note", max_length=REASON_MAX)
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.RELEASE)
     vehicle = find_vehicle(session, catalog, raw_vin)
     if vehicle.state != VehicleState.HELD:

@@ -195,7 +195,7 @@ def production_scan(
     statements built once (no ORM entities, no unit of work): a few index
     look-ups, two or three inserts and updates, one commit.
     """
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.SCAN, station)
     vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
     if session.new or session.dirty or session.deleted:
