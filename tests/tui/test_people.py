@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from sqlalchemy import select
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, Label
 
@@ -10,8 +13,9 @@ from neofloor.store.models import Vehicle
 from neofloor.tui.app import NeofloorApp
 from neofloor.tui.dialogs.sign_in import SignInDialog
 from neofloor.tui.screens.audit import AuditScreen
+from neofloor.tui.screens.skills import SkillsScreen, needs_attention
 from neofloor.tui.screens.station import StationScreen
-from tests.conftest import INSPECTOR, SUPERVISOR, TEST_PIN
+from tests.conftest import INSPECTOR, OPERATOR_BODY, SUPERVISOR, TEST_PIN
 from tests.tui.conftest import TRIM1_OPERATOR, Bell, drive, footer_actions, settle, sign_in, type_pin
 
 
@@ -229,3 +233,69 @@ async def test_stored_text_with_markup_and_escape_codes_is_shown_as_it_is(make_a
         status = str(screen.query_one("#cars", DataTable).get_cell(vin, "status"))
         assert status == "HELD: [bold red]peinture[/] \\x1b[2J خدش"
         assert "\x1b" not in str(screen.query_one("#car").render())
+
+
+def certify_until(line, badge: str, station: str, expires_on) -> None:
+    """Set when a certification runs out (as an admin's `operator certify` would)."""
+    from neofloor.store.models import Operator, OperatorStation, Station
+
+    with line.db.write() as session:
+        operator_id = session.execute(select(Operator.id).where(Operator.badge == badge)).scalar_one()
+        station_id = session.execute(select(Station.id).where(Station.code == station)).scalar_one()
+        cert = session.get(OperatorStation, (operator_id, station_id))
+        assert cert is not None
+        cert.expires_on = expires_on
+        cert.programme = "OFPPT — câblage"
+        session.add(cert)
+
+
+async def test_the_skills_matrix_shows_statuses_in_words_and_filters(make_app, line):
+    today = date(2026, 11, 26)
+    certify_until(line, TRIM1_OPERATOR, "TRIM1", today + timedelta(days=10))  # expiring
+    certify_until(line, TRIM1_OPERATOR, "TRIM2", today - timedelta(days=3))  # expired
+    app = make_app(badge=SUPERVISOR)
+
+    async with drive(app, size=(120, 40)) as pilot:
+        await pilot.press("ctrl+y")
+        await settle(pilot, lambda: isinstance(app.screen, SkillsScreen) and app.screen.matrix is not None)
+        screen = app.screen
+        table = screen.query_one("#skills-matrix", DataTable)
+        assert table.row_count == len(screen.matrix.rows) > 5
+        labels = [column.label.plain for column in table.ordered_columns]
+
+        def mark(badge: str, station: str) -> str:
+            return str(table.get_cell(badge, table.ordered_columns[labels.index(station)].key))
+
+        assert mark(TRIM1_OPERATOR, "TRIM1") == "⚠ soon"
+        assert mark(TRIM1_OPERATOR, "TRIM2") == "✘ exp"
+        assert mark(OPERATOR_BODY, "BODY") == "ok"
+        assert mark(OPERATOR_BODY, "TRIM1") == "·"
+
+        await pilot.press("f2")  # only those with a certification to renew
+        await settle(pilot)
+        shown = [str(c) for c in table.get_column_at(0)]
+        assert TRIM1_OPERATOR in shown
+        assert len(shown) < len(screen.matrix.rows)
+        assert all(needs_attention(row) for row in screen.shown)
+        table.move_cursor(row=shown.index(TRIM1_OPERATOR), column=labels.index("TRIM1"))
+        await settle(pilot)
+        detail = str(screen.query_one("#skills-detail").render())
+        assert "TRIM1: certified" in detail and "valid until 6 Dec 2026 (10 days left)" in detail
+        assert "OFPPT — câblage" in detail
+
+        await pilot.press("f2", "slash", *"karim")
+        await settle(pilot)
+        assert table.row_count == 1 and "Karim" in str(table.get_row_at(0)[1])
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StationScreen)
+
+
+async def test_an_operator_is_not_offered_the_skills_matrix(make_app, line):
+    app = make_app()
+
+    async with drive(app) as pilot:
+        assert "show_skills" not in footer_actions(app)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, StationScreen)
