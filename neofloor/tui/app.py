@@ -119,6 +119,7 @@ class NeofloorApp(App[None]):
             "Skills",
             id="show-skills",
             tooltip="The skills matrix: who is certified for which station, and until when.",
+            show=False,
         ),
         Binding(
             "ctrl+l",
@@ -126,6 +127,7 @@ class NeofloorApp(App[None]):
             "Audit",
             id="show-audit",
             tooltip="The audit trail: who did what, on which terminal, when.",
+            show=False,
         ),
     ]
 

@@ -297,9 +297,9 @@ class Bell:
 
 
 def footer_actions(app: NeofloorApp) -> set[str]:
-    """The actions of the keys the footer shows now (those the signed-in person may use)."""
+    """The actions of the keys offered now (those the signed-in person may use), in the footer or not."""
     return {
         active.binding.action.removeprefix("app.")
         for active in app.screen.active_bindings.values()
-        if active.binding.show and active.enabled
+        if active.enabled
     }

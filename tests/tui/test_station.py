@@ -340,8 +340,6 @@ async def test_every_key_of_the_terminal_shows_at_80_columns(make_app, line):
             "Find",
             "Sign out",
             "Station",
-            "Skills",
-            "Audit",
         } <= labels
         for key in keys:
             assert key.region.right <= 80
