@@ -224,6 +224,7 @@ async def opened(pilot: Pilot[None]) -> None:
         await settle(
             pilot, lambda: app.operator is not None and getattr(app.screen, "loaded_marker", 1) is not None
         )
+        app.clear_notifications()  # "Signed in: ...": the start of every test, not what it looks at
 
 
 async def type_pin(pilot: Pilot[None], dialog: SignInDialog, pin: str = TEST_PIN) -> None:

@@ -1,4 +1,4 @@
-"""People and trust, as people see them at 80x24 and 120x40: the sign-in, the skills matrix, the audit trail."""
+"""People and trust at 80x24 and 120x40: the sign-in, the skills matrix, the audit trail."""
 
 from __future__ import annotations
 
