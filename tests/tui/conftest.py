@@ -28,7 +28,7 @@ from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Downtime, DowntimeReason, Operator, Station
 from neofloor.tui.app import NeofloorApp
-from tests.conftest import INSPECTOR, ROUTE, T0, make_vin
+from tests.conftest import INSPECTOR, ROUTE, T0, give_test_pins, make_vin
 
 NOW = T0 + timedelta(hours=2, minutes=30)
 # Who scans at each station in the seeded history.
@@ -158,6 +158,7 @@ def seeded_plant(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[i
         init_plant(session, load_plant_config())
     vins = _seed(database)
     database.dispose()  # the last connection closing folds the WAL into the file
+    give_test_pins(path)  # a command run from a test signs in with the test plant's PIN
     return path, vins
 
 
