@@ -17,11 +17,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from textual.pilot import Pilot
 
 from neofloor.services.plant.config import init_plant, load_plant_config
-from neofloor.services.plant.pins import hash_pin
 from neofloor.services.quality.defects import add_defect
 from neofloor.services.scan import record_scan
 from neofloor.services.tracking.holds import hold_vehicle
@@ -30,7 +29,7 @@ from neofloor.store.engine import Database
 from neofloor.store.models import Downtime, DowntimeReason, Operator, Station
 from neofloor.tui.app import NeofloorApp
 from neofloor.tui.dialogs.sign_in import SignInDialog
-from tests.conftest import INSPECTOR, ROUTE, T0, TEST_PIN, make_vin
+from tests.conftest import INSPECTOR, ROUTE, T0, TEST_PIN, give_test_pins, make_vin
 
 NOW = T0 + timedelta(hours=2, minutes=30)
 # Who scans at each station in the seeded history.
@@ -158,9 +157,9 @@ def seeded_plant(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[i
     database = Database(f"sqlite:///{path}")
     with database.write() as session:
         init_plant(session, load_plant_config())
-        session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
     vins = _seed(database)
     database.dispose()  # the last connection closing folds the WAL into the file
+    give_test_pins(path)  # a command run from a test signs in with the test plant's PIN
     return path, vins
 
 

@@ -87,12 +87,13 @@ _ANYONE_AT_STATION = "; an inspector, supervisor, shift lead or admin can {what}
 
 RULES: dict[Action, Rule] = {
     Action.SCAN: Rule("scan cars", QUALITY, CREW | {Role.STATION}, "", "", "start or complete a car"),
+    # The station's certification, or a role that acts anywhere on the line (inspectors included).
     Action.HOLD: Rule(
         "hold a car",
-        LEADERS,
-        frozenset({Role.OPERATOR, Role.INSPECTOR}),
-        "only a supervisor, shift lead or admin may.",
-        "; a supervisor, shift lead or admin can hold it.",
+        QUALITY,
+        CREW,
+        "",
+        "; an inspector, supervisor, shift lead or admin can hold it.",
         "stop a car where it is, with a reason",
     ),
     Action.RELEASE: Rule(

@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlmodel import Session, col
 
-from neofloor.services.people.chain import AUDIT_FIELDS, EVENT_FIELDS, GENESIS, row_hash
-from neofloor.store.models import AuditEntry, StationEvent, VerifyRun
+from neofloor.services.people.chain import GENESIS, chain_batches, row_hash
+from neofloor.store.models import VerifyRun
 from neofloor.store.types import utcnow
 
 BATCH = 50_000
@@ -73,17 +72,9 @@ def walk_chain(
     progress: Callable[[int], None] | None = None,
 ) -> ChainCheck:
     """Recompute ``table``'s chain from its first row; stop at the first row that does not match."""
-    model: Any = StationEvent if table == "station_event" else AuditEntry
-    fields = EVENT_FIELDS if table == "station_event" else AUDIT_FIELDS
-    c = model.__table__.c
-    query = select(c.id, c.chain_hash, *(c[name] for name in fields)).order_by(c.id)
     previous, last_id, count = GENESIS, None, 0
     seen_expected = expected_head is None
-    after = 0
-    while True:
-        rows = conn.execute(query.where(c.id > after).limit(BATCH)).all()
-        if not rows:
-            break
+    for rows in chain_batches(conn, table, BATCH):
         for row in rows:
             row_id, stored = row[0], row[1]
             computed = row_hash(previous, tuple(row[2:]))
@@ -109,7 +100,6 @@ def walk_chain(
                 seen_expected = True
             previous, last_id = computed, row_id
             count += 1
-        after = rows[-1][0]
         if progress is not None:
             progress(count)
     if not seen_expected and expected_head is not None:

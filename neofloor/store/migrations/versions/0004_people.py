@@ -16,7 +16,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 import neofloor.store.types
-from neofloor.services.people.chain import EVENT_FIELDS, GENESIS, row_hash
+from neofloor.services.people.chain import GENESIS, chain_batches, row_hash
 
 revision: str = "0004"
 # 0003 (delivery) is written on another branch; when both meet, this revision's
@@ -88,38 +88,27 @@ def upgrade() -> None:
 def _chain_existing_events() -> None:
     """Hash every event already in the ledger, in id order, each on the one before."""
     bind = op.get_bind()
-    event = sa.table(
-        "station_event",
-        sa.column("id", sa.Integer()),
-        sa.column("vehicle_id", sa.Integer()),
-        sa.column("station_id", sa.Integer()),
-        sa.column("kind", sa.String()),
-        sa.column("at", neofloor.store.types.UTCDateTime(timezone=True)),
-        sa.column("operator_id", sa.Integer()),
-        sa.column("terminal", sa.String()),
-        sa.column("note", sa.String()),
-        sa.column("chain_hash", sa.String()),
-    )
-    read = (
-        sa.select(event.c.id, *(event.c[name] for name in EVENT_FIELDS))
-        .where(event.c.id > sa.bindparam("after"))
-        .order_by(event.c.id)
-        .limit(BATCH)
-    )
+    event = sa.table("station_event", sa.column("id", sa.Integer()), sa.column("chain_hash", sa.String()))
     write = (
-        sa.update(event).where(event.c.id == sa.bindparam("row_id")).values(chain_hash=sa.bindparam("hash"))
+        sa.update(event)
+        .where(event.c.id == sa.bindparam("row_id"))
+        .values(chain_hash=sa.bindparam("hash"))
     )
-    previous, after = GENESIS, 0
-    while True:
-        rows = bind.execute(read, {"after": after}).all()
-        if not rows:
-            break
+    previous = GENESIS
+    # Batches are read ahead of the updates they feed: each batch is read whole before it is written.
+    for rows in chain_batches(bind, "station_event", BATCH):
         updates = []
         for row in rows:
-            previous = row_hash(previous, tuple(row[1:]))
+            previous = row_hash(previous, tuple(row[2:]))
             updates.append({"row_id": row[0], "hash": previous})
-        bind.execute(write, updates)
-        after = rows[-1][0]
+        if bind.dialect.name == "sqlite":
+            driver = bind.connection.driver_connection
+            assert driver is not None
+            driver.executemany(
+                "UPDATE station_event SET chain_hash = :hash WHERE id = :row_id", updates
+            )
+        else:
+            bind.execute(write, updates)
 
 
 def _append_only() -> None:
