@@ -299,3 +299,22 @@ async def test_an_operator_is_not_offered_the_skills_matrix(make_app, line):
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert isinstance(app.screen, StationScreen)
+
+
+async def test_the_header_warns_when_the_last_ledger_check_failed(make_app, line, clock):
+    from neofloor.store.models import VerifyRun
+
+    app = make_app()
+    async with drive(app) as pilot:
+        plant = str(app.screen.query_one("#header-plant", Label).render())
+        assert plant == "Aïn Aouda assembly"
+        with line.db.write() as session:  # as `neofloor verify` records a check that found a forged row
+            session.add(
+                VerifyRun(at=clock(), ok=False, broken_table="station_event", broken_row=7,
+                          detail="station_event row 7 does not match its content.")
+            )
+        app.check_chain()
+        await settle(pilot, lambda: bool(app.chain_warning))
+        label = app.screen.query_one("#header-plant", Label)
+        assert str(label.render()).startswith("⚠ LEDGER CHECK FAILED: station_event row 7")
+        assert label.has_class("-warning")
