@@ -12,21 +12,28 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from neofloor.services.delivery.components import capture_component, parts_needed
 from neofloor.services.plant.catalog import forget_catalog
 from neofloor.services.plant.config import init_plant, load_plant_config
+from neofloor.services.plant.pins import hash_pin
 from neofloor.services.plant.vin import with_check_digit
 from neofloor.services.scan import record_scan
 from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
+from neofloor.store.models import Operator
 
 # Test plants are rebuilt for every test: skip the fsync per commit that the floor needs.
 os.environ.setdefault("NEOFLOOR_SQLITE_SYNCHRONOUS", "NORMAL")
+# PINs are hashed with a cheap argon2 cost in tests (one test in tests/people uses the real one).
+os.environ.setdefault("NEOFLOOR_ARGON2_COST", "test")
 
 # A fixed moment for deterministic tests: Thursday 2026-11-26, 09:00 in Casablanca (UTC+1).
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 ROUTE = ("BODY", "PAINT", "TRIM1", "TRIM2", "CHASSIS", "FINAL", "EOL", "WATER", "QG")
+# Every operator of the test plant signs in with this PIN (the CLI reads it from NEOFLOOR_PIN).
+TEST_PIN = "2468"
 SUPERVISOR = "3001"
 OPERATOR_BODY = "1001"
 INSPECTOR = "2001"
@@ -36,6 +43,21 @@ def make_vin(n: int, model: str = "C1") -> str:
     """A valid demo-plant VIN (check digit right) for car number ``n``."""
     prefix = "C1E" if model == "C1E" else "C1P"
     return with_check_digit(f"ENF{prefix}0X0T{n:07d}"[:17])
+
+
+def give_test_pins(path: str | Path) -> None:
+    """Every operator of a plant made by ``neofloor init`` signs in with ``TEST_PIN`` from now on."""
+    database = Database(f"sqlite:///{path}")
+    with database.write() as session:
+        session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
+    database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def operator_pin(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Commands that write sign their operator in: the test plant's PIN, as a script gives it."""
+    monkeypatch.setenv("NEOFLOOR_PIN", TEST_PIN)
+    return TEST_PIN
 
 
 @pytest.fixture
@@ -51,6 +73,7 @@ def plant_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with database.write() as session:
         forget_catalog(session)
         init_plant(session, load_plant_config())
+        session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
     with database.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.dispose()
@@ -72,7 +95,11 @@ def plan_cars(db: Database, count: int, *, start: int = 1, model: str = "C1") ->
     vins = []
     with db.write() as session:
         for n in range(start, start + count):
-            vins.append(add_vehicle(session, make_vin(n, model), model, "WHT", f"ORD-{n:04d}", now=T0))
+            vins.append(
+                add_vehicle(
+                    session, make_vin(n, model), model, "WHT", f"ORD-{n:04d}", now=T0, badge=SUPERVISOR
+                )
+            )
     return vins
 
 

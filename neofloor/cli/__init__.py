@@ -18,7 +18,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 # Each module registers its subcommands with ``register(commands)``.
-COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports", "recall", "delivery")
+COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports", "recall", "delivery", "people")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,8 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return run_app(args)
+    from neofloor.cli.common import PrintableOutput
     from neofloor.services.plant.errors import NeofloorError
 
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableOutput(stdout), PrintableOutput(stderr)  # type: ignore[assignment]
     try:
         return handler(args)
     except NeofloorError as exc:
@@ -61,8 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
-        sys.stderr.close()
+        stderr.close()
         return 0
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from getpass import getpass
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +36,34 @@ def init_command(args: argparse.Namespace) -> int:
     from neofloor.store.engine import Database, database_url
 
     config = load_plant_config(args.plant)
+    _first_admin_pin(config)
     database = Database(database_url(args.db))
     with database.write() as session:
         init_plant(session, config)
         forget_catalog(session)
     print(f"Plant '{config.name}' written to {database.url}: {len(config.stations)} stations.")
     return 0
+
+
+def _first_admin_pin(config: Any) -> None:
+    """The first admin signs in with a PIN: asked for (or NEOFLOOR_PIN) when the config gives none."""
+    from neofloor.cli.common import PIN_ENV
+    from neofloor.services.people.auth import check_pin
+
+    admins = [op for op in config.operators if op["role"] == "admin"]
+    if not admins:
+        raise InvalidInput('The plant config names no admin: add an [[operators]] entry with role = "admin".')
+    first = admins[0]
+    if first.get("pin") is not None:
+        return
+    pin = os.environ.get(PIN_ENV)
+    if pin is None:
+        if not sys.stdin.isatty():
+            raise InvalidInput(f"Give the first admin's PIN at a terminal or in {PIN_ENV}.")
+        pin = getpass(f"PIN for the first admin, {first['name']} (badge {first['badge']}): ")
+        if getpass("Again: ") != pin:
+            raise InvalidInput("The two PINs differ; nothing written.")
+    first["pin"] = check_pin(pin)
 
 
 def upgrade_command(args: argparse.Namespace) -> int:

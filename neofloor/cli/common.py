@@ -1,23 +1,34 @@
-"""What the subcommands share: the database, a write and its sentence, the stations and days typed, JSON."""
+"""What the subcommands share: the database, who signs a write, a write and its sentence, the stations
+and days typed, JSON.
+
+Every write is signed: ``run_write`` (or ``signed_in`` for a command that writes on its own)
+checks ``--operator BADGE`` with its PIN, typed at a prompt that does not echo, or taken from
+``NEOFLOOR_PIN`` for scripts (an automated station gives its station account's secret there).
+Reads need no PIN.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime, time
+from getpass import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from neofloor.services.plant.clock import to_local
-from neofloor.services.plant.errors import InvalidInput, NotFound
+from neofloor.services.plant.errors import InvalidInput, NotFound, PermissionDenied
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     # The store (SQLAlchemy, SQLModel) is imported by the commands that use it, not by the
     # parser: the terminal app, the default command, opens the plant after its first frame.
+    from neofloor.services.plant.records import OperatorInfo
     from neofloor.store.engine import Database
 
 
@@ -31,9 +42,61 @@ class Outcome(Protocol):
     def message(self) -> str: ...
 
 
+class PrintableOutput:
+    """A text stream that escapes control characters on the way out (``printable``).
+
+    The commands print stored text (reasons, notes, names); wrapped around stdout and stderr
+    while a command runs, nothing stored can move the reader's cursor or repaint the screen.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from neofloor.services.plant.text import printable
+
+        return int(self._stream.write(printable(text, multiline=True)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+PIN_ENV = "NEOFLOOR_PIN"
+
+
+def read_pin(badge: str) -> str:
+    """The PIN for ``badge``: ``NEOFLOOR_PIN``, else typed at a prompt without echo."""
+    pin = os.environ.get(PIN_ENV)
+    if pin is not None:
+        return pin
+    if not sys.stdin.isatty():
+        raise PermissionDenied(f"Badge {badge} needs its PIN: type it at a terminal or set {PIN_ENV}.")
+    return getpass(f"PIN for badge {badge}: ")
+
+
+def signed_in(args: argparse.Namespace, database: Database | None = None) -> OperatorInfo:
+    """Who signs this write: ``--operator`` with its PIN, checked (and a failure counted) first.
+
+    The sign-in commits on its own, so a wrong PIN is counted even though the write never runs.
+    """
+    from neofloor.services.people.auth import sign_in
+
+    badge = str(getattr(args, "operator", "") or "").strip()
+    if not badge:
+        raise InvalidInput("Who is writing? Give --operator BADGE.")
+    pin = read_pin(badge)
+    with (database or open_database(args)).write() as session:
+        return sign_in(session, badge, pin, args.terminal)
+
+
 def run_write(args: argparse.Namespace, write: Callable[[Session], Outcome]) -> int:
-    """One service write in one transaction, then its sentence on stdout (a refusal wrote nothing)."""
-    with open_database(args).write() as session:
+    """Sign ``--operator`` in, then one service write in one transaction, then its sentence on stdout.
+
+    Every write command comes through here (or through ``signed_in``); a refusal wrote nothing.
+    """
+    database = open_database(args)
+    signed_in(args, database)
+    with database.write() as session:
         result = write(session)
     print(result.message)
     return 0

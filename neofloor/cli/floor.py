@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from neofloor.cli.common import open_database, printed_json, run_write, station_arg
+from neofloor.cli.common import open_database, printed_json, run_write, signed_in, station_arg
 from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.text import printable
 
 
 def register(commands: Any) -> None:
@@ -51,9 +52,11 @@ def register(commands: Any) -> None:
     add.add_argument("--seq", type=int, default=None, help="build sequence (default: next)")
     add.add_argument("--options", default="", help="option codes, comma-separated")
     add.add_argument("--notes", default="", help="option notes for the stations")
+    add.add_argument("--operator", required=True, metavar="BADGE", help="who plans (supervisor, shift lead)")
     add.set_defaults(handler=plan_add_command)
     imp = plan_commands.add_parser("import", help="import a CSV plan (all rows or none)")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--operator", required=True, metavar="BADGE", help="who plans (supervisor, shift lead)")
     imp.set_defaults(handler=plan_import_command)
 
 
@@ -87,18 +90,26 @@ def history_command(args: argparse.Namespace) -> int:
     if printed_json(args, history):
         return 0
     car = history.car
-    print(f"{car.vin}  #{car.build_seq}  {history.model_name}, {history.color_name}  order {car.order_ref}")
+    print(
+        printable(
+            f"{car.vin}  #{car.build_seq}  {history.model_name}, {history.color_name}  order {car.order_ref}"
+        )
+    )
     print(
         f"state: {car.state} at {car.station or '-'}  lead time: {format_duration(history.lead_time_seconds)}"
     )
     for event in history.events:
         when = to_local(event.at, zone).strftime("%Y-%m-%d %H:%M:%S")
         who = event.operator or ""
-        print(f"  {when}  {event.kind:<15} {event.station or '':<8} {who:<24} {event.note}")
+        print(printable(f"  {when}  {event.kind:<15} {event.station or '':<8} {who:<24} {event.note}"))
     if history.defects:
         print("defects:")
         for d in history.defects:
-            print(f"  {d.code:<8} {d.severity:<8} {d.status:<9} {d.zone:<10} {d.station}  {d.description}")
+            print(
+                printable(
+                    f"  {d.code:<8} {d.severity:<8} {d.status:<9} {d.zone:<10} {d.station}  {d.description}"
+                )
+            )
     return 0
 
 
@@ -114,14 +125,16 @@ def queue_command(args: argparse.Namespace) -> int:
         print(f"{label}:")
         for car in cars:
             held = f"  HELD: {car.hold_reason}" if car.held else ""
-            print(f"  #{car.build_seq:<6} {car.vin}  {car.model:<4} {car.color:<14}{held}")
+            print(printable(f"  #{car.build_seq:<6} {car.vin}  {car.model:<4} {car.color:<14}{held}"))
     return 0
 
 
 def plan_add_command(args: argparse.Namespace) -> int:
     from neofloor.services.tracking.planning import add_vehicle
 
-    with open_database(args).write() as session:
+    database = open_database(args)
+    operator = signed_in(args, database)
+    with database.write() as session:
         vin = add_vehicle(
             session,
             args.vin,
@@ -131,6 +144,8 @@ def plan_add_command(args: argparse.Namespace) -> int:
             build_seq=args.seq,
             options=args.options,
             option_notes=args.notes,
+            badge=operator.badge,
+            terminal=args.terminal,
         )
     print(f"{vin} planned.")
     return 0
@@ -143,7 +158,9 @@ def plan_import_command(args: argparse.Namespace) -> int:
         text = args.file.read_text("utf-8")
     except OSError as exc:
         raise InvalidInput(f"Cannot read {args.file}: {exc.strerror}.") from exc
-    with open_database(args).write() as session:
-        count = import_plan_csv(session, text)
+    database = open_database(args)
+    operator = signed_in(args, database)
+    with database.write() as session:
+        count = import_plan_csv(session, text, badge=operator.badge, terminal=args.terminal)
     print(f"{count} car(s) planned from {args.file}.", file=sys.stdout)
     return 0

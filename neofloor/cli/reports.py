@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from neofloor.cli.common import open_database
+from neofloor.cli.common import open_database, signed_in
 from neofloor.reports.formats import REPORT_FORMATS
 
 
@@ -102,8 +102,18 @@ def note_command(args: argparse.Namespace) -> int:
     from neofloor.store.types import utcnow
 
     now = utcnow()
-    with open_database(args).write() as session:
+    database = open_database(args)
+    operator = signed_in(args, database)
+    with database.write() as session:
         day = parse_plant_date(args.date, plant_catalog(session).timezone, now=now)
-        note = add_shift_note(session, day, args.shift_code, " ".join(args.text), args.operator, now=now)
+        note = add_shift_note(
+            session,
+            day,
+            args.shift_code,
+            " ".join(args.text),
+            operator.badge,
+            now=now,
+            terminal=args.terminal,
+        )
     print(f"Note added to shift {note.shift_date.isoformat()} {note.shift_code} by {note.author}.")
     return 0

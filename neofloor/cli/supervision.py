@@ -210,14 +210,16 @@ def andon_raise_command(args: argparse.Namespace) -> int:
     from neofloor.services.supervision.andon import raise_andon
 
     station = station_arg(args, args.andon_station)
-    return run_write(args, lambda s: raise_andon(s, station, args.reason, args.operator, args.note))
+    return run_write(
+        args, lambda s: raise_andon(s, station, args.reason, args.operator, args.note, terminal=args.terminal)
+    )
 
 
 def andon_end_command(args: argparse.Namespace) -> int:
     from neofloor.services.supervision.andon import end_andon
 
     station = station_arg(args, args.andon_station)
-    return run_write(args, lambda s: end_andon(s, station, args.operator, args.note))
+    return run_write(args, lambda s: end_andon(s, station, args.operator, args.note, terminal=args.terminal))
 
 
 def andon_list_command(args: argparse.Namespace) -> int:

@@ -40,7 +40,7 @@ def generate_demo_plant(out: Path, spec: DemoSpec) -> str:
     database = Database(f"sqlite:///{out}")
     with database.write() as session:
         forget_catalog(session)
-        init_plant(session, config)
+        init_plant(session, config, demo_seed=spec.seed)
     database.dispose()
     counts = Counts()
     raw = sqlite3.connect(str(out), isolation_level=None)

@@ -6,12 +6,19 @@ SQLite with one ``executemany`` per table and chunk.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
+from neofloor.services.people.chain import GENESIS
 from neofloor.store.models import DefectStatus, EventKind, VehicleState
+
+# The chain's canonical JSON (people/chain.py ``row_hash``).
+_DUMPS = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 # Plain strings for the rows (the enums are str subclasses; sqlite3 binds plain str fastest).
 PLAN, START, COMPLETE, HOLD, DELIVER, PARK = (
@@ -79,7 +86,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "hold_reason", "last_scan_station_id", "last_scan_at", "first_start_at", "finished_at",
         "delivered_at", "out_of_sequence", "repair_visits", "last_event_id", "vin_reversed",
     ),
-    "station_event": ("id", "vehicle_id", "station_id", "kind", "at", "operator_id", "terminal", "note"),
+    "station_event": (
+        "id", "vehicle_id", "station_id", "kind", "at", "operator_id", "terminal", "note", "chain_hash",
+    ),
     "station_visit": (
         "id", "vehicle_id", "station_id", "started_at", "completed_at", "cycle_seconds", "operator_id",
         "out_of_sequence",
@@ -125,13 +134,34 @@ class Rows:
         self.fitted_component: list[tuple[Any, ...]] = []
         self.pdi_check: list[tuple[Any, ...]] = []
         self.yard_place: list[tuple[Any, ...]] = []
+        # The ledger's hash chain runs on from the last event written (people/chain.py).
+        self.event_head = GENESIS
 
     def flush(self) -> None:
         for table in COLUMNS:
             rows: list[tuple[Any, ...]] = getattr(self, table)
             if rows:
+                if table == "station_event":
+                    rows = self._chained(rows)
                 self.raw.executemany(self.sql[table], rows)
-                rows.clear()
+                getattr(self, table).clear()
+
+    def _chained(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The events with their chain hashes, as ``row_hash`` makes them, written inline for speed.
+
+        The stored time text "YYYY-MM-DD HH:MM:SS.ffffff" is the chain's canonical time with
+        a "T"; a test holds this writer and ``row_hash`` together.
+        """
+        head = self.event_head
+        dumps, sha256 = _DUMPS, hashlib.sha256
+        out = []
+        for row in rows:
+            _id, car, station, kind, at, operator, terminal, note = row
+            content = dumps([car, station, kind, at.replace(" ", "T", 1), operator, terminal, note])
+            head = sha256(f"{head}\n{content}".encode()).hexdigest()
+            out.append((*row, head))
+        self.event_head = head
+        return out
 
 
 @dataclass

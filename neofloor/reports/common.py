@@ -14,6 +14,7 @@ from neofloor.reports.formats import REPORT_FORMATS
 from neofloor.services.metrics.formulas import OeeResult
 from neofloor.services.plant.clock import format_duration, to_local
 from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.text import printable
 
 DASH = "–"
 
@@ -113,7 +114,8 @@ def save_report(text: str, path: str | os.PathLike[str]) -> Path:
     if not target.parent.exists():
         raise InvalidInput(f"Cannot write {target}: the folder {target.parent} does not exist.")
     try:
-        target.write_text(text, encoding="utf-8")
+        # Stored text cannot drive the terminal that later shows the file.
+        target.write_text(printable(text, multiline=True), encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"Cannot write {target}: {exc.strerror}.") from exc
     return target

@@ -50,6 +50,8 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     SHIFT_LEAD = "shift_lead"
     ADMIN = "admin"
+    # An automated station's account: scans at its own station, signs in with a secret.
+    STATION = "station"
 
 
 class Severity(StrEnum):

@@ -7,7 +7,7 @@ hot queries never replay history. The ledger (``StationEvent``) is append-only.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -145,15 +145,22 @@ class Operator(SQLModel, table=True):
     role: str = Field(max_length=16)
     pin_hash: str | None = Field(default=None, max_length=200)
     active: bool = True
+    # Wrong PINs in a row, and until when the badge is locked (stored: a restart does not unlock).
+    failed_pins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class OperatorStation(SQLModel, table=True):
-    """A station an operator is certified for."""
+    """A station an operator is certified for: since when, until when, and from which training."""
 
     __tablename__ = "operator_station"
 
     operator_id: int = Field(foreign_key="operator.id", primary_key=True)
     station_id: int = Field(foreign_key="station.id", primary_key=True)
+    certified_on: date | None = None
+    # The first day the certification no longer holds; none for a station account's own station.
+    expires_on: date | None = None
+    programme: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
 
 
 # --- cars and the ledger -------------------------------------------------------------
@@ -240,6 +247,8 @@ class StationEvent(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     terminal: str = Field(default="", max_length=64)
     note: str = Field(default="", max_length=500)
+    # SHA-256 over this row's content and the previous row's hash (services/people/chain.py).
+    chain_hash: str | None = Field(default=None, max_length=64)
 
 
 class StationVisit(SQLModel, table=True):
@@ -478,3 +487,51 @@ class YardPlace(SQLModel, table=True):
     spot: str = Field(unique=True, max_length=8)
     parked_at: datetime = Field(sa_type=UTCDateTime)
     parked_by_id: int | None = Field(default=None, foreign_key="operator.id")
+# --- people: the audit trail and the ledger's checks ------------------------------------
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, where and when: every write, sign-in, failed sign-in, lockout and sign-out.
+
+    Append-only and chained like the station-event ledger (``chain_hash``).
+    """
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_at", "at"),
+        Index("ix_audit_badge_at", "badge", "at"),
+        Index("ix_audit_subject_at", "subject", "at"),
+        Index("ix_audit_action_at", "action", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    operator_id: int | None = Field(default=None, foreign_key="operator.id")
+    # Kept as written: the badge and role at the time, even if the operator changes later.
+    badge: str = Field(default="", max_length=32)
+    role: str = Field(default="", max_length=16)
+    terminal: str = Field(default="", max_length=64)
+    action: str = Field(max_length=32)
+    subject: str = Field(default="", max_length=64)  # a VIN, a badge, a station, a shift
+    before: str = Field(default="", max_length=2000)  # JSON, where a value changed
+    after: str = Field(default="", max_length=2000)
+    chain_hash: str | None = Field(default=None, max_length=64)
+
+
+class VerifyRun(SQLModel, table=True):
+    """One walk of the chains by ``neofloor verify``: when, what it found, and the heads it saw."""
+
+    __tablename__ = "verify_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    ok: bool
+    broken_table: str | None = Field(default=None, max_length=32)
+    broken_row: int | None = None
+    detail: str = Field(default="", max_length=500)
+    events_checked: int = 0
+    audit_checked: int = 0
+    event_head_id: int | None = None
+    event_head_hash: str | None = Field(default=None, max_length=64)
+    audit_head_id: int | None = None
+    audit_head_hash: str | None = Field(default=None, max_length=64)

@@ -16,6 +16,11 @@ collector's reach, so that its full collections stay short while cars are scanne
 What each of these start-up tricks (the first look, the switch interval, the
 collector held then frozen) buys is measured in one place: docs/performance.md,
 "What each start-up trick buys".
+
+Nobody works at a terminal without their badge and PIN (``services.people.auth``); a
+badge given at start only spares typing it. The terminal signs its person out on F8
+and after the plant config's idle time (see ``tui.idle``), and offers each person only
+the keys and commands their role allows (``tui.permissions``).
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from __future__ import annotations
 import gc
 import importlib
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -37,21 +43,28 @@ from neofloor.tui.commands import FloorCommands
 from neofloor.tui.dialogs.sign_in import SignInDialog
 from neofloor.tui.dialogs.station_choice import StationDialog
 from neofloor.tui.formatting import looks_like_vin_fragment
+from neofloor.tui.idle import CHECK_SECONDS, DEFAULT_IDLE_MINUTES, IdleWatch
 from neofloor.tui.messages import (
+    ChainChecked,
     FirstLookRead,
     PlantChanged,
     PlantOpened,
     PlantUnavailable,
+    SignOutRecorded,
     VehicleRequested,
 )
+from neofloor.tui.permissions import offered
+from neofloor.tui.safe_text import safe
 from neofloor.tui.screens import FLOOR_VIEWS, YARD_VIEW
 from neofloor.tui.startup import (
     FIRST_LOOK_DRAW_WAIT_SECONDS,
     FIRST_LOOK_READ_WAIT_SECONDS,
     FirstLookReader,
+    chain_warning,
     missing_sqlite_file,
     read_plant,
 )
+from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import PlantCatalog
@@ -67,6 +80,12 @@ CHANGE_POLL_SECONDS = 1.5
 SETTLE_AFTER_OPEN_SECONDS = 3.0
 # What a terminal needs soon after it starts, imported in the background once the first view is shown.
 WARM_MODULES = ("neofloor.services.tracking.scans",)
+# The app's own keys, put away while a dialog is open.
+APP_KEYS = frozenset(
+    {"show_view", "find_car", "sign_in", "sign_out", "choose_station", "show_skills", "show_audit"}
+)
+# How often the header's ledger warning is read again (another terminal may have run `verify`).
+CHAIN_CHECK_SECONDS = 300.0
 
 
 class NeofloorApp(App[None]):
@@ -83,9 +102,32 @@ class NeofloorApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(view.binding for view in FLOOR_VIEWS),
         Binding("f7", "find_car", "Find", id="find-car", tooltip="Open a car's history by its VIN."),
-        Binding("f8", "sign_in", "Sign in", id="sign-in", tooltip="Sign in as someone else."),
+        Binding("f8", "sign_in", "Sign in", id="sign-in", tooltip="Sign in with your badge and PIN."),
+        Binding(
+            "f8",
+            "sign_out",
+            "Sign out",
+            id="sign-out",
+            tooltip="Sign out; the next person signs in with their badge and PIN.",
+        ),
         Binding(
             "f9", "choose_station", "Station", id="choose-station", tooltip="Bind this terminal to a station."
+        ),
+        Binding(
+            "ctrl+y",
+            "show_skills",
+            "Skills",
+            id="show-skills",
+            tooltip="The skills matrix: who is certified for which station, and until when.",
+            show=False,
+        ),
+        Binding(
+            "ctrl+l",
+            "show_audit",
+            "Audit",
+            id="show-audit",
+            tooltip="The audit trail: who did what, on which terminal, when.",
+            show=False,
         ),
     ]
 
@@ -95,6 +137,10 @@ class NeofloorApp(App[None]):
     operator: var[OperatorInfo | None] = var(None)
     marker: var[tuple[int, ...] | None] = var(None)
     problem: var[str] = var("")
+    # Seconds left before the idle sign-out, in its last minute (None before it).
+    idle_left: var[int | None] = var(None)
+    # What the last check of the ledger's chains found wrong ("" when nothing).
+    chain_warning: var[str] = var("")
 
     def __init__(
         self,
@@ -104,7 +150,12 @@ class NeofloorApp(App[None]):
         terminal: str = "",
         operator_badge: str | None = None,
         clock: Callable[[], datetime] | None = None,
+        idle_minutes: float | None = None,
+        idle_clock: Callable[[], float] | None = None,
+        idle_check_seconds: float = CHECK_SECONDS,
     ) -> None:
+        """``idle_minutes`` overrides the plant config's idle time; ``idle_clock`` (monotonic
+        seconds) and ``idle_check_seconds`` let a test drive the idle sign-out quickly."""
         super().__init__()
         self.database_url = database_url
         self.terminal = terminal
@@ -112,8 +163,12 @@ class NeofloorApp(App[None]):
         self._wanted_station = station
         self._wanted_badge = operator_badge
         self._clock = clock
+        self._idle = IdleWatch(idle_minutes or DEFAULT_IDLE_MINUTES, idle_clock or time.monotonic)
+        self._idle_fixed = idle_minutes is not None
+        self._idle_check_seconds = idle_check_seconds
         self._poll_failing = False
         self._badge_problem = ""
+        self._badge_given: str | None = None
         # The garbage collector: whether it ran before this terminal started, whether the start
         # is still under way, and how many scans wait for their result (see hold_gc).
         self._gc_wanted = gc.isenabled()
@@ -141,6 +196,7 @@ class NeofloorApp(App[None]):
         self.switch_mode(FLOOR_VIEWS[0].name)
         self.call_after_refresh(self._first_paint.set)
         self.open_plant()
+        self.set_interval(self._idle_check_seconds, self.check_idle)
 
     def first_view_shown(self) -> None:
         """The first view shows its data: import the rest in the background, then let the GC run."""
@@ -240,8 +296,7 @@ class NeofloorApp(App[None]):
             return
         reader.shown = True
         self.opening = True
-        if look.operator is not None:
-            self.operator = look.operator
+        # The badge given at start is not a sign-in: its PIN is asked once the plant is open.
         self.station, self.catalog = look.station, look.catalog
         screen.show_first_look(look)
 
@@ -249,10 +304,14 @@ class NeofloorApp(App[None]):
         self.opening = False
         self.database = message.database
         self.marker = message.marker
-        self.operator = message.operator
         self.station = message.station
         self.catalog = message.catalog
+        self.chain_warning = message.chain_warning
+        self._badge_given = message.operator.badge if message.operator is not None else None
+        if not self._idle_fixed:
+            self._idle.set_minutes(message.idle_minutes)
         self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
+        self.set_interval(CHAIN_CHECK_SECONDS, self.check_chain)
         self.set_timer(SETTLE_AFTER_OPEN_SECONDS, self.first_view_shown)
         self._ask_what_is_missing(message.station_problem, message.badge_problem)
 
@@ -269,19 +328,94 @@ class NeofloorApp(App[None]):
             dialog = StationDialog(self.catalog.terminal_stations, None, station_problem)
             self.push_screen(dialog, self._station_chosen)
         elif self.operator is None:
-            self.push_screen(SignInDialog(badge_problem), self._signed_in)
+            self._ask_sign_in(badge_problem)
 
     def _station_chosen(self, code: str | None) -> None:
         if code:
             self.bind_station(code)
-        if self.operator is None:
-            self.push_screen(SignInDialog(self._badge_problem), self._signed_in)
+        if self.operator is None and not isinstance(self.screen, SignInDialog):
+            self._ask_sign_in(self._badge_problem)
             self._badge_problem = ""
+
+    def _ask_sign_in(self, problem: str = "") -> None:
+        """The sign-in dialog: badge (the one given at start, if any), then PIN."""
+        badge, self._badge_given = self._badge_given, None
+        self.push_screen(SignInDialog(problem, badge=badge), self._signed_in)
 
     def _signed_in(self, operator: OperatorInfo | None) -> None:
         if operator is not None:
             self.operator = operator
-            self.notify(f"Signed in: {operator.label}.", timeout=3)
+            self._idle.touch()
+            self.notify(f"Signed in: {safe(operator.label)}.", timeout=3)
+
+    def watch_operator(self, _operator: OperatorInfo | None) -> None:
+        """Someone else, or nobody: the keys and commands offered change with them."""
+        self.idle_left = None
+        self.refresh_bindings()
+
+    # --- signing out: on a key, and when the terminal is left alone --------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Any key, paste (a scanner) or click means someone is there: the idle time starts again."""
+        if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
+            self._idle.touch()
+            if self.idle_left is not None:
+                self.idle_left = None
+        await super().on_event(event)
+
+    def check_idle(self) -> None:
+        """Count down the last minute on the header; sign out once the idle time is up."""
+        if self.operator is None or self.database is None:
+            return
+        left = self._idle.countdown()
+        if left is None or left > 0:
+            self.idle_left = left
+        else:
+            self.sign_out("idle")
+
+    def sign_out(self, reason: str = "key") -> None:
+        """Nobody works here now: say so in the audit trail, close what was open, ask who signs in."""
+        operator, database = self.operator, self.database
+        if operator is None or database is None:
+            return
+        self.operator = None
+        terminal, now = self.terminal, self.now()
+
+        def record() -> None:
+            from neofloor.services.people.auth import sign_out
+
+            with database.write() as session:
+                sign_out(session, operator, terminal, reason=reason, now=now)
+
+        def answered(answer: Answer[None]) -> SignOutRecorded:
+            return SignOutRecorded("" if answer.wrote else answer.sentence("{error}"))
+
+        write_in_worker(self, record, answered, group="sign-out")
+        # Whatever was open (a dialog half typed, a car's history) was the last person's.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if reason == "idle":
+            self.notify(f"{safe(operator.label)} was signed out: nothing was pressed for a while.", timeout=6)
+        self._ask_sign_in()
+
+    def on_sign_out_recorded(self, message: SignOutRecorded) -> None:
+        if message.problem:
+            self.notify(message.problem, title="The sign-out was not recorded", severity="warning")
+
+    # --- the ledger's chains ------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="chain-check")
+    def check_chain(self) -> None:
+        """Read the last check of the ledger's chains again (another terminal may have run it)."""
+        database = self.database
+        if database is None:
+            return
+        with database.read() as session:
+            warning = chain_warning(session)
+        self.post_message(ChainChecked(warning))
+
+    def on_chain_checked(self, message: ChainChecked) -> None:
+        self.chain_warning = message.warning
 
     # --- seeing other terminals' work -------------------------------------------
 
@@ -380,7 +514,13 @@ class NeofloorApp(App[None]):
     # --- actions ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("show_view", "find_car", "sign_in", "choose_station") and self.screen.is_modal:
+        if action in APP_KEYS and self.screen.is_modal:
+            return False
+        if action == "sign_in":
+            return self.operator is None
+        if action == "sign_out":
+            return self.operator is not None
+        if not offered(self, action, parameters):
             return False
         if action == "show_view" and parameters and self._view_mode(str(parameters[0])) == self.current_mode:
             # Hide the key of the view already shown, unless a car's history is open over it.
@@ -406,7 +546,22 @@ class NeofloorApp(App[None]):
         if self.database is None:
             self.notify(self.problem or "The plant database is not open yet.", severity="warning")
             return
-        self.push_screen(SignInDialog(), self._signed_in)
+        self._ask_sign_in()
+
+    def action_sign_out(self) -> None:
+        self.sign_out("key")
+
+    def action_show_skills(self) -> None:
+        from neofloor.tui.screens.skills import SkillsScreen
+
+        if self.database is not None and offered(self, "show_skills"):
+            self.push_screen(SkillsScreen())
+
+    def action_show_audit(self) -> None:
+        from neofloor.tui.screens.audit import AuditScreen
+
+        if self.database is not None and offered(self, "show_audit"):
+            self.push_screen(AuditScreen())
 
     def action_choose_station(self) -> None:
         if self.catalog is None:

@@ -1,4 +1,9 @@
-"""The command palette (Ctrl+P): jump to a car by VIN, switch views or station, sign in."""
+"""The command palette (Ctrl+P): jump to a car by VIN, switch views or station, sign in or out,
+and the keys of the view it was opened over.
+
+It offers what the footer offers: only what the signed-in person may do (the view's keys
+as their ``check_action`` shows them, the leaders' views by ``tui.permissions``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.formatting import looks_like_vin_fragment
+from neofloor.tui.permissions import offered
 from neofloor.tui.screens import FLOOR_VIEWS
 
 Command = tuple[str, Callable[[], object], str]
@@ -29,13 +35,23 @@ class FloorCommands(Provider):
         commands += [
             ("Find a car", floor.action_find_car, "Open a car's history: type its VIN or its last digits."),
             ("Switch station", floor.action_choose_station, "Bind this terminal to another station."),
-            ("Sign in as someone else", floor.action_sign_in, "Scan a badge or pick a name."),
             (
                 "Recall",
                 self._open_recall,
                 "The cars a recall concerns (model, station, days, defect, part, lot); hold them all.",
             ),
         ]
+        if floor.operator is None:
+            commands.append(("Sign in", floor.action_sign_in, "Your badge, then your PIN."))
+        else:
+            commands.append(("Sign out", floor.action_sign_out, "The next person signs in with a PIN."))
+        if offered(floor, "show_skills"):
+            commands.append(
+                ("Skills matrix", floor.action_show_skills, "Who is certified for which station, until when.")
+            )
+        if offered(floor, "show_audit"):
+            commands.append(("Audit trail", floor.action_show_audit, "Who did what, where and when."))
+        commands += self._view_keys()
         if floor.catalog is not None:
             commands += [
                 (
@@ -45,6 +61,17 @@ class FloorCommands(Provider):
                 )
                 for station in floor.catalog.terminal_stations
             ]
+        return commands
+
+    def _view_keys(self) -> list[Command]:
+        """The keys the view shows in its footer now, as commands (what the person may do there)."""
+        commands: list[Command] = []
+        for node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if node is self.app or not binding.show or not enabled:
+                continue
+            key = self.app.get_key_display(binding)
+            run = partial(self.app.run_action, binding.action, node)
+            commands.append((f"{binding.description} ({key})", run, tooltip or binding.description))
         return commands
 
     async def discover(self) -> Hits:

@@ -26,7 +26,12 @@ class Floor(Protocol):
     database: Database | None
     catalog: PlantCatalog | None
     station: str | None
+    # Whoever signed in with their badge and PIN (None: nobody; nothing that writes is offered).
     operator: OperatorInfo | None
+    # Seconds left before the idle sign-out, in its last minute (None before it).
+    idle_left: int | None
+    # What the last check of the ledger's chains found wrong ("" when nothing).
+    chain_warning: str
     marker: tuple[int, ...] | None
     problem: str
     # The first look is on screen and the store not open yet.
@@ -57,6 +62,12 @@ class Floor(Protocol):
     def action_choose_station(self) -> None: ...
 
     def action_sign_in(self) -> None: ...
+
+    def action_sign_out(self) -> None: ...
+
+    def action_show_skills(self) -> None: ...
+
+    def action_show_audit(self) -> None: ...
 
 
 class _OnTheFloor(Protocol):

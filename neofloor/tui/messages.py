@@ -33,10 +33,15 @@ class PlantOpened(Message):
     catalog: PlantCatalog
     marker: tuple[int, ...]
     station: str | None
+    # The person whose badge was given at start: asked for their PIN first (never signed in without it).
     operator: OperatorInfo | None
     # Why a --station or badge given at start was not taken (the services' sentence).
     station_problem: str = ""
     badge_problem: str = ""
+    # The plant config's idle time before a terminal signs its person out.
+    idle_minutes: float = 10.0
+    # What the last check of the ledger's hash chains found wrong ("" when it passed or never ran).
+    chain_warning: str = ""
 
 
 @dataclass
@@ -58,3 +63,17 @@ class VehicleRequested(Message):
     """Show this car's history (from a queue, the board, the palette)."""
 
     vin: str
+
+
+@dataclass
+class SignOutRecorded(Message):
+    """The sign-out is in the audit trail, or the sentence why it could not be written."""
+
+    problem: str = ""
+
+
+@dataclass
+class ChainChecked(Message):
+    """What the last check of the ledger's hash chains found wrong ("" when nothing)."""
+
+    warning: str

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from neofloor.tui.messages import PlantOpened, PlantUnavailable
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from neofloor.services.tracking.first_look import FirstLook
 
 # How long the plant's opening waits for the first look to be read, then drawn, before it imports
@@ -66,8 +68,11 @@ def read_plant(
 ) -> PlantOpened | PlantUnavailable:
     """Open the database, read the catalog, check the --station and badge given (in a worker).
 
+    Also what the terminal needs of the people services: the idle time before it signs its
+    person out, and whether the last check of the ledger's chains failed.
     Raises what opening the database raised; a database without a plant is an answer.
     """
+    from neofloor.services.people.auth import idle_sign_out_minutes
     from neofloor.services.plant.catalog import plant_catalog
     from neofloor.services.plant.errors import NeofloorError
     from neofloor.services.plant.operators import operator_by_badge
@@ -90,9 +95,23 @@ def read_plant(
                 operator = operator_by_badge(session, badge)
             except NeofloorError as exc:
                 badge_problem = str(exc)
+        idle_minutes = float(idle_sign_out_minutes(session))
+        warning = chain_warning(session)
     if not catalog.stations:
         return PlantUnavailable("This database has no plant yet: run 'neofloor init' or 'neofloor demo'.")
-    return PlantOpened(database, catalog, marker, station, operator, station_problem, badge_problem)
+    return PlantOpened(
+        database, catalog, marker, station, operator, station_problem, badge_problem, idle_minutes, warning
+    )
+
+
+def chain_warning(session: Session) -> str:
+    """What the header warns of: the last check of the ledger's chains, when it failed ("" else)."""
+    from neofloor.services.people.verify import last_verify
+
+    last = last_verify(session)
+    if last is None or last.ok:
+        return ""
+    return f"⚠ LEDGER CHECK FAILED: {last.detail}"
 
 
 def missing_sqlite_file(url: str) -> Path | None:

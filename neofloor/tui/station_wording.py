@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from neofloor.tui.formatting import hour_text, state_words
+from neofloor.tui.safe_text import plain, safe
 
 if TYPE_CHECKING:
     from neofloor.services.supervision.repair_time import CarInRepair
@@ -23,7 +24,7 @@ BAY_PHASES = {"waiting": "waiting for repair", "repairing": "repairing", "repair
 
 
 def describe_car(car: CarSummary) -> str:
-    held = f" · held: {car.hold_reason}" if car.held else ""
+    held = f" · held: {safe(car.hold_reason)}" if car.held else ""
     return f"#{car.build_seq} · {car.model_name} · {car.color} · {state_words(car.state)}{held}"
 
 
@@ -39,14 +40,14 @@ def inside_row(car: CarSummary) -> list[Cell]:
     """A car in the station: its cells and status."""
     status = Text("▶ in station", style="bold")
     if car.held:
-        status = Text(f"HELD in station: {car.hold_reason}", style="bold reverse")
+        status = Text(f"HELD in station: {plain(car.hold_reason)}", style="bold reverse")
     return [*car_cells(car), status]
 
 
 def queue_row(car: CarSummary, number: int) -> list[Cell]:
     """A waiting car, ``number`` in the queue: its cells and status."""
     if car.held:
-        status = Text(f"HELD: {car.hold_reason}", style="bold reverse")
+        status = Text(f"HELD: {plain(car.hold_reason)}", style="bold reverse")
     elif number == 1:
         status = Text("next", style="bold")
     else:
@@ -77,8 +78,8 @@ def bay_status(car: CarInRepair) -> Text:
     if car.phase == "repaired":
         return Text(f"REPAIRED, back to {car.left_station or '-'} · {took}", style="bold reverse")
     if car.phase == "repairing":
-        return Text(f"▶ repairing · {took} · {car.reason}", style="bold")
-    return Text(f"{car.phase} · {took} · {car.reason}")
+        return Text(f"▶ repairing · {took} · {plain(car.reason)}", style="bold")
+    return Text(f"{car.phase} · {took} · {plain(car.reason)}")
 
 
 def bay_title(station: str, bay: list[CarInRepair]) -> str:
@@ -100,8 +101,8 @@ def bay_card_text(car: CarInRepair, zone: str) -> Text:
     text.append(car.vin, style="bold")
     text.append(f"  #{car.build_seq}\n{car.model} · {car.color}\n")
     text.append("From: ", style="dim")
-    text.append(f"{car.left_station or '-'}: {car.reason}", style="bold")
-    by = f" by {car.sent_by}" if car.sent_by else ""
+    text.append(f"{car.left_station or '-'}: {plain(car.reason)}", style="bold")
+    by = f" by {plain(car.sent_by)}" if car.sent_by else ""
     text.append(f"\nSent at {hour_text(car.sent_at, zone)}{by}")
     text.append(f" · {format_duration(car.seconds)} in repair")
     if car.phase == "repaired":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from neofloor.tui.formatting import day_text, stamp_text, state_words
+from neofloor.tui.safe_text import plain, safe
 
 if TYPE_CHECKING:
     from neofloor.services.quality import DefectRecord
@@ -26,7 +27,7 @@ def car_facts(history: VehicleHistory, zone: str, now: datetime) -> Text:
     facts.append(car.vin, style="bold")
     facts.append(f"  #{car.build_seq}  {history.model_name} ({car.model}) · {history.color_name}")
     if car.order_ref:
-        facts.append(f" · order {car.order_ref}")
+        facts.append(f" · order {plain(car.order_ref)}")
     facts.append("\nState: ", style="dim")
     facts.append(state_words(car.state), style="bold reverse" if car.held else "bold")
     if car.station:
@@ -34,7 +35,7 @@ def car_facts(history: VehicleHistory, zone: str, now: datetime) -> Text:
     if car.held:
         held_at = next((e.at for e in reversed(history.events) if e.kind == "hold"), None)
         facts.append(f" since {stamp_text(held_at, zone)}: ")
-        facts.append(car.hold_reason or "", style="bold")
+        facts.append(plain(car.hold_reason), style="bold")
         facts.append(f" · there since {stamp_text(car.since, zone)}")
     else:
         facts.append(f" since {stamp_text(car.since, zone)}")
@@ -52,7 +53,7 @@ def car_facts(history: VehicleHistory, zone: str, now: datetime) -> Text:
         facts.append("\nOptions: ", style="dim")
         facts.append(options or "none")
         if car.option_notes:
-            facts.append(f" · {car.option_notes}")
+            facts.append(f" · {plain(car.option_notes)}")
     return facts
 
 
@@ -79,9 +80,9 @@ def event_cells(event: TimelineEvent, zone: str) -> tuple[str, ...]:
         stamp_text(event.at, zone),
         event.kind.replace("_", " "),
         event.station or "",
-        event.operator or "",
-        event.terminal,
-        event.note,
+        safe(event.operator),
+        safe(event.terminal),
+        safe(event.note),
     )
 
 

@@ -10,15 +10,33 @@ from pathlib import Path
 import pytest
 
 from neofloor.cli import main
-from tests.conftest import make_vin
+from tests.conftest import TEST_PIN, give_test_pins, make_vin
 
 
 @pytest.fixture
 def plant(tmp_path: Path) -> str:
     path = str(tmp_path / "cli.db")
     assert main(["--db", path, "init"]) == 0
+    give_test_pins(path)
     for n in (1, 2):
-        assert main(["--db", path, "plan", "add", make_vin(n), "--model", "C1", "--color", "WHT"]) == 0
+        assert (
+            main(
+                [
+                    "--db",
+                    path,
+                    "plan",
+                    "add",
+                    make_vin(n),
+                    "--model",
+                    "C1",
+                    "--color",
+                    "WHT",
+                    "--operator",
+                    "3001",
+                ]
+            )
+            == 0
+        )
     return path
 
 
@@ -48,7 +66,10 @@ def test_scan_starts_then_completes(plant: str, capsys: pytest.CaptureFixture[st
         (["scan", "--operator", "1001", make_vin(1)], "Which station?"),
         (["release", make_vin(1), "--operator", "3001"], "is not on hold"),
         (["history", make_vin(9)], "not in the production plan"),
-        (["plan", "add", make_vin(1), "--model", "C1", "--color", "WHT"], "already planned"),
+        (
+            ["plan", "add", make_vin(1), "--model", "C1", "--color", "WHT", "--operator", "3001"],
+            "already planned",
+        ),
     ],
 )
 def test_refusals_exit_non_zero_with_the_reason(
@@ -77,14 +98,14 @@ def test_hold_release_and_history_json(plant: str, capsys: pytest.CaptureFixture
 def test_plan_import_all_or_nothing(plant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = tmp_path / "plan.csv"
     good.write_text(f"vin,model,color\n{make_vin(3)},C1E,RED\n{make_vin(4)},C1,GRY\n", "utf-8")
-    assert run(capsys, "--db", plant, "plan", "import", str(good)) == (
+    assert run(capsys, "--db", plant, "plan", "import", str(good), "--operator", "3001") == (
         0,
         f"2 car(s) planned from {good}.\n",
         "",
     )
     bad = tmp_path / "bad.csv"
     bad.write_text(f"vin,model,color\n{make_vin(5)},C1,WHT\n{make_vin(6)},C9,WHT\n", "utf-8")
-    code, _, err = run(capsys, "--db", plant, "plan", "import", str(bad))
+    code, _, err = run(capsys, "--db", plant, "plan", "import", str(bad), "--operator", "3001")
     assert code != 0 and "line 3" in err
     code, out, _ = run(capsys, "--db", plant, "queue", "BODY", "--json")
     assert make_vin(5) not in out and make_vin(4) in out
@@ -97,7 +118,7 @@ def test_missing_database_is_a_clear_error(tmp_path: Path, capsys: pytest.Captur
 
 def test_environment_variable_names_the_database(plant: str, tmp_path: Path) -> None:
     """`python -m neofloor` in a real process, with NEOFLOOR_DATABASE_URL instead of --db."""
-    env = {"NEOFLOOR_DATABASE_URL": f"sqlite:///{plant}", "PATH": "/usr/bin:/bin"}
+    env = {"NEOFLOOR_DATABASE_URL": f"sqlite:///{plant}", "PATH": "/usr/bin:/bin", "NEOFLOOR_PIN": TEST_PIN}
     done = subprocess.run(
         [sys.executable, "-m", "neofloor", "scan", "--station", "BODY", "--operator", "1001", make_vin(1)],
         capture_output=True,

@@ -17,7 +17,7 @@ import pytest
 from neofloor.cli import main
 from neofloor.services.metrics.summary import shift_summary
 from neofloor.store.engine import Database
-from tests.conftest import plan_cars
+from tests.conftest import give_test_pins, plan_cars
 from tests.metrics.builders import add_stop, local, through_qg
 from tests.metrics.conftest import SHIFT_LEAD
 
@@ -29,6 +29,7 @@ LEAD = SHIFT_LEAD
 def plant(tmp_path: Path) -> str:
     path = str(tmp_path / "plant.db")
     assert main(["--db", path, "init"]) == 0
+    give_test_pins(path)
     database = Database(f"sqlite:///{path}")
     vin = plan_cars(database, 1)[0]
     through_qg(database, vin, local(10, 10, month=6), 15)

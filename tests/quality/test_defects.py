@@ -113,7 +113,7 @@ def test_a_finished_car_in_the_yard_can_get_defects(floor: Database) -> None:
         (("TRIM1", "PT-RUN", "front", INSPECTOR, {"severity": "cosmetic"}), InvalidInput, "severity"),
         (("TRIM1", "PT-RUN", "front", "7777", {}), NotFound, "Unknown badge"),
         (("NOPE", "PT-RUN", "front", INSPECTOR, {}), NotFound, "Unknown station"),
-        (("TRIM1", "PT-RUN", "front", INSPECTOR, {"note": "x" * 501}), InvalidInput, "under 500"),
+        (("TRIM1", "PT-RUN", "front", INSPECTOR, {"note": "x" * 401}), InvalidInput, "under 400"),
         (("TRIM1", "PT-RUN", "front", OPERATOR_BODY, {}), PermissionDenied, "certified for, not TRIM1"),
         (("EOL", "FN-ALGN", "front", INSPECTOR, {}), RuleViolation, "has not reached EOL; it is at TRIM1"),
         (

@@ -21,7 +21,9 @@ def _vehicle_count(db: Database) -> int:
 
 def test_add_vehicle_plans_it_at_the_first_station_with_a_ledger_event(db: Database) -> None:
     with db.write() as session:
-        vin = add_vehicle(session, make_vin(1).lower(), "c1e", "blu", "ORD-1", options="sunroof, nav", now=T0)
+        vin = add_vehicle(
+            session, make_vin(1).lower(), "c1e", "blu", "ORD-1", options="sunroof, nav", now=T0, badge="3001"
+        )
     with db.read() as session:
         (car,) = station_queue(session, "BODY")
         history = vehicle_history(session, vin)
@@ -37,22 +39,22 @@ def test_add_vehicle_plans_it_at_the_first_station_with_a_ledger_event(db: Datab
 
 def test_add_vehicle_refusals(db: Database) -> None:
     with db.write() as session:
-        add_vehicle(session, make_vin(1), "C1", "WHT", build_seq=10)
+        add_vehicle(session, make_vin(1), "C1", "WHT", build_seq=10, badge="3001")
     with db.write() as session, pytest.raises(RuleViolation, match="already planned"):
-        add_vehicle(session, make_vin(1), "C1", "WHT")
+        add_vehicle(session, make_vin(1), "C1", "WHT", badge="3001")
     with db.write() as session, pytest.raises(RuleViolation, match="Build sequence 10 is already taken"):
-        add_vehicle(session, make_vin(2), "C1", "WHT", build_seq=10)
+        add_vehicle(session, make_vin(2), "C1", "WHT", build_seq=10, badge="3001")
     with db.write() as session, pytest.raises(NotFound, match="Unknown model 'X9'"):
-        add_vehicle(session, make_vin(2), "X9", "WHT")
+        add_vehicle(session, make_vin(2), "X9", "WHT", badge="3001")
     with db.write() as session, pytest.raises(NotFound, match="Unknown color"):
-        add_vehicle(session, make_vin(2), "C1", "PINK")
+        add_vehicle(session, make_vin(2), "C1", "PINK", badge="3001")
     assert _vehicle_count(db) == 1
 
 
 def test_next_build_sequence_follows_the_highest(db: Database) -> None:
     with db.write() as session:
-        add_vehicle(session, make_vin(1), "C1", "WHT", build_seq=41)
-        add_vehicle(session, make_vin(2), "C1", "WHT")
+        add_vehicle(session, make_vin(1), "C1", "WHT", build_seq=41, badge="3001")
+        add_vehicle(session, make_vin(2), "C1", "WHT", badge="3001")
     with db.read() as session:
         assert [c.build_seq for c in station_queue(session, "BODY")] == [41, 42]
 
@@ -66,7 +68,7 @@ GOOD_PLAN = f"""vin,model,color,order_ref,build_seq,options,option_notes
 
 def test_import_plans_every_row(db: Database) -> None:
     with db.write() as session:
-        assert import_plan_csv(session, GOOD_PLAN, now=T0) == 3
+        assert import_plan_csv(session, GOOD_PLAN, now=T0, badge="3001") == 3
     with db.read() as session:
         queue = station_queue(session, "BODY")
         events = session.execute(select(func.count()).select_from(StationEvent)).scalar_one()
@@ -80,7 +82,7 @@ def test_import_plans_every_row(db: Database) -> None:
 
 def test_import_reports_every_bad_row_and_imports_nothing(db: Database) -> None:
     with db.write() as session:
-        add_vehicle(session, make_vin(9), "C1", "WHT", build_seq=7)
+        add_vehicle(session, make_vin(9), "C1", "WHT", build_seq=7, badge="3001")
     bad = (
         "vin,model,color,build_seq\n"
         f"{make_vin(1)},C1,WHT,1\n"
@@ -92,7 +94,7 @@ def test_import_reports_every_bad_row_and_imports_nothing(db: Database) -> None:
         f"{make_vin(8)},C1,WHT,x\n"
     )
     with db.write() as session, pytest.raises(PlanImportError) as caught:
-        import_plan_csv(session, bad)
+        import_plan_csv(session, bad, badge="3001")
     problems = caught.value.problems
     assert [p.split(":")[0] for p in problems] == ["line 3", "line 4", "line 5", "line 6", "line 7", "line 8"]
     assert "characters" in problems[0]
@@ -117,4 +119,4 @@ def test_import_refuses_a_malformed_file(db: Database, text: str, words: str) ->
         db.write() as session,
         pytest.raises(PlanImportError, match=words.replace("(", r"\(").replace(")", r"\)")),
     ):
-        import_plan_csv(session, text)
+        import_plan_csv(session, text, badge="3001")

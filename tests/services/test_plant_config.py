@@ -50,7 +50,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         ('start = "06:00"', 'start = "6h"', "should be HH:MM"),
         ('severity = "minor"', 'severity = "cosmetic"', "severity should be"),
         ('role = "supervisor"', 'role = "boss"', "role should be"),
-        ('stations = ["BODY", "PAINT"]', 'stations = ["BODY", "PAINTT"]', "unknown station PAINTT"),
+        ('stations = ["EOL", "WATER"]', 'stations = ["EOL", "WATERR"]', "unknown station WATERR"),
         ('code = "TRIM2"', 'code = "TRIM1"', "duplicate stations TRIM1"),
     ],
 )

@@ -12,7 +12,7 @@ from neofloor.cli import main
 from neofloor.services.supervision.repair import repair_scan
 from neofloor.store.engine import Database
 from neofloor.store.types import utcnow
-from tests.conftest import make_vin
+from tests.conftest import give_test_pins, make_vin
 from tests.supervision.helpers import tables
 
 VIN1, VIN2 = make_vin(1), make_vin(2)
@@ -23,8 +23,12 @@ def plant(tmp_path: Path) -> str:
     """A plant file with two cars; car 1 started at BODY."""
     path = str(tmp_path / "cli.db")
     assert main(["--db", path, "init"]) == 0
+    give_test_pins(path)
     for vin in (VIN1, VIN2):
-        assert main(["--db", path, "plan", "add", vin, "--model", "C1", "--color", "WHT"]) == 0
+        assert (
+            main(["--db", path, "plan", "add", vin, "--model", "C1", "--color", "WHT", "--operator", "3001"])
+            == 0
+        )
     assert main(["--db", path, "scan", VIN1, "--station", "BODY", "--operator", "1001"]) == 0
     return path
 

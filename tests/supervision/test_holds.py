@@ -11,6 +11,8 @@ from neofloor.store.engine import Database
 from tests.conftest import INSPECTOR, OPERATOR_BODY, SUPERVISOR, T0
 from tests.supervision.helpers import car, car_at, events, refused, write
 
+OPERATOR_TRIM = "1002"  # certified for TRIM1 and TRIM2
+
 
 def test_release_of_a_car_not_held_is_refused(db: Database) -> None:
     vin, at = car_at(db, 1, "TRIM1", T0)
@@ -21,8 +23,15 @@ def test_release_of_a_car_not_held_is_refused(db: Database) -> None:
 
 def test_a_held_car_is_released_where_it_was_by_a_supervisor_or_inspector(db: Database) -> None:
     vin, at = car_at(db, 1, "TRIM1", T0)
-    write(db, lambda s: hold_vehicle(s, vin, "wrong seat colour", OPERATOR_BODY, now=at))
-    refused(db, PermissionDenied, lambda s: release_vehicle(s, vin, OPERATOR_BODY, now=at), "may not release")
+    # Holding takes the station's certification (or a line role): BODY's operator may not at TRIM1.
+    refused(
+        db,
+        PermissionDenied,
+        lambda s: hold_vehicle(s, vin, "wrong seat colour", OPERATOR_BODY, now=at),
+        "not certified for TRIM1",
+    )
+    write(db, lambda s: hold_vehicle(s, vin, "wrong seat colour", OPERATOR_TRIM, now=at))
+    refused(db, PermissionDenied, lambda s: release_vehicle(s, vin, OPERATOR_TRIM, now=at), "may not release")
     result = write(db, lambda s: release_vehicle(s, vin, INSPECTOR, "right seats fitted", now=at))
     assert result.message == f"{vin} released at TRIM1."
     assert (car(db, vin)["state"], car(db, vin)["station"]) == ("in_station", "TRIM1")

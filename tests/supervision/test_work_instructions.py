@@ -66,7 +66,14 @@ def test_station_wide_and_model_plus_option_instructions(db: Database) -> None:
 def test_the_car_in_the_station_gets_its_own_instructions(db: Database) -> None:
     with db.write() as session:
         vin = add_vehicle(
-            session, make_vin(1, "C1E"), "C1E", "BLU", "ORD-1", options="alloy17, sunroof", now=T0
+            session,
+            make_vin(1, "C1E"),
+            "C1E",
+            "BLU",
+            "ORD-1",
+            options="alloy17, sunroof",
+            now=T0,
+            badge="3001",
         )
     at = run_through(db, vin, ROUTE[:5], T0)
     scan(db, "FINAL", vin, at)

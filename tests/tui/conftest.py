@@ -29,7 +29,8 @@ from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Downtime, DowntimeReason, Operator, Station
 from neofloor.tui.app import NeofloorApp
-from tests.conftest import INSPECTOR, ROUTE, T0, fit_parts, make_vin
+from neofloor.tui.dialogs.sign_in import SignInDialog
+from tests.conftest import INSPECTOR, ROUTE, T0, TEST_PIN, fit_parts, give_test_pins, make_vin
 
 NOW = T0 + timedelta(hours=2, minutes=30)
 # Who scans at each station in the seeded history.
@@ -120,6 +121,7 @@ def _seed(db: Database) -> dict[int, str]:
                 options=options,
                 option_notes=notes,
                 now=T0 - timedelta(days=1),
+                badge="3001",
             )
     minutes = timedelta(minutes=1)
     _run(db, vins[1], ROUTE, T0)
@@ -135,7 +137,7 @@ def _seed(db: Database) -> dict[int, str]:
     _run(db, vins[7], ROUTE[:1], T0 + 120 * minutes)
     with db.write() as session:
         hold_vehicle(
-            session, vins[5], "Paint run on the bonnet", INSPECTOR, "T-PAINT", now=T0 + 110 * minutes
+            session, vins[5], "Paint run on the bonnet", "3001", "T-PAINT", now=T0 + 110 * minutes
         )
         add_defect(session, vins[3], "PAINT", "PT-RUN", "roof", "1001", now=T0 + 55 * minutes)
         add_defect(session, vins[3], "TRIM1", "EL-CONN", "electrical", INSPECTOR, now=T0 + 130 * minutes)
@@ -164,6 +166,7 @@ def seeded_plant(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[i
         init_plant(session, load_plant_config())
     vins = _seed(database)
     database.dispose()  # the last connection closing folds the WAL into the file
+    give_test_pins(path)  # a command run from a test signs in with the test plant's PIN
     return path, vins
 
 
@@ -211,12 +214,43 @@ async def settle(pilot: Pilot[None], until: Callable[[], bool] | None = None, ti
 
 
 async def opened(pilot: Pilot[None]) -> None:
-    """Wait until the plant is open and the first view has loaded its data."""
+    """Wait until the plant is open and the first view has loaded its data.
+
+    An app given a badge at start asks its PIN: it is typed (the test plant's PIN), as the
+    person at the terminal would, and the test goes on with them signed in.
+    """
     app = pilot.app
     assert isinstance(app, NeofloorApp)
     await settle(
         pilot, lambda: app.catalog is not None and getattr(app.screen, "loaded_marker", 1) is not None
     )
+    dialog = app.screen
+    if isinstance(dialog, SignInDialog) and dialog.given_badge:
+        await type_pin(pilot, dialog)
+        await settle(
+            pilot, lambda: app.operator is not None and getattr(app.screen, "loaded_marker", 1) is not None
+        )
+        app.clear_notifications()  # "Signed in: ...": the start of every test, not what it looks at
+
+
+async def type_pin(pilot: Pilot[None], dialog: SignInDialog, pin: str = TEST_PIN) -> None:
+    """At the sign-in dialog's PIN step (once its badge is known), type ``pin`` and Enter."""
+    await settle(pilot, lambda: dialog.badge is not None)
+    await pilot.press(*pin, "enter")
+    await settle(pilot, lambda: not dialog.signing_in)
+
+
+async def sign_in(pilot: Pilot[None], badge: str, pin: str = TEST_PIN) -> None:
+    """Sign in as the floor does: F8 (signing out whoever is in), the badge and Enter, the PIN and Enter."""
+    app = pilot.app
+    assert isinstance(app, NeofloorApp)
+    if not isinstance(app.screen, SignInDialog):
+        await pilot.press("f8")
+        await settle(pilot, lambda: isinstance(app.screen, SignInDialog))
+    dialog = app.screen
+    assert isinstance(dialog, SignInDialog)
+    await pilot.press(*badge, "enter")
+    await type_pin(pilot, dialog, pin)
 
 
 @asynccontextmanager
@@ -267,3 +301,12 @@ class Bell:
 
     def ring(self) -> None:
         self.rings += 1
+
+
+def footer_actions(app: NeofloorApp) -> set[str]:
+    """The actions of the keys offered now (those the signed-in person may use), in the footer or not."""
+    return {
+        active.binding.action.removeprefix("app.")
+        for active in app.screen.active_bindings.values()
+        if active.enabled
+    }

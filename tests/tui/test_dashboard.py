@@ -26,24 +26,27 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from neofloor.services.plant.config import init_plant, load_plant_config
+from neofloor.services.plant.pins import hash_pin
 from neofloor.services.quality import add_defect
 from neofloor.services.supervision.andon import end_andon, raise_andon
 from neofloor.services.supervision.shift_notes import add_shift_note, list_shift_notes
 from neofloor.services.tracking.holds import hold_vehicle
 from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
+from neofloor.store.models import Operator
 from neofloor.tui.app import NeofloorApp
 from neofloor.tui.dialogs.shift_note import ShiftNoteDialog
 from neofloor.tui.dialogs.shift_picker import ShiftPickerDialog
 from neofloor.tui.dialogs.shift_report import ShiftReportDialog
 from neofloor.tui.screens.dashboard import DashboardScreen
 from neofloor.tui.widgets.big_number import BigNumber
-from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR, fit_parts, make_vin, scan
-from tests.tui.conftest import FrozenClock, opened, settle
+from tests.conftest import INSPECTOR, ROUTE, SUPERVISOR, TEST_PIN, fit_parts, make_vin, scan
+from tests.tui.conftest import FrozenClock, footer_actions, opened, settle, sign_in
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 SHIFT_LEAD = "4001"
@@ -109,7 +112,9 @@ def build_plant(db: Database) -> dict[int, str]:
     with db.write() as session:
         for n in range(1, 15):
             model = "C1E" if n % 4 == 0 else "C1"
-            vins[n] = add_vehicle(session, make_vin(n, model), model, "WHT", f"ORD-{n:04d}", now=local(24, 7))
+            vins[n] = add_vehicle(
+                session, make_vin(n, model), model, "WHT", f"ORD-{n:04d}", now=local(24, 7), badge="3001"
+            )
     for n, (passed_at, extra) in enumerate((*YESTERDAY, *TODAY), start=1):
         through_qg(db, vins[n], passed_at, extra)
     # The line now: #10 waits for QG, #11 is in CHASSIS, #12 is held in TRIM1, #13 waits for PAINT.
@@ -155,6 +160,7 @@ def dashboard_plant_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     database = Database(f"sqlite:///{path}")
     with database.write() as session:
         init_plant(session, load_plant_config())
+        session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
     vins = build_plant(database)
     database.dispose()
     return path, vins
@@ -511,28 +517,22 @@ async def test_the_day_picker_refuses_what_it_cannot_show(dashboard_app, typed, 
 # --- notes for the handover ------------------------------------------------------------------
 
 
-async def test_a_note_is_refused_for_an_operator_and_added_for_the_shift_lead(dashboard_app, plant):
+async def test_a_note_is_offered_to_the_shift_lead_not_to_an_operator(dashboard_app, plant):
     app = dashboard_app(badge=TRIM1_OPERATOR)
 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
+        # An operator is not offered the note: no key in the footer, and F3 opens nothing to type into.
+        assert "add_note" not in footer_actions(app)
         await pilot.press("f3")
-        await settle(pilot, lambda: isinstance(app.screen, ShiftNoteDialog))
-        await pilot.press(*"Seat supplier late", "enter")
-        await settle(pilot, lambda: bool(label_text(app.screen, "#refusal")))
-        assert isinstance(app.screen, ShiftNoteDialog)  # kept open, with what was typed
-        assert label_text(app.screen, "#refusal") == (
-            "Fatima Zahra Benali may not write a shift note; that takes an admin, shift lead or supervisor."
-        )
-        assert app.screen.query_one("#note", Input).value == "Seat supplier late"
-        assert notes_in(plant) == ["Two operators short at TRIM2 until 10:00."]
-        await pilot.press("escape")
-
-        # The shift lead signs in (F8, badge 4001) and adds it.
-        await pilot.press("f8")
         await settle(pilot)
-        await pilot.press(*SHIFT_LEAD, "enter")
-        await settle(pilot, lambda: app.operator is not None and app.operator.badge == SHIFT_LEAD)
+        assert app.screen is screen
+        assert notes_in(plant) == ["Two operators short at TRIM2 until 10:00."]
+
+        # The shift lead signs in (F8, badge 4001 and PIN) and adds it.
+        await sign_in(pilot, SHIFT_LEAD)
+        assert app.operator is not None and app.operator.badge == SHIFT_LEAD
+        assert "add_note" in footer_actions(app)
         await pilot.press("f3")
         await settle(pilot, lambda: isinstance(app.screen, ShiftNoteDialog))
         await pilot.press(*"Seat supplier late", "enter")
@@ -553,10 +553,10 @@ async def test_a_note_needs_someone_signed_in(plant):
         await settle(pilot, showing(app, "2026-11-26 A"))
         screen = dashboard(app)
         screen.notify = lambda message, **_options: said.append(str(message))  # type: ignore[method-assign]
+        assert "add_note" not in footer_actions(app)
         await pilot.press("f3")
         await settle(pilot)
-        assert app.screen is screen
-        assert said == ["Nobody is signed in: press F8 and sign in first."]
+        assert app.screen is screen and said == []  # nothing offered, nothing to refuse
 
 
 # --- live ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from neofloor.tui.widgets.defect_table import DefectTable
 from tests.conftest import INSPECTOR
-from tests.tui.conftest import settle
+from tests.tui.conftest import opened, settle
 from tests.tui.test_defect_entry import open_entry
 from tests.tui.test_snapshots import SIZES, still
 
@@ -20,7 +20,7 @@ def test_defect_entry_after_a_defect_and_typing_the_next(snap_compare, make_app,
     app = make_app(station="TRIM1", badge=INSPECTOR, terminal="T-TRIM1-Q")
 
     async def run_before(pilot):
-        await settle(pilot, lambda: app.catalog is not None)
+        await opened(pilot)
         await open_entry(pilot, line.vins[3])
         still(app)
         await pilot.press("w", "l", "enter", "l", "enter", "enter")

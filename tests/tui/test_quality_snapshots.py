@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import INSPECTOR
-from tests.tui.conftest import settle
+from tests.tui.conftest import opened, settle
 from tests.tui.test_quality_overview import quality_day
 from tests.tui.test_snapshots import SIZES
 
@@ -26,7 +26,7 @@ def test_quality_overview(snap_compare, make_app, line, tab, size):
     app = make_app(badge=INSPECTOR)
 
     async def run_before(pilot):
-        await settle(pilot, lambda: app.catalog is not None)
+        await opened(pilot)
         await pilot.press("f11")
         await settle(pilot, lambda: getattr(app.screen, "counts", None) is not None)
         await pilot.press(tab)

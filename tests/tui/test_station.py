@@ -12,7 +12,7 @@ from neofloor.tui.screens.station import StationScreen
 from neofloor.tui.screens.vehicle import VehicleScreen
 from neofloor.tui.widgets.last_result import LastResult
 from tests.conftest import SUPERVISOR, make_vin
-from tests.tui.conftest import Bell, car_state, drive, plant_state, settle
+from tests.tui.conftest import Bell, car_state, drive, footer_actions, plant_state, settle, sign_in, type_pin
 
 
 def last_result(app) -> tuple[str, str]:
@@ -123,21 +123,16 @@ async def test_hold_and_release_by_keys(make_app, line):
         status = app.screen.query_one("#cars", DataTable).get_cell(vin, "status")
         assert str(status) == "HELD: Missing clip"
 
-        # An operator may not release a hold: the services refuse, nothing changes.
+        # An operator may not release a hold: the key is not offered, and pressed does nothing.
+        assert "release" not in footer_actions(app)
         await pilot.press("f3")
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        kind, said = last_result(app)
-        assert kind == "refused"
-        assert said.startswith("Fatima Zahra Benali may not release a hold; that takes ")
+        assert isinstance(app.screen, StationScreen)
         assert car_state(line.db, vin) == ("held", "TRIM1", "Missing clip")
 
-        # The supervisor signs in on this terminal and releases it, with a note.
-        await pilot.press("f8")
-        await settle(pilot)
-        await pilot.press(*SUPERVISOR, "enter")
-        await settle(pilot)
+        # The supervisor signs in on this terminal (badge and PIN) and releases it, with a note.
+        await sign_in(pilot, SUPERVISOR)
+        assert "release" in footer_actions(app)
         assert app.operator is not None and app.operator.badge == SUPERVISOR
         assert app.screen.selected_vin() == vin
         await pilot.press("f3")
@@ -190,6 +185,8 @@ async def test_sign_in_by_name_with_the_arrows_or_by_badge(make_app, line):
         await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
         await pilot.press("down", "down", "up", "up", "enter")  # by name: Fatima Zahra Benali first
         await settle(pilot)
+        assert app.operator is None and dialog.badge == "1002"  # the name found, the PIN still asked
+        await type_pin(pilot, dialog)
         assert app.operator is not None and app.operator.name == "Fatima Zahra Benali"
         assert "Fatima Zahra Benali (operator)" in str(
             app.screen.query_one("#header-operator", Label).render()
@@ -204,7 +201,7 @@ async def test_sign_in_by_name_with_the_arrows_or_by_badge(make_app, line):
         error = str(app.screen.query_one("#sign-in-error", Label).render())
         assert error == "Unknown badge '7777': nobody with that badge may work here."
         await pilot.press(*("backspace",) * 4, *"4001", "enter")
-        await settle(pilot)
+        await type_pin(pilot, app.screen)
         assert app.operator is not None and app.operator.badge == "4001"
 
 
@@ -216,6 +213,10 @@ async def test_a_terminal_without_station_asks_for_one(make_app, line):
         await pilot.press("down", "down", "enter")  # BODY, PAINT, TRIM1
         await settle(pilot)
         assert app.station == "TRIM1"
+        # The badge given at start is not a sign-in: its PIN is asked next.
+        assert isinstance(app.screen, SignInDialog) and app.operator is None
+        await type_pin(pilot, app.screen)
+        await settle(pilot)
         assert isinstance(app.screen, StationScreen)
         assert [c.vin for c in app.screen.inside] == [line.vins[3]]
         await scan(pilot, line.vins[4])
@@ -288,7 +289,7 @@ async def test_a_long_queue_is_read_a_page_at_a_time(make_app, line):
 
     with line.db.write() as session:
         for n in range(11, 11 + QUEUE_PAGE + 10):
-            add_vehicle(session, make_vin(n), "C1", "GRY", f"ORD-{n:04d}")
+            add_vehicle(session, make_vin(n), "C1", "GRY", f"ORD-{n:04d}", badge="3001")
     app = make_app(station="BODY", badge="1001")
 
     async with drive(app) as pilot:
@@ -324,7 +325,7 @@ async def test_the_selected_car_stays_selected_when_another_terminal_writes(make
 
 
 async def test_every_key_of_the_terminal_shows_at_80_columns(make_app, line):
-    app = make_app()
+    app = make_app(badge=SUPERVISOR)  # a supervisor: every key of the terminal is theirs
 
     async with drive(app, size=(80, 24)) as pilot:
         footer = app.screen.query_one("KeyFooter")
@@ -338,7 +339,7 @@ async def test_every_key_of_the_terminal_shows_at_80_columns(make_app, line):
             "Override",
             "Board",
             "Find",
-            "Sign in",
+            "Sign out",
             "Station",
         } <= labels
         for key in keys:

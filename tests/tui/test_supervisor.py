@@ -24,7 +24,7 @@ from neofloor.tui.widgets.andon_banner import AndonBanner
 from neofloor.tui.widgets.last_result import LastResult
 from neofloor.tui.widgets.work_instructions import WorkInstructions
 from tests.conftest import INSPECTOR, SUPERVISOR
-from tests.tui.conftest import NOW, Bell, car_state, drive, plant_state, settle
+from tests.tui.conftest import NOW, Bell, car_state, drive, footer_actions, plant_state, settle, sign_in
 from tests.tui.test_board import STATIONS, cell, highlight, open_board
 
 
@@ -51,13 +51,6 @@ def open_stop_at(db, station: str):
 
 def footer_keys(app) -> set[str]:
     return {k.description for k in app.screen.query("FooterKey")}
-
-
-async def sign_in(pilot, badge: str) -> None:
-    await pilot.press("f8")
-    await settle(pilot)
-    await pilot.press(*badge, "enter")
-    await settle(pilot, lambda: pilot.app.operator is not None and pilot.app.operator.badge == badge)
 
 
 # --- andon ------------------------------------------------------------------------
@@ -195,19 +188,12 @@ async def test_a_car_goes_to_repair_from_its_station_and_comes_back_from_the_bay
 
     async with drive(station) as pilot:
         assert station.screen.selected_vin() == vin
-        # An operator may not send a car to repair: the services say so, nothing is written.
+        # An operator may not send a car to repair: not offered, nothing asked, nothing written.
         before = plant_state(line.db)
+        assert "send_to_repair" not in footer_actions(station)
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert isinstance(station.screen, NoteDialog)
-        await pilot.press(*"Connector clip broken", "enter")
-        await settle(pilot)
-        assert last_result(station) == (
-            "refused",
-            "Fatima Zahra Benali may not send a car to repair; only a supervisor, shift lead, admin or"
-            " inspector may.",
-        )
-        assert bell.rings == 1
+        assert isinstance(station.screen, StationScreen) and bell.rings == 0
         assert plant_state(line.db) == before
 
         await sign_in(pilot, SUPERVISOR)
@@ -306,7 +292,9 @@ async def test_the_board_sends_a_car_to_repair_and_a_supervisor_returns_it_elsew
         assert "000004" in cell(app, "TRIM2", "next")
 
 
-async def test_an_operator_may_not_send_a_repaired_car_elsewhere(make_app, line, clock):
+async def test_the_bay_offers_back_to_line_only_to_whom_may_and_elsewhere_only_to_leaders(
+    make_app, line, clock
+):
     vin = line.vins[4]
     with line.db.write() as session:
         send_to_repair(session, vin, "Dent", SUPERVISOR, "T-BOARD", now=clock() - timedelta(minutes=40))
@@ -317,24 +305,25 @@ async def test_an_operator_may_not_send_a_repaired_car_elsewhere(make_app, line,
 
     async with drive(app) as pilot:
         before = plant_state(line.db)
+        assert "return_from_repair" not in footer_actions(app)
         await pilot.press("ctrl+b")
         await settle(pilot)
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        kind, said = last_result(app)
-        assert kind == "refused"
-        assert said == (
-            "Fatima Zahra Benali may not send a repaired car to another station than the one it left;"
-            " only a supervisor, shift lead or admin may."
-        )
-        assert bell.rings == 1
+        assert not isinstance(app.screen, MoveDialog) and bell.rings == 0
         assert plant_state(line.db) == before
+
+        # An inspector may send it back, to the station it left only: no other is offered.
+        await sign_in(pilot, INSPECTOR)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        assert dialog.query_one("#move-stations", OptionList).option_count == 1
 
 
 # --- overrides -----------------------------------------------------------------------------
 
 
-async def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(make_app, line, clock):
+async def test_an_override_is_not_offered_to_an_operator_and_done_by_a_supervisor(make_app, line, clock):
     vin = line.vins[4]  # waiting at TRIM1
     app = make_app()
     bell = Bell(app)
@@ -343,6 +332,15 @@ async def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(m
         await pilot.press("down")
         assert app.screen.selected_vin() == vin
         before = plant_state(line.db)
+        # An operator is not offered the override: Ctrl+O asks nothing, writes nothing.
+        assert "override" not in footer_actions(app)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert not isinstance(app.screen, MoveDialog) and bell.rings == 0
+        assert plant_state(line.db) == before
+
+        await sign_in(pilot, SUPERVISOR)
+        assert app.screen.selected_vin() == vin
         await pilot.press("ctrl+o")
         await settle(pilot)
         dialog = app.screen
@@ -352,19 +350,6 @@ async def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(m
         await pilot.press("enter")  # no reason: the dialog says so and stays
         assert isinstance(app.screen, MoveDialog)
         assert str(dialog.query_one("#move-error").render()) == "Reason for the override: type it first."
-        await pilot.press(*"Seats late", "enter")
-        await settle(pilot)
-        assert last_result(app) == (
-            "refused",
-            "Fatima Zahra Benali may not override the build sequence; only a supervisor, shift lead or"
-            " admin may.",
-        )
-        assert bell.rings == 2
-        assert plant_state(line.db) == before
-
-        await sign_in(pilot, SUPERVISOR)
-        await pilot.press("ctrl+o")
-        await settle(pilot)
         await pilot.press("down", *"Seats late, fitted at FINAL", "enter")  # CHASSIS
         await settle(pilot, lambda: vin not in [c.vin for c in app.screen.queue])
         assert last_result(app) == (
@@ -393,7 +378,7 @@ async def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(m
         ]
 
 
-async def test_an_override_from_the_board_is_refused_for_an_operator(make_app, line):
+async def test_an_override_from_the_board_is_not_offered_to_an_operator(make_app, line):
     app = make_app()
     bell = Bell(app)
 
@@ -402,17 +387,12 @@ async def test_an_override_from_the_board_is_refused_for_an_operator(make_app, l
         await highlight(pilot, "CHASSIS")
         await pilot.press("enter")
         before = plant_state(line.db)
+        assert "override" not in footer_actions(app)
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await pilot.press(*"Skip to FINAL", "enter")
-        await settle(pilot)
-        assert board_result(app) == (
-            "✘ REFUSED Fatima Zahra Benali may not override the build sequence; only a supervisor,"
-            " shift lead or admin may."
-        )
-        assert bell.rings == 1
+        assert isinstance(app.screen, LineBoardScreen)  # no dialog to type a reason into
+        assert bell.rings == 0
         assert plant_state(line.db) == before
-        assert isinstance(app.screen, LineBoardScreen)
 
 
 # --- work instructions ------------------------------------------------------------------------

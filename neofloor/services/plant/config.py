@@ -7,11 +7,11 @@ The format is documented in docs/plant-config.md.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, col, select
 
 from neofloor.services.plant.errors import ConfigError, RuleViolation
+from neofloor.services.plant.pins import demo_salt, hash_pin
 from neofloor.services.plant.shifts import WEEKDAYS, ShiftDefinition, build_calendar, parse_shift
 from neofloor.store.models import (
     ZONES,
@@ -42,6 +43,8 @@ from neofloor.store.models import (
 )
 
 DEMO_PLANT_RESOURCE = "demo_plant.toml"
+IDLE_SIGN_OUT_DEFAULT = 10
+STATION_SECRET_MIN = 12
 # A shift's days are written with the shift calendar's day names.
 DAY_NAMES = WEEKDAYS
 DEFECT_CATEGORIES = (
@@ -81,6 +84,9 @@ class PlantConfig:
     pdi_items: list[dict[str, Any]] = field(default_factory=list)
     yard_rows: tuple[str, ...] = ()
     yard_places: int = 0
+    # Automated stations' accounts: badge, name, station, secret (hashed at init).
+    station_accounts: list[dict[str, Any]] = field(default_factory=list)
+    idle_sign_out_minutes: int = 10
 
     @property
     def route(self) -> list[str]:
@@ -158,6 +164,22 @@ def _check_shifts(shifts: list[dict[str, Any]], timezone: str, where: str) -> No
         raise ConfigError(f"{where}: {exc}") from exc
 
 
+def _certification(entry: Any, op: dict[str, Any], here: str, codes: set[str]) -> dict[str, Any]:
+    """A certification as a table: a bare station code takes the operator's dates and programme."""
+    cert = {"station": entry} if isinstance(entry, str) else dict(entry) if isinstance(entry, dict) else None
+    if cert is None or not isinstance(cert.get("station"), str):
+        raise ConfigError(f"{here}: a station is a code or a table with 'station'.")
+    if cert["station"] not in codes:
+        raise ConfigError(f"{here}: unknown station {cert['station']}.")
+    for key in ("certified_on", "expires_on"):
+        value = cert.get(key, op.get(key))
+        if value is not None and not isinstance(value, date):
+            raise ConfigError(f"{here}: {key} should be a date (YYYY-MM-DD).")
+        cert[key] = value
+    cert["programme"] = str(cert.get("programme", op.get("programme", "")))
+    return cert
+
+
 def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
     plant = raw.get("plant")
     if not isinstance(plant, dict):
@@ -207,9 +229,19 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         _need(op, "name", here)
         if op.get("role") not in roles:
             raise ConfigError(f"{here}: role should be one of {', '.join(sorted(roles))}.")
-        for code in op.get("stations", []):
-            if code not in codes:
-                raise ConfigError(f"{here}: unknown station {code}.")
+        op["stations"] = [_certification(entry, op, here, codes) for entry in op.get("stations", [])]
+    accounts = _entries(raw, "station_accounts", where, required=False)
+    for account in accounts:
+        here = f"{where} station account {account.get('badge')}"
+        _need(account, "badge", here)
+        _need(account, "name", here)
+        if _need(account, "station", here) not in codes:
+            raise ConfigError(f"{here}: unknown station {account['station']}.")
+        if len(str(_need(account, "secret", here))) < STATION_SECRET_MIN:
+            raise ConfigError(f"{here}: the secret needs at least {STATION_SECRET_MIN} characters.")
+    idle = plant.get("idle_sign_out_minutes", IDLE_SIGN_OUT_DEFAULT)
+    if not isinstance(idle, int) or isinstance(idle, bool) or idle < 1:
+        raise ConfigError(f"{where} [plant]: idle_sign_out_minutes should be a whole number of minutes.")
     instructions = raw.get("work_instructions", [])
     model_codes = {m["code"] for m in models}
     for wi in instructions:
@@ -241,6 +273,8 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         pdi_items=pdi_items,
         yard_rows=yard_rows,
         yard_places=yard_places,
+        station_accounts=accounts,
+        idle_sign_out_minutes=idle,
     )
 
 
@@ -345,14 +379,12 @@ def _check_yard(raw: dict[str, Any], where: str) -> tuple[tuple[str, ...], int]:
     return tuple(rows), places
 
 
-def hash_pin(pin: str, badge: str) -> str:
-    """A salted hash of an operator's PIN (the badge is the salt)."""
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), f"neofloor:{badge}".encode(), 100_000)
-    return "pbkdf2_sha256$100000$" + digest.hex()
+def init_plant(session: Session, config: PlantConfig, *, demo_seed: int | None = None) -> None:
+    """Write a plant config into an empty database.
 
-
-def init_plant(session: Session, config: PlantConfig) -> None:
-    """Write a plant config into an empty database."""
+    ``demo_seed`` derives the PIN hashes' salts from the seed (the demo plant, reproducible);
+    a real plant's salts are random.
+    """
     if session.exec(select(col(Station.id)).limit(1)).first() is not None:
         raise RuleViolation("This database already holds a plant; use a new database file.")
     _add_settings(session, config)
@@ -361,7 +393,7 @@ def init_plant(session: Session, config: PlantConfig) -> None:
     _add_reference_lists(session, config)
     session.flush()
     station_ids = {code: station.id for code, station in stations.items() if station.id is not None}
-    _add_operators(session, config, station_ids)
+    _add_operators(session, config, station_ids, demo_seed)
     _add_work_instructions(session, config, station_ids, models)
     _add_components_and_checklist(session, config, station_ids)
     session.flush()
@@ -369,6 +401,7 @@ def init_plant(session: Session, config: PlantConfig) -> None:
 
 def _add_settings(session: Session, config: PlantConfig) -> None:
     settings = {
+        "idle_sign_out_minutes": str(config.idle_sign_out_minutes),
         "name": config.name,
         "timezone": config.timezone,
         "vin_check_digit": "true" if config.vin_check_digit else "false",
@@ -447,7 +480,9 @@ def _add_reference_lists(session: Session, config: PlantConfig) -> None:
     )
 
 
-def _add_operators(session: Session, config: PlantConfig, station_ids: dict[str, int]) -> None:
+def _add_operators(
+    session: Session, config: PlantConfig, station_ids: dict[str, int], demo_seed: int | None
+) -> None:
     """The operators, each with the stations they are certified for."""
     for op in config.operators:
         pin = op.get("pin")
@@ -455,15 +490,44 @@ def _add_operators(session: Session, config: PlantConfig, station_ids: dict[str,
             badge=str(op["badge"]),
             name=op["name"],
             role=op["role"],
-            pin_hash=hash_pin(str(pin), str(op["badge"])) if pin is not None else None,
+            pin_hash=(
+                hash_pin(str(pin), salt=None if demo_seed is None else demo_salt(demo_seed, str(op["badge"])))
+                if pin is not None
+                else None
+            ),
         )
         session.add(operator)
         session.flush()
         operator_id = operator.id
         assert operator_id is not None  # given by the flush
         session.add_all(
-            OperatorStation(operator_id=operator_id, station_id=station_ids[code])
-            for code in op.get("stations", [])
+            OperatorStation(
+                operator_id=operator_id,
+                station_id=station_ids[cert["station"]],
+                certified_on=cert["certified_on"],
+                expires_on=cert["expires_on"],
+                programme=cert["programme"],
+            )
+            for cert in op.get("stations", [])
+        )
+    for account in config.station_accounts:
+        badge = str(account["badge"])
+        secret = str(account["secret"])
+        station_account = Operator(
+            badge=badge,
+            name=account["name"],
+            role=Role.STATION,
+            pin_hash=hash_pin(secret, salt=None if demo_seed is None else demo_salt(demo_seed, badge)),
+        )
+        session.add(station_account)
+        session.flush()
+        assert station_account.id is not None
+        session.add(
+            OperatorStation(
+                operator_id=station_account.id,
+                station_id=station_ids[account["station"]],
+                programme="station account",
+            )
         )
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session, col
 
-from neofloor.services.plant.errors import NotFound, PermissionDenied
-from neofloor.services.plant.records import ROLE_LABELS
+from neofloor.services.plant.catalog import plant_catalog
+from neofloor.services.plant.clock import to_local
+from neofloor.services.plant.errors import NotFound
 from neofloor.services.plant.records import OperatorInfo as OperatorInfo
 from neofloor.store.models import Operator, OperatorStation, Role
+from neofloor.store.types import utcnow
 
 
 @cache
@@ -21,7 +25,9 @@ def _badge_statements() -> tuple[Select[Any], Select[Any]]:
         select(operator.id, operator.badge, operator.name, operator.role, operator.active).where(
             operator.badge == bindparam("badge")
         ),
-        select(certified.station_id).where(certified.operator_id == bindparam("operator")),
+        select(certified.station_id, certified.expires_on).where(
+            certified.operator_id == bindparam("operator")
+        ),
     )
 
 
@@ -33,8 +39,27 @@ def prepare_badge_lookup(session: Session) -> None:
     conn.execute(stations_of, {"operator": 0}).all()
 
 
-def operator_by_badge(session: Session, badge: str) -> OperatorInfo:
-    """The active operator with this badge, or :class:`NotFound`.
+def plant_today(session: Session, now: datetime | None = None) -> date:
+    """Today in the plant's time zone: the day certifications are judged by."""
+    return to_local(now or utcnow(), plant_catalog(session).timezone).date()
+
+
+def split_certifications(
+    rows: Iterable[tuple[int, date | None]], today: date
+) -> tuple[frozenset[int], tuple[tuple[int, date], ...]]:
+    """Valid station ids, and (station id, expiry) of those expired: one expires on its expiry day."""
+    valid: set[int] = set()
+    expired: list[tuple[int, date]] = []
+    for station_id, expires_on in rows:
+        if expires_on is None or today < expires_on:
+            valid.add(station_id)
+        else:
+            expired.append((station_id, expires_on))
+    return frozenset(valid), tuple(sorted(expired))
+
+
+def operator_by_badge(session: Session, badge: str, *, now: datetime | None = None) -> OperatorInfo:
+    """The active operator with this badge, or :class:`NotFound`; certifications judged at ``now``.
 
     Every scan asks this first, so it reads two index look-ups with statements built once.
     """
@@ -43,42 +68,37 @@ def operator_by_badge(session: Session, badge: str) -> OperatorInfo:
     row = conn.execute(by_badge, {"badge": badge.strip()}).one_or_none()
     if row is None or not row.active:
         raise NotFound(f"Unknown badge {badge!r}: nobody with that badge may work here.")
-    stations = conn.execute(stations_of, {"operator": row.id}).scalars()
+    certifications = [(r[0], r[1]) for r in conn.execute(stations_of, {"operator": row.id})]
+    valid, expired = split_certifications(certifications, plant_today(session, now))
     return OperatorInfo(
         id=row.id,
         badge=row.badge,
         name=row.name,
         role=row.role,
-        station_ids=frozenset(stations),
+        station_ids=valid,
+        expired=expired,
     )
 
 
 def list_operators(session: Session) -> list[OperatorInfo]:
-    """Active operators, by name (for the sign-in picker)."""
-    certified: dict[int, set[int]] = {}
-    for operator_id, station_id in session.execute(
-        select(col(OperatorStation.operator_id), col(OperatorStation.station_id))
-    ):
-        certified.setdefault(operator_id, set()).add(station_id)
-    rows = session.execute(
-        select(Operator).where(col(Operator.active).is_(True)).order_by(col(Operator.name))
-    ).scalars()
-    return [
-        OperatorInfo(
-            id=r.id,
-            badge=r.badge,
-            name=r.name,
-            role=r.role,
-            station_ids=frozenset(certified.get(r.id, set())),
+    """Active people, by name (for the sign-in picker; automated stations' accounts are not people)."""
+    certified: dict[int, list[tuple[int, date | None]]] = {}
+    for operator_id, station_id, expires_on in session.execute(
+        select(
+            col(OperatorStation.operator_id), col(OperatorStation.station_id), col(OperatorStation.expires_on)
         )
-        for r in rows
-    ]
-
-
-def require_role(operator: OperatorInfo, allowed: frozenset[str], action: str) -> None:
-    """Refuse ``action`` unless the operator's role is one of ``allowed``."""
-    if operator.role not in allowed:
-        names = sorted(ROLE_LABELS[Role(r)] for r in allowed)
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        article = "an" if listed[0] in "aeiou" else "a"
-        raise PermissionDenied(f"{operator.name} may not {action}; that takes {article} {listed}.")
+    ):
+        certified.setdefault(operator_id, []).append((station_id, expires_on))
+    today = plant_today(session)
+    rows = session.execute(
+        select(Operator)
+        .where(col(Operator.active).is_(True), col(Operator.role) != Role.STATION)
+        .order_by(col(Operator.name))
+    ).scalars()
+    infos = []
+    for r in rows:
+        valid, expired = split_certifications(certified.get(r.id, []), today)
+        infos.append(
+            OperatorInfo(id=r.id, badge=r.badge, name=r.name, role=r.role, station_ids=valid, expired=expired)
+        )
+    return infos

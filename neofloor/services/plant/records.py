@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -141,6 +141,7 @@ ROLE_LABELS = {
     Role.SUPERVISOR: "supervisor",
     Role.SHIFT_LEAD: "shift lead",
     Role.ADMIN: "admin",
+    Role.STATION: "station account",
 }
 
 
@@ -150,7 +151,10 @@ class OperatorInfo:
     badge: str
     name: str
     role: str
+    # The stations this person holds a valid certification for, now.
     station_ids: frozenset[int]
+    # Certifications that have run out: (station id, the day they expired).
+    expired: tuple[tuple[int, date], ...] = ()
 
     @property
     def is_line_leader(self) -> bool:

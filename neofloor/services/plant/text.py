@@ -62,9 +62,7 @@ def clean_text(
     if required and not text:
         raise InvalidInput(f"{what} is needed.")
     if len(text) > max_length:
-        raise InvalidInput(
-            f"{what} is too long: keep it under {max_length} characters ({len(text)} given)."
-        )
+        raise InvalidInput(f"{what} is too long: keep it under {max_length} characters ({len(text)} given).")
     return text
 
 

@@ -17,8 +17,6 @@ from neofloor.services.quality.catalog import (
     normalize_zone,
 )
 from neofloor.services.quality.defects import (
-    QUALITY_STAFF,
-    VERIFIERS,
     DefectResult,
     add_defect,
     cancel_defect,
@@ -53,11 +51,9 @@ from neofloor.services.tracking.scans import blocking_defects
 
 __all__ = [
     "AGE_BANDS",
-    "QUALITY_STAFF",
     "SEVERITIES",
     "STATUSES",
     "UNCLOSED",
-    "VERIFIERS",
     "ZONE_LABELS",
     "CatalogEntry",
     "CatalogMatch",

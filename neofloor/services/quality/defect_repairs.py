@@ -10,16 +10,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from neofloor.services.plant.operators import OperatorInfo, operator_by_badge
 from neofloor.services.quality.defect_steps import (
-    QUALITY_STAFF,
     DefectResult,
     clean_text,
     record_step,
-    require_inspector,
-    require_may_work_at,
 )
 from neofloor.store.models import Defect, DefectCatalogEntry, DefectStatus, Vehicle, VehicleState
 from neofloor.store.types import utcnow
@@ -70,7 +68,7 @@ def repair_defect(
     now = now or utcnow()
     repair_note = clean_text(repair_note, "repair note (what was done)", required=True)
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, badge)
+    operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
     defect, vehicle = target.row, target.vehicle
     _refuse_if_delivered(target)
@@ -79,7 +77,7 @@ def repair_defect(
     where = catalog.station(station) if station else catalog.station_by_id(vehicle.station_id)
     if where is None:
         raise InvalidInput(f"Where was {target.label} repaired? Give the station.")
-    require_may_work_at(operator, where, "record repairs")
+    require(operator, Action.DEFECT_REPAIR, where)
 
     defect.status = DefectStatus.REPAIRED
     defect.repaired_at = now
@@ -96,6 +94,8 @@ def repair_defect(
         repair_note,
         f"Defect #{defect_id} {target.code} on {vehicle.vin} repaired at {where.code}; "
         "an inspector must verify it.",
+        action=Action.DEFECT_REPAIR,
+        vin=vehicle.vin,
     )
 
 
@@ -113,11 +113,11 @@ def _not_open(label: str, status: str) -> str:
 
 
 def _repair_to_check(
-    session: Session, defect_id: int, badge: str, action: str
+    session: Session, defect_id: int, badge: str, action: str, now: datetime
 ) -> tuple[OperatorInfo, _Defect]:
     """The inspector and the repaired defect for ``action`` ("verify" or "reject"), every check passed."""
-    operator = operator_by_badge(session, badge)
-    require_inspector(operator, f"{action} repairs")
+    operator = operator_by_badge(session, badge, now=now)
+    require(operator, Action.DEFECT_VERIFY if action == "verify" else Action.DEFECT_REJECT)
     target = _load(session, defect_id)
     _refuse_if_delivered(target)
     label, status = target.label, target.row.status
@@ -141,7 +141,7 @@ def verify_defect(
     """An inspector confirms the repair: repaired -> verified, closed (not by whoever repaired it)."""
     now = now or utcnow()
     note = clean_text(note, "note", required=False)
-    operator, target = _repair_to_check(session, defect_id, badge, "verify")
+    operator, target = _repair_to_check(session, defect_id, badge, "verify", now)
     defect, vehicle = target.row, target.vehicle
     if defect.repaired_by_id == operator.id:
         raise PermissionDenied(
@@ -160,6 +160,8 @@ def verify_defect(
         vehicle.station_id,
         note,
         f"Defect #{defect_id} {target.code} on {vehicle.vin} verified: closed.",
+        action=Action.DEFECT_VERIFY,
+        vin=vehicle.vin,
     )
 
 
@@ -174,7 +176,7 @@ def reject_repair(
     """An inspector sends a repair back: repaired -> open; the repair stays in the defect's story."""
     now = now or utcnow()
     reason = clean_text(reason, "reason", required=True)
-    operator, target = _repair_to_check(session, defect_id, badge, "reject")
+    operator, target = _repair_to_check(session, defect_id, badge, "reject", now)
     defect, vehicle = target.row, target.vehicle
 
     defect.status = DefectStatus.OPEN
@@ -191,6 +193,8 @@ def reject_repair(
         vehicle.station_id,
         reason,
         f"Repair of defect #{defect_id} {target.code} on {vehicle.vin} rejected: open again ({reason}).",
+        action=Action.DEFECT_REJECT,
+        vin=vehicle.vin,
     )
 
 
@@ -205,11 +209,11 @@ def cancel_defect(
     """Withdraw a defect logged in error, with a reason; it stays on record, marked cancelled."""
     now = now or utcnow()
     reason = clean_text(reason, "reason", required=True)
-    operator = operator_by_badge(session, badge)
+    operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
     defect, vehicle, label = target.row, target.vehicle, target.label
     own_open = defect.found_by_id == operator.id and defect.status == DefectStatus.OPEN
-    if operator.role not in QUALITY_STAFF and not own_open:
+    if not own_open and not may(operator, Action.DEFECT_CANCEL):
         raise PermissionDenied(
             f"{operator.name} may not cancel {label}; that takes an inspector or a line leader."
         )
@@ -229,4 +233,6 @@ def cancel_defect(
         vehicle.station_id,
         reason,
         f"Defect #{defect_id} {target.code} on {vehicle.vin} cancelled: {reason}.",
+        action=Action.DEFECT_CANCEL,
+        vin=vehicle.vin,
     )

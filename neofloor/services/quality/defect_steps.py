@@ -10,19 +10,18 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from neofloor.services.plant.catalog import StationInfo
-from neofloor.services.plant.errors import InvalidInput, PermissionDenied
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action
+from neofloor.services.plant import text as plant_text
+from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.operators import OperatorInfo
-from neofloor.services.plant.records import LINE_LEADERS
+from neofloor.services.plant.text import REASON_MAX
 from neofloor.services.quality.records import DefectRecord, defect_record
 from neofloor.services.tracking.ledger import inserted_id
-from neofloor.store.models import DefectEvent, Role
+from neofloor.store.models import DefectEvent
 
-# Who may log, repair and cancel anywhere on the line (operators: at their own stations).
-QUALITY_STAFF = frozenset(LINE_LEADERS | {Role.INSPECTOR})
-# Who may sign a repair off, or send it back.
-VERIFIERS = frozenset({Role.INSPECTOR})
-TEXT_LIMIT = 500
+# Notes on a defect: the plant's reason limit (services/plant/text.py).
+TEXT_LIMIT = REASON_MAX
 
 
 @dataclass(frozen=True)
@@ -35,27 +34,11 @@ class DefectResult:
 
 
 def clean_text(value: str, what: str, *, required: bool) -> str:
-    text = value.strip()
+    """A note by the plant's one text rule (no control characters, one limit)."""
+    text = plant_text.clean_text(value, what=f"The {what}", max_length=TEXT_LIMIT)
     if required and not text:
         raise InvalidInput(f"A {what} is required.")
-    if len(text) > TEXT_LIMIT:
-        raise InvalidInput(f"The {what} is {len(text)} characters long; keep it under {TEXT_LIMIT}.")
     return text
-
-
-def require_may_work_at(operator: OperatorInfo, station: StationInfo, action: str) -> None:
-    if operator.role in QUALITY_STAFF:
-        return
-    if operator.role == Role.OPERATOR and station.id in operator.station_ids:
-        return
-    raise PermissionDenied(
-        f"{operator.name} may {action} only at a station they are certified for, not {station.code}."
-    )
-
-
-def require_inspector(operator: OperatorInfo, action: str) -> None:
-    if operator.role not in VERIFIERS:
-        raise PermissionDenied(f"{operator.name} may not {action}; that takes an inspector.")
 
 
 def record_step(
@@ -67,6 +50,10 @@ def record_step(
     station_id: int | None,
     note: str,
     message: str,
+    *,
+    action: Action,
+    vin: str,
+    terminal: str = "",
 ) -> DefectResult:
     """Append a step to the defect's story, with the status columns the caller has set, and read it back.
 
@@ -85,4 +72,15 @@ def record_step(
         )
     )
     session.flush()
+    record(
+        session,
+        action,
+        at,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        after={"defect": defect_id, "step": kind, "note": note}
+        if note
+        else {"defect": defect_id, "step": kind},
+    )
     return DefectResult(defect_record(session, defect_id, now=at), event_id, message)

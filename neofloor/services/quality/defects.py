@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.errors import PermissionDenied, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
@@ -34,10 +35,8 @@ from neofloor.services.quality.defect_repairs import cancel_defect as cancel_def
 from neofloor.services.quality.defect_repairs import reject_repair as reject_repair
 from neofloor.services.quality.defect_repairs import repair_defect as repair_defect
 from neofloor.services.quality.defect_repairs import verify_defect as verify_defect
-from neofloor.services.quality.defect_steps import QUALITY_STAFF as QUALITY_STAFF
-from neofloor.services.quality.defect_steps import VERIFIERS as VERIFIERS
 from neofloor.services.quality.defect_steps import DefectResult as DefectResult
-from neofloor.services.quality.defect_steps import clean_text, record_step, require_may_work_at
+from neofloor.services.quality.defect_steps import clean_text, record_step
 from neofloor.services.quality.records import UNCLOSED
 from neofloor.services.tracking.ledger import find_vehicle, inserted_id
 from neofloor.store.models import Defect, DefectStatus, Vehicle, VehicleState
@@ -81,11 +80,13 @@ def add_defect(
     note = clean_text(note, "note", required=False)
     catalog = plant_catalog(session)
     station = catalog.station(station_code)
-    operator = operator_by_badge(session, badge)
-    require_may_work_at(operator, station, "log defects")
+    operator = operator_by_badge(session, badge, now=now)
+    require(operator, Action.DEFECT_LOG, station)
     entry = catalog_entry(session, catalog_code)
     level = normalize_severity(severity, entry.default_severity)
-    if SEVERITY_RANK[level] > SEVERITY_RANK[entry.default_severity] and operator.role not in QUALITY_STAFF:
+    if SEVERITY_RANK[level] > SEVERITY_RANK[entry.default_severity] and not may(
+        operator, Action.DEFECT_SEVERITY
+    ):
         raise PermissionDenied(
             f"{entry.code} is {entry.default_severity} in the catalog; "
             f"only an inspector or a line leader may log it as {level}."
@@ -133,4 +134,6 @@ def add_defect(
         note,
         f"Defect #{defect_id} logged on {vehicle.vin}: "
         f"{entry.code} {entry.description}, {zone_key}, {level}.",
+        action=Action.DEFECT_LOG,
+        vin=vehicle.vin,
     )

@@ -20,13 +20,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.clock import format_duration
 from neofloor.services.plant.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.records import Stop as Stop
 from neofloor.services.plant.records import stop_from_row
-from neofloor.services.supervision.rules import clean_reason, local_hhmm, require_station_crew
+from neofloor.services.supervision.rules import clean_reason, local_hhmm
 from neofloor.services.tracking.floor import read_rows
 from neofloor.store.models import Downtime, DowntimeReason, Operator, StationKind
 from neofloor.store.types import utcnow
@@ -151,6 +153,7 @@ def raise_andon(
     note: str = "",
     *,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> AndonResult:
     """Stop a station with a reason from the plant config; refused while it is already stopped."""
     now = now or utcnow()
@@ -158,8 +161,8 @@ def raise_andon(
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
     reason_id = _reason_id(session, reason_code)
-    operator = operator_by_badge(session, operator_badge)
-    require_station_crew(operator, station, "raise a stop")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.ANDON_RAISE, station)
     latest = session.execute(
         select(Downtime)
         .where(col(Downtime.station_id) == station.id)
@@ -186,6 +189,15 @@ def raise_andon(
     except IntegrityError as exc:  # another terminal stopped the station a moment ago
         raise RuleViolation(f"{station.code} is already stopped; end that stop first.") from exc
     shown = _stops(session, catalog, [stop], now)[0]
+    record(
+        session,
+        Action.ANDON_RAISE,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=station.code,
+        after={"reason": shown.reason_code, "note": note},
+    )
     return AndonResult(shown, f"{station.code} stopped: {shown.reason} ({shown.reason_code}).")
 
 
@@ -196,14 +208,15 @@ def end_andon(
     note: str = "",
     *,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> AndonResult:
     """End the open stop at a station; who ended it is stored, and a note is added to the stop's."""
     now = now or utcnow()
     note = clean_reason(note, what="Ending a stop", required=False)
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
-    operator = operator_by_badge(session, operator_badge)
-    require_station_crew(operator, station, "end a stop")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.ANDON_END, station)
     stop = _open_stop(session, station)
     if stop is None:
         raise RuleViolation(f"{station.code} has no open stop to end.")
@@ -216,6 +229,16 @@ def end_andon(
         stop.note = f"{stop.note} | {note}" if stop.note else note
     session.flush()
     shown = _stops(session, catalog, [stop], now)[0]
+    record(
+        session,
+        Action.ANDON_END,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=station.code,
+        before={"stopped_since": stop.started_at},
+        after={"ended_at": now, "note": note},
+    )
     return AndonResult(
         shown, f"{station.code} running again after {format_duration(shown.seconds)} ({shown.reason})."
     )

@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import RuleViolation, VehicleHeld
 from neofloor.services.plant.operators import operator_by_badge
-from neofloor.services.supervision.rules import clean_reason, require_line_leader
+from neofloor.services.supervision.rules import clean_reason
 from neofloor.services.tracking.ledger import append_event, find_vehicle
 from neofloor.store.models import EventKind, Operator, StationEvent, StationVisit, Vehicle, VehicleState
 from neofloor.store.types import utcnow
@@ -126,8 +128,8 @@ def override_move(
     reason = clean_reason(reason, what="An override")
     catalog = plant_catalog(session)
     target = catalog.station(to_station)
-    operator = operator_by_badge(session, operator_badge)
-    require_line_leader(operator, "override the build sequence")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.OVERRIDE)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     if vehicle.state == VehicleState.HELD:
@@ -143,6 +145,7 @@ def override_move(
         where = "in" if vehicle.state == VehicleState.IN_STATION else "due at"
         raise RuleViolation(f"{vin} is already {where} {target.code}.")
     from_code = current.code if current else None
+    previous_state = vehicle.state
     event_id = append_event(
         session,
         vehicle,
@@ -158,6 +161,16 @@ def override_move(
     vehicle.state_since = now
     vehicle.resume_state = None
     session.flush()
+    record(
+        session,
+        Action.OVERRIDE,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        before={"station": from_code, "state": previous_state},
+        after={"station": target.code, "state": vehicle.state, "reason": reason},
+    )
     return OverrideResult(
         vin=vin,
         from_station=from_code,

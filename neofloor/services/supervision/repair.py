@@ -18,15 +18,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.errors import RuleViolation, VehicleHeld
 from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.supervision.rules import (
     clean_reason,
     local_hhmm,
-    require_line_leader,
-    require_repair_sender,
-    require_station_crew,
 )
 from neofloor.services.tracking.ledger import ScanResult, append_event, find_vehicle, refuse_double_scan
 from neofloor.store.models import EventKind, StationEvent, VehicleState
@@ -99,8 +98,8 @@ def send_to_repair(
     reason = clean_reason(reason, what="Sending a car to repair")
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
-    operator = operator_by_badge(session, operator_badge)
-    require_repair_sender(operator)
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.SEND_TO_REPAIR)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     if vehicle.state == VehicleState.IN_REPAIR:
@@ -133,6 +132,16 @@ def send_to_repair(
     vehicle.repair_visits = (vehicle.repair_visits or 0) + 1
     session.flush()
     left_code = left.code if left else None
+    record(
+        session,
+        Action.SEND_TO_REPAIR,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        before={"station": left_code},
+        after={"station": bay.code, "reason": reason},
+    )
     return RepairResult(
         vin=vin,
         action="sent",
@@ -162,8 +171,8 @@ def repair_scan(
     now = now or utcnow()
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
-    operator = operator_by_badge(session, operator_badge)
-    require_station_crew(operator, bay, "scan cars")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.REPAIR_SCAN, bay)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     assert vehicle.id is not None
@@ -182,6 +191,15 @@ def repair_scan(
     vehicle.last_scan_at = now
     session.flush()
     action = "repair_started" if kind == EventKind.REPAIR_START else "repair_completed"
+    record(
+        session,
+        Action.REPAIR_SCAN,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        after={"station": bay.code, "did": action},
+    )
     return ScanResult(vin, bay.code, action, vehicle.state, back_to, event_id, now)
 
 
@@ -205,7 +223,7 @@ def return_from_repair(
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
     named = catalog.station(to_station) if to_station else None
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     assert vehicle.id is not None
@@ -221,9 +239,9 @@ def return_from_repair(
     if target is None:
         raise RuleViolation(f"{vin} has no station to go back to; name one.")
     if target != left:
-        require_line_leader(operator, "send a repaired car to another station than the one it left")
+        require(operator, Action.REDIRECT)
     else:
-        require_station_crew(operator, bay, "send cars back to the line")
+        require(operator, Action.BACK_TO_LINE, bay)
     if not target.is_production:
         raise RuleViolation(
             f"{target.code} is not a production station; a repaired car goes back to the line."
@@ -247,6 +265,16 @@ def return_from_repair(
     vehicle.state_since = now
     session.flush()
     instead = f" (instead of {left.code})" if left is not None and target != left else ""
+    record(
+        session,
+        Action.BACK_TO_LINE if target == left else Action.REDIRECT,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        before={"station": bay.code},
+        after={"station": target.code, "note": note} if note else {"station": target.code},
+    )
     return RepairResult(
         vin=vin,
         action="returned",

@@ -8,19 +8,17 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.errors import InvalidInput, RuleViolation
-from neofloor.services.plant.operators import operator_by_badge, require_role
-from neofloor.services.plant.records import LINE_LEADERS
+from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.shifts import shift_window
+from neofloor.services.plant.text import LONG_TEXT_MAX, clean_text
 from neofloor.services.tracking.ledger import inserted_id
 from neofloor.store.models import Operator, ShiftNote
 from neofloor.store.types import utcnow
 
-# Who may write a note in the shift handover.
-NOTE_WRITERS = LINE_LEADERS
-
-
-NOTE_LIMIT = 2000
+NOTE_LIMIT = LONG_TEXT_MAX
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,7 @@ def add_shift_note(
     badge: str,
     *,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> ShiftNoteLine:
     """Add a note to a shift's handover (shift lead, supervisor or admin).
 
@@ -50,13 +49,11 @@ def add_shift_note(
     not run on, and a shift that has not started yet (most likely a mistyped date).
     """
     now = now or utcnow()
-    body = text.strip()
+    body = clean_text(text, what="A shift note", max_length=NOTE_LIMIT, multiline=True)
     if not body:
         raise InvalidInput("A shift note needs some text.")
-    if len(body) > NOTE_LIMIT:
-        raise InvalidInput(f"A shift note holds at most {NOTE_LIMIT} characters; this one has {len(body)}.")
-    operator = operator_by_badge(session, badge)
-    require_role(operator, NOTE_WRITERS, "write a shift note")
+    operator = operator_by_badge(session, badge, now=now)
+    require(operator, Action.SHIFT_NOTE)
     window = shift_window(session, local_date, shift_code)
     if now < window.start:
         raise RuleViolation(
@@ -72,6 +69,15 @@ def add_shift_note(
                 author_id=operator.id,
             )
         )
+    )
+    record(
+        session,
+        Action.SHIFT_NOTE,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=f"{window.local_date.isoformat()} {window.code}",
+        after={"note": note_id},
     )
     return ShiftNoteLine(
         id=note_id,

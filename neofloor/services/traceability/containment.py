@@ -25,11 +25,11 @@ from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from neofloor.services.delivery.components import clean_lot, find_part
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import InvalidInput
-from neofloor.services.plant.operators import operator_by_badge, require_role
+from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.parts import plant_parts
-from neofloor.services.plant.records import LINE_LEADERS
 from neofloor.services.plant.text import REASON_MAX, clean_text
 from neofloor.services.quality.catalog import catalog_entry
 from neofloor.services.traceability.recall import CarNames, RecallCar, Tally, check_period
@@ -340,7 +340,7 @@ def hold_recall(
     """
     now = now or utcnow()
     operator = operator_by_badge(session, operator_badge)
-    require_role(operator, LINE_LEADERS, "hold a recall's cars")
+    require(operator, Action.RECALL_HOLD)
     reason = clean_text(reason, what="A recall hold's reason", max_length=REASON_MAX, required=True)
     found = containment(session, query)
     event_ids: list[int] = []

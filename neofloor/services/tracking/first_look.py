@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,10 +162,17 @@ def _operator(connection: sqlite3.Connection, badge: str) -> OperatorInfo | None
     ).fetchone()
     if row is None or not row[4]:
         return None
-    stations = connection.execute("SELECT station_id FROM operator_station WHERE operator_id = ?", (row[0],))
-    return OperatorInfo(
-        id=row[0], badge=row[1], name=row[2], role=row[3], station_ids=frozenset(s for (s,) in stations)
+    # Certifications judged by today's UTC date (the services use the plant's; the first view
+    # is redrawn by them within a second).
+    certified = connection.execute(
+        "SELECT station_id, expires_on FROM operator_station WHERE operator_id = ?", (row[0],)
+    ).fetchall()
+    today = datetime.now(UTC).date().isoformat()
+    valid = frozenset(s for s, expires in certified if expires is None or today < expires)
+    expired = tuple(
+        sorted((s, date.fromisoformat(expires)) for s, expires in certified if expires and today >= expires)
     )
+    return OperatorInfo(id=row[0], badge=row[1], name=row[2], role=row[3], station_ids=valid, expired=expired)
 
 
 def _car(catalog: PlantCatalog, row: tuple[Any, ...]) -> CarSummary:

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import (
     InvalidInput,
@@ -18,19 +20,17 @@ from neofloor.services.plant.errors import (
 )
 from neofloor.services.plant.operators import (
     operator_by_badge,
-    require_role,
 )
-from neofloor.services.plant.records import LINE_LEADERS
+from neofloor.services.plant.text import REASON_MAX, clean_text
 from neofloor.services.tracking.ledger import append_event, find_vehicle, station_label
 from neofloor.store.models import (
     EventKind,
-    Role,
     VehicleState,
 )
 from neofloor.store.types import utcnow
 
-# Who may release a hold.
-RELEASERS = LINE_LEADERS | {Role.INSPECTOR}
+# The car's hold_reason column holds 200 characters.
+HOLD_REASON_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,14 @@ def hold_vehicle(
 ) -> HoldResult:
     """Stop a car where it is, with a reason; it cannot be started or completed until released."""
     now = now or utcnow()
-    reason = reason.strip()
+    reason = clean_text(reason, what="A hold reason", max_length=HOLD_REASON_MAX)
     if not reason:
         raise InvalidInput("A hold needs a reason.")
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, operator_badge)
+    operator = operator_by_badge(session, operator_badge, now=now)
     vehicle = find_vehicle(session, catalog, raw_vin)
+    # Holding takes the certification of the station the car is at, or a line role.
+    require(operator, Action.HOLD, catalog.station_by_id(vehicle.station_id))
     if vehicle.state == VehicleState.HELD:
         raise RuleViolation(f"{vehicle.vin} is already on hold ({vehicle.hold_reason}).")
     if vehicle.state == VehicleState.DELIVERED:
@@ -79,6 +81,16 @@ def hold_vehicle(
     vehicle.hold_reason = reason
     session.flush()
     where = station_label(catalog, vehicle.station_id)
+    record(
+        session,
+        Action.HOLD,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vehicle.vin,
+        before={"state": vehicle.resume_state},
+        after={"state": vehicle.state, "reason": reason},
+    )
     return HoldResult(vehicle.vin, vehicle.state, event_id, f"{vehicle.vin} held at {where}: {reason}.")
 
 
@@ -93,9 +105,10 @@ def release_vehicle(
 ) -> HoldResult:
     """Lift a hold: the car goes back to the state it was held in."""
     now = now or utcnow()
+    note = clean_text(note, what="A release note", max_length=REASON_MAX)
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, operator_badge)
-    require_role(operator, frozenset(RELEASERS), "release a hold")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.RELEASE)
     vehicle = find_vehicle(session, catalog, raw_vin)
     if vehicle.state != VehicleState.HELD:
         raise RuleViolation(f"{vehicle.vin} is not on hold.")
@@ -107,12 +120,23 @@ def release_vehicle(
         station_id=vehicle.station_id,
         operator=operator,
         terminal=terminal,
-        note=note.strip(),
+        note=note,
     )
+    held_for = vehicle.hold_reason
     vehicle.state = vehicle.resume_state or VehicleState.QUEUED
     vehicle.resume_state = None
     vehicle.hold_reason = None
     session.flush()
+    record(
+        session,
+        Action.RELEASE,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vehicle.vin,
+        before={"state": VehicleState.HELD, "reason": held_for},
+        after={"state": vehicle.state, "note": note},
+    )
     return HoldResult(
         vehicle.vin,
         vehicle.state,

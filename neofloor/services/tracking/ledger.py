@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
+from neofloor.services.people.chain import lock_and_head, row_hash
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
     DoubleScan,
@@ -106,6 +107,7 @@ def event_statement() -> Insert:
         operator_id=bindparam("operator"),
         terminal=bindparam("terminal"),
         note=bindparam("note"),
+        chain_hash=bindparam("chain_hash"),
     )
 
 
@@ -120,7 +122,11 @@ def write_event(
     terminal: str = "",
     note: str = "",
 ) -> int:
-    """Append one event to the ledger and answer its id (the car's columns are the caller's to set)."""
+    """Append one event to the ledger and answer its id (the car's columns are the caller's to set).
+
+    The event is chained to the ledger's last row (``people/chain.py``) under the chain's lock,
+    so two terminals appending at once cannot fork the chain.
+    """
     if isinstance(conn, Session):
         if conn.new or conn.dirty or conn.deleted:
             conn.flush()  # the insert below bypasses the unit of work: let it write first
@@ -134,6 +140,8 @@ def write_event(
         "terminal": terminal,
         "note": note,
     }
+    previous = lock_and_head(conn, "station_event")
+    values["chain_hash"] = row_hash(previous, (car, station, kind, at, operator, terminal, note))
     return inserted_id(conn.execute(event_statement(), values))
 
 

@@ -10,13 +10,20 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import InvalidInput, NeofloorError, RuleViolation
+from neofloor.services.plant.operators import OperatorInfo, operator_by_badge
+from neofloor.services.plant.text import REASON_MAX, clean_text
 from neofloor.services.plant.vin import validate_vin
 from neofloor.services.tracking.ledger import inserted_id, write_event
 from neofloor.store.models import EventKind, Vehicle, VehicleState
 from neofloor.store.types import utcnow
 
+# The vehicle table's column sizes.
+ORDER_REF_MAX = 40
+OPTIONS_MAX = 200
 PLAN_COLUMNS = ("vin", "model", "color", "order_ref", "build_seq", "options", "option_notes")
 REQUIRED_COLUMNS = ("vin", "model", "color")
 
@@ -55,14 +62,25 @@ def _check_car(
         vin=validate_vin(vin, verify_check_digit=catalog.vin_check_digit),
         model_id=catalog.model_by_code(model).id,
         color_id=catalog.color_by_code(color),
-        order_ref=order_ref.strip(),
+        order_ref=clean_text(order_ref, what="The order reference", max_length=ORDER_REF_MAX),
         build_seq=build_seq,
-        options=",".join(o.strip().upper() for o in options.split(",") if o.strip()),
-        option_notes=option_notes.strip(),
+        options=",".join(
+            o.strip().upper()
+            for o in clean_text(options, what="The options", max_length=OPTIONS_MAX).split(",")
+            if o.strip()
+        ),
+        option_notes=clean_text(option_notes, what="The option notes", max_length=REASON_MAX),
     )
 
 
-def _write_cars(session: Session, catalog: PlantCatalog, cars: list[PlannedCar], now: datetime) -> None:
+def _write_cars(
+    session: Session,
+    catalog: PlantCatalog,
+    cars: list[PlannedCar],
+    now: datetime,
+    operator: OperatorInfo,
+    terminal: str,
+) -> None:
     first = catalog.route[0]
     next_seq = (session.execute(select(func.max(col(Vehicle.build_seq)))).scalar() or 0) + 1
     for car in cars:
@@ -86,8 +104,25 @@ def _write_cars(session: Session, catalog: PlantCatalog, cars: list[PlannedCar],
                 )
             )
         )
-        event_id = write_event(session, car=vehicle_id, kind=EventKind.PLAN, at=now, note=car.order_ref)
+        event_id = write_event(
+            session,
+            car=vehicle_id,
+            kind=EventKind.PLAN,
+            at=now,
+            operator=operator.id,
+            terminal=terminal,
+            note=car.order_ref,
+        )
         session.execute(update(Vehicle).where(col(Vehicle.id) == vehicle_id).values(last_event_id=event_id))
+        record(
+            session,
+            Action.PLAN_IMPORT,
+            now,
+            operator=operator,
+            terminal=terminal,
+            subject=car.vin,
+            after={"build_seq": seq, "order_ref": car.order_ref},
+        )
 
 
 def _taken(session: Session, vins: list[str], seqs: list[int]) -> tuple[set[str], set[int]]:
@@ -109,8 +144,15 @@ def add_vehicle(
     options: str = "",
     option_notes: str = "",
     now: datetime | None = None,
+    badge: str,
+    terminal: str = "",
 ) -> str:
-    """Plan one car at the end of the build sequence (or at ``build_seq``); returns its VIN."""
+    """Plan one car at the end of the build sequence (or at ``build_seq``); returns its VIN.
+
+    ``badge``: who plans it (supervisor, shift lead or admin).
+    """
+    operator = operator_by_badge(session, badge, now=now)
+    require(operator, Action.PLAN_IMPORT)
     catalog = plant_catalog(session)
     car = _check_car(catalog, vin, model, color, order_ref, build_seq, options, option_notes)
     taken_vins, taken_seqs = _taken(session, [car.vin], [build_seq] if build_seq is not None else [])
@@ -118,17 +160,21 @@ def add_vehicle(
         raise RuleViolation(f"VIN {car.vin} is already planned.")
     if taken_seqs:
         raise RuleViolation(f"Build sequence {build_seq} is already taken.")
-    _write_cars(session, catalog, [car], now or utcnow())
+    _write_cars(session, catalog, [car], now or utcnow(), operator, terminal)
     return car.vin
 
 
-def import_plan_csv(session: Session, text: str, *, now: datetime | None = None) -> int:
+def import_plan_csv(
+    session: Session, text: str, *, badge: str, terminal: str = "", now: datetime | None = None
+) -> int:
     """Plan every car of a CSV production plan, or none: returns how many were planned.
 
     Columns: vin, model, color (required), order_ref, build_seq, options
     (comma-separated, quoted), option_notes. Every bad row is reported with its
     line number in one :class:`PlanImportError`.
     """
+    operator = operator_by_badge(session, badge, now=now)
+    require(operator, Action.PLAN_IMPORT)
     catalog = plant_catalog(session)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -188,5 +234,5 @@ def import_plan_csv(session: Session, text: str, *, now: datetime | None = None)
     if problems:
         problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
         raise PlanImportError(problems)
-    _write_cars(session, catalog, [c for _, c in cars], now or utcnow())
+    _write_cars(session, catalog, [c for _, c in cars], now or utcnow(), operator, terminal)
     return len(cars)

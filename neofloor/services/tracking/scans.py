@@ -25,13 +25,14 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
     ComponentsMissing,
     GateBlocked,
     NotFound,
     OutOfSequence,
-    PermissionDenied,
     RuleViolation,
     VehicleHeld,
 )
@@ -49,18 +50,12 @@ from neofloor.store.models import (
     DefectCatalogEntry,
     DefectStatus,
     EventKind,
-    Role,
     Severity,
     StationKind,
     StationVisit,
     Vehicle,
     VehicleState,
 )
-
-
-def _check_scan_rights(operator: OperatorInfo, station: StationInfo) -> None:
-    if operator.role in (Role.OPERATOR,) and station.id not in operator.station_ids:
-        raise PermissionDenied(f"{operator.name} is not certified for {station.code}.")
 
 
 def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
@@ -205,8 +200,8 @@ def production_scan(
     statements built once (no ORM entities, no unit of work): a few index
     look-ups, two or three inserts and updates, one commit.
     """
-    operator = operator_by_badge(session, operator_badge)
-    _check_scan_rights(operator, station)
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.SCAN, station)
     vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
     if session.new or session.dirty or session.deleted:
         session.flush()  # the statements below bypass the unit of work: let it write first
@@ -235,6 +230,15 @@ def production_scan(
         )
     else:
         result = _complete(session, conn, statements, catalog, car, station, operator, terminal, now)
+    record(
+        conn,
+        Action.SCAN,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vin,
+        after={"station": station.code, "did": result.action},
+    )
     # A Vehicle this session loaded before the scan must not show its old state afterwards.
     loaded = session.identity_map.get(session.identity_key(Vehicle, car.id))
     if loaded is not None:

@@ -80,7 +80,7 @@ class AndonReasonDialog(ModalScreen[AndonRequest | None]):
             yield Input(placeholder="First letters of the reason", id="reason-typed", max_length=40)
             yield OptionList(id="reasons")
             yield Input(placeholder="Note (optional)", id="andon-note", max_length=200)
-            yield Label("", id="andon-error", classes="dialog-error")
+            yield Label("", id="andon-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#reasons", OptionList).can_focus = False

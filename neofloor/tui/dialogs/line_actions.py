@@ -22,6 +22,7 @@ from neofloor.tui.dialogs.andon_reason import AndonReasonDialog, AndonRequest
 from neofloor.tui.dialogs.move_car import Move, MoveDialog
 from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.floor import floor_of
+from neofloor.tui.permissions import may_do
 from neofloor.tui.widgets.last_result import Outcome
 from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
 
@@ -146,9 +147,11 @@ class LineWrites:
         if car is None or catalog is None:
             self._no_car()
         elif self._writer() is not None:
-            ask_return_from_repair(
-                node.app, car.vin, car.about, catalog.production_route, car.station, self._run
-            )
+            # Another station than the one it left is a line leader's decision: offered only to them.
+            stations = catalog.production_route
+            if not may_do(floor_of(node), "redirect", at_station=False):
+                stations = tuple(s for s in stations if s.code == car.station) or stations
+            ask_return_from_repair(node.app, car.vin, car.about, stations, car.station, self._run)
 
     def _run(self, write: Write) -> None:
         """A dialog was answered: write now, as whoever is signed in now."""

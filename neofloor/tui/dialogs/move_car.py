@@ -73,7 +73,7 @@ class MoveDialog(ModalScreen[Move | None]):
             )
             yield Input(placeholder=self.prompt, id="move-text", max_length=200)
             yield Label("↑ ↓ choose the station, Enter to confirm, Escape to cancel.", classes="dialog-hint")
-            yield Label("", id="move-error", classes="dialog-error")
+            yield Label("", id="move-error", classes="dialog-error", markup=False)
 
     def _describe(self, station: StationInfo) -> str:
         note = self.notes.get(station.code, "")

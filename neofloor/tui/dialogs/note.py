@@ -34,7 +34,7 @@ class NoteDialog(ModalScreen[str | None]):
             yield Input(placeholder=self.prompt, id="note", max_length=200)
             hint = "Enter to confirm, Escape to cancel."
             yield Label(hint, classes="dialog-hint")
-            yield Label("", id="note-error", classes="dialog-error")
+            yield Label("", id="note-error", classes="dialog-error", markup=False)
 
     @on(Input.Submitted, "#note")
     def _confirmed(self, event: Input.Submitted) -> None:

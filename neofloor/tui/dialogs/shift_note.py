@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from neofloor.tui.dialogs.writing import ResultT, WritingDialog
+from neofloor.tui.safe_text import plain
 
 # The services keep at most this many characters (shifts.NOTE_LIMIT).
 NOTE_LENGTH = 2000
@@ -28,7 +29,7 @@ class ShiftNoteDialog(WritingDialog[ResultT]):
         with Vertical(classes="dialog"):
             yield Label(f"Note for the handover of shift {self.shift}", classes="dialog-title")
             yield Label(
-                f"Written as {self.author}. It goes into the shift's handover report.",
+                f"Written as {plain(self.author)}. It goes into the shift's handover report.",
                 classes="dialog-hint",
                 markup=False,
             )

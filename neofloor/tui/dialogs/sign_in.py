@@ -1,7 +1,9 @@
-"""Who works at this terminal: pick a name with the arrows, or scan/type a badge.
+"""Who works at this terminal: their badge (scanned, typed, or found by name), then their PIN.
 
-A plain picker until badges carry PINs; the services check every write's badge
-anyway, so this only chooses whose badge the terminal sends.
+The badge alone signs nobody in: the PIN is always asked, and checked by the people
+services (``services.people.auth.sign_in``, argon2id, five wrong PINs lock the badge)
+in a thread worker. A wrong PIN or a locked badge is shown as the services' sentence,
+and the attempt is in the audit trail whatever the dialog does next.
 """
 
 from __future__ import annotations
@@ -20,18 +22,25 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from neofloor.tui.floor import Floor, floor_of
+from neofloor.tui.safe_text import plain, safe
+from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
     from neofloor.services.plant.operators import OperatorInfo
     from neofloor.store.engine import Database
 
+# What the dialog says of a failure that is not a refusal (the database did not answer).
+NOT_SIGNED_IN = "Not signed in: the database failed ({error}). Try again."
+
 
 class SignInDialog(ModalScreen["OperatorInfo | None"]):
-    """Answers the operator who signed in, or ``None`` on Escape."""
+    """Answers the operator who signed in with the right PIN, or ``None`` on Escape."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Keep whoever is signed in."),
+        Binding(
+            "escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Sign nobody in (or back to the badge)."
+        ),
         Binding("up", "move(-1)", "Previous", id="previous-operator", show=False, tooltip="The name above."),
         Binding("down", "move(1)", "Next", id="next-operator", show=False, tooltip="The name below."),
     ]
@@ -42,37 +51,62 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
     @dataclass
     class BadgeAnswered(Message):
+        """The badge typed or picked: whose it is, or the services' sentence why nobody's."""
+
         operator: OperatorInfo | None
         refusal: str
 
-    def __init__(self, problem: str = "") -> None:
+    @dataclass
+    class PinAnswered(Message):
+        """The sign-in came back: the person signed in, or the sentence (wrong PIN, locked badge)."""
+
+        operator: OperatorInfo | None
+        refusal: str
+
+    def __init__(self, problem: str = "", *, badge: str | None = None) -> None:
+        """``badge``: one already known (given at start): the dialog asks its PIN at once."""
         super().__init__()
         self.problem = problem
+        self.given_badge = badge
         self.operators: list[OperatorInfo] = []
         self.shown: list[OperatorInfo] = []
+        # Whose PIN is asked (None: the badge is still to be given).
+        self.badge: str | None = None
+        self.signing_in = False
 
     @property
     def floor(self) -> Floor:
         return floor_of(self)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog", id="sign-in"):
             yield Label("Sign in", classes="dialog-title")
-            yield Label(
-                "Scan or type your badge and press Enter, or pick your name with ↑ ↓ and Enter.",
-                classes="dialog-hint",
-            )
-            yield Input(placeholder="Badge, or part of a name", id="badge")
-            yield OptionList(id="operators")
-            yield Label(self.problem, id="sign-in-error", classes="dialog-error")
+            with Vertical(id="badge-step"):
+                yield Label(
+                    "Scan or type your badge and press Enter, or find your name with ↑ ↓ and Enter.",
+                    classes="dialog-hint",
+                )
+                yield Input(placeholder="Badge, or part of a name", id="badge")
+                yield OptionList(id="operators")
+            with Vertical(id="pin-step"):
+                yield Label("", id="pin-for", classes="dialog-hint", markup=False)
+                yield Input(placeholder="PIN", id="pin", password=True, max_length=12)
+                yield Label("Enter to sign in, Escape to give another badge.", classes="dialog-hint")
+            yield Label(self.problem, id="sign-in-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#operators", OptionList).can_focus = False
+        self.query_one("#pin-step").display = False
         self.query_one("#badge", Input).focus()
-        if self.floor.database is not None:
-            self._load_operators(self.floor.database)
+        database = self.floor.database
+        if database is not None:
+            self._load_operators(database)
+            if self.given_badge:
+                self._look_up_badge(database, self.given_badge)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in")
+    # --- the badge --------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in-list")
     def _load_operators(self, database: Database) -> None:
         from neofloor.services.plant.operators import list_operators
 
@@ -81,7 +115,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
         if not get_current_worker().is_cancelled:
             self.post_message(self.OperatorsLoaded(operators))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in-badge")
     def _look_up_badge(self, database: Database, badge: str) -> None:
         from neofloor.services.plant.errors import NeofloorError
         from neofloor.services.plant.operators import operator_by_badge
@@ -100,14 +134,13 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
     def on_sign_in_dialog_badge_answered(self, message: BadgeAnswered) -> None:
         if message.operator is not None:
-            self.dismiss(message.operator)
+            self.ask_pin(message.operator)
         else:
-            self.app.bell()
-            self.query_one("#sign-in-error", Label).update(message.refusal)
+            self._refuse(message.refusal)
 
     @on(Input.Changed, "#badge")
     def _typed(self, event: Input.Changed) -> None:
-        self.query_one("#sign-in-error", Label).update("")
+        self.say("")
         self._show_matching(event.value)
 
     def _show_matching(self, typed: str) -> None:
@@ -132,9 +165,11 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
                 key=lambda code: catalog.station(code).position or 99,
             )
         where = ", ".join(stations) if stations else "whole line" if operator.is_line_leader else "-"
-        return f"{operator.badge:<6} {operator.label:<34} {where}"
+        return safe(f"{operator.badge:<6} {operator.label:<34} {where}")
 
     def action_move(self, step: int) -> None:
+        if self.badge is not None:
+            return
         options = self.query_one("#operators", OptionList)
         if options.option_count:
             current = options.highlighted if options.highlighted is not None else -step
@@ -144,19 +179,82 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
     def _entered(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
         if typed.isdigit() and self.floor.database is not None:
-            # A badge: ask the services, which know who may work here.
+            # A badge: the services know whose it is (and whether it may still work here).
             self._look_up_badge(self.floor.database, typed)
             return
         options = self.query_one("#operators", OptionList)
         if options.highlighted is not None and self.shown:
-            self.dismiss(self.shown[options.highlighted])
+            self.ask_pin(self.shown[options.highlighted])
         elif typed:
-            self.app.bell()
-            self.query_one("#sign-in-error", Label).update(f"Nobody called {typed!r} may work here.")
+            self._refuse(f"Nobody called {typed!r} may work here.")
 
     @on(OptionList.OptionSelected, "#operators")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.shown[event.option_index])
+        self.ask_pin(self.shown[event.option_index])
+
+    # --- the PIN ----------------------------------------------------------------
+
+    def ask_pin(self, operator: OperatorInfo) -> None:
+        """The badge is known: ask its PIN (never skipped)."""
+        self.badge = operator.badge
+        self.query_one("#badge-step").display = False
+        self.query_one("#pin-step").display = True
+        whose = f"Badge {operator.badge} · {plain(operator.label)}: your PIN"
+        self.query_one("#pin-for", Label).update(whose)
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        pin.focus()
+
+    @on(Input.Submitted, "#pin")
+    def _pin_entered(self, event: Input.Submitted) -> None:
+        database, badge = self.floor.database, self.badge
+        if database is None or badge is None or self.signing_in:
+            return
+        if not event.value:
+            self._refuse("Type your PIN, then Enter.")
+            return
+        self.signing_in = True
+        self.say("")
+        pin, terminal, now = event.value, self.floor.terminal, self.floor.now()
+
+        def sign_in() -> OperatorInfo:
+            from neofloor.services.people.auth import sign_in
+
+            with database.write() as session:
+                return sign_in(session, badge, pin, terminal, now)
+
+        def answered(answer: Answer[OperatorInfo]) -> SignInDialog.PinAnswered:
+            if answer.result is None:
+                return self.PinAnswered(None, answer.sentence(NOT_SIGNED_IN))
+            return self.PinAnswered(answer.result, "")
+
+        write_in_worker(self, sign_in, answered, group="sign-in", exclusive=True)
+
+    def on_sign_in_dialog_pin_answered(self, message: PinAnswered) -> None:
+        self.signing_in = False
+        if message.operator is not None:
+            self.dismiss(message.operator)
+            return
+        self.query_one("#pin", Input).value = ""
+        self._refuse(message.refusal)
+
+    # --- saying why not ---------------------------------------------------------
+
+    def say(self, sentence: str) -> None:
+        self.query_one("#sign-in-error", Label).update(sentence)
+
+    def _refuse(self, sentence: str) -> None:
+        self.app.bell()
+        self.say(sentence)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """From the PIN, back to the badge; from the badge, sign nobody in."""
+        if self.badge is None:
+            self.dismiss(None)
+            return
+        self.badge = None
+        self.query_one("#pin", Input).value = ""
+        self.query_one("#pin-step").display = False
+        self.query_one("#badge-step").display = True
+        self.say("")
+        self.query_one("#badge", Input).focus()

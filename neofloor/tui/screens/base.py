@@ -1,17 +1,20 @@
-"""What every floor view shares: typed access to the app, reloads when the plant changes."""
+"""What every floor view shares: typed access to the app, reloads when the plant changes,
+and keys offered only to whoever may use them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from neofloor.tui.floor import Floor, floor_of
+from neofloor.tui.permissions import offered
 
-if TYPE_CHECKING:
-    pass
+CheckAction = Callable[[Any, str, tuple[object, ...]], "bool | None"]
 
 
 class FloorScreen(Screen[None]):
@@ -25,7 +28,22 @@ class FloorScreen(Screen[None]):
     Textual calls the ``on_mount`` and ``on_screen_resume`` handlers of every class
     in the MRO, the subclass's first: subclasses define their own and never call
     these through ``super()``.
+
+    A view's keys are offered only to whoever may use them (``tui.permissions``, the people
+    services' table): a view's own ``check_action`` says which keys apply to what it shows,
+    and is asked only about the keys the signed-in person may use. That holds for every view,
+    those to come included, without each having to remember it.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("check_action")
+        if own is not None:
+            cls.check_action = _permitted_first(own)  # type: ignore[method-assign,assignment]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide (False) the keys the signed-in person may not use; the rest apply."""
+        return offered(self.floor, action, parameters)
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,3 +98,15 @@ class FloorScreen(Screen[None]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(f"{error}", title="The database did not answer", severity="error", timeout=10)
+
+
+def _permitted_first(check: CheckAction) -> CheckAction:
+    """``check`` asked only about what the signed-in person may do (else the key is hidden)."""
+
+    @functools.wraps(check)
+    def check_action(screen: FloorScreen, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not offered(screen.floor, action, parameters):
+            return False
+        return check(screen, action, parameters)
+
+    return check_action

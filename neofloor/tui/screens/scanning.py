@@ -43,6 +43,14 @@ class ScanningScreen(FloorScreen):
         # Scans sent while the plant was still opening: recorded in turn as soon as it is open.
         self._scans_waiting: list[str] = []
 
+    def on_mount(self) -> None:
+        # Scans sent while the plant was opening wait for someone to sign in with their PIN.
+        self.watch(self.app, "operator", self._operator_changed, init=False)
+
+    def _operator_changed(self, operator: object) -> None:
+        if operator is not None:
+            self._send_waiting_scan()
+
     def _writer(self) -> Writer | None:
         """Who writes, where, with what; or show why nothing can be written."""
         raise NotImplementedError
@@ -76,7 +84,11 @@ class ScanningScreen(FloorScreen):
             waiting = len(self._scans_waiting)
             more = f" ({waiting} scans waiting, in the order sent)" if waiting > 1 else ""
             self._answer(
-                Outcome("ready", f"{raw}: recorded as soon as the plant is open{more}.", "OPENING THE PLANT")
+                Outcome(
+                    "ready",
+                    f"{raw}: recorded once the plant is open and you have signed in{more}.",
+                    "OPENING THE PLANT",
+                )
             )
             return
         self._send_scan(raw)
@@ -91,7 +103,9 @@ class ScanningScreen(FloorScreen):
     def _send_waiting_scan(self) -> None:
         """The next scan sent while the plant was opening, now that it is open (one at a time:
         the cars are recorded in the order they were scanned)."""
-        if self._scans_waiting and self.floor.database is not None and not self.floor.opening:
+        floor = self.floor
+        ready = floor.database is not None and floor.operator is not None and not floor.opening
+        if self._scans_waiting and ready:
             self._send_scan(self._scans_waiting.pop(0))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from neofloor.tui.floor import floor_of
 from neofloor.tui.formatting import hour_text
+from neofloor.tui.safe_text import plain
 
 if TYPE_CHECKING:
     from neofloor.services.supervision.andon import Stop
@@ -93,12 +94,12 @@ class AndonBanner(Static):
         line = Text()
         line.append(f"■ ANDON STOP {stop.station} ", style="bold")
         line.append(f" {running_time(stop_seconds(stop, at))} ", style="bold reverse")
-        line.append(f" {stop.reason}", style="bold")
+        line.append(f" {plain(stop.reason)}", style="bold")
         line.append(f" · since {hour_text(stop.started_at, self.zone)}")
         if full and stop.raised_by:
-            line.append(f", raised by {stop.raised_by}")
+            line.append(f", raised by {plain(stop.raised_by)}")
         if full and stop.note:
-            line.append(f" · {stop.note}")
+            line.append(f" · {plain(stop.note)}")
         if hint:
             line.append(f" · {hint}", style="bold")
         return line

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from neofloor.tui.formatting import day_text, hour_text, state_words, vin_tail
+from neofloor.tui.safe_text import plain, safe
 from neofloor.tui.widgets.andon_banner import running_time, stop_seconds
 from neofloor.tui.widgets.table_rows import Cell
 
@@ -144,7 +145,7 @@ def car_status(car: BoardCar) -> Text:
         if text:
             text.append(" ")
         if flag == "HELD":
-            text.append(f" HELD: {car.car.hold_reason or '-'} ", style="bold reverse")
+            text.append(f" HELD: {plain(car.car.hold_reason) or '-'} ", style="bold reverse")
         elif flag == "OUT OF SEQUENCE":
             text.append(" OUT OF SEQUENCE ", style="bold magenta reverse")
         else:
@@ -183,10 +184,10 @@ def car_cells(car: BoardCar, zone: str, today: str) -> list[Cell]:
 def bay_car_cells(car: CarInRepair, zone: str) -> list[Cell]:
     """A car in the repair bay's list, in the same columns: its step, sent at, time in repair, why."""
     phase = BAY_PHASES.get(car.phase, car.phase)
-    status = Text(f"from {car.left_station or '-'}: {car.reason}")
+    status = Text(f"from {car.left_station or '-'}: {plain(car.reason)}")
     if car.phase == "repaired":
         status = Text(f" back to {car.left_station or '-'} (Ctrl+B) ", style="bold reverse")
-        status.append(f" {car.reason}", style="")
+        status.append(f" {plain(car.reason)}", style="")
     return [
         str(car.build_seq),
         car.vin,
@@ -205,8 +206,8 @@ def override_cells(move: OverrideMove, zone: str) -> list[Cell]:
         move.vin,
         str(move.build_seq),
         f"{move.from_station or '-'} → {move.to_station or '-'}",
-        move.reason,
-        move.by or "-",
+        safe(move.reason),
+        safe(move.by) or "-",
     ]
 
 
@@ -247,7 +248,8 @@ def _count(n: int, word: str) -> str:
 
 
 def _stopped_since(stop: Stop, zone: str) -> Text:
-    return Text(f"  ANDON STOP since {hour_text(stop.started_at, zone)}: {stop.reason} ", style=STOP_STYLE)
+    since = hour_text(stop.started_at, zone)
+    return Text(f"  ANDON STOP since {since}: {plain(stop.reason)} ", style=STOP_STYLE)
 
 
 def bay_panel(bay: Sequence[CarInRepair]) -> Text:
@@ -259,7 +261,7 @@ def bay_panel(bay: Sequence[CarInRepair]) -> Text:
         text.append(vin_tail(car.vin), style="bold")
         phase = BAY_PHASES.get(car.phase, car.phase)
         text.append(f" {phase:<9} {duration(car.seconds):>7} {car.left_station or '-'}")
-        text.append(f"\n  {car.reason}", style="dim")
+        text.append(f"\n  {plain(car.reason)}", style="dim")
     return text or Text("No car in the repair bay.", style="dim")
 
 
@@ -272,9 +274,9 @@ def overrides_panel(moves: Sequence[OverrideMove], zone: str) -> Text:
         text.append(f"{hour_text(move.at, zone)} ")
         text.append(vin_tail(move.vin), style="bold")
         text.append(f" {move.from_station or '-'} → {move.to_station or '-'}")
-        text.append(f"\n  {move.reason}", style="dim")
+        text.append(f"\n  {plain(move.reason)}", style="dim")
         if move.by:
-            text.append(f" ({move.by})", style="dim")
+            text.append(f" ({plain(move.by)})", style="dim")
     return text or Text("No override today.", style="dim")
 
 

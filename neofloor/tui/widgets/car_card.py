@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.tui.safe_text import plain
 from neofloor.tui.station_wording import BAY_PHASES, bay_card_text
 
 if TYPE_CHECKING:
@@ -24,19 +25,19 @@ class CarCard(Static):
         text.append(f"  #{car.build_seq}\n")
         text.append(f"{car.model_name} ({car.model}) · {car.color}")
         if car.order_ref:
-            text.append(f" · order {car.order_ref}")
+            text.append(f" · order {plain(car.order_ref)}")
         if car.held:
             text.append("\nHELD: ", style="bold reverse")
-            text.append(f" {car.hold_reason or ''}", style="bold")
+            text.append(f" {plain(car.hold_reason)}", style="bold")
         options = ", ".join(o for o in car.options.split(",") if o)
         text.append("\nOptions: ", style="dim")
         text.append(options or "none")
         if car.option_notes:
             text.append("\nNotes: ", style="dim")
-            text.append(car.option_notes, style="bold")
+            text.append(plain(car.option_notes), style="bold")
         for line in instructions:
             text.append("\n▸ ")
-            text.append(line)
+            text.append(plain(line))
         self.set_class(car.held, "-held")
         self.update(text)
 

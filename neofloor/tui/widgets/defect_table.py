@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from neofloor.tui.formatting import day_text, vin_tail
+from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import fill_table
 
@@ -69,9 +70,9 @@ def story_text(record: DefectRecord, story: DefectStory | None, zone: str) -> Te
     """
     text = Text()
     text.append(f"#{record.id} {record.code}", style="bold")
-    text.append(f" {record.description} · {zone_words(record.zone)} · {record.severity}")
+    text.append(f" {plain(record.description)} · {zone_words(record.zone)} · {record.severity}")
     if record.note:
-        text.append(f" · {record.note}")
+        text.append(f" · {plain(record.note)}")
     steps: list[tuple[str, str, str | None, str | None, str]] = []
     if story is not None and story.defect.status == record.status:
         steps = [
@@ -90,13 +91,13 @@ def story_text(record: DefectRecord, story: DefectStory | None, zone: str) -> Te
     text.append("\nfound ", style="dim")
     text.append(f"{day_text(record.found_at, zone)} at {record.station}")
     if record.found_by:
-        text.append(f" by {record.found_by}")
+        text.append(f" by {plain(record.found_by)}")
     for word, when, station, who, note in steps:
         text.append(f" → {word} ", style="dim")
         where = f"at {station}" if station else ""
-        text.append(" ".join(part for part in (when, where, f"by {who}" if who else "") if part))
+        text.append(" ".join(part for part in (when, where, f"by {plain(who)}" if who else "") if part))
         if note:
-            text.append(f": {note}", style="italic")
+            text.append(f": {plain(note)}", style="italic")
     return text
 
 

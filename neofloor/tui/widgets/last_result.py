@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from neofloor.tui.safe_text import plain
+
 KINDS = ("ready", "done", "refused", "ignored")
 HEADLINES = {
     "ready": "READY",
@@ -41,5 +43,5 @@ class LastResult(Static):
         text = Text()
         text.append(outcome.title, style="bold")
         text.append("\n")
-        text.append(outcome.sentence)
+        text.append(plain(outcome.sentence))
         self.update(text)

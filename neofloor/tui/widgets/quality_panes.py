@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Label, Static
 
 from neofloor.tui.formatting import state_words, vin_tail
 from neofloor.tui.messages import VehicleRequested
+from neofloor.tui.safe_text import safe
 from neofloor.tui.widgets.bars import bar
 from neofloor.tui.widgets.defect_table import severity_text, status_text, zone_words
 from neofloor.tui.widgets.floor_table import FloorTable
@@ -244,7 +245,7 @@ class OpenDefectsPane(Vertical):
                 record.station,
                 format_duration(record.age_seconds),
                 car_words(record.car_state, record.car_station),
-                record.description,
+                safe(record.description),
             )
             for record in page
         ]
@@ -307,7 +308,7 @@ class ParetoPane(Vertical):
             (
                 str(rank),
                 Text(line.code, style="bold"),
-                line.description,
+                safe(line.description),
                 str(line.count),
                 percent(line.share),
                 percent(line.cumulative_share),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.last_result import Outcome
 
 # How many results the list keeps.
@@ -29,6 +30,6 @@ class RecentResults(Static):
                 text.append("\n")
             text.append(f"{when} ", style="dim")
             text.append(entry.title, style=STYLES.get(entry.kind, "bold"))
-            text.append(f" {entry.sentence}")
+            text.append(f" {plain(entry.sentence)}")
         # Its size is the panel's (the station's CSS), never its text's: no layout needed.
         self.update(text, layout=False)

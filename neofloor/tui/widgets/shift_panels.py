@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from neofloor.tui.formatting import hour_text, vin_tail
+from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.floor_table import FloorTable
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class DowntimePareto(FloorTable[str | Text]):
         for code, reason, minutes, stops, stations in rows:
             running += minutes
             cells: list[str | Text] = [
-                Text(reason if wide else _cut(reason, NARROW_REASON)),
+                Text(plain(reason) if wide else _cut(plain(reason), NARROW_REASON)),
                 _right(minutes_text(minutes)),
                 _right(str(stops)),
             ]
@@ -169,26 +170,28 @@ class OpenIssues(Static):
         text.append(f"Held: {len(line.held)}", style="bold reverse" if line.held else "bold")
         for car in line.held[:ISSUES_NAMED]:
             since = hour_text(car.held_since, zone) if car.held_since else DASH
-            text.append(f"\n  {vin_tail(car.vin)} at {car.station or DASH} since {since}: {car.reason}")
+            where = f"{vin_tail(car.vin)} at {car.station or DASH}"
+            text.append(f"\n  {where} since {since}: {plain(car.reason)}")
         _more(text, len(line.held))
 
         text.append(f"\nIn repair: {len(line.in_repair)}", style="bold")
         for repair in line.in_repair[:ISSUES_NAMED]:
             back = f", back to {repair.returns_to}" if repair.returns_to else ""
-            text.append(f"\n  {vin_tail(repair.vin)}{back}: {repair.reason}")
+            text.append(f"\n  {vin_tail(repair.vin)}{back}: {plain(repair.reason)}")
         _more(text, len(line.in_repair))
 
         count = line.open_critical_count
         text.append(f"\nOpen critical defects: {count}", style="bold reverse" if count else "bold")
         for defect in line.open_critical[:ISSUES_NAMED]:
-            text.append(f"\n  {vin_tail(defect.vin)} {defect.code} {defect.description} ({defect.status})")
+            what = f"{defect.code} {plain(defect.description)}"
+            text.append(f"\n  {vin_tail(defect.vin)} {what} ({defect.status})")
         _more(text, count)
 
         text.append(
             f"\nStops now: {len(line.open_stops)}", style="bold reverse" if line.open_stops else "bold"
         )
         for stop in line.open_stops[:ISSUES_NAMED]:
-            text.append(f"\n  {stop.station} {stop.reason} since {hour_text(stop.started_at, zone)}")
+            text.append(f"\n  {stop.station} {plain(stop.reason)} since {hour_text(stop.started_at, zone)}")
         _more(text, len(line.open_stops))
         text.no_wrap = True
         text.overflow = "ellipsis"
@@ -216,6 +219,6 @@ class ShiftNotes(Static):
             if number:
                 text.append("\n")
             text.append(f"{hour_text(note.written_at, zone)} ", style="bold")
-            text.append(f"{note.author or DASH}: ", style="dim")
-            text.append(note.text)
+            text.append(f"{plain(note.author) or DASH}: ", style="dim")
+            text.append(plain(note.text, multiline=True))
         self.update(text)

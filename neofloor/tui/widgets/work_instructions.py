@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.tui.safe_text import plain
+
 
 class WorkInstructions(Static):
     """The instructions for one car at one station."""
@@ -37,7 +39,7 @@ class WorkInstructions(Static):
             if number > 1:
                 text.append("\n")
             text.append(f"{number}. ", style="bold")
-            text.append(line)
+            text.append(plain(line))
         self.update(text)
 
     def clear_lines(self) -> None:

@@ -1,0 +1,251 @@
+"""Who may do what: THE role × action table, and the one check every write runs.
+
+Every write service calls ``require(operator, action, station)`` before it writes; the screens
+call ``may`` to offer only what the signed-in person may do. docs/security.md prints the same
+table (a test holds the two together).
+
+A rule names the roles that may act anywhere, and the roles that may act only at a station they
+hold a valid certification for (operators at their stations; an automated station's account at
+its own). A certification that has expired counts as none, and the refusal says when it expired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from neofloor.services.plant.errors import PermissionDenied
+from neofloor.services.plant.records import OperatorInfo
+from neofloor.store.models import Role
+
+
+class Action(StrEnum):
+    """Every write in the plant, by the name the audit trail records it under."""
+
+    SCAN = "scan"
+    HOLD = "hold"
+    RELEASE = "release"
+    SEND_TO_REPAIR = "send_to_repair"
+    REPAIR_SCAN = "repair_scan"
+    BACK_TO_LINE = "back_to_line"
+    REDIRECT = "redirect"
+    OVERRIDE = "override"
+    ANDON_RAISE = "andon_raise"
+    ANDON_END = "andon_end"
+    DEFECT_LOG = "defect_log"
+    DEFECT_SEVERITY = "defect_severity"
+    DEFECT_REPAIR = "defect_repair"
+    DEFECT_VERIFY = "defect_verify"
+    DEFECT_REJECT = "defect_reject"
+    DEFECT_CANCEL = "defect_cancel"
+    SHIFT_NOTE = "shift_note"
+    PDI_CHECK = "pdi_check"
+    YARD_PARK = "yard_park"
+    DELIVER = "deliver"
+    RECALL_HOLD = "recall_hold"
+    COMPONENT_ADD = "component_add"
+    PLAN_IMPORT = "plan_import"
+    OPERATOR_ADMIN = "operator_admin"
+    OPERATOR_UNLOCK = "operator_unlock"
+
+
+class StationLike(Protocol):
+    """What a rule reads of a station: its id and its code (``StationInfo`` has both)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+
+
+# Line leaders act anywhere on the line; quality adds the inspectors.
+LEADERS = frozenset({Role.SUPERVISOR, Role.SHIFT_LEAD, Role.ADMIN})
+QUALITY = LEADERS | {Role.INSPECTOR}
+CREW = frozenset({Role.OPERATOR})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may do one action, and the sentences that refuse everyone else."""
+
+    what: str  # "release a hold": read after "may not"
+    anywhere: frozenset[Role]
+    certified: frozenset[Role] = frozenset()
+    # After "<name> may not <what>; ": who may instead.
+    others: str = ""
+    # After "<name> is not certified for <STATION>": who may there instead ("" ends the sentence).
+    elsewhere: str = ""
+    description: str = ""
+    # The whole refusal for someone not certified there, when the plain one reads badly.
+    uncertified: str = ""
+
+
+_ONLY_CERTIFIED = "{name} may {what} only at a station they are certified for, not {code}."
+_ANYONE_AT_STATION = "; an inspector, supervisor, shift lead or admin can {what} there."
+
+RULES: dict[Action, Rule] = {
+    Action.SCAN: Rule("scan cars", QUALITY, CREW | {Role.STATION}, "", "", "start or complete a car"),
+    # The station's certification, or a role that acts anywhere on the line (inspectors included).
+    Action.HOLD: Rule(
+        "hold a car",
+        QUALITY,
+        CREW,
+        "",
+        "; an inspector, supervisor, shift lead or admin can hold it.",
+        "stop a car where it is, with a reason",
+    ),
+    Action.RELEASE: Rule(
+        "release a hold", QUALITY, others="that takes an admin, inspector, shift lead or supervisor."
+    ),
+    Action.SEND_TO_REPAIR: Rule(
+        "send a car to repair", QUALITY, others="only a supervisor, shift lead, admin or inspector may."
+    ),
+    Action.REPAIR_SCAN: Rule("scan cars", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.BACK_TO_LINE: Rule("send cars back to the line", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.REDIRECT: Rule(
+        "send a repaired car to another station than the one it left",
+        LEADERS,
+        others="only a supervisor, shift lead or admin may.",
+    ),
+    Action.OVERRIDE: Rule(
+        "override the build sequence", LEADERS, others="only a supervisor, shift lead or admin may."
+    ),
+    Action.ANDON_RAISE: Rule("raise a stop", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.ANDON_END: Rule("end a stop", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.DEFECT_LOG: Rule(
+        "log defects",
+        QUALITY,
+        CREW,
+        elsewhere="; an inspector or a line leader can {what} there.",
+        uncertified=_ONLY_CERTIFIED,
+    ),
+    Action.DEFECT_SEVERITY: Rule(
+        "log a defect above its catalog severity", QUALITY, others="that takes an inspector or a line leader."
+    ),
+    Action.DEFECT_REPAIR: Rule(
+        "record repairs",
+        QUALITY,
+        CREW,
+        elsewhere="; an inspector or a line leader can {what} there.",
+        uncertified=_ONLY_CERTIFIED,
+    ),
+    Action.DEFECT_VERIFY: Rule(
+        "verify repairs", frozenset({Role.INSPECTOR}), others="that takes an inspector."
+    ),
+    Action.DEFECT_REJECT: Rule(
+        "reject repairs", frozenset({Role.INSPECTOR}), others="that takes an inspector."
+    ),
+    Action.DEFECT_CANCEL: Rule(
+        "cancel a defect", QUALITY, others="that takes an inspector or a line leader."
+    ),
+    Action.SHIFT_NOTE: Rule(
+        "write a shift note", LEADERS, others="that takes an admin, shift lead or supervisor."
+    ),
+    Action.PDI_CHECK: Rule(
+        "sign a pre-delivery inspection", QUALITY, others="that takes an inspector or a line leader."
+    ),
+    Action.YARD_PARK: Rule("park cars in the yard", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.DELIVER: Rule(
+        "hand a car over to its customer", LEADERS, others="only a supervisor, shift lead or admin may."
+    ),
+    Action.RECALL_HOLD: Rule(
+        "hold the cars of a recall", LEADERS, others="only a supervisor, shift lead or admin may."
+    ),
+    Action.COMPONENT_ADD: Rule(
+        "record a fitted component", QUALITY, CREW | {Role.STATION}, elsewhere=_ANYONE_AT_STATION
+    ),
+    Action.PLAN_IMPORT: Rule(
+        "add cars to the production plan", LEADERS, others="only a supervisor, shift lead or admin may."
+    ),
+    Action.OPERATOR_ADMIN: Rule(
+        "manage operators and certifications", frozenset({Role.ADMIN}), others="that takes an admin."
+    ),
+    Action.OPERATOR_UNLOCK: Rule(
+        "unlock a badge", LEADERS, others="only a supervisor, shift lead or admin may."
+    ),
+}
+
+
+def rule(action: Action) -> Rule:
+    return RULES[action]
+
+
+def may(operator: OperatorInfo, action: Action, station: StationLike | None = None) -> bool:
+    """May ``operator`` do ``action`` (at ``station``)? Without a station: at some station at least.
+
+    The screens ask this to show only allowed keys and commands; ``require`` is the same check.
+    """
+    entry = RULES[action]
+    if operator.role in entry.anywhere:
+        return True
+    if operator.role not in entry.certified:
+        return False
+    if station is None:
+        return bool(operator.station_ids)
+    return station.id in operator.station_ids
+
+
+def require(operator: OperatorInfo, action: Action, station: StationLike | None = None) -> None:
+    """Refuse ``action`` with one sentence unless ``may`` allows it."""
+    if may(operator, action, station):
+        return
+    entry = RULES[action]
+    if operator.role in entry.certified:
+        where = station.code if station is not None else "any station"
+        expired = expired_on(operator, station)
+        tail = entry.elsewhere.format(what=entry.what) if entry.elsewhere else "."
+        if expired is not None:
+            raise PermissionDenied(
+                f"{operator.name}'s certification for {where} expired on {long_date(expired)}{tail}"
+            )
+        if entry.uncertified:
+            raise PermissionDenied(entry.uncertified.format(name=operator.name, what=entry.what, code=where))
+        raise PermissionDenied(f"{operator.name} is not certified for {where}{tail}")
+    others = entry.others or "that is not part of their role."
+    raise PermissionDenied(f"{operator.name} may not {entry.what}; {others}")
+
+
+def expired_on(operator: OperatorInfo, station: StationLike | None) -> date | None:
+    """The day ``operator``'s certification for ``station`` expired, if it did."""
+    if station is None:
+        return None
+    for station_id, day in operator.expired:
+        if station_id == station.id:
+            return day
+    return None
+
+
+def long_date(day: date) -> str:
+    """A date as the floor reads it: 3 Nov 2026."""
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def roles_for(action: Action) -> dict[Role, str]:
+    """Each role's standing for ``action``: "yes", "certified station" or "no" (the documented table)."""
+    entry = RULES[action]
+    return {
+        role: "yes" if role in entry.anywhere else "certified station" if role in entry.certified else "no"
+        for role in Role
+    }
+
+
+_SHORT = {"yes": "yes", "certified station": "own station", "no": "—"}
+
+
+def markdown_table() -> str:
+    """The role × action table as docs/security.md prints it (``python -m`` this module prints it)."""
+    roles = list(Role)
+    head = "| action | what | " + " | ".join(role.value for role in roles) + " |"
+    rule_line = "|" + "---|" * (len(roles) + 2)
+    lines = [head, rule_line]
+    for action in Action:
+        standing = roles_for(action)
+        cells = " | ".join(_SHORT[standing[role]] for role in roles)
+        lines.append(f"| `{action.value}` | {RULES[action].what} | {cells} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
