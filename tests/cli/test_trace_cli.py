@@ -86,7 +86,7 @@ def test_recall_hold_stops_every_car_at_the_plant_in_one_go(cli, line) -> None:
     _c1, e1, e2 = line
     args = ("recall", "cars", "--model", "C1E", "--station", "CHASSIS", "--from", DAY, "--to", DAY)
     code, out, err = cli(*args, "--hold", "--reason", "Recall R-26-009", "--operator", "1001")
-    assert code == 5 and out == "" and "may not hold a recall's cars" in err
+    assert code == 5 and out == "" and "may not hold the cars of a recall" in err
     code, out, err = cli(*args, "--hold", "--reason", "Recall R-26-009", "--operator", "3001")
     assert (code, err) == (0, "")
     assert out.startswith("2 cars put on hold: Recall R-26-009.\n")

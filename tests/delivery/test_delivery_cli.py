@@ -23,7 +23,12 @@ def plant(tmp_path: Path) -> str:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
+    """The command as a script runs it: a write's PIN from NEOFLOOR_PIN (the demo's PIN is the badge)."""
+    pin = args[args.index("--operator") + 1] if "--operator" in args else None
+    with pytest.MonkeyPatch.context() as patch:
+        if pin is not None:
+            patch.setenv("NEOFLOOR_PIN", pin)
+        code = main(list(args))
     out = capsys.readouterr()
     return code, out.out, out.err
 

@@ -157,7 +157,8 @@ def test_a_car_refused_mid_list_leaves_no_car_held(db: Database, line: Line) -> 
 def test_only_a_line_leader_holds_a_recall(db: Database, line: Line) -> None:
     query = RecallQuery(station="CHASSIS", start=DAY[0], end=DAY[1])
     for badge in (OPERATOR_BODY, INSPECTOR):
-        with pytest.raises(PermissionDenied, match="may not hold a recall's cars"), db.write() as session:
+        refused = pytest.raises(PermissionDenied, match="may not hold the cars of a recall")
+        with refused, db.write() as session:
             hold_recall(session, query, "Recall", badge, now=DAY[1])
     with pytest.raises(InvalidInput, match="reason is needed"), db.write() as session:
         hold_recall(session, query, "   ", SUPERVISOR, now=DAY[1])
