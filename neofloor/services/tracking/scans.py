@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
+from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import (
     GateBlocked,
     NotFound,
@@ -35,7 +36,6 @@ from neofloor.services.plant.errors import (
     StationStopped,
     VehicleHeld,
 )
-from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.operators import (
     OperatorInfo,
     operator_by_badge,
