@@ -76,7 +76,12 @@ def demo_command(args: argparse.Namespace) -> int:
         raise InvalidInput("The demo needs at least one day of history.")
     if args.cars_per_year < 250:
         raise InvalidInput("--cars-per-year must be at least 250 (one car a working day).")
-    summary = generate_demo_plant(out, DemoSpec(seed=args.seed, days=days, cars_per_year=args.cars_per_year))
+    from neofloor.cli.common import progress
+
+    with progress(f"Writing {days} days of history to {out}"):
+        summary = generate_demo_plant(
+            out, DemoSpec(seed=args.seed, days=days, cars_per_year=args.cars_per_year)
+        )
     print(summary)
     return 0
 
@@ -97,8 +102,11 @@ def _demo_from_example(example: Path, out: Path) -> int:
         Path(f"{out}{suffix}").unlink(missing_ok=True)
     partial = out.with_name(out.name + ".partial")
     shutil.copyfile(example, partial)
+    from neofloor.cli.common import progress
+
     try:
-        moved = move_plant_to_now(partial, utcnow())
+        with progress(f"Moving {example.name} to today") as advance:
+            moved = move_plant_to_now(partial, utcnow(), progress=advance)
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)

@@ -96,3 +96,29 @@ def test_demo_from_example_writes_a_plant_ending_today(
     assert (datetime.now(UTC) - datetime.fromisoformat(newest).replace(tzinfo=UTC)).days < 4
     assert main(["demo", "--from-example", str(EXAMPLE), "--out", str(out)]) != 0  # exists: --force
     assert main(["demo", "--from-example", str(tmp_path / "none.db"), "--out", str(out), "--force"]) != 0
+
+
+def test_a_long_command_in_a_pipe_prints_its_output_and_no_progress(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "piped.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "neofloor", "demo", "--from-example", str(EXAMPLE), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stderr == ""
+    assert done.stdout.count("\n") == 1 and "Demo plant moved to today" in done.stdout
+
+
+def test_the_progress_helper_is_quiet_when_stderr_is_not_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from neofloor.cli.common import progress
+
+    with progress("Working") as advance:
+        advance(1, 2)
+        advance(2, 2)
+    assert capsys.readouterr() == ("", "")
