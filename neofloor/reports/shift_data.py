@@ -169,6 +169,7 @@ def _line_now(summary: ShiftSummary) -> dict[str, Any]:
                 "station": c.station,
                 "reason": c.reason,
                 "held_since": iso_local(c.held_since, zone),
+                "at_station_since": iso_local(c.at_station_since, zone),
             }
             for c in line.held
         ],

@@ -190,8 +190,18 @@ def _line_now_lines(summary: ShiftSummary) -> list[str]:
     ]
     if line.held:
         out += md_table(
-            ("VIN", "Seq", "Station", "Since", "Reason"),
-            ((c.vin, c.build_seq, c.station or DASH, stamp(c.held_since, zone), c.reason) for c in line.held),
+            ("VIN", "Seq", "Station", "Held since", "At the station since", "Reason"),
+            (
+                (
+                    c.vin,
+                    c.build_seq,
+                    c.station or DASH,
+                    stamp(c.held_since, zone),
+                    stamp(c.at_station_since, zone),
+                    c.reason,
+                )
+                for c in line.held
+            ),
         )
     else:
         out.append("None.")
