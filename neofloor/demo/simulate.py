@@ -130,6 +130,10 @@ class LineSimulator:
         self.cycles: dict[tuple[str, str], float] = {}
         self.stop_ends: dict[str, datetime] = {}
 
+    @property
+    def _boss(self) -> str:
+        return self.crew.supervisor
+
     def seconds(self, takts: float) -> float:
         """Real seconds of ``takts`` at this speed."""
         return takts * self.takt / self.speed
@@ -226,8 +230,7 @@ class LineSimulator:
         for status in stations:
             code = status.station.code
             due = status.stop is not None and code in self.stop_ends and now >= self.stop_ends[code]
-            badge = self.crew.supervisor
-            if due and self._write(lambda session, c=code: end_andon(session, c, badge, now=now)):
+            if due and self._write(lambda session, c=code: end_andon(session, c, self._boss, now=now)):
                 del self.stop_ends[code]
         if self.stop_ends or not self.reasons:
             return
