@@ -15,6 +15,8 @@ def render_markdown(summary: ShiftSummary) -> str:
     out += _hourly_table(summary)
     out += ["", "## Quality", ""]
     out += _quality_table(summary)
+    out += ["", "### By station, where the defects were found", ""]
+    out += _station_quality_table(summary)
     out += ["", "## OEE", "", *_oee_lines(summary), "", "## Stations", ""]
     out += _stations_table(summary)
     out += _downtime_lines(summary)
@@ -125,6 +127,18 @@ def _quality_table(summary: ShiftSummary) -> list[str]:
             ),
         ),
         "lr",
+    )
+
+
+def _station_quality_table(summary: ShiftSummary) -> list[str]:
+    """FPY and DPHU of each station: cars that completed it, and the defects found there."""
+    return md_table(
+        ("Station", "Cars", "First pass", "FPY", "Defects found", "DPHU"),
+        (
+            (q.station, q.cars, q.first_pass, percent(q.fpy), q.defects, number(q.dphu))
+            for q in summary.quality_by_station
+        ),
+        "lrrrrr",
     )
 
 
