@@ -18,7 +18,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 # Each module registers its subcommands with ``register(commands)``.
-COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports", "recall", "delivery", "people")
+COMMAND_MODULES = (
+    "admin", "floor", "supervision", "quality", "reports", "recall", "delivery", "people", "simulate",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -158,9 +158,11 @@ def plan_import_command(args: argparse.Namespace) -> int:
         text = args.file.read_text("utf-8")
     except OSError as exc:
         raise InvalidInput(f"Cannot read {args.file}: {exc.strerror}.") from exc
+    from neofloor.cli.common import progress
+
     database = open_database(args)
     operator = signed_in(args, database)
-    with database.write() as session:
+    with progress(f"Planning the cars of {args.file.name}"), database.write() as session:
         count = import_plan_csv(session, text, badge=operator.badge, terminal=args.terminal)
     print(f"{count} car(s) planned from {args.file}.", file=sys.stdout)
     return 0

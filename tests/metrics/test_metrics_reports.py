@@ -24,8 +24,10 @@ from neofloor.reports.trend_report import (
 from neofloor.services.metrics.summary import ShiftSummary, shift_summary
 from neofloor.services.metrics.trend import trend
 from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.report_files import report_path, reports_folder
 from neofloor.services.supervision.shift_notes import add_shift_note
 from neofloor.store.engine import Database
+from neofloor.store.models import PlantSetting
 from tests.metrics.builders import local
 from tests.metrics.conftest import SHIFT_LEAD, ShiftDay
 
@@ -117,7 +119,7 @@ def test_markdown_report_shows_the_summary_numbers(summary: ShiftSummary) -> Non
         "Bottleneck: **QG** (longest median cycle time).",
         "| EQP Equipment fault | 55.0 | 2 | PAINT, TRIM1 |",
         "Line downtime: 115 min of production time.",
-        "Work in progress: 2 car(s).",
+        "Work in progress: 3 car(s).",
         "### Open holds (1)",
         "### Cars in repair (1)",
         "### Open critical defects (2)",
@@ -139,7 +141,7 @@ def test_csv_report_rows(summary: ShiftSummary) -> None:
     assert value["downtime", "line"] == "115.0" and value["downtime", "EQP"] == "55.0"
     assert value["bottleneck", "QG"] == ""
     assert value["hourly", "10:00"] == "2"
-    assert value["line_now", "wip"] == "2"
+    assert value["line_now", "wip"] == "3"
     assert value["open_critical_defects", "count"] == "2"
     assert [r["item"] for r in rows if r["section"] == "hold"] == [c.vin for c in summary.line.held]
 
@@ -178,16 +180,36 @@ def test_write_shift_report_to_its_default_file(
     with shift_day.db.read() as session:
         written = write_shift_report(session, THURSDAY, "A", fmt="json", now=AFTER_SHIFT)
         summary = shift_summary(session, THURSDAY, "A", now=AFTER_SHIFT)
-    assert written == Path("handover-2026-11-26-A.json") == Path(default_shift_report_name(summary, "json"))
-    assert json.loads((tmp_path / written).read_text("utf-8")) == json.loads(
-        render_shift_report(summary, "json")
-    )
+        folder = reports_folder(session)
+    # Not the current folder: the plant's reports folder, by default "reports" beside the database.
+    db_folder = Path(str(shift_day.db.engine.url.database)).resolve().parent
+    assert folder == db_folder / "reports" and written.is_absolute()
+    assert written == folder / "handover-2026-11-26-A.json"
+    assert written.name == default_shift_report_name(summary, "json")
+    assert json.loads(written.read_text("utf-8")) == json.loads(render_shift_report(summary, "json"))
     with pytest.raises(InvalidInput, match="does not exist"):
         save_report("x", tmp_path / "missing" / "r.md")
     with pytest.raises(InvalidInput, match="is a folder"):
         save_report("x", tmp_path)
     with pytest.raises(InvalidInput, match="not one of md, csv, json"):
         render_shift_report(summary, "pdf")
+
+
+def test_the_reports_folder_comes_from_the_plant_config(shift_day: ShiftDay, tmp_path: Path) -> None:
+    with shift_day.db.write() as session:
+        session.add(PlantSetting(key="reports_folder", value=str(tmp_path / "handovers")))
+    with shift_day.db.read() as session:
+        assert reports_folder(session) == tmp_path / "handovers"
+        assert report_path(session, "x.md") == tmp_path / "handovers" / "x.md"
+        with pytest.raises(InvalidInput, match="not a file name"):
+            report_path(session, "../x.md")
+        written = write_shift_report(session, THURSDAY, "A", now=AFTER_SHIFT)
+    assert written == tmp_path / "handovers" / "handover-2026-11-26-A.md" and written.exists()
+    with shift_day.db.write() as session:
+        session.merge(PlantSetting(key="reports_folder", value="out/reports"))
+    with shift_day.db.read() as session:
+        db_folder = Path(str(shift_day.db.engine.url.database)).resolve().parent
+        assert reports_folder(session) == db_folder / "out" / "reports"
 
 
 def test_trend_report(shift_day: ShiftDay) -> None:
@@ -207,3 +229,14 @@ def test_trend_report(shift_day: ShiftDay) -> None:
     assert "| thu 2026-11-26 | A B | 12 | 6 | +6 | 50.0 % | 50.0 | 115 min |" in text
     assert "| **Total** | A B | 36 | 7 | +29 |" in text
     assert "No production in this period" not in text
+
+
+def test_the_handover_report_gives_fpy_and_dphu_by_station(summary: ShiftSummary) -> None:
+    text = render_shift_report(summary, "md")
+    section = text.split("### Quality by station, where the defects were found", 1)[1]
+    qg = next(q for q in summary.quality_by_station if q.station == "QG")
+    assert f"| QG | {qg.cars} | {qg.first_pass} |" in section
+    data = json.loads(render_shift_report(summary, "json"))
+    assert [row["station"] for row in data["quality"]["by_station"]] == [
+        q.station for q in summary.quality_by_station
+    ]

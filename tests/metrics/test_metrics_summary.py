@@ -151,10 +151,14 @@ def test_the_line_now_overrides_and_notes(shift_day: ShiftDay) -> None:
         )
     s = summary_of(shift_day.db)
     line = s.line
-    assert line.at == AFTER_SHIFT and line.wip == 2  # the held car and the car in repair
+    # The shift has ended: its handover shows the line as it stood at 14:30, not as it is now: the
+    # held car, the car in repair, and car 7, which passed QG at 14:30 sharp, in shift B.
+    assert line.at == local(26, 14, 30) and line.wip == 3
     assert [(c.vin, c.station, c.reason, c.held_since) for c in line.held] == [
         (shift_day.held_vin, "TRIM2", "Missing harness clip", local(26, 9, 40))
     ]
+    # Two moments, two names: the hold's own, and when the car reached TRIM2 (the hold does not move it).
+    assert line.held[0].at_station_since is not None and line.held[0].at_station_since < local(26, 9, 40)
     assert [
         (c.vin, c.left_station, c.returns_to, c.sent_at, c.reason, c.open_defects) for c in line.in_repair
     ] == [(shift_day.repair_vin, "TRIM1", "TRIM1", local(26, 11), "Paint touch-up on roof", 1)]
@@ -213,6 +217,8 @@ def test_a_shift_not_started_and_a_shift_without_target(shift_day: ShiftDay) -> 
     b = summary_of(shift_day.db, code="B", now=local(26, 23, 30))
     assert (b.output, b.target_cars, b.takt_seconds, b.plan_so_far, b.cars_behind) == (1, 0, None, 0, -1)
     assert b.oee is None and b.oee_note == "no production was planned (no target)"
+    # No planned production time either: nothing to count a stop against, so no "line stopped".
+    assert (b.planned_minutes, b.elapsed_planned_minutes, b.line_downtime_minutes) == (0, 0, 0)
     assert [(o.vin, o.note) for o in b.overrides] == [(shift_day.vins[6], "In shift B, not A")]
 
 
@@ -413,6 +419,6 @@ def test_repair_visits_and_late_defects_lower_the_first_pass_yield(shift_day: Sh
     s = summary_of(shift_day.db, now=local(27, 10))
     assert (s.first_pass, s.defects) == (0, 4)
     assert s.oee is not None and s.oee.good_count == 0 and s.oee.oee == 0.0
-    assert s.line.at == local(27, 10) and s.as_of == local(26, 14, 30)
+    assert s.line.at == local(26, 14, 30) and s.as_of == local(26, 14, 30)
     assert s.planned_minutes == 465 and s.output == 5
     assert s.now - s.as_of == timedelta(hours=19, minutes=30)

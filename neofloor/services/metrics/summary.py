@@ -42,6 +42,7 @@ from neofloor.services.metrics.queries import (
     station_cycles,
     wip_count,
 )
+from neofloor.services.metrics.station_quality import StationQuality, quality_by_station
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.shifts import (
@@ -155,6 +156,8 @@ class ShiftSummary:
     # cars handed over to customers in the shift, and per financing partner (or cash)
     deliveries: int = 0
     deliveries_by_financing: tuple[tuple[str, int], ...] = ()
+    # FPY and DPHU by station, where the defects were found (services/metrics/station_quality.py)
+    quality_by_station: tuple[StationQuality, ...] = ()
 
     @property
     def no_production(self) -> bool:
@@ -281,13 +284,24 @@ def line_now(session: Session, now: datetime) -> LineNow:
     )
 
 
+def _line_for(session: Session, window: ShiftWindow, status: str, now: datetime) -> LineNow:
+    """A shift under way shows the line now; a shift that ended, the line as it stood at its end."""
+    if status != ENDED:
+        return line_now(session, now)
+    from neofloor.services.metrics.line_at import line_at  # it builds a LineNow: imported when used
+
+    return line_at(session, window.end)
+
+
 def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | None = None) -> ShiftSummary:
     """The summary of a shift window already looked up (see :func:`shift_summary`)."""
     now = now or utcnow()
     catalog = plant_catalog(session)
     status = period_status(window, now)
     as_of = max(window.start, min(now, window.end))
-    production = window.production_intervals(until=as_of)
+    # Downtime counts only within planned production time, as OEE does: a shift without a
+    # target plans none, so a stop then is neither "line stopped N min of M" nor an OEE loss.
+    production = window.production_intervals(until=as_of) if window.is_production else ()
     elapsed = sum(p.seconds for p in production)
     takt = takt_time(window.planned_seconds, window.target_cars)
 
@@ -333,7 +347,7 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         status=status,
         target_cars=window.target_cars,
         takt_seconds=takt,
-        planned_minutes=window.planned_minutes,
+        planned_minutes=window.planned_minutes if window.is_production else 0.0,
         elapsed_planned_minutes=elapsed / 60,
         output=output,
         plan_so_far=planned_now,
@@ -353,7 +367,8 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         oee_note=note,
         overrides=tuple(overrides_between(session, window.start, as_of, limit=LIST_LIMIT)),
         notes=tuple(list_shift_notes(session, window.local_date, window.code)),
-        line=line_now(session, now),
+        line=_line_for(session, window, status, now),
+        quality_by_station=quality_by_station(session, window.start, as_of),
         deliveries=len(handovers),
         deliveries_by_financing=count_by_financing(handovers),
     )

@@ -87,6 +87,8 @@ class PlantConfig:
     # Automated stations' accounts: badge, name, station, secret (hashed at init).
     station_accounts: list[dict[str, Any]] = field(default_factory=list)
     idle_sign_out_minutes: int = 10
+    # Where reports are written: a folder, relative to the database's folder unless absolute.
+    reports_folder: str = ""
 
     @property
     def route(self) -> list[str]:
@@ -275,6 +277,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         yard_places=yard_places,
         station_accounts=accounts,
         idle_sign_out_minutes=idle,
+        reports_folder=str(plant.get("reports_folder", "")),
     )
 
 
@@ -409,6 +412,8 @@ def _add_settings(session: Session, config: PlantConfig) -> None:
         "yard_rows": ",".join(config.yard_rows),
         "yard_places": str(config.yard_places),
     }
+    if config.reports_folder:
+        settings["reports_folder"] = config.reports_folder
     session.add_all(PlantSetting(key=k, value=v) for k, v in settings.items())
 
 

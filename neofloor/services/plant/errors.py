@@ -51,6 +51,10 @@ class ComponentsMissing(RuleViolation):
     """A car may not complete a station before the serials of the station's required parts are captured."""
 
 
+class StationStopped(RuleViolation):
+    """An andon stop is open at the station: it starts and completes no car until the stop ends."""
+
+
 class PermissionDenied(NeofloorError):
     exit_code = 5
 

@@ -156,6 +156,14 @@ class ShiftCalendar:
         """The same calendar with only the shifts that have a target (the ones takt is paced by)."""
         return ShiftCalendar(self.timezone, tuple(s for s in self.shifts if s.is_production))
 
+    @property
+    def worked(self) -> ShiftCalendar:
+        """The shifts that can be the current shift: the production ones, or all when none has a target.
+
+        Whoever follows the clock (the dashboard's next reading) steps through these.
+        """
+        return self.production if any(s.is_production for s in self.shifts) else self
+
     def definition(self, code: str) -> ShiftDefinition:
         wanted = code.strip().upper()
         for shift in self.shifts:
@@ -240,13 +248,21 @@ class ShiftCalendar:
     def current_or_last(
         self, moment: datetime, *, lookback_days: int = LAST_SHIFT_LOOKBACK_DAYS
     ) -> ShiftWindow | None:
-        """The shift running now, else the one that started most recently (within ``lookback_days``)."""
-        running = self.at(moment)
+        """The current shift: the one rule the board, the dashboard and the reports share.
+
+        The production shift (one with a target) running now, else the production shift
+        that started most recently (within ``lookback_days``). A shift without a target is
+        defined but not worked (the demo plant's shift B, planned from 2027): it is never
+        "the current shift", so the board and the dashboard cannot disagree about it. A
+        calendar with no production shift at all falls back to every shift.
+        """
+        calendar = self.worked
+        running = calendar.at(moment)
         if running is not None:
             return running
         day = local_date_of(moment, self.timezone)
         for _ in range(lookback_days + 1):
-            started = [w for w in self.windows_on(day) if w.start <= moment]
+            started = [w for w in calendar.windows_on(day) if w.start <= moment]
             if started:
                 return started[-1]
             day -= timedelta(days=1)
@@ -350,7 +366,8 @@ def production_day(source: CalendarSource, local_date: date) -> ProductionDay:
 
 
 def current_or_last_shift(source: CalendarSource, moment_utc: datetime) -> ShiftWindow | None:
-    """The shift under way, else the last one that started (what a shift lead means by "this shift")."""
+    """The production shift under way, else the last one that started (what a shift lead means by
+    "this shift"); see :meth:`ShiftCalendar.current_or_last`."""
     return _calendar(source).current_or_last(moment_utc)
 
 
