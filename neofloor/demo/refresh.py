@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlmodel import SQLModel
 
 from neofloor.demo.rows import US, stamp, to_micros
+from neofloor.services.people.chain import AUDIT_FIELDS, EVENT_FIELDS, GENESIS, row_hash
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.shifts import ShiftCalendar, local_to_utc, shift_calendar
 from neofloor.store.engine import Database
@@ -118,6 +119,7 @@ def move_plant_to_now(
     raw = sqlite3.connect(str(path), isolation_level=None)
     try:
         raw.execute("BEGIN IMMEDIATE")
+        triggers = _lift_append_only_triggers(raw)
         columns = [(t, c) for t, c in time_columns() if _has_column(raw, t, c)]
         earliest = min(
             (_parse(v) for t, c in columns for (v,) in raw.execute(f'SELECT MIN("{c}") FROM "{t}"') if v),
@@ -153,6 +155,9 @@ def move_plant_to_now(
             if progress is not None:
                 progress(step + 1, len(columns) + 1)
         count += _move_shift_dates(raw, days, by)
+        _chain_again(raw)
+        for sql in triggers:
+            raw.execute(sql)
         raw.execute("COMMIT")
     except BaseException:
         if raw.in_transaction:
@@ -183,3 +188,40 @@ def _move_shift_dates(raw: sqlite3.Connection, days: WorkingDays, by: int) -> in
         new_day = days.moved(date.fromisoformat(shift_date), by)
         raw.execute("UPDATE shift_note SET shift_date = ? WHERE rowid = ?", (new_day.isoformat(), rowid))
     return len(rows)
+
+
+def _lift_append_only_triggers(raw: sqlite3.Connection) -> list[str]:
+    """Drop the ledger's and the audit's append-only triggers for the move; their SQL to restore.
+
+    Moving a demo copy in time rewrites every event's time, which the triggers rightly refuse
+    on a real plant. The move runs in one transaction that puts them back before it commits.
+    """
+    rows = raw.execute(
+        "SELECT name, sql FROM sqlite_master"
+        " WHERE type = 'trigger' AND tbl_name IN ('station_event', 'audit')"
+    ).fetchall()
+    for name, _sql in rows:
+        raw.execute(f'DROP TRIGGER "{name}"')
+    return [sql for _name, sql in rows]
+
+
+def _chain_again(raw: sqlite3.Connection) -> None:
+    """Hash the moved ledger and audit again, in id order, as ``neofloor verify`` walks them.
+
+    The copy's earlier verify runs saw the old heads; a copy made now has no checks behind it.
+    """
+    for table, fields in (("station_event", EVENT_FIELDS), ("audit", AUDIT_FIELDS)):
+        if not _has_column(raw, table, "chain_hash"):
+            continue
+        at_index = fields.index("at")
+        previous = GENESIS
+        updates: list[tuple[str, int]] = []
+        for row in raw.execute(f"SELECT id, {', '.join(fields)} FROM {table} ORDER BY id"):
+            values = list(row[1:])
+            if values[at_index]:
+                values[at_index] = values[at_index].replace(" ", "T", 1)
+            previous = row_hash(previous, tuple(values))
+            updates.append((previous, row[0]))
+        raw.executemany(f"UPDATE {table} SET chain_hash = ? WHERE id = ?", updates)
+    if raw.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'verify_run'").fetchone():
+        raw.execute("DELETE FROM verify_run")

@@ -122,3 +122,19 @@ def test_the_progress_helper_is_quiet_when_stderr_is_not_a_terminal(
         advance(1, 2)
         advance(2, 2)
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_moved_plant_keeps_an_intact_chain_and_its_append_only_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "neofloor.db"
+    assert main(["demo", "--from-example", str(EXAMPLE), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(out), "verify"]) == 0
+    assert "intact" in capsys.readouterr().out
+    conn = sqlite3.connect(out)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE station_event SET note = 'forged' WHERE id = 1")
+    finally:
+        conn.close()
