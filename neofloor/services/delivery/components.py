@@ -25,6 +25,7 @@ from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_cat
 from neofloor.services.plant.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.parts import PartSpec, PlantParts, missing_parts, plant_parts
+from neofloor.services.plant.records import OperatorInfo
 from neofloor.services.tracking.ledger import find_vehicle, inserted_id
 from neofloor.store.models import FittedComponent, Operator, Vehicle, VehicleState
 from neofloor.store.types import utcnow
@@ -160,6 +161,34 @@ def _fitted_row(session: Session, vehicle_id: int, part_id: int) -> Any:
     ).first()
 
 
+def _fit(
+    session: Session,
+    vehicle: Vehicle,
+    part: PartSpec,
+    serial: str,
+    lot: str | None,
+    station_id: int,
+    operator: OperatorInfo,
+    now: datetime,
+) -> int:
+    """Record ``serial`` fitted to ``vehicle`` (a capture at a station, or a replacement in repair)."""
+    return inserted_id(
+        session.execute(
+            insert(FittedComponent).values(
+                vehicle_id=vehicle.id,
+                part_id=part.id,
+                serial=serial,
+                lot=lot,
+                station_id=station_id,
+                fitted_at=now,
+                fitted_by_id=operator.id,
+                removed_at=None,
+                removal_reason="",
+            )
+        )
+    )
+
+
 def capture_component(
     session: Session,
     raw_vin: str,
@@ -201,21 +230,7 @@ def capture_component(
             f"{vehicle.vin} already has {part.spoken_name} {present.serial}; replace it in repair instead."
         )
     _refuse_fitted_elsewhere(session, cleaned, part)
-    component_id = inserted_id(
-        session.execute(
-            insert(FittedComponent).values(
-                vehicle_id=vehicle.id,
-                part_id=part.id,
-                serial=cleaned,
-                lot=cleaned_lot,
-                station_id=station.id,
-                fitted_at=now,
-                fitted_by_id=operator.id,
-                removed_at=None,
-                removal_reason="",
-            )
-        )
-    )
+    component_id = _fit(session, vehicle, part, cleaned, cleaned_lot, station.id, operator, now)
     record = _records(session, catalog, parts, col(FittedComponent.id) == component_id)[0]
     return ComponentResult(
         record, None, f"{part.name} {cleaned} recorded on {vehicle.vin} at {station.code}."
@@ -276,21 +291,7 @@ def replace_component(
         .where(col(FittedComponent.id) == present.id)
         .values(removed_at=now, removed_by_id=operator.id, removal_reason=why)
     )
-    component_id = inserted_id(
-        session.execute(
-            insert(FittedComponent).values(
-                vehicle_id=vehicle.id,
-                part_id=part.id,
-                serial=cleaned,
-                lot=cleaned_lot,
-                station_id=bay.id,
-                fitted_at=now,
-                fitted_by_id=operator.id,
-                removed_at=None,
-                removal_reason="",
-            )
-        )
-    )
+    component_id = _fit(session, vehicle, part, cleaned, cleaned_lot, bay.id, operator, now)
     new, old = (
         _records(session, catalog, parts, col(FittedComponent.id) == row_id)[0]
         for row_id in (component_id, present.id)
