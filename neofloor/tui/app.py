@@ -52,6 +52,7 @@ from neofloor.tui.startup import (
     missing_sqlite_file,
     read_plant,
 )
+from neofloor.tui.widgets.scan_field import FloorInput
 
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import PlantCatalog
@@ -348,6 +349,10 @@ class NeofloorApp(App[None]):
 
     def on_vehicle_requested(self, message: VehicleRequested) -> None:
         self.show_vehicle(message.vin)
+
+    def on_floor_input_overflowed(self, message: FloorInput.Overflowed) -> None:
+        """A field overflowed and no screen said it: one message (the field rang once)."""
+        self.notify(message.sentence, severity="warning", timeout=5)
 
     # --- actions ----------------------------------------------------------------
 

@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.tui.widgets.scan_field import FloorInput
+
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import StationInfo
 
@@ -71,7 +73,7 @@ class MoveDialog(ModalScreen[Move | None]):
                 *(Option(self._describe(s), id=s.code) for s in self.stations),
                 id="move-stations",
             )
-            yield Input(placeholder=self.prompt, id="move-text", max_length=200)
+            yield FloorInput(placeholder=self.prompt, id="move-text", max_length=200)
             yield Label("↑ ↓ choose the station, Enter to confirm, Escape to cancel.", classes="dialog-hint")
             yield Label("", id="move-error", classes="dialog-error")
 

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from neofloor.tui.dialogs.line_actions import WriteAnswered, Writer
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.last_result import Outcome
+from neofloor.tui.widgets.scan_field import FloorInput
 from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
@@ -38,15 +39,18 @@ class ScanningScreen(FloorScreen):
         # What the scanner sent that is still in the scan field, waiting for its result.
         self._scan_shown: str | None = None
         self._scan_field_timer: Timer | None = None
-        # Scans sent while the plant was still opening: recorded in turn as soon as it is open.
+        # Scans sent while the plant was still opening, or while the scan before them was being
+        # recorded: each recorded in turn, in the order scanned.
         self._scans_waiting: list[str] = []
+        self._scan_in_flight = False
 
     def _writer(self) -> Writer | None:
         """Who writes, where, with what; or show why nothing can be written."""
         raise NotImplementedError
 
-    def _answer(self, outcome: Outcome) -> None:
-        """Show a result (the screen empties the scan field in the same frame)."""
+    def _answer(self, outcome: Outcome, *, ring: bool = True) -> None:
+        """Show a result (the screen empties the scan field in the same frame); a refusal rings
+        unless ``ring`` is False."""
         raise NotImplementedError
 
     @on(Input.Submitted, "#scan")
@@ -80,21 +84,39 @@ class ScanningScreen(FloorScreen):
         self._send_scan(raw)
 
     def _send_scan(self, raw: str) -> None:
+        if self._scan_in_flight:
+            # Two VINs in one breath (a fast scanner, two pasted lines): the second waits its turn.
+            self._scans_waiting.append(raw)
+            return
         writer = self._writer()
         if writer is not None:
             # No garbage collection between Enter and the result shown (released when the worker ends).
             self.floor.hold_gc()
+            self._scan_in_flight = True
             self._record_scan(writer, raw)
 
     def _send_waiting_scan(self) -> None:
-        """The next scan sent while the plant was opening, now that it is open (one at a time:
-        the cars are recorded in the order they were scanned)."""
-        if self._scans_waiting and self.floor.database is not None and not self.floor.opening:
+        """The next scan that waited (the plant opening, the scan before it being recorded): one at
+        a time, so the cars are recorded in the order they were scanned."""
+        if (
+            self._scans_waiting
+            and not self._scan_in_flight
+            and self.floor.database is not None
+            and not self.floor.opening
+        ):
             self._send_scan(self._scans_waiting.pop(0))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "station-write" and event.state in FINISHED:
             self.floor.release_gc()
+            self._scan_in_flight = False
+            self.call_after_refresh(self._send_waiting_scan)
+
+    @on(FloorInput.Overflowed, "#scan")
+    def _scan_too_long(self, event: FloorInput.Overflowed) -> None:
+        """One refusal for a paste too long for the field (the field rang once already)."""
+        event.stop()
+        self._answer(Outcome("refused", event.sentence, "✘ TOO LONG"), ring=False)
 
     def _empty_scan_field(self) -> None:
         """Take the scans already sent out of the field, keeping anything typed after them."""

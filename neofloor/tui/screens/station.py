@@ -59,6 +59,7 @@ from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
 from neofloor.tui.widgets.recent_results import RecentResults
+from neofloor.tui.widgets.scan_field import ScanField
 from neofloor.tui.widgets.table_rows import Cell, refill
 from neofloor.tui.widgets.work_instructions import WorkInstructions
 
@@ -132,7 +133,7 @@ class StationScreen(LineWrites, ScanningScreen):
         yield PlantHeader()
         yield AndonBanner(id="andon")
         with Vertical(id="station-body"):
-            scan = Input(placeholder="Scan or type a VIN, then Enter", id="scan", max_length=40)
+            scan = ScanField(placeholder="Scan or type a VIN, then Enter", id="scan", max_length=40)
             scan.border_title = "Scan"
             # A steady cursor: the field always has the focus, and a blinking one would draw a
             # frame twice a second, each of which holds back the next result shown by a frame.
@@ -409,13 +410,13 @@ class StationScreen(LineWrites, ScanningScreen):
         self.reload()
         self.floor.check_for_changes()
 
-    def _answer(self, outcome: Outcome) -> None:
+    def _answer(self, outcome: Outcome, *, ring: bool = True) -> None:
         """Show the result with the scan field emptied, in a frame drawn at once (the frame target)."""
         result = self.query_one("#last-result", LastResult)
         result.outcome = outcome
         self._empty_scan_field()
         self.draw_now()
-        if outcome.kind == "refused":
+        if outcome.kind == "refused" and ring:
             self.app.bell()
         # The list of past results (twenty wrapped sentences) follows in the next frame.
         at = hour_text(self.floor.now(), self._zone()) if self.floor.catalog else ""

@@ -35,6 +35,7 @@ from neofloor.tui.formatting import (
     severity_info,
 )
 from neofloor.tui.widgets.match_list import MatchList
+from neofloor.tui.widgets.scan_field import FloorInput
 
 if TYPE_CHECKING:
     from neofloor.services.quality import CatalogEntry, CatalogMatch
@@ -105,7 +106,7 @@ class DefectForm(Vertical):
         with Grid(id="entry-form"):
             for label, field, placeholder, longest, info in FORM_ROWS:
                 yield Label(label, classes="form-label")
-                yield Input(placeholder=placeholder, id=field, compact=True, max_length=longest)
+                yield FloorInput(placeholder=placeholder, id=field, compact=True, max_length=longest)
                 if info:
                     yield Static("", id=info, classes="form-info")
         yield MatchList(id="matches")

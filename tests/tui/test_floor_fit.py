@@ -1,0 +1,89 @@
+"""What a new user tripped on at the terminal, each kept fixed (issue "Floor fit")."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Label, OptionList
+
+from neofloor.tui.dialogs.station_choice import StationDialog
+from neofloor.tui.screens.station import StationScreen
+from neofloor.tui.widgets.last_result import LastResult
+from tests.tui.conftest import Bell, drive, settle
+
+
+def last_result(app) -> tuple[str, str]:
+    outcome = app.screen.query_one("#last-result", LastResult).outcome
+    return outcome.kind, outcome.sentence
+
+
+async def test_the_station_picker_filters_by_what_is_typed(make_app):
+    app = make_app(station=None)
+
+    async with drive(app) as pilot:
+        assert isinstance(app.screen, StationDialog)
+        await pilot.press("t", "r")
+        options = app.screen.query_one("#stations", OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == ["TRIM1", "TRIM2"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.station == "TRIM1"
+
+
+async def test_the_station_picker_takes_the_arrows_after_typing_and_says_when_nothing_matches(make_app):
+    app = make_app(station=None)
+
+    async with drive(app) as pilot:
+        await pilot.press(*"zz")
+        assert app.screen.query_one("#stations", OptionList).option_count == 0
+        assert "zz" in str(app.screen.query_one("#station-none", Label).render())
+        await pilot.press("backspace", "backspace", *"tr", "down", "enter")
+        await settle(pilot)
+        assert app.station == "TRIM2"
+        assert isinstance(app.screen, StationScreen)
+        assert app.screen.focused is app.screen.query_one("#scan", Input)
+
+
+def type_at_once(app, text: str) -> None:
+    """Keys that reach the terminal within one pass of the event loop (a fast scanner, a paste
+    in a terminal without bracketed paste): all posted before any is handled."""
+    from textual import events
+
+    for ch in text:
+        key = "enter" if ch == "\r" else ch
+        app.post_message(events.Key(key, ch))
+
+
+async def test_two_vins_in_one_pass_are_two_scans_recorded_in_order(make_app, line):
+    from tests.tui.conftest import car_state
+
+    app = make_app()
+    first, second = line.vins[4], line.vins[6]
+    async with drive(app) as pilot:
+        type_at_once(app, f"{first}\r{second}\r")
+        await settle(pilot, lambda: car_state(line.db, second)[0] == "in_station")
+        await settle(pilot)
+        assert car_state(line.db, first) == ("in_station", "TRIM1", None)
+        assert last_result(app) == ("done", f"{second} started at TRIM1.")
+        assert app.screen.query_one("#scan", Input).value == ""
+        # In the order scanned: the first car's start is the earlier event.
+        from neofloor.services.tracking.history import vehicle_history
+
+        with line.db.read() as session:
+            started = [vehicle_history(session, vin).events[-1].id for vin in (first, second)]
+        assert started[0] < started[1]
+
+
+async def test_a_300_character_paste_rings_once_and_says_so_once(make_app, line):
+    from tests.tui.conftest import plant_state
+
+    app = make_app()
+    bell = Bell(app)
+    async with drive(app) as pilot:
+        before = plant_state(line.db)
+        type_at_once(app, "A" * 300)
+        await settle(pilot)
+        assert bell.rings == 1
+        kind, sentence = last_result(app)
+        assert kind == "refused" and sentence.startswith("Too long: this field takes 40 characters")
+        recent = app.screen.query_one("#recent")
+        assert len(recent.entries) == 1
+        assert plant_state(line.db) == before
