@@ -22,6 +22,11 @@ def register(commands: Any) -> None:
     shift.add_argument("--shift", dest="shift_code", metavar="CODE", help="shift code (e.g. A)")
     shift.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
     shift.add_argument("--out", metavar="FILE", help="write the report to FILE instead of printing it")
+    shift.add_argument(
+        "--save",
+        action="store_true",
+        help="write the report to the plant's reports folder (handover-DATE-SHIFT.FORMAT)",
+    )
     shift.set_defaults(handler=shift_report_command)
 
     trend = kinds.add_parser("trend", help="one row per production day: output, plan, FPY, DPHU, OEE")
@@ -44,13 +49,13 @@ def _emit(text: str, out: str | None) -> None:
 
     if out:
         path = save_report(text, out)
-        print(f"Report written to {path}.")
+        print(f"Report written to {path.resolve()}.")
     else:
         print(text, end="")
 
 
 def shift_report_command(args: argparse.Namespace) -> int:
-    from neofloor.reports.shift_report import render_shift_report
+    from neofloor.reports.shift_report import render_shift_report, write_shift_report
     from neofloor.services.metrics.summary import summarize_shift
     from neofloor.services.plant.errors import InvalidInput, NotFound
     from neofloor.services.plant.shifts import parse_plant_date, shift_calendar
@@ -73,6 +78,10 @@ def shift_report_command(args: argparse.Namespace) -> int:
                     codes = ", ".join(w.code for w in shifts) or "none"
                     raise InvalidInput(f"Which shift of {day}? Give --shift CODE (shifts that day: {codes}).")
                 window = shifts[0]
+        if args.save and args.out is None:
+            path = write_shift_report(session, window.local_date, window.code, fmt=args.fmt, now=now)
+            print(f"Report written to {path}.")
+            return 0
         summary = summarize_shift(session, window, now=now)
     _emit(render_shift_report(summary, args.fmt), args.out)
     return 0

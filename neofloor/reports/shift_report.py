@@ -19,6 +19,7 @@ from neofloor.reports.shift_csv import render_csv
 from neofloor.reports.shift_data import shift_report_data
 from neofloor.reports.shift_markdown import render_markdown
 from neofloor.services.metrics.summary import ShiftSummary, shift_summary
+from neofloor.services.plant.report_files import report_path
 
 __all__ = ["default_shift_report_name", "render_shift_report", "shift_report_data", "write_shift_report"]
 
@@ -47,11 +48,16 @@ def write_shift_report(
     out: str | os.PathLike[str] | None = None,
     now: datetime | None = None,
 ) -> Path:
-    """Summarize the shift and write its handover report; returns the file written.
+    """Summarize the shift and write its handover report; returns the full path of the file written.
 
-    With no ``out``, the file is ``handover-<date>-<shift>.<fmt>`` in the current folder.
+    With no ``out``, the file is ``handover-<date>-<shift>.<fmt>`` in the plant's reports folder
+    (created when missing; see :mod:`neofloor.services.plant.report_files`).
     """
     kind = check_format(fmt)
     summary = shift_summary(session, local_date, shift_code, now=now)
-    target = out if out is not None else default_shift_report_name(summary, kind)
-    return save_report(render_shift_report(summary, kind), target)
+    if out is None:
+        target = report_path(session, default_shift_report_name(summary, kind))
+        target.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        target = Path(out)
+    return save_report(render_shift_report(summary, kind), target).resolve()

@@ -67,7 +67,7 @@ def test_shift_report_to_a_file_and_as_csv(
     code, out, _ = run(
         capsys, "--db", plant, "report", "shift", "--date", WEDNESDAY, "--shift", "A", "--out", str(out_file)
     )
-    assert code == 0 and out == f"Report written to {out_file}.\n"
+    assert code == 0 and out == f"Report written to {out_file.resolve()}.\n"
     text = out_file.read_text("utf-8")
     assert text.startswith("# Shift handover: Aïn Aouda assembly, 2026-06-10 shift A (Day shift)")
     assert (
@@ -150,3 +150,12 @@ def test_shift_report_defaults_to_the_current_or_last_shift(
 ) -> None:
     code, out, _ = run(capsys, "--db", plant, "report", "shift")
     assert code == 0 and out.startswith("# Shift handover: Aïn Aouda assembly, ")
+
+
+def test_shift_report_saved_to_the_reports_folder_prints_its_full_path(
+    plant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "--db", plant, "report", "shift", "--date", WEDNESDAY, "--shift", "A", "--save")
+    expected = Path(plant).resolve().parent / "reports" / "handover-2026-06-10-A.md"
+    assert code == 0 and out == f"Report written to {expected}.\n"
+    assert expected.read_text("utf-8").startswith("# Shift handover")

@@ -24,6 +24,8 @@ from neofloor.reports.trend_report import (
 from neofloor.services.metrics.summary import ShiftSummary, shift_summary
 from neofloor.services.metrics.trend import trend
 from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.report_files import report_path, reports_folder
+from neofloor.store.models import PlantSetting
 from neofloor.services.supervision.shift_notes import add_shift_note
 from neofloor.store.engine import Database
 from tests.metrics.builders import local
@@ -178,8 +180,13 @@ def test_write_shift_report_to_its_default_file(
     with shift_day.db.read() as session:
         written = write_shift_report(session, THURSDAY, "A", fmt="json", now=AFTER_SHIFT)
         summary = shift_summary(session, THURSDAY, "A", now=AFTER_SHIFT)
-    assert written == Path("handover-2026-11-26-A.json") == Path(default_shift_report_name(summary, "json"))
-    assert json.loads((tmp_path / written).read_text("utf-8")) == json.loads(
+        folder = reports_folder(session)
+    # Not the current folder: the plant's reports folder, by default "reports" beside the database.
+    db_folder = Path(str(shift_day.db.engine.url.database)).resolve().parent
+    assert folder == db_folder / "reports" and written.is_absolute()
+    assert written == folder / "handover-2026-11-26-A.json"
+    assert written.name == default_shift_report_name(summary, "json")
+    assert json.loads(written.read_text("utf-8")) == json.loads(
         render_shift_report(summary, "json")
     )
     with pytest.raises(InvalidInput, match="does not exist"):
@@ -188,6 +195,23 @@ def test_write_shift_report_to_its_default_file(
         save_report("x", tmp_path)
     with pytest.raises(InvalidInput, match="not one of md, csv, json"):
         render_shift_report(summary, "pdf")
+
+
+def test_the_reports_folder_comes_from_the_plant_config(shift_day: ShiftDay, tmp_path: Path) -> None:
+    with shift_day.db.write() as session:
+        session.add(PlantSetting(key="reports_folder", value=str(tmp_path / "handovers")))
+    with shift_day.db.read() as session:
+        assert reports_folder(session) == tmp_path / "handovers"
+        assert report_path(session, "x.md") == tmp_path / "handovers" / "x.md"
+        with pytest.raises(InvalidInput, match="not a file name"):
+            report_path(session, "../x.md")
+        written = write_shift_report(session, THURSDAY, "A", now=AFTER_SHIFT)
+    assert written == tmp_path / "handovers" / "handover-2026-11-26-A.md" and written.exists()
+    with shift_day.db.write() as session:
+        session.merge(PlantSetting(key="reports_folder", value="out/reports"))
+    with shift_day.db.read() as session:
+        db_folder = Path(str(shift_day.db.engine.url.database)).resolve().parent
+        assert reports_folder(session) == db_folder / "out" / "reports"
 
 
 def test_trend_report(shift_day: ShiftDay) -> None:

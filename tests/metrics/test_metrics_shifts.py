@@ -180,6 +180,19 @@ def test_current_or_last_shift() -> None:
     assert build_calendar(ZONE, []).current_or_last(utc(2026, 11, 29, 12)) is None
 
 
+def test_a_shift_without_target_is_never_the_current_shift() -> None:
+    # Thursday 16:00 local is inside shift B, which has no target: the current shift is the
+    # day's shift A (ended), as the board, the dashboard and the reports all say.
+    calendar = night_calendar()
+    assert calendar.at(utc(2026, 11, 26, 15)).code == "B"  # type: ignore[union-attr]
+    current = calendar.current_or_last(utc(2026, 11, 26, 15))
+    assert current is not None and current.label == "2026-11-26 A"
+    assert current_or_last_shift(calendar, utc(2026, 11, 26, 15)) == current
+    # A plant whose shifts all lack a target still has a current shift.
+    idle = build_calendar(ZONE, [parse_shift("B", "Afternoon", "14:30", "23:00", "", "mon", 0)])
+    assert idle.current_or_last(utc(2026, 11, 23, 15)).code == "B"  # type: ignore[union-attr]
+
+
 def test_unknown_shift_and_days_off_are_refused(db: Database) -> None:
     with db.read() as session:
         with pytest.raises(NotFound, match="Unknown shift 'Z'; shifts are A, B"):

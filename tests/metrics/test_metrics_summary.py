@@ -213,6 +213,8 @@ def test_a_shift_not_started_and_a_shift_without_target(shift_day: ShiftDay) -> 
     b = summary_of(shift_day.db, code="B", now=local(26, 23, 30))
     assert (b.output, b.target_cars, b.takt_seconds, b.plan_so_far, b.cars_behind) == (1, 0, None, 0, -1)
     assert b.oee is None and b.oee_note == "no production was planned (no target)"
+    # No planned production time either: nothing to count a stop against, so no "line stopped".
+    assert (b.planned_minutes, b.elapsed_planned_minutes, b.line_downtime_minutes) == (0, 0, 0)
     assert [(o.vin, o.note) for o in b.overrides] == [(shift_day.vins[6], "In shift B, not A")]
 
 

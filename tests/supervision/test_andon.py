@@ -176,3 +176,32 @@ def test_downtime_in_a_period_is_clipped_to_it(db: Database) -> None:
     # While the period is still running, an open stop counts until now.
     running = read(db, lambda s: downtime_between(s, start, end, "CHASSIS", now=T0 + timedelta(minutes=55)))
     assert running[0].seconds == 300
+
+
+def test_a_stopped_station_neither_starts_nor_completes_a_car(db: Database) -> None:
+    """The andon dialog's promise kept by the service: every car at the station waits for the stop."""
+    from neofloor.services.plant.errors import StationStopped
+    from neofloor.services.scan import record_scan
+    from tests.conftest import plan_cars
+
+    first, second = plan_cars(db, 2)
+    write(db, lambda s: record_scan(s, "BODY", first, SUPERVISOR, "t", now=T0))
+    _raise(db, "BODY", T0 + timedelta(minutes=5))
+    sentence = refused(
+        db,
+        StationStopped,
+        lambda s: record_scan(s, "BODY", second, SUPERVISOR, "t", now=T0 + timedelta(minutes=6)),
+    )
+    assert sentence == (
+        "BODY is stopped since 09:05 (MAT: Material shortage); "
+        "no car starts or completes here until the stop ends."
+    )
+    refused(
+        db,
+        StationStopped,
+        lambda s: record_scan(s, "BODY", first, SUPERVISOR, "t", now=T0 + timedelta(minutes=7)),
+    )
+    # Once the stop ends the station works again.
+    _end(db, "BODY", T0 + timedelta(minutes=20))
+    done = write(db, lambda s: record_scan(s, "BODY", first, SUPERVISOR, "t", now=T0 + timedelta(minutes=21)))
+    assert done.action == "completed"

@@ -283,7 +283,9 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
     catalog = plant_catalog(session)
     status = period_status(window, now)
     as_of = max(window.start, min(now, window.end))
-    production = window.production_intervals(until=as_of)
+    # Downtime counts only within planned production time, as OEE does: a shift without a
+    # target plans none, so a stop then is neither "line stopped N min of M" nor an OEE loss.
+    production = window.production_intervals(until=as_of) if window.is_production else ()
     elapsed = sum(p.seconds for p in production)
     takt = takt_time(window.planned_seconds, window.target_cars)
 
@@ -328,7 +330,7 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         status=status,
         target_cars=window.target_cars,
         takt_seconds=takt,
-        planned_minutes=window.planned_minutes,
+        planned_minutes=window.planned_minutes if window.is_production else 0.0,
         elapsed_planned_minutes=elapsed / 60,
         output=output,
         plan_so_far=planned_now,

@@ -71,6 +71,8 @@ class PlantConfig:
     financing_partners: list[dict[str, Any]]
     operators: list[dict[str, Any]]
     work_instructions: list[dict[str, Any]] = field(default_factory=list)
+    # Where reports are written: a folder, relative to the database's folder unless absolute.
+    reports_folder: str = ""
 
     @property
     def route(self) -> list[str]:
@@ -224,6 +226,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         financing_partners=partners,
         operators=operators,
         work_instructions=instructions,
+        reports_folder=str(plant.get("reports_folder", "")),
     )
 
 
@@ -255,6 +258,8 @@ def _add_settings(session: Session, config: PlantConfig) -> None:
         "vin_check_digit": "true" if config.vin_check_digit else "false",
         "wmi": config.wmi,
     }
+    if config.reports_folder:
+        settings["reports_folder"] = config.reports_folder
     session.add_all(PlantSetting(key=k, value=v) for k, v in settings.items())
 
 

@@ -47,6 +47,10 @@ class GateBlocked(RuleViolation):
     pass
 
 
+class StationStopped(RuleViolation):
+    """An andon stop is open at the station: it starts and completes no car until the stop ends."""
+
+
 class PermissionDenied(NeofloorError):
     exit_code = 5
 

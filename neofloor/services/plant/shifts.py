@@ -240,13 +240,21 @@ class ShiftCalendar:
     def current_or_last(
         self, moment: datetime, *, lookback_days: int = LAST_SHIFT_LOOKBACK_DAYS
     ) -> ShiftWindow | None:
-        """The shift running now, else the one that started most recently (within ``lookback_days``)."""
-        running = self.at(moment)
+        """The current shift: the one rule the board, the dashboard and the reports share.
+
+        The production shift (one with a target) running now, else the production shift
+        that started most recently (within ``lookback_days``). A shift without a target is
+        defined but not worked (the demo plant's shift B, planned from 2027): it is never
+        "the current shift", so the board and the dashboard cannot disagree about it. A
+        calendar with no production shift at all falls back to every shift.
+        """
+        calendar = self.production if any(s.is_production for s in self.shifts) else self
+        running = calendar.at(moment)
         if running is not None:
             return running
         day = local_date_of(moment, self.timezone)
         for _ in range(lookback_days + 1):
-            started = [w for w in self.windows_on(day) if w.start <= moment]
+            started = [w for w in calendar.windows_on(day) if w.start <= moment]
             if started:
                 return started[-1]
             day -= timedelta(days=1)
@@ -350,7 +358,8 @@ def production_day(source: CalendarSource, local_date: date) -> ProductionDay:
 
 
 def current_or_last_shift(source: CalendarSource, moment_utc: datetime) -> ShiftWindow | None:
-    """The shift under way, else the last one that started (what a shift lead means by "this shift")."""
+    """The production shift under way, else the last one that started (what a shift lead means by
+    "this shift"); see :meth:`ShiftCalendar.current_or_last`."""
     return _calendar(source).current_or_last(moment_utc)
 
 

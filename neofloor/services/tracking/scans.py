@@ -32,8 +32,10 @@ from neofloor.services.plant.errors import (
     OutOfSequence,
     PermissionDenied,
     RuleViolation,
+    StationStopped,
     VehicleHeld,
 )
+from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.operators import (
     OperatorInfo,
     operator_by_badge,
@@ -46,6 +48,8 @@ from neofloor.store.models import (
     Defect,
     DefectCatalogEntry,
     DefectStatus,
+    Downtime,
+    DowntimeReason,
     EventKind,
     Role,
     Severity,
@@ -83,6 +87,7 @@ class _ScanStatements:
     car: Select[Any]
     earlier_waiting: Select[Any]
     blocking: Select[Any]
+    open_stop: Select[Any]
     visit: Insert
     open_visit: Select[Any]
     close_visit: Update
@@ -94,6 +99,7 @@ class _ScanStatements:
 def _scan_statements() -> _ScanStatements:
     vehicle, visit = Vehicle.__table__.c, StationVisit.__table__.c  # type: ignore[attr-defined]
     defect, entry = Defect.__table__.c, DefectCatalogEntry.__table__.c  # type: ignore[attr-defined]
+    stop, reason = Downtime.__table__.c, DowntimeReason.__table__.c  # type: ignore[attr-defined]
     return _ScanStatements(
         car=select(
             vehicle.id,
@@ -124,6 +130,10 @@ def _scan_statements() -> _ScanStatements:
             defect.status.in_([DefectStatus.OPEN.value, DefectStatus.REPAIRED.value]),
         )
         .order_by(defect.id),
+        # The stop open at the station, through the partial index ux_downtime_open_station.
+        open_stop=select(reason.code, reason.description, stop.started_at)
+        .join_from(Downtime.__table__, DowntimeReason.__table__, reason.id == stop.reason_id)  # type: ignore[attr-defined]
+        .where(stop.station_id == bindparam("station"), text("downtime.ended_at IS NULL")),
         visit=insert(StationVisit).values(
             vehicle_id=bindparam("car"),
             station_id=bindparam("station"),
@@ -177,6 +187,7 @@ def prepare_scans(session: Session) -> None:
     conn.execute(statements.earlier_waiting, {"station": 0, "seq": 0}).all()
     conn.execute(statements.open_visit, {"car": 0, "station": 0}).all()
     conn.execute(statements.blocking, {"car": 0}).all()
+    conn.execute(statements.open_stop, {"station": 0}).all()
     prepare_badge_lookup(session)
 
 
@@ -193,8 +204,10 @@ def production_scan(
 
     Refuses (writing nothing) a malformed or unknown VIN, an unknown badge, a
     station the operator is not certified for, a move out of route order, a held
-    car, a car with open serious defects at a quality gate, and a double scan of
-    the same car at the same station within a few seconds.
+    car, a car with open serious defects at a quality gate, a scan at a station
+    with an open andon stop (it neither starts nor completes a car until the stop
+    ends: a stopped station does no work, and completing would move its car on),
+    and a double scan of the same car at the same station within a few seconds.
 
     Every terminal waits on this call, so it reads and writes columns with
     statements built once (no ORM entities, no unit of work): a few index
@@ -212,6 +225,7 @@ def production_scan(
         raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
 
     refuse_double_scan(car, station, now)
+    _refuse_at_stopped_station(conn, statements, catalog, station)
     if car.state == VehicleState.HELD:
         raise VehicleHeld(f"{vin} is on hold ({car.hold_reason}); a supervisor must release it.")
     if car.state == VehicleState.IN_REPAIR:
@@ -235,6 +249,18 @@ def production_scan(
     if loaded is not None:
         session.expire(loaded)
     return result
+
+
+def _refuse_at_stopped_station(
+    conn: Connection, statements: _ScanStatements, catalog: PlantCatalog, station: StationInfo
+) -> None:
+    stop = conn.execute(statements.open_stop, {"station": station.id}).first()
+    if stop is not None:
+        since = to_local(stop.started_at, catalog.timezone).strftime("%H:%M")
+        raise StationStopped(
+            f"{station.code} is stopped since {since} ({stop.code}: {stop.description}); "
+            "no car starts or completes here until the stop ends."
+        )
 
 
 def _start(
