@@ -62,7 +62,7 @@ async def test_two_vins_in_one_pass_are_two_scans_recorded_in_order(make_app, li
         await settle(pilot, lambda: car_state(line.db, second)[0] == "in_station")
         await settle(pilot)
         assert car_state(line.db, first) == ("in_station", "TRIM1", None)
-        assert last_result(app) == ("done", f"{second} started at TRIM1.")
+        assert last_result(app)[1].startswith(f"{second} started at TRIM1.")
         assert app.screen.query_one("#scan", Input).value == ""
         # In the order scanned: the first car's start is the earlier event.
         from neofloor.services.tracking.history import vehicle_history
@@ -87,3 +87,66 @@ async def test_a_300_character_paste_rings_once_and_says_so_once(make_app, line)
         recent = app.screen.query_one("#recent")
         assert len(recent.entries) == 1
         assert plant_state(line.db) == before
+
+
+async def test_a_start_says_when_a_scan_completes_the_car_and_then_one_does(make_app, line, clock):
+    from tests.tui.conftest import car_state
+
+    app = make_app()
+    vin = line.vins[4]
+    async with drive(app) as pilot:
+        await pilot.press(*vin, "enter")
+        await settle(pilot)
+        assert last_result(app) == ("done", f"{vin} started at TRIM1. A scan from 11:30:02 completes it.")
+        clock.advance(seconds=1)
+        await pilot.press(*vin, "enter")
+        await settle(pilot)
+        assert last_result(app)[0] == "ignored"
+        clock.advance(seconds=1)
+        await pilot.press(*vin, "enter")
+        await settle(pilot)
+        assert last_result(app) == ("done", f"{vin} completed TRIM1; next: TRIM2.")
+        assert car_state(line.db, vin) == ("queued", "TRIM2", None)
+
+
+def test_the_double_scan_window_comes_from_the_plant_config(tmp_path):
+    import pytest
+
+    from neofloor.services.plant.catalog import plant_catalog
+    from neofloor.services.plant.config import demo_plant_text, init_plant, load_plant_config
+    from neofloor.services.plant.errors import ConfigError
+    from neofloor.store.engine import Database
+
+    assert load_plant_config().double_scan_seconds == 2.0
+    path = tmp_path / "plant.toml"
+    path.write_text(
+        demo_plant_text().replace(
+            "vin_check_digit = true", "vin_check_digit = true\ndouble_scan_seconds = 0.5"
+        )
+    )
+    database = Database(f"sqlite:///{tmp_path / 'p.db'}")
+    with database.write() as session:
+        init_plant(session, load_plant_config(path))
+    with database.read() as session:
+        assert plant_catalog(session).double_scan_seconds == 0.5
+    database.dispose()
+    path.write_text(
+        demo_plant_text().replace(
+            "vin_check_digit = true", 'vin_check_digit = true\ndouble_scan_seconds = "soon"'
+        )
+    )
+    with pytest.raises(ConfigError, match="double_scan_seconds"):
+        load_plant_config(path)
+
+
+def test_moments_are_dated_whenever_they_are_not_today():
+    from datetime import UTC, datetime
+
+    from neofloor.tui.formatting import moment_text
+
+    now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    zone = "Africa/Casablanca"
+    assert moment_text(datetime(2026, 12, 5, 8, 33, tzinfo=UTC), zone, now) == "09:33"
+    assert moment_text(datetime(2026, 11, 25, 9, 33, tzinfo=UTC), zone, now) == "25 Nov 10:33"
+    assert moment_text(datetime(2025, 11, 25, 9, 33, tzinfo=UTC), zone, now) == "25 Nov 2025 10:33"
+    assert moment_text(None, zone, now) == "-"

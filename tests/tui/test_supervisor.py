@@ -235,14 +235,19 @@ async def test_a_car_goes_to_repair_from_its_station_and_comes_back_from_the_bay
         assert not {"Hold", "Release", "To repair", "Override"} & footer_keys(bay)
         await pilot.press(*vin, "enter")
         await settle(pilot)
-        assert last_result(bay) == ("done", f"{vin} repair started at REPAIR.")
+        assert last_result(bay) == (
+            "done",
+            f"{vin} repair started at REPAIR. A scan from 11:32:02 completes it.",
+        )
         assert screen.bay[0].phase == "repairing"
-        # Not repaired yet: the services refuse to send it back.
+        # Not repaired yet: Ctrl+B says why before any dialog opens.
         await pilot.press("ctrl+b")
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert last_result(bay) == ("refused", f"{vin} is still being repaired: scan it out at REPAIR first.")
+        assert bay.screen is screen
+        assert last_result(bay) == (
+            "refused",
+            f"{vin} is still being repaired: scan it out at REPAIR first, then Ctrl+B.",
+        )
 
         clock.advance(minutes=25)
         await pilot.press(*vin, "enter")

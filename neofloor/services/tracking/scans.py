@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
+from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import (
     GateBlocked,
     NotFound,
@@ -35,7 +36,6 @@ from neofloor.services.plant.errors import (
     StationStopped,
     VehicleHeld,
 )
-from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.operators import (
     OperatorInfo,
     operator_by_badge,
@@ -224,7 +224,7 @@ def production_scan(
     if car is None:
         raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
 
-    refuse_double_scan(car, station, now)
+    refuse_double_scan(car, station, now, catalog.double_scan_window)
     _refuse_at_stopped_station(conn, statements, catalog, station)
     if car.state == VehicleState.HELD:
         raise VehicleHeld(f"{vin} is on hold ({car.hold_reason}); a supervisor must release it.")

@@ -94,6 +94,20 @@ class ActedOn:
     vin: str
     about: str
     station: str | None
+    # Why the action cannot apply to this car yet (said before any dialog opens); "" when it can.
+    not_yet: str = ""
+
+
+def repair_not_done(vin: str, phase: str, bay: str) -> str:
+    """Why a car in the bay cannot go back to the line yet ("" once its repair is done).
+
+    The services refuse it the same way; the screen says it before the dialog, not after.
+    """
+    if phase == "repaired":
+        return ""
+    if phase == "repairing":
+        return f"{vin} is still being repaired: scan it out at {bay} first, then Ctrl+B."
+    return f"{vin} has not been repaired yet: scan it at {bay} to start, again to finish, then Ctrl+B."
 
 
 @dataclass
@@ -125,6 +139,9 @@ class LineWrites:
     def _no_car(self) -> None:
         raise NotImplementedError
 
+    def _answer(self, outcome: Outcome) -> None:
+        raise NotImplementedError
+
     def action_send_to_repair(self) -> None:
         car = self._line_car()
         if car is None:
@@ -145,6 +162,8 @@ class LineWrites:
         catalog = floor_of(node).catalog
         if car is None or catalog is None:
             self._no_car()
+        elif car.not_yet:
+            self._answer(Outcome("refused", car.not_yet))
         elif self._writer() is not None:
             ask_return_from_repair(
                 node.app, car.vin, car.about, catalog.production_route, car.station, self._run

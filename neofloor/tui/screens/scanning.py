@@ -8,6 +8,8 @@ are recorded in the order sent once it is open. The screen says who writes
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -16,6 +18,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from neofloor.tui.dialogs.line_actions import WriteAnswered, Writer
+from neofloor.tui.formatting import moment_text
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.last_result import Outcome
 from neofloor.tui.widgets.scan_field import FloorInput
@@ -138,16 +141,28 @@ class ScanningScreen(FloorScreen):
                     session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
                 )
 
-        write_in_worker(self, scan, _scan_answered, group="station-write")
+        catalog = self.floor.catalog
+        zone = catalog.timezone if catalog is not None else "UTC"
+        window = catalog.double_scan_window if catalog is not None else timedelta(0)
+        write_in_worker(self, scan, partial(_scan_answered, zone, window), group="station-write")
 
 
-def _scan_answered(answer: Answer[ScanResult]) -> WriteAnswered:
+def _scan_answered(zone: str, window: timedelta, answer: Answer[ScanResult]) -> WriteAnswered:
+    """The scan's result in the floor's words, with when a second scan counts where that matters."""
     from neofloor.services.plant.errors import DoubleScan
 
     result = answer.result
     if isinstance(answer.refusal, DoubleScan):
-        return WriteAnswered(Outcome("ignored", str(answer.refusal), "IGNORED: DOUBLE SCAN"))
+        sentence = str(answer.refusal)
+        if answer.refusal.counts_from is not None:
+            at = moment_text(answer.refusal.counts_from, zone, answer.refusal.counts_from, seconds=True)
+            sentence = sentence.split(";")[0] + f"; a scan from {at} counts."
+        return WriteAnswered(Outcome("ignored", sentence, "IGNORED: DOUBLE SCAN"))
     if result is None:
         return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
     headline = f"✔ {result.action.replace('_', ' ').upper()}"
-    return WriteAnswered(Outcome("done", result.message, headline), result.vin, True)
+    message = result.message
+    if result.action.endswith("started") and window:
+        at = moment_text(result.at + window, zone, result.at, seconds=True)
+        message += f" A scan from {at} completes it."
+    return WriteAnswered(Outcome("done", message, headline), result.vin, True)

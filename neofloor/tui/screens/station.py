@@ -37,6 +37,7 @@ from neofloor.tui.dialogs.line_actions import (
     ask_raise_stop,
     ask_release,
     end_stop,
+    repair_not_done,
 )
 from neofloor.tui.formatting import hour_text
 from neofloor.tui.messages import VehicleRequested
@@ -285,7 +286,7 @@ class StationScreen(LineWrites, ScanningScreen):
             if bay_car is None:
                 card.show_nothing("Repair bay", "No car in the repair bay.")
             else:
-                card.show_bay_car(bay_car, self._zone())
+                card.show_bay_car(bay_car, self._zone(), self.floor.now())
             return
         car = self.selected_car()
         if car is None:
@@ -374,7 +375,10 @@ class StationScreen(LineWrites, ScanningScreen):
 
     def _bay_car(self) -> ActedOn | None:
         car = self.selected_bay_car()
-        return ActedOn(car.vin, describe_bay_car(car), car.left_station) if car is not None else None
+        if car is None:
+            return None
+        not_yet = repair_not_done(car.vin, car.phase, self.floor.station or "the repair bay")
+        return ActedOn(car.vin, describe_bay_car(car), car.left_station, not_yet)
 
     def _no_car(self) -> None:
         self._answer(Outcome("refused", NO_CAR))
@@ -390,6 +394,7 @@ class StationScreen(LineWrites, ScanningScreen):
         if action in ("send_to_repair", "override"):
             return not self.at_bay
         if action == "return_from_repair":
+            # Pressed on a car whose repair is not done, it says why before any dialog opens.
             return self.at_bay
         if action == "raise_stop":
             return self.stop is None
