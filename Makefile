@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-$(DB):
-	cp neofloor.db.example $(DB)
+# The example's history moved by whole working days, so that it ends today (neofloor/demo/refresh.py).
+$(DB): | $(STAMP)
+	$(BIN)/neofloor demo --from-example neofloor.db.example --out $(DB)
 
-## run: open the app on the demo plant (neofloor.db, copied from neofloor.db.example)
+## run: open the app on the demo plant (neofloor.db: neofloor.db.example, its history ending today)
 run: $(STAMP) $(DB)
 	$(BIN)/neofloor --db $(DB)
 

@@ -24,6 +24,12 @@ def register(commands: Any) -> None:
     demo.add_argument("--years", type=float, default=None, help="years of history (instead of --days)")
     demo.add_argument("--cars-per-year", type=int, default=3000, help="plant volume (default 3000)")
     demo.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    demo.add_argument(
+        "--from-example",
+        metavar="EXAMPLE",
+        help="copy this demo plant (e.g. neofloor.db.example) instead of generating one, "
+        "its times moved by whole working days so that its history ends today",
+    )
     demo.set_defaults(handler=demo_command)
 
 
@@ -61,6 +67,8 @@ def demo_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise InvalidInput(f"{out} exists; pass --force to overwrite it.")
+    if args.from_example is not None:
+        return _demo_from_example(Path(args.from_example), out)
     if args.days is not None and args.years is not None:
         raise InvalidInput("Give --days or --years, not both.")
     days = args.days if args.days is not None else (round(args.years * 365) if args.years else 28)
@@ -68,6 +76,39 @@ def demo_command(args: argparse.Namespace) -> int:
         raise InvalidInput("The demo needs at least one day of history.")
     if args.cars_per_year < 250:
         raise InvalidInput("--cars-per-year must be at least 250 (one car a working day).")
-    summary = generate_demo_plant(out, DemoSpec(seed=args.seed, days=days, cars_per_year=args.cars_per_year))
+    from neofloor.cli.common import progress
+
+    with progress(f"Writing {days} days of history to {out}"):
+        summary = generate_demo_plant(
+            out, DemoSpec(seed=args.seed, days=days, cars_per_year=args.cars_per_year)
+        )
     print(summary)
+    return 0
+
+
+def _demo_from_example(example: Path, out: Path) -> int:
+    """A copy of the example plant whose history ends today (see neofloor.demo.refresh)."""
+    import shutil
+
+    from neofloor.demo.refresh import move_plant_to_now
+    from neofloor.services.plant.errors import NotFound
+    from neofloor.store.types import utcnow
+
+    if not example.is_file():
+        raise NotFound(f"No demo plant at {example}.")
+    if example.resolve() == out.resolve():
+        raise InvalidInput("Give --out another file than the example: the example is kept as it is.")
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{out}{suffix}").unlink(missing_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    shutil.copyfile(example, partial)
+    from neofloor.cli.common import progress
+
+    try:
+        with progress(f"Moving {example.name} to today") as advance:
+            moved = move_plant_to_now(partial, utcnow(), progress=advance)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    print(f"{out}: {moved.message}")
     return 0

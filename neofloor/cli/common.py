@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -126,3 +128,42 @@ def plain(value: Any, zone: str | None = None) -> Any:
 
 def to_json(value: Any, zone: str | None = None) -> str:
     return json.dumps(plain(value, zone), indent=2, ensure_ascii=False)
+
+
+class Progress(Protocol):
+    """What a long command reports: ``advance(done, total)``; a total of 0 means "not known"."""
+
+    def __call__(self, done: int, total: int) -> None: ...
+
+
+@contextmanager
+def progress(description: str) -> Iterator[Progress]:
+    """A progress bar on stderr for a command that can take more than a second on a big plant.
+
+    Shown only when stderr is a terminal: in a pipe or a log nothing is drawn, so the
+    command's normal output is all there is. Yields ``advance(done, total)``.
+    """
+    if not sys.stderr.isatty():
+        yield _quiet
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield advance
+
+
+def _quiet(done: int, total: int) -> None:
+    """Progress in a pipe: nothing."""

@@ -155,7 +155,9 @@ def test_shift_report_defaults_to_the_current_or_last_shift(
 def test_shift_report_saved_to_the_reports_folder_prints_its_full_path(
     plant: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "--db", plant, "report", "shift", "--date", WEDNESDAY, "--shift", "A", "--save")
+    code, out, _ = run(
+        capsys, "--db", plant, "report", "shift", "--date", WEDNESDAY, "--shift", "A", "--save"
+    )
     expected = Path(plant).resolve().parent / "reports" / "handover-2026-06-10-A.md"
     assert code == 0 and out == f"Report written to {expected}.\n"
     assert expected.read_text("utf-8").startswith("# Shift handover")

@@ -25,9 +25,9 @@ from neofloor.services.metrics.summary import ShiftSummary, shift_summary
 from neofloor.services.metrics.trend import trend
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.report_files import report_path, reports_folder
-from neofloor.store.models import PlantSetting
 from neofloor.services.supervision.shift_notes import add_shift_note
 from neofloor.store.engine import Database
+from neofloor.store.models import PlantSetting
 from tests.metrics.builders import local
 from tests.metrics.conftest import SHIFT_LEAD, ShiftDay
 

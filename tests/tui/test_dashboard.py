@@ -621,12 +621,13 @@ async def test_a_plant_with_no_cars_shows_no_production_without_failing(db):
 
 
 async def test_following_the_clock_moves_to_the_next_shift_when_it_starts(dashboard_app, dashboard_clock):
-    """Before 06:00 the last shift that ran is yesterday's B; at 06:00 today's A takes its place."""
+    """Before 06:00 the last production shift is yesterday's A (B has no target, so it is never the
+    current shift); at 06:00 today's A takes its place."""
     dashboard_clock.at = local(26, 5, 59)
     app = dashboard_app()
 
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_dashboard(pilot, "2026-11-25 B")
+        screen = await open_dashboard(pilot, "2026-11-25 A")
         assert screen.wanted is None and screen.due_at == local(26, 6, 0)
         dashboard_clock.advance(minutes=1)
         await settle(pilot, showing(app, "2026-11-26 A"), timeout=10)

@@ -156,6 +156,14 @@ class ShiftCalendar:
         """The same calendar with only the shifts that have a target (the ones takt is paced by)."""
         return ShiftCalendar(self.timezone, tuple(s for s in self.shifts if s.is_production))
 
+    @property
+    def worked(self) -> ShiftCalendar:
+        """The shifts that can be the current shift: the production ones, or all when none has a target.
+
+        Whoever follows the clock (the dashboard's next reading) steps through these.
+        """
+        return self.production if any(s.is_production for s in self.shifts) else self
+
     def definition(self, code: str) -> ShiftDefinition:
         wanted = code.strip().upper()
         for shift in self.shifts:
@@ -248,7 +256,7 @@ class ShiftCalendar:
         "the current shift", so the board and the dashboard cannot disagree about it. A
         calendar with no production shift at all falls back to every shift.
         """
-        calendar = self.production if any(s.is_production for s in self.shifts) else self
+        calendar = self.worked
         running = calendar.at(moment)
         if running is not None:
             return running

@@ -241,7 +241,7 @@ class DashboardScreen(FloorScreen):
         if summary.status == UPCOMING:
             return summary.window.start
         if self.wanted is None and self.calendar is not None:
-            later = neighbour_shift(self.calendar, summary.window, 1)
+            later = neighbour_shift(self.calendar.worked, summary.window, 1)
             return later.start if later is not None else None
         return None
 
