@@ -88,6 +88,10 @@ class NeofloorApp(App[None]):
         Binding(
             "f9", "choose_station", "Station", id="choose-station", tooltip="Bind this terminal to a station."
         ),
+        Binding("f1", "keys_help", "Keys", id="keys-help", tooltip="The keys of this view and what they do."),
+        Binding(
+            "ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Close neofloor on this terminal."
+        ),
     ]
 
     # Attributes the views read (attributes down); set only on the UI thread.
@@ -371,6 +375,18 @@ class NeofloorApp(App[None]):
         else:
             self.switch_mode(name)
         self.refresh_bindings()
+
+    def action_keys_help(self) -> None:
+        """F1: the keys of what is on screen, read from its active bindings."""
+        from neofloor.tui.dialogs.keys_help import KeysHelpDialog, keys_of
+
+        if isinstance(self.screen, KeysHelpDialog):
+            return
+        views = {view.name: view.title for view in FLOOR_VIEWS}
+        title = views.get(self.current_mode, "") if not self.screen.is_modal else "this dialog"
+        if len(self.screen_stack) > 1 and not self.screen.is_modal:
+            title = "a car's history"
+        self.push_screen(KeysHelpDialog(title, keys_of(self, self.screen)))
 
     def action_find_car(self) -> None:
         self.show_vehicle(None)

@@ -150,3 +150,28 @@ def test_moments_are_dated_whenever_they_are_not_today():
     assert moment_text(datetime(2026, 11, 25, 9, 33, tzinfo=UTC), zone, now) == "25 Nov 10:33"
     assert moment_text(datetime(2025, 11, 25, 9, 33, tzinfo=UTC), zone, now) == "25 Nov 2025 10:33"
     assert moment_text(None, zone, now) == "-"
+
+
+async def test_f1_lists_the_views_keys_and_the_footer_shows_how_to_quit(make_app):
+    from neofloor.tui.dialogs.keys_help import KeysHelpDialog
+
+    app = make_app()
+    async with drive(app, size=(80, 24)) as pilot:
+        footer = {b.description for _n, b, enabled, _t in app.screen.active_bindings.values() if b.show}
+        assert "Quit" in footer
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysHelpDialog)
+        lines = {what: more for _key, what, more in app.screen.lines}
+        assert lines["Hold"] == "Hold the selected car, with a reason."
+        assert "Board" in lines and "Quit" in lines
+        await pilot.press("f6")  # the board's keys are the board's
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f6", "f1")
+        await settle(pilot)
+        lines = {what for _key, what, _more in app.screen.lines}
+        assert "Overrides" in lines and "Hold" not in lines
+        await pilot.press("f1")
+        await settle(pilot)
+        assert not isinstance(app.screen, KeysHelpDialog)
