@@ -175,3 +175,29 @@ async def test_f1_lists_the_views_keys_and_the_footer_shows_how_to_quit(make_app
         await pilot.press("f1")
         await settle(pilot)
         assert not isinstance(app.screen, KeysHelpDialog)
+
+
+async def test_the_quality_overviews_ages_move_on_without_reading_again(make_app, line, clock):
+    from textual.widgets import DataTable
+
+    from neofloor.tui.screens.quality import QualityScreen
+    from neofloor.tui.widgets.quality_panes import OPEN_COLUMNS
+
+    app = make_app(badge="2001")
+    async with drive(app, size=(120, 40)) as pilot:
+        await pilot.press("f11")
+        await settle(pilot, lambda: isinstance(app.screen, QualityScreen) and app.screen.counts is not None)
+        screen = app.screen
+        table = screen.query_one("#open-list", DataTable)
+        age = OPEN_COLUMNS.index("Age")
+        before = [str(table.get_row_at(i)[age]) for i in range(table.row_count)]
+        page = screen.page
+        clock.advance(minutes=61)
+        screen._retime_ages()
+        await pilot.pause()
+        after = [str(table.get_row_at(i)[age]) for i in range(table.row_count)]
+        assert screen.page is page  # nothing read again
+        assert after != before
+        from neofloor.services.plant.clock import format_duration
+
+        assert after[0] == format_duration(page[0].age_seconds + 61 * 60)

@@ -6,7 +6,7 @@ never drifts from the keys that really work: a key added to a view shows here wi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -27,7 +27,7 @@ FIELD_KEYS = frozenset(
 KeyLine = tuple[str, str, str]  # (key as shown, what it does, more about it)
 
 
-def keys_of(app: App[object], screen: Screen[object]) -> list[KeyLine]:
+def keys_of(app: App[Any], screen: Screen[Any]) -> list[KeyLine]:
     """The keys that work on ``screen`` now, one line per action: shown keys first, then the rest."""
     shown: list[KeyLine] = []
     hidden: list[KeyLine] = []

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
     from neofloor.store.engine import Database
 
+# How often the open defects' ages move on (from the clock, without reading them again).
+AGE_TICK_SECONDS = 10.0
 # One page of the open defects list; the next page is read when asked for.
 PAGE = 50
 PARETO_CODES = 20
@@ -113,6 +115,7 @@ class QualityScreen(FloorScreen):
         filters: OpenFilters
         bands: list[str]
         marker: tuple[int, ...]
+        read_at: datetime
 
     @dataclass
     class PeriodLoaded(Message):
@@ -161,6 +164,12 @@ class QualityScreen(FloorScreen):
     def on_mount(self) -> None:
         self.query_one(OpenDefectsPane).show_filters(self.filters)
         self._show_period()
+        self.set_interval(AGE_TICK_SECONDS, self._retime_ages)
+
+    def _retime_ages(self) -> None:
+        """The defects' ages grow with nothing written: moved on from when they were read, no query."""
+        if self.is_current:
+            self.query_one(OpenDefectsPane).retime(self.floor.now())
 
     # --- reading ----------------------------------------------------------------
 
@@ -202,7 +211,9 @@ class QualityScreen(FloorScreen):
             )
         bands = [label for label, _limit in AGE_BANDS]
         if not get_current_worker().is_cancelled:
-            loaded = self.OpenLoaded(counts, page[:PAGE], len(page) > PAGE, offset, filters, bands, marker)
+            loaded = self.OpenLoaded(
+                counts, page[:PAGE], len(page) > PAGE, offset, filters, bands, marker, now
+            )
             self.post_message(loaded)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quality-period")
@@ -248,6 +259,7 @@ class QualityScreen(FloorScreen):
             more=message.more,
             filters=message.filters,
             bands=message.bands,
+            read_at=message.read_at,
         )
         self.refresh_bindings()
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Label, Static
 
 from neofloor.tui.formatting import state_words, vin_tail
@@ -197,12 +198,26 @@ class OpenDefectsPane(Vertical):
     def __init__(self) -> None:
         super().__init__(id="open-pane")
         self.page: list[DefectRecord] = []
+        self.read_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="open-filters", classes="key-bar")
         yield Static("", id="open-counts")
         yield Label("", id="open-title", classes="section-title")
         yield FloorTable(id="open-list", cursor_type="row")
+
+    def retime(self, now: datetime) -> None:
+        """Each defect's age as at ``now``: its age when read plus the time since (no query)."""
+        from neofloor.services.plant.clock import format_duration
+
+        if self.read_at is None or not self.page:
+            return
+        table = self.query_one("#open-list", DataTable)
+        later = max(0.0, (now - self.read_at).total_seconds())
+        column = OPEN_COLUMNS.index("Age")
+        for row, record in enumerate(self.page[: table.row_count]):
+            age = format_duration(record.age_seconds + later)
+            table.update_cell_at(Coordinate(row, column), Text(age), update_width=True)
 
     def show_filters(self, filters: OpenFilters) -> None:
         f = filters
@@ -226,11 +241,12 @@ class OpenDefectsPane(Vertical):
         more: bool,
         filters: OpenFilters,
         bands: Sequence[str],
+        read_at: datetime | None = None,
     ) -> None:
-        """The counts, then page ``offset`` of the defects the filters keep."""
+        """The counts, then page ``offset`` of the defects the filters keep (their ages as at ``read_at``)."""
         from neofloor.services.plant.clock import format_duration
 
-        self.page = page
+        self.page, self.read_at = page, read_at
         self.show_filters(filters)
         self._show_counts(counts)
         rows = [
