@@ -358,19 +358,28 @@ async def test_an_override_is_refused_for_an_operator_and_done_by_a_supervisor(m
         assert isinstance(app.screen, MoveDialog)
         assert str(dialog.query_one("#move-error").render()) == "Reason for the override: type it first."
         await pilot.press(*"Seats late", "enter")
+        # The move skips TRIM1 (the car has not been through it): named, and Enter again confirms.
+        assert isinstance(app.screen, MoveDialog)
+        assert str(dialog.query_one("#move-skips").render()) == "Skips TRIM1: it is left undone."
+        assert str(dialog.query_one("#move-error").render()).startswith("This move skips TRIM1. Enter again")
+        await pilot.press("enter")
         await settle(pilot)
         assert last_result(app) == (
             "refused",
             "Fatima Zahra Benali may not override the build sequence; only a supervisor, shift lead or"
             " admin may.",
         )
-        assert bell.rings == 2
+        assert bell.rings == 3
         assert plant_state(line.db) == before
 
         await sign_in(pilot, SUPERVISOR)
         await pilot.press("ctrl+o")
         await settle(pilot)
         await pilot.press("down", *"Seats late, fitted at FINAL", "enter")  # CHASSIS
+        assert (
+            str(app.screen.query_one("#move-skips").render()) == "Skips TRIM1, TRIM2: they are left undone."
+        )
+        await pilot.press("enter")
         await settle(pilot, lambda: vin not in [c.vin for c in app.screen.queue])
         assert last_result(app) == (
             "done",
@@ -409,13 +418,13 @@ async def test_an_override_from_the_board_is_refused_for_an_operator(make_app, l
         before = plant_state(line.db)
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await pilot.press(*"Skip to FINAL", "enter")
+        await pilot.press(*"Skip to FINAL", "enter", "enter")
         await settle(pilot)
         assert board_result(app) == (
             "✘ REFUSED Fatima Zahra Benali may not override the build sequence; only a supervisor,"
             " shift lead or admin may."
         )
-        assert bell.rings == 1
+        assert bell.rings == 2
         assert plant_state(line.db) == before
         assert isinstance(app.screen, LineBoardScreen)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding, BindingType
@@ -288,6 +289,8 @@ def ask_override(
 
         done(Write("✔ MOVED BY OVERRIDE", vin, override))
 
+    from neofloor.services.supervision.overrides import stations_skipped
+
     codes = [s.code for s in stations]
     # Skipping ahead is the usual override: offer the station after the one the car is at.
     chosen = codes[min(codes.index(current) + 1, len(codes) - 1)] if current in codes else None
@@ -299,6 +302,7 @@ def ask_override(
         "Reason for the override",
         required=True,
         notes={current: "where it is now"} if current else {},
+        skipped=partial(stations_skipped, codes, current),
     )
     app.push_screen(dialog, answered)
 
