@@ -434,19 +434,42 @@ async def test_an_override_from_the_board_is_refused_for_an_operator(make_app, l
 
 async def test_the_station_shows_the_work_instructions_for_the_car_in_it(make_app, line):
     app = make_app()
+    harness = (
+        "Main harness: clip every connector until it clicks, then route the harness"
+        " along the marked channels."
+    )
+    sunroof = "Sunroof harness: route drain hoses before the headliner."
 
     async with drive(app) as pilot:
         panel = app.screen.query_one("#instructions", WorkInstructions)
-        # #3 is an electric car with a sunroof: TRIM1's sunroof instruction applies.
+        # #3 is an electric car with a sunroof: the sunroof's instruction and TRIM1's own (config order).
         assert app.screen.selected_vin() == line.vins[3]
         assert panel.display
-        assert panel.lines == ("Sunroof harness: route drain hoses before the headliner.",)
-        assert panel.border_title == "Work instructions at TRIM1 (1)"
-        assert str(panel.render()) == "1. Sunroof harness: route drain hoses before the headliner."
-        await pilot.press("down")  # #4, a petrol car without options: none, and no panel
-        assert not panel.display
+        assert panel.lines == (sunroof, harness)
+        assert panel.border_title == "Work instructions at TRIM1 (2)"
+        assert str(panel.render()) == f"1. {sunroof}\n2. {harness}"
+        await pilot.press("down")  # #4, a petrol car without options: TRIM1's own only
+        assert panel.lines == (harness,)
         await pilot.press("down", "down")  # #6, sunroof again
-        assert panel.lines == ("Sunroof harness: route drain hoses before the headliner.",)
+        assert panel.lines == (sunroof, harness)
+
+
+async def test_a_car_without_instructions_here_says_so(make_app, line):
+    from sqlalchemy import delete, select
+
+    from neofloor.store.models import Station, WorkInstruction
+
+    with line.db.write() as session:
+        trim1 = session.execute(select(Station.id).where(Station.code == "TRIM1")).scalar_one()
+        session.execute(delete(WorkInstruction).where(WorkInstruction.station_id == trim1))
+    app = make_app()
+
+    async with drive(app) as pilot:
+        panel = app.screen.query_one("#instructions", WorkInstructions)
+        await pilot.press("down")  # #4
+        assert panel.display and panel.lines == ()
+        assert str(panel.render()) == "No instruction for this car here."
+        assert panel.border_title == "Work instructions at TRIM1"
 
 
 async def test_the_instructions_follow_the_model_at_another_station(make_app, line):
