@@ -196,7 +196,8 @@ class DefectForm(Vertical):
         if field == "defect" and (typed or self._browsing):
             listing.show_catalog(self._defect_matches(), pick_first=bool(typed))
             listing.display = True
-        elif field == "zone" and (typed or self._browsing):
+        elif field == "zone":
+            # Ten zones: all listed as soon as the field has the focus, narrowed as letters come.
             from neofloor.services.quality import ZONE_LABELS, match_zones
 
             listing.show_zones(match_zones(typed), ZONE_LABELS, typed)
