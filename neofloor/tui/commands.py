@@ -30,6 +30,16 @@ class FloorCommands(Provider):
             ("Find a car", floor.action_find_car, "Open a car's history: type its VIN or its last digits."),
             ("Switch station", floor.action_choose_station, "Bind this terminal to another station."),
             ("Sign in as someone else", floor.action_sign_in, "Scan a badge or pick a name."),
+            (
+                "Defects to verify",
+                self._defects_to_verify,
+                "The repaired defects waiting for an inspector (quality overview; v verifies, r repairs).",
+            ),
+            (
+                "Defects to repair",
+                partial(self._defects_to, "open"),
+                "The open defects, oldest first (quality overview; r records the repair).",
+            ),
         ]
         if floor.catalog is not None:
             commands += [
@@ -41,6 +51,22 @@ class FloorCommands(Provider):
                 for station in floor.catalog.terminal_stations
             ]
         return commands
+
+    def _defects_to_verify(self) -> None:
+        self._defects_to("repaired")
+
+    def _defects_to(self, status: str) -> None:
+        """The quality overview's open defects narrowed to a status (where repair and verify are keys)."""
+        app = self.app
+        self.floor.action_show_view("quality")
+
+        def narrow() -> None:
+            from neofloor.tui.screens.quality import QualityScreen
+
+            if isinstance(app.screen, QualityScreen):
+                app.screen.show_status(status)
+
+        app.call_after_refresh(narrow)
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():

@@ -201,3 +201,39 @@ async def test_the_quality_overviews_ages_move_on_without_reading_again(make_app
         from neofloor.services.plant.clock import format_duration
 
         assert after[0] == format_duration(page[0].age_seconds + 61 * 60)
+
+
+async def test_repair_and_verify_from_the_quality_overview_and_the_palette(make_app, line):
+    from neofloor.tui.dialogs.note import NoteDialog
+    from neofloor.tui.screens.quality import QualityScreen
+    from tests.tui.test_vehicle import sign_in, statuses
+
+    app = make_app()  # the TRIM1 operator repairs; an inspector verifies
+    vin = line.vins[3]
+    async with drive(app, size=(120, 40)) as pilot:
+        await pilot.press("f11")
+        await settle(pilot, lambda: isinstance(app.screen, QualityScreen) and app.screen.counts is not None)
+        screen = app.screen
+        assert [r.code for r in screen.page] == ["PT-RUN", "EL-CONN"]  # oldest first
+        assert screen.check_action("defect_step", ("verify",)) is None  # open: nothing to verify yet
+        await pilot.press("down", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press(*"Connector reseated", "enter")
+        await settle(pilot, lambda: statuses(line, vin)["EL-CONN"] == "repaired")
+
+        await sign_in(pilot, "2001")
+        # The palette's "Defects to verify" narrows the list to the repairs waiting for an inspector.
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Defects to verify")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.filters.status == "repaired" and len(screen.page) == 1)
+        assert screen.page[0].code == "EL-CONN"
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press("enter")
+        await settle(pilot, lambda: statuses(line, vin)["EL-CONN"] == "verified")
+        await settle(pilot, lambda: not screen.page)

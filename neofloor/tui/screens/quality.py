@@ -27,8 +27,10 @@ from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.period import PeriodDialog
 from neofloor.tui.formatting import plant_time
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.defect_steps import DEFECT_STEP_BINDINGS, DefectStepAnswered, DefectSteps
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
+from neofloor.tui.widgets.last_result import Outcome
 from neofloor.tui.widgets.quality_panes import (
     AGE_FILTERS,
     SEVERITIES,
@@ -56,12 +58,13 @@ ALL = "*"
 FIRST_TABLE = {"open-tab": "#open-list", "pareto-tab": "#pareto", "yield-tab": "#yield-days"}
 
 
-class QualityScreen(FloorScreen):
+class QualityScreen(DefectSteps, FloorScreen):
     """Open defects, the Pareto of codes, FPY and DPHU; reads again when the plant changes."""
 
     CSS_PATH = "quality.tcss"
     AUTO_FOCUS = "#open-list"
     BINDINGS: ClassVar[list[BindingType]] = [
+        *DEFECT_STEP_BINDINGS,
         Binding(
             "f2", "show_tab('open-tab')", "Open defects", id="show-open-defects", tooltip="Open defects."
         ),
@@ -403,4 +406,38 @@ class QualityScreen(FloorScreen):
             return self.more if parameters[0] == 1 else self.page_offset > 0
         if action == "period":
             return tab != "open-tab"
+        if action == "defect_step":
+            return self.defect_step_allowed(str(parameters[0])) if tab == "open-tab" else False
         return True
+
+    # --- repair and verify ----------------------------------------------------------
+
+    def selected_defect(self) -> DefectRecord | None:
+        """The defect highlighted in the open defects list."""
+        if not self.is_mounted or not self.page:
+            return None
+        table = self.query_one("#open-list", DataTable)
+        row = table.cursor_row
+        return self.page[row] if 0 <= row < len(self.page) and table.row_count else None
+
+    @on(DataTable.RowHighlighted, "#open-list")
+    def _defect_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def show_status(self, status: str) -> None:
+        """The open defects list narrowed to one status: "repaired" (to verify) or "open" (to repair)."""
+        self.action_show_tab("open-tab")
+        self._set_filters(OpenFilters(status=status))
+
+    def _defect_outcome(self, outcome: Outcome) -> None:
+        if outcome.kind == "refused":
+            self.app.bell()
+            self.notify(outcome.sentence, title="Not recorded", severity="error", timeout=8)
+        else:
+            self.notify(outcome.sentence, title=outcome.title, timeout=5)
+
+    def on_defect_step_answered(self, message: DefectStepAnswered) -> None:
+        self._defect_outcome(message.outcome)
+        if message.wrote:
+            self.reload()
+            self.floor.check_for_changes()

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-
 NO_INSTRUCTION = "No instruction for this car here."
 
 
