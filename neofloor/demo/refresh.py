@@ -31,11 +31,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlmodel import SQLModel
+
 from neofloor.demo.rows import US, stamp, to_micros
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.shifts import ShiftCalendar, local_to_utc, shift_calendar
 from neofloor.store.engine import Database
-from neofloor.store.models import SQLModel
 from neofloor.store.types import UTCDateTime
 
 # The calendar is laid out this far either side of the plant's times and of now.

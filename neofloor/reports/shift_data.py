@@ -24,6 +24,17 @@ def shift_report_data(summary: ShiftSummary) -> dict[str, Any]:
             "fpy": summary.fpy,
             "defects": summary.defects,
             "dphu": summary.dphu,
+            "by_station": [
+                {
+                    "station": q.station,
+                    "cars": q.cars,
+                    "first_pass": q.first_pass,
+                    "fpy": q.fpy,
+                    "defects_found": q.defects,
+                    "dphu": q.dphu,
+                }
+                for q in summary.quality_by_station
+            ],
         },
         "oee": _oee(summary),
         "oee_note": summary.oee_note,
@@ -169,6 +180,7 @@ def _line_now(summary: ShiftSummary) -> dict[str, Any]:
                 "station": c.station,
                 "reason": c.reason,
                 "held_since": iso_local(c.held_since, zone),
+                "at_station_since": iso_local(c.at_station_since, zone),
             }
             for c in line.held
         ],

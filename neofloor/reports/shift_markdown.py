@@ -15,6 +15,8 @@ def render_markdown(summary: ShiftSummary) -> str:
     out += _hourly_table(summary)
     out += ["", "## Quality", ""]
     out += _quality_table(summary)
+    out += ["", "### By station, where the defects were found", ""]
+    out += _station_quality_table(summary)
     out += ["", "## OEE", "", *_oee_lines(summary), "", "## Stations", ""]
     out += _stations_table(summary)
     out += _downtime_lines(summary)
@@ -128,6 +130,18 @@ def _quality_table(summary: ShiftSummary) -> list[str]:
     )
 
 
+def _station_quality_table(summary: ShiftSummary) -> list[str]:
+    """FPY and DPHU of each station: cars that completed it, and the defects found there."""
+    return md_table(
+        ("Station", "Cars", "First pass", "FPY", "Defects found", "DPHU"),
+        (
+            (q.station, q.cars, q.first_pass, percent(q.fpy), q.defects, number(q.dphu))
+            for q in summary.quality_by_station
+        ),
+        "lrrrrr",
+    )
+
+
 def _stations_table(summary: ShiftSummary) -> list[str]:
     """Cycle times and downtime per station."""
     return md_table(
@@ -190,8 +204,18 @@ def _line_now_lines(summary: ShiftSummary) -> list[str]:
     ]
     if line.held:
         out += md_table(
-            ("VIN", "Seq", "Station", "Since", "Reason"),
-            ((c.vin, c.build_seq, c.station or DASH, stamp(c.held_since, zone), c.reason) for c in line.held),
+            ("VIN", "Seq", "Station", "Held since", "At the station since", "Reason"),
+            (
+                (
+                    c.vin,
+                    c.build_seq,
+                    c.station or DASH,
+                    stamp(c.held_since, zone),
+                    stamp(c.at_station_since, zone),
+                    c.reason,
+                )
+                for c in line.held
+            ),
         )
     else:
         out.append("None.")

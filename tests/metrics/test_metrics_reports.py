@@ -186,9 +186,7 @@ def test_write_shift_report_to_its_default_file(
     assert folder == db_folder / "reports" and written.is_absolute()
     assert written == folder / "handover-2026-11-26-A.json"
     assert written.name == default_shift_report_name(summary, "json")
-    assert json.loads(written.read_text("utf-8")) == json.loads(
-        render_shift_report(summary, "json")
-    )
+    assert json.loads(written.read_text("utf-8")) == json.loads(render_shift_report(summary, "json"))
     with pytest.raises(InvalidInput, match="does not exist"):
         save_report("x", tmp_path / "missing" / "r.md")
     with pytest.raises(InvalidInput, match="is a folder"):

@@ -155,6 +155,8 @@ def test_the_line_now_overrides_and_notes(shift_day: ShiftDay) -> None:
     assert [(c.vin, c.station, c.reason, c.held_since) for c in line.held] == [
         (shift_day.held_vin, "TRIM2", "Missing harness clip", local(26, 9, 40))
     ]
+    # Two moments, two names: the hold's own, and when the car reached TRIM2 (the hold does not move it).
+    assert line.held[0].at_station_since is not None and line.held[0].at_station_since < local(26, 9, 40)
     assert [
         (c.vin, c.left_station, c.returns_to, c.sent_at, c.reason, c.open_defects) for c in line.in_repair
     ] == [(shift_day.repair_vin, "TRIM1", "TRIM1", local(26, 11), "Paint touch-up on roof", 1)]

@@ -195,15 +195,20 @@ def wip_count(session: Session) -> int:
 
 @dataclass(frozen=True)
 class HeldCar:
+    """A car on hold, with both of its moments: when the hold began, and when the car reached
+    its place (joined the station's queue, or entered the station), which the hold does not move.
+    The queue and the board time a car from ``at_station_since``; a hold's age is ``held_since``."""
+
     vin: str
     build_seq: int
     station: str | None
     reason: str
     held_since: datetime | None
+    at_station_since: datetime | None = None
 
 
 @cache
-def _held_stmt() -> Select[str, int, int | None, str | None, datetime | None]:
+def _held_stmt() -> Select[str, int, int | None, str | None, datetime | None, datetime]:
     held_at = (
         select(func.max(col(StationEvent.at)))
         # ``kind || ''``: by the car's events (ix_station_event_vehicle), never by every hold
@@ -221,6 +226,7 @@ def _held_stmt() -> Select[str, int, int | None, str | None, datetime | None]:
             col(Vehicle.station_id),
             col(Vehicle.hold_reason),
             held_at,
+            col(Vehicle.state_since),
         )
         .where(col(Vehicle.state) == VehicleState.HELD)
         .order_by(_without_index(col(Vehicle.build_seq)))
@@ -238,8 +244,9 @@ def held_cars(session: Session, *, limit: int = LIST_LIMIT) -> list[HeldCar]:
             station=catalog.station_code(station_id),
             reason=reason or "",
             held_since=since,
+            at_station_since=arrived,
         )
-        for vin, seq, station_id, reason, since in _rows(session, _held_stmt(), {"limit": limit})
+        for vin, seq, station_id, reason, since, arrived in _rows(session, _held_stmt(), {"limit": limit})
     ]
     return sorted(cars, key=_held_order)
 

@@ -41,6 +41,7 @@ from neofloor.services.metrics.queries import (
     station_cycles,
     wip_count,
 )
+from neofloor.services.metrics.station_quality import StationQuality, quality_by_station
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.shifts import (
@@ -151,6 +152,8 @@ class ShiftSummary:
     overrides: tuple[OverrideMove, ...]
     notes: tuple[ShiftNoteLine, ...]
     line: LineNow
+    # FPY and DPHU by station, where the defects were found (services/metrics/station_quality.py)
+    quality_by_station: tuple[StationQuality, ...] = ()
 
     @property
     def no_production(self) -> bool:
@@ -351,6 +354,7 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         overrides=tuple(overrides_between(session, window.start, as_of, limit=LIST_LIMIT)),
         notes=tuple(list_shift_notes(session, window.local_date, window.code)),
         line=line_now(session, now),
+        quality_by_station=quality_by_station(session, window.start, as_of),
     )
 
 

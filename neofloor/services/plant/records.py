@@ -179,6 +179,9 @@ class CarSummary:
     color: str
     state: str
     station: str | None
+    # When the car reached its place: joined the station's queue, or entered the station. A hold
+    # does not move it (the hold's own moment is ``HeldCar.held_since``); screens say "waiting
+    # since" / "in station since" for it, and "held since" only for the hold.
     since: datetime
     options: str
     option_notes: str
@@ -188,6 +191,11 @@ class CarSummary:
     @property
     def held(self) -> bool:
         return self.state == VehicleState.HELD
+
+    @property
+    def at_station_since(self) -> datetime:
+        """``since`` by its full name: when the car joined the queue or entered the station."""
+        return self.since
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ DEFAULT_REPORTS_FOLDER = "reports"
 
 def database_folder(session: Session) -> Path:
     """The folder of the SQLite file behind ``session``; the current folder for a server database."""
-    url = session.get_bind().url
+    bind = session.get_bind()
+    url = bind.engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(str(url.database)).expanduser().resolve().parent
     return Path.cwd()

@@ -1,0 +1,51 @@
+"""``neofloor simulate``: simulated operators play the line at takt, so the board and dashboard move."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from types import FrameType
+from typing import Any
+
+from neofloor.cli.common import open_database
+from neofloor.services.plant.errors import InvalidInput
+
+
+def register(commands: Any) -> None:
+    simulate = commands.add_parser(
+        "simulate",
+        help="simulated operators play the line at takt from now (demonstrations, training); Ctrl+C stops",
+    )
+    simulate.add_argument(
+        "--speed", type=float, default=1.0, help="how many times faster than takt (default 1: real pace)"
+    )
+    simulate.add_argument("--minutes", type=float, default=None, help="stop after this many minutes")
+    simulate.add_argument("--seed", type=int, default=None, help="random seed, for a repeatable run")
+    simulate.set_defaults(handler=simulate_command)
+
+
+def simulate_command(args: argparse.Namespace) -> int:
+    from neofloor.demo.simulate import LineSimulator
+
+    if args.speed <= 0 or args.speed > 10_000:
+        raise InvalidInput("--speed must be more than 0 and at most 10000.")
+    if args.minutes is not None and args.minutes <= 0:
+        raise InvalidInput("--minutes must be more than 0.")
+    simulator = LineSimulator(open_database(args), speed=args.speed, seed=args.seed)
+    asked_to_stop = False
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        # Ctrl+C ends the run between two steps: the write under way always finishes.
+        nonlocal asked_to_stop
+        asked_to_stop = True
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        length = f" for {args.minutes:g} min" if args.minutes else " until Ctrl+C"
+        print(f"Simulating the line at {args.speed:g}x takt{length}.", file=sys.stderr, flush=True)
+        summary = simulator.run(minutes=args.minutes, should_stop=lambda: asked_to_stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print(summary.message, flush=True)
+    return 0
