@@ -43,6 +43,7 @@ from bench.measure import (  # noqa: E402
 )
 from bench.report import table, unplanned_table, verdict_lines, verdicts  # noqa: E402
 from bench.scans import measure_scans  # noqa: E402
+from bench.view_switch import measure_view_switches  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 YEARS = (1, 3, 10)
@@ -95,7 +96,7 @@ def synchronous_level(path: Path) -> str:
 
 
 def measure_plant(plant: plant_cache.Plant, reps: Reps, data_dir: Path, *, with_app: bool,
-                  with_plans: bool) -> dict[str, Any]:  # fmt: skip
+                  with_plans: bool, quick: bool = False) -> dict[str, Any]:  # fmt: skip
     from neofloor.store.engine import Database
 
     print(f"measuring the {plant.label} plant ({plant.counts['vehicle']:,} cars)...", flush=True)
@@ -157,6 +158,12 @@ def measure_plant(plant: plant_cache.Plant, reps: Reps, data_dir: Path, *, with_
                 if scans:
                     grown = app["after_scans_rss_mb"] - app["open_rss_mb"]
                     result["app"]["rss_growth_per_scan_mb"] = round(grown / scans, 2)
+            try:
+                views = measure_view_switches(work, end + timedelta(hours=3), quick=quick)
+            except Exception as exc:  # the screens are someone else's; say why they could not be measured
+                result.setdefault("errors", {})["view_switch"] = f"{type(exc).__name__}: {exc}"
+            else:
+                figures.update(views)
         result["figures"] = figures
         # Last: it deletes the planner's statistics from this copy.
         unplanned: dict[str, Any] = {}
@@ -212,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for index, plant in enumerate(plants):
         measured = measure_plant(
-            plant, reps, data_dir, with_app=with_app, with_plans=index == len(plants) - 1
+            plant, reps, data_dir, with_app=with_app, with_plans=index == len(plants) - 1, quick=args.quick
         )
         results["plants"][plant.label] = measured
     labels = list(results["plants"])

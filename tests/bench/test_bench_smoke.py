@@ -58,7 +58,7 @@ def test_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
         cwd=ROOT,
         check=False,
     )
@@ -76,6 +76,10 @@ def test_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         assert plant["figures"]["empty_app_start"]["median_ms"] > 0
         assert plant["figures"]["peak_rss"]["value"] > 0
         assert plant["app"]["scan_outcomes"].get("done", 0) >= 1, plant["app"]
+        # Each view's key to the view with its data, beside the floor of a minimal app.
+        assert "view_switch" not in plant.get("errors", {}), plant["errors"]
+        for name in ("view_switch_floor_two_tables", "view_switch_first_board", "view_switch_warm_board"):
+            assert plant["figures"][name]["median_ms"] > 0, name
     assert {t["target"].split()[0] for t in results["targets"]} >= {"record_scan", "line_board"}
     assert "record_scan committed" in done.stdout, "the table is printed"
 

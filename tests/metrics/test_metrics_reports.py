@@ -119,7 +119,7 @@ def test_markdown_report_shows_the_summary_numbers(summary: ShiftSummary) -> Non
         "Bottleneck: **QG** (longest median cycle time).",
         "| EQP Equipment fault | 55.0 | 2 | PAINT, TRIM1 |",
         "Line downtime: 115 min of production time.",
-        "Work in progress: 2 car(s).",
+        "Work in progress: 3 car(s).",
         "### Open holds (1)",
         "### Cars in repair (1)",
         "### Open critical defects (2)",
@@ -141,7 +141,7 @@ def test_csv_report_rows(summary: ShiftSummary) -> None:
     assert value["downtime", "line"] == "115.0" and value["downtime", "EQP"] == "55.0"
     assert value["bottleneck", "QG"] == ""
     assert value["hourly", "10:00"] == "2"
-    assert value["line_now", "wip"] == "2"
+    assert value["line_now", "wip"] == "3"
     assert value["open_critical_defects", "count"] == "2"
     assert [r["item"] for r in rows if r["section"] == "hold"] == [c.vin for c in summary.line.held]
 

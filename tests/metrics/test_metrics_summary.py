@@ -151,7 +151,9 @@ def test_the_line_now_overrides_and_notes(shift_day: ShiftDay) -> None:
         )
     s = summary_of(shift_day.db)
     line = s.line
-    assert line.at == AFTER_SHIFT and line.wip == 2  # the held car and the car in repair
+    # The shift has ended: its handover shows the line as it stood at 14:30, not as it is now: the
+    # held car, the car in repair, and car 7, which passed QG at 14:30 sharp, in shift B.
+    assert line.at == local(26, 14, 30) and line.wip == 3
     assert [(c.vin, c.station, c.reason, c.held_since) for c in line.held] == [
         (shift_day.held_vin, "TRIM2", "Missing harness clip", local(26, 9, 40))
     ]
@@ -417,6 +419,6 @@ def test_repair_visits_and_late_defects_lower_the_first_pass_yield(shift_day: Sh
     s = summary_of(shift_day.db, now=local(27, 10))
     assert (s.first_pass, s.defects) == (0, 4)
     assert s.oee is not None and s.oee.good_count == 0 and s.oee.oee == 0.0
-    assert s.line.at == local(27, 10) and s.as_of == local(26, 14, 30)
+    assert s.line.at == local(26, 14, 30) and s.as_of == local(26, 14, 30)
     assert s.planned_minutes == 465 and s.output == 5
     assert s.now - s.as_of == timedelta(hours=19, minutes=30)

@@ -280,6 +280,15 @@ def line_now(session: Session, now: datetime) -> LineNow:
     )
 
 
+def _line_for(session: Session, window: ShiftWindow, status: str, now: datetime) -> LineNow:
+    """A shift under way shows the line now; a shift that ended, the line as it stood at its end."""
+    if status != ENDED:
+        return line_now(session, now)
+    from neofloor.services.metrics.line_at import line_at  # it builds a LineNow: imported when used
+
+    return line_at(session, window.end)
+
+
 def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | None = None) -> ShiftSummary:
     """The summary of a shift window already looked up (see :func:`shift_summary`)."""
     now = now or utcnow()
@@ -353,7 +362,7 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
         oee_note=note,
         overrides=tuple(overrides_between(session, window.start, as_of, limit=LIST_LIMIT)),
         notes=tuple(list_shift_notes(session, window.local_date, window.code)),
-        line=line_now(session, now),
+        line=_line_for(session, window, status, now),
         quality_by_station=quality_by_station(session, window.start, as_of),
     )
 
