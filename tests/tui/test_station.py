@@ -259,7 +259,7 @@ async def test_f4_opens_the_selected_car_and_escape_comes_back(make_app, line):
         await settle(pilot, lambda: app.screen.history is not None)
         facts = str(app.screen.query_one("#facts").render())
         held = "State: HELD at TRIM1 since 26 Nov 10:50:00: Paint run on the bonnet"
-        assert f"{held} · there since 26 Nov 10:41:00" in facts
+        assert f"{held} · at TRIM1 since 26 Nov 10:41:00" in facts
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StationScreen)

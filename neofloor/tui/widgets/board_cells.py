@@ -47,7 +47,7 @@ CAR_COLUMNS = (
     ("Seq", "seq"),
     ("VIN", "vin"),
     ("Where", "where"),
-    ("Since", "since"),
+    ("Here since", "since"),
     ("Time", "time"),
     ("Status", "status"),
     ("Model", "model"),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from neofloor.tui.formatting import hour_text, vin_tail
+from neofloor.tui.formatting import hour_text, since_text, vin_tail
 from neofloor.tui.widgets.floor_table import FloorTable
 
 if TYPE_CHECKING:
@@ -168,8 +168,9 @@ class OpenIssues(Static):
 
         text.append(f"Held: {len(line.held)}", style="bold reverse" if line.held else "bold")
         for car in line.held[:ISSUES_NAMED]:
-            since = hour_text(car.held_since, zone) if car.held_since else DASH
-            text.append(f"\n  {vin_tail(car.vin)} at {car.station or DASH} since {since}: {car.reason}")
+            # The hold's moment, named as such (the car's place has its own "since" elsewhere).
+            held = since_text(car.held_since, zone, line.at, "held") if car.held_since else "held"
+            text.append(f"\n  {vin_tail(car.vin)} at {car.station or DASH}, {held}: {car.reason}")
         _more(text, len(line.held))
 
         text.append(f"\nIn repair: {len(line.in_repair)}", style="bold")
