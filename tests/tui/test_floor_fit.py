@@ -237,3 +237,23 @@ async def test_repair_and_verify_from_the_quality_overview_and_the_palette(make_
         await pilot.press("enter")
         await settle(pilot, lambda: statuses(line, vin)["EL-CONN"] == "verified")
         await settle(pilot, lambda: not screen.page)
+
+
+async def test_the_quality_overview_gives_fpy_and_dphu_by_station(make_app, line):
+    from textual.widgets import DataTable
+
+    from neofloor.tui.screens.quality import QualityScreen
+
+    app = make_app(badge="2001")
+    async with drive(app, size=(120, 40)) as pilot:
+        await pilot.press("f11")
+        await settle(pilot, lambda: isinstance(app.screen, QualityScreen) and app.screen.counts is not None)
+        await pilot.press("f4")
+        table = app.screen.query_one("#yield-stations", DataTable)
+        await settle(pilot, lambda: table.row_count > 0)
+        rows = {
+            str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)
+        }
+        assert list(rows)[:3] == ["BODY", "PAINT", "TRIM1"]
+        # PAINT: the seeded cars through it today; #3's paint run was found there.
+        assert rows["PAINT"][4] == "1"

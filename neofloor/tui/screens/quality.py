@@ -44,6 +44,7 @@ from neofloor.tui.widgets.quality_panes import (
 )
 
 if TYPE_CHECKING:
+    from neofloor.services.metrics.station_quality import StationQuality
     from neofloor.services.metrics.trend import Trend
     from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
     from neofloor.store.engine import Database
@@ -129,6 +130,8 @@ class QualityScreen(DefectSteps, FloorScreen):
         pareto: DefectPareto
         trend: Trend
         shifts: list[ShiftQuality]
+        # FPY and DPHU of each production station, counted where the defects were found.
+        stations: tuple[StationQuality, ...] = ()
 
     @dataclass
     class PeriodRefused(Message):
@@ -224,6 +227,7 @@ class QualityScreen(DefectSteps, FloorScreen):
         self, database: Database, kind: str, chosen: tuple[date, date] | None, now: datetime
     ) -> None:
         """The period's Pareto, days and shifts, on production days (from the first shift's start)."""
+        from neofloor.services.metrics.station_quality import quality_by_station
         from neofloor.services.metrics.trend import quality_between, trend
         from neofloor.services.plant.errors import NeofloorError
         from neofloor.services.plant.shifts import shift_calendar
@@ -244,11 +248,12 @@ class QualityScreen(DefectSteps, FloorScreen):
                     figures = quality_between(session, window.start, min(window.end, now))
                     if window.target_cars or figures.passed:
                         shifts.append(ShiftQuality(window, figures))
+                stations = quality_by_station(session, start, min(end, now))
         except NeofloorError as exc:
             self.post_message(self.PeriodRefused(first, last, str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PeriodLoaded(first, last, pareto, days, shifts))
+            self.post_message(self.PeriodLoaded(first, last, pareto, days, shifts, stations))
 
     def on_quality_screen_open_loaded(self, message: OpenLoaded) -> None:
         if message.filters != self.filters or message.offset != self.page_offset:
@@ -271,7 +276,7 @@ class QualityScreen(DefectSteps, FloorScreen):
         self.pareto, self.trend, self.shifts = message.pareto, message.trend, message.shifts
         self._show_period()
         self.query_one(ParetoPane).show(message.pareto)
-        self.query_one(YieldPane).show(message.trend, message.shifts)
+        self.query_one(YieldPane).show(message.trend, message.shifts, message.stations)
 
     def on_quality_screen_period_refused(self, message: PeriodRefused) -> None:
         self.app.bell()

@@ -27,6 +27,7 @@ from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import Cell, fill_table
 
 if TYPE_CHECKING:
+    from neofloor.services.metrics.station_quality import StationQuality
     from neofloor.services.metrics.trend import DaySummary, QualityFigures, Trend
     from neofloor.services.plant.shifts import ShiftWindow
     from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
@@ -60,6 +61,7 @@ OPEN_COLUMNS = ("#", "VIN", "Code", "Zone", "Severity", "Status", "Found", "Age"
 PARETO_COLUMNS = ("#", "Code", "Description", "Count", "Share", "Cum.", "")
 DAY_COLUMNS = ("Day", "Cars", "1st pass", "FPY", "Defects", "DPHU", "")
 SHIFT_COLUMNS = ("Shift", "Cars", "1st pass", "FPY", "Defects", "DPHU")
+STATION_COLUMNS = ("Station", "Cars", "1st pass", "FPY", "Defects", "DPHU")
 
 
 @dataclass(frozen=True)
@@ -363,11 +365,13 @@ class YieldPane(Vertical):
             with Vertical(id="yield-shifts-side"):
                 yield Label("By shift", classes="section-title")
                 yield FloorTable(id="yield-shifts", cursor_type="row")
+                yield Label("By station, where the defects were found", classes="section-title")
+                yield FloorTable(id="yield-stations", cursor_type="row")
 
     def show_period(self, kind: str, days: tuple[date, date] | None) -> None:
         self.query_one("#yield-period", Static).update(period_bar(kind, days))
 
-    def show(self, trend: Trend, shifts: list[ShiftQuality]) -> None:
+    def show(self, trend: Trend, shifts: list[ShiftQuality], stations: Sequence[StationQuality] = ()) -> None:
         total = trend.total
         summary = Text()
         summary.append(f"{total.output} cars through QG", style="bold")
@@ -395,6 +399,10 @@ class YieldPane(Vertical):
             for shift in reversed(shifts)
         ]
         fill_table(self.query_one("#yield-shifts", DataTable), SHIFT_COLUMNS, rows, select=0)
+        by_station: list[tuple[Cell, ...]] = [
+            (s.station, *_figure_cells(s.cars, s.first_pass, s.fpy, s.defects, s.dphu)) for s in stations
+        ]
+        fill_table(self.query_one("#yield-stations", DataTable), STATION_COLUMNS, by_station, select=0)
 
     @staticmethod
     def _day_cells(day: DaySummary) -> tuple[Cell, ...]:
