@@ -143,7 +143,9 @@ def plan_import_command(args: argparse.Namespace) -> int:
         text = args.file.read_text("utf-8")
     except OSError as exc:
         raise InvalidInput(f"Cannot read {args.file}: {exc.strerror}.") from exc
-    with open_database(args).write() as session:
+    from neofloor.cli.common import progress
+
+    with progress(f"Planning the cars of {args.file.name}"), open_database(args).write() as session:
         count = import_plan_csv(session, text)
     print(f"{count} car(s) planned from {args.file}.", file=sys.stdout)
     return 0

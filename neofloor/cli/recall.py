@@ -95,7 +95,9 @@ def station_recall_command(args: argparse.Namespace) -> int:
 
     fmt = check_format(args.fmt)
     station = station_arg(args, args.recall_station, "Which station did the cars complete?")
-    with open_database(args).read() as session:
+    from neofloor.cli.common import progress
+
+    with progress("Finding the cars"), open_database(args).read() as session:
         recall = cars_through_station(session, args.model, station, *_period(session, args))
     _emit(recall.summary, render_station_recall(recall, fmt), fmt, args)
     return 0
@@ -107,7 +109,9 @@ def defect_recall_command(args: argparse.Namespace) -> int:
     from neofloor.services.traceability.recall import cars_with_defect
 
     fmt = check_format(args.fmt)
-    with open_database(args).read() as session:
+    from neofloor.cli.common import progress
+
+    with progress("Finding the cars"), open_database(args).read() as session:
         recall = cars_with_defect(session, args.code, *_period(session, args))
     _emit(recall.summary, render_defect_recall(recall, fmt), fmt, args)
     return 0
