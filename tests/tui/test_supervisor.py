@@ -468,7 +468,7 @@ async def test_a_car_without_instructions_here_says_so(make_app, line):
         panel = app.screen.query_one("#instructions", WorkInstructions)
         await pilot.press("down")  # #4
         assert panel.display and panel.lines == ()
-        assert str(panel.render()) == "No instruction for this car here."
+        assert str(panel.render()) == "No instruction for this car here (TRIM1)."
         assert panel.border_title == "Work instructions at TRIM1"
 
 

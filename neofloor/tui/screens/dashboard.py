@@ -417,8 +417,8 @@ class DashboardScreen(FloorScreen):
         report = self.query_one("#dash-report", Label)
         report.update(f"{sentence} c copies its path, o opens it.")
         report.add_class("-shown")
+        # Said on the screen's report line, which a toast over it would hide.
         self.refresh_bindings()
-        self.notify(sentence, title="Handover report", timeout=8)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Copy and open are offered once a report has been written from here."""

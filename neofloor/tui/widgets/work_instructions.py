@@ -33,7 +33,7 @@ class WorkInstructions(Static):
         if not self.lines:
             self.border_title = f"Work instructions at {station}"
             self.border_subtitle = car_label
-            self.update(Text(NO_INSTRUCTION, style="dim"))
+            self.update(Text(f"{NO_INSTRUCTION[:-1]} ({station}).", style="dim"))
             return
         count = len(self.lines)
         self.border_title = f"Work instructions at {station} ({count})"
