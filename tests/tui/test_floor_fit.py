@@ -257,3 +257,28 @@ async def test_the_quality_overview_gives_fpy_and_dphu_by_station(make_app, line
         assert list(rows)[:3] == ["BODY", "PAINT", "TRIM1"]
         # PAINT: the seeded cars through it today; #3's paint run was found there.
         assert rows["PAINT"][4] == "1"
+
+
+async def test_repair_from_the_defect_entry_view_once_its_list_has_the_focus(make_app, line):
+    from neofloor.tui.dialogs.note import NoteDialog
+    from neofloor.tui.widgets.defect_table import DefectTable
+    from tests.tui.test_defect_entry import open_entry
+    from tests.tui.test_vehicle import statuses
+
+    app = make_app()
+    vin = line.vins[3]
+    async with drive(app, size=(120, 40)) as pilot:
+        await open_entry(pilot, vin)
+        screen = app.screen
+        # In a field, r is a letter of what is typed: the key is not offered.
+        assert screen.check_action("defect_step", ("repair",)) is False
+        table = screen.query_one("#car-defects", DefectTable)
+        table.focus()
+        await pilot.press("down")  # EL-CONN
+        await settle(pilot)
+        assert screen.check_action("defect_step", ("repair",)) is True
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press(*"Connector reseated", "enter")
+        await settle(pilot, lambda: statuses(line, vin)["EL-CONN"] == "repaired")
