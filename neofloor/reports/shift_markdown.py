@@ -15,10 +15,10 @@ def render_markdown(summary: ShiftSummary) -> str:
     out += _hourly_table(summary)
     out += ["", "## Quality", ""]
     out += _quality_table(summary)
-    out += ["", "### By station, where the defects were found", ""]
-    out += _station_quality_table(summary)
     out += ["", "## OEE", "", *_oee_lines(summary), "", "## Stations", ""]
     out += _stations_table(summary)
+    out += ["", "### Quality by station, where the defects were found", ""]
+    out += _station_quality_table(summary)
     out += _downtime_lines(summary)
     out += _line_now_lines(summary)
     out += _shift_log_lines(summary)

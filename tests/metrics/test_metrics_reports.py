@@ -229,3 +229,14 @@ def test_trend_report(shift_day: ShiftDay) -> None:
     assert "| thu 2026-11-26 | A B | 12 | 6 | +6 | 50.0 % | 50.0 | 115 min |" in text
     assert "| **Total** | A B | 36 | 7 | +29 |" in text
     assert "No production in this period" not in text
+
+
+def test_the_handover_report_gives_fpy_and_dphu_by_station(summary: ShiftSummary) -> None:
+    text = render_shift_report(summary, "md")
+    section = text.split("### Quality by station, where the defects were found", 1)[1]
+    qg = next(q for q in summary.quality_by_station if q.station == "QG")
+    assert f"| QG | {qg.cars} | {qg.first_pass} |" in section
+    data = json.loads(render_shift_report(summary, "json"))
+    assert [row["station"] for row in data["quality"]["by_station"]] == [
+        q.station for q in summary.quality_by_station
+    ]
