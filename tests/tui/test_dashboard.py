@@ -446,6 +446,10 @@ async def test_stepping_back_through_shifts_and_to_a_day_without_production(dash
         await settle(pilot, showing(app, "2026-11-25 A"))
         assert screen.summary.output == 3 and screen.summary.status == "ended"
         assert figure(screen, "output") == ("3 of 12", "9 BEHIND")
+        # Its line as it stood when it ended, said so and dated.
+        issues = screen.query_one("#open-issues")
+        assert issues.border_title == "As the shift ended"
+        assert " · as of 25 Nov " in str(issues.render())
         assert not screen.query_one("#dash-banner").has_class("-shown")
 
         # F2: type a day, keep shift A: Tuesday made nothing, and the screen says so.

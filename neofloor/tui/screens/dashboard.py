@@ -290,7 +290,11 @@ class DashboardScreen(FloorScreen):
         if report is not None and report.summary.window != summary.window:
             self.query_one("#dash-report", Label).remove_class("-shown")
         self._show_tables(summary)
-        self.query_one("#open-issues", OpenIssues).show(summary.line, zone)
+        issues = self.query_one("#open-issues", OpenIssues)
+        issues.show(summary.line, zone, self.floor.now())
+        # A past shift's line is rebuilt as it stood when the shift ended: say so, not "now".
+        ended = summary.line.at < self.floor.now() - timedelta(minutes=1)
+        issues.border_title = "As the shift ended" if ended else "Open now, for the handover"
         self.query_one("#shift-notes", ShiftNotes).show(summary.notes, zone)
 
     def _show_tables(self, summary: ShiftSummary) -> None:
