@@ -64,6 +64,7 @@ from neofloor.tui.startup import (
     missing_sqlite_file,
     read_plant,
 )
+from neofloor.tui.widgets.scan_field import FloorInput
 from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
@@ -128,6 +129,10 @@ class NeofloorApp(App[None]):
             id="show-audit",
             tooltip="The audit trail: who did what, on which terminal, when.",
             show=False,
+        ),
+        Binding("f1", "keys_help", "Keys", id="keys-help", tooltip="The keys of this view and what they do."),
+        Binding(
+            "ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Close neofloor on this terminal."
         ),
     ]
 
@@ -511,6 +516,10 @@ class NeofloorApp(App[None]):
     def on_vehicle_requested(self, message: VehicleRequested) -> None:
         self.show_vehicle(message.vin)
 
+    def on_floor_input_overflowed(self, message: FloorInput.Overflowed) -> None:
+        """A field overflowed and no screen said it: one message (the field rang once)."""
+        self.notify(message.sentence, severity="warning", timeout=5)
+
     # --- actions ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -538,6 +547,18 @@ class NeofloorApp(App[None]):
         else:
             self.switch_mode(name)
         self.refresh_bindings()
+
+    def action_keys_help(self) -> None:
+        """F1: the keys of what is on screen, read from its active bindings."""
+        from neofloor.tui.dialogs.keys_help import KeysHelpDialog, keys_of
+
+        if isinstance(self.screen, KeysHelpDialog):
+            return
+        views = {view.name: view.title for view in FLOOR_VIEWS}
+        title = views.get(self.current_mode, "") if not self.screen.is_modal else "this dialog"
+        if len(self.screen_stack) > 1 and not self.screen.is_modal:
+            title = "a car's history"
+        self.push_screen(KeysHelpDialog(title, keys_of(self, self.screen)))
 
     def action_find_car(self) -> None:
         self.show_vehicle(None)

@@ -40,6 +40,16 @@ class FloorCommands(Provider):
                 self._open_recall,
                 "The cars a recall concerns (model, station, days, defect, part, lot); hold them all.",
             ),
+            (
+                "Defects to verify",
+                self._defects_to_verify,
+                "The repaired defects waiting for an inspector (quality overview; v verifies, r repairs).",
+            ),
+            (
+                "Defects to repair",
+                partial(self._defects_to, "open"),
+                "The open defects, oldest first (quality overview; r records the repair).",
+            ),
         ]
         if floor.operator is None:
             commands.append(("Sign in", floor.action_sign_in, "Your badge, then your PIN."))
@@ -73,6 +83,21 @@ class FloorCommands(Provider):
             run = partial(self.app.run_action, binding.action, node)
             commands.append((f"{binding.description} ({key})", run, tooltip or binding.description))
         return commands
+    def _defects_to_verify(self) -> None:
+        self._defects_to("repaired")
+
+    def _defects_to(self, status: str) -> None:
+        """The quality overview's open defects narrowed to a status (where repair and verify are keys)."""
+        app = self.app
+        self.floor.action_show_view("quality")
+
+        def narrow() -> None:
+            from neofloor.tui.screens.quality import QualityScreen
+
+            if isinstance(app.screen, QualityScreen):
+                app.screen.show_status(status)
+
+        app.call_after_refresh(narrow)
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():

@@ -64,6 +64,31 @@ def hour_text(moment: datetime | None, zone: str) -> str:
     return plant_time(moment, zone).strftime("%H:%M")
 
 
+def moment_text(moment: datetime | None, zone: str, now: datetime, *, seconds: bool = False) -> str:
+    """A moment as the floor reads it, dated whenever it is not today (plant time).
+
+    "10:33" today, "25 Nov 10:33" another day of this year, "25 Nov 2025 10:33" another year:
+    a time alone is only ever today's. Every screen shows moments through this one helper.
+    """
+    if moment is None:
+        return "-"
+    local, today = plant_time(moment, zone), plant_time(now, zone)
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    if local.date() == today.date():
+        return local.strftime(clock)
+    if local.year == today.year:
+        return local.strftime(f"%d %b {clock}")
+    return local.strftime(f"%d %b %Y {clock}")
+
+
+def since_text(moment: datetime | None, zone: str, now: datetime, what: str) -> str:
+    """A "since" that says which moment it is: "held since 25 Nov 10:33", "in the queue since 09:12".
+
+    ``what`` names the moment (held, in the queue, in repair, in station): one wording on every screen.
+    """
+    return f"{what} since {moment_text(moment, zone, now)}"
+
+
 def vin_tail(vin: str) -> str:
     """The serial end of a VIN, as people say it on the floor."""
     return vin[-VIN_TAIL:]

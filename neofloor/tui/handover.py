@@ -29,9 +29,20 @@ class ReportWritten:
 
 
 def write_handover_report(
-    database: Database, window: ShiftWindow, fmt: str, target: Path, now: datetime
+    database: Database,
+    window: ShiftWindow,
+    fmt: str,
+    target: Path,
+    now: datetime,
+    reports: Path | None = None,
 ) -> ReportWritten:
-    """Write the shift's report to ``target`` and summarise the shift again, in one read."""
+    """Write the shift's report to ``target`` and summarise the shift again, in one read.
+
+    The plant's reports folder (``reports``) is made on its first report; any other folder
+    typed must exist already (a typo should not make folders).
+    """
+    if reports is not None and target.parent == reports:
+        reports.mkdir(parents=True, exist_ok=True)
     from neofloor.reports.shift_report import write_shift_report
     from neofloor.services.metrics.summary import summarize_shift
 

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from neofloor.tui.formatting import hour_text, state_words
+from neofloor.tui.formatting import moment_text, state_words
 from neofloor.tui.safe_text import plain, safe
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from neofloor.services.supervision.repair_time import CarInRepair
     from neofloor.services.tracking.floor import CarSummary
     from neofloor.tui.widgets.table_rows import Cell
@@ -93,7 +95,7 @@ def bay_title(station: str, bay: list[CarInRepair]) -> str:
     return f"{station}: {len(bay)} in the bay ({', '.join(parts)}) · {total} in repair"
 
 
-def bay_card_text(car: CarInRepair, zone: str) -> Text:
+def bay_card_text(car: CarInRepair, zone: str, now: datetime) -> Text:
     """The car card's text for a car in the bay: where it came from, why, since when."""
     from neofloor.services.plant.clock import format_duration
 
@@ -103,7 +105,7 @@ def bay_card_text(car: CarInRepair, zone: str) -> Text:
     text.append("From: ", style="dim")
     text.append(f"{car.left_station or '-'}: {plain(car.reason)}", style="bold")
     by = f" by {plain(car.sent_by)}" if car.sent_by else ""
-    text.append(f"\nSent at {hour_text(car.sent_at, zone)}{by}")
+    text.append(f"\nSent at {moment_text(car.sent_at, zone, now)}{by}")
     text.append(f" · {format_duration(car.seconds)} in repair")
     if car.phase == "repaired":
         back_to = car.left_station or "the line"

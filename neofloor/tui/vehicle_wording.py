@@ -36,7 +36,7 @@ def car_facts(history: VehicleHistory, zone: str, now: datetime) -> Text:
         held_at = next((e.at for e in reversed(history.events) if e.kind == "hold"), None)
         facts.append(f" since {stamp_text(held_at, zone)}: ")
         facts.append(plain(car.hold_reason), style="bold")
-        facts.append(f" · there since {stamp_text(car.since, zone)}")
+        facts.append(f" · at {car.station or '-'} since {stamp_text(car.since, zone)}")
     else:
         facts.append(f" since {stamp_text(car.since, zone)}")
     facts.append("\nLead time: ", style="dim")

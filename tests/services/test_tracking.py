@@ -113,17 +113,17 @@ def test_double_scan_is_ignored_not_recorded_twice(db: Database) -> None:
     scan(db, "BODY", vin, T0)
     before = _snapshot(db)
     with pytest.raises(DoubleScan, match="ignored"):
-        scan(db, "BODY", vin, T0 + timedelta(seconds=2))
+        scan(db, "BODY", vin, T0 + timedelta(seconds=1))
     assert _snapshot(db) == before
-    # Another terminal whose clock runs two seconds behind: still the same double scan.
+    # Another terminal whose clock runs a second behind: still the same double scan.
     with pytest.raises(DoubleScan):
-        scan(db, "BODY", vin, T0 - timedelta(seconds=2))
+        scan(db, "BODY", vin, T0 - timedelta(seconds=1))
     assert _snapshot(db) == before
     # A deliberate second scan later completes the car.
     assert "completed" in scan(db, "BODY", vin, T0 + timedelta(seconds=30))
     # And scanning it again at once at BODY is a double scan, not a wrong-station error.
     with pytest.raises(DoubleScan):
-        scan(db, "BODY", vin, T0 + timedelta(seconds=32))
+        scan(db, "BODY", vin, T0 + timedelta(seconds=31))
 
 
 def test_car_in_one_station_cannot_start_at_another(db: Database) -> None:

@@ -107,7 +107,7 @@ def test_the_bay_scans_the_car_in_then_out_and_ignores_a_double_scan(db: Databas
     started = _bay_scan(db, vin, at + timedelta(minutes=5))
     assert started.message == f"{vin} repair started at REPAIR."
     refused(
-        db, DoubleScan, lambda s: repair_scan(s, vin, INSPECTOR, now=at + timedelta(minutes=5, seconds=2))
+        db, DoubleScan, lambda s: repair_scan(s, vin, INSPECTOR, now=at + timedelta(minutes=5, seconds=1))
     )
     done = _bay_scan(db, vin, at + timedelta(minutes=30))
     assert done.message == f"{vin} repaired at REPAIR; it goes back to TRIM1."

@@ -19,6 +19,13 @@ ENGINE = "Engine and gearbox marriage: torque sequence A, exhaust hangers."
 SUNROOF = "Sunroof harness: route drain hoses before the headliner."
 COOLANT = "Coolant: fill the battery loop, not only the cabin loop."
 ALLOY = "17-inch alloy wheels: torque 110 Nm, star pattern."
+# Every station's own instruction, for every car (after the model's and the options', config order).
+HARNESS = (
+    "Main harness: clip every connector until it clicks, then route the harness along the marked channels."
+)
+FLUIDS = "Fluids: brake, coolant and washer to the marks; bumpers fitted with the gap gauge."
+FRAMING = "Framing jig: check the body number matches the VIN plate before the first weld."
+EOL_TICKET = "Alignment, headlamp aim and brake rollers: print the EOL ticket and put it in the glovebox."
 
 
 @pytest.mark.parametrize(
@@ -26,13 +33,13 @@ ALLOY = "17-inch alloy wheels: torque 110 Nm, star pattern."
     [
         ("CHASSIS", "C1E", "", [HV]),
         ("CHASSIS", "C1", "", [ENGINE]),
-        ("TRIM1", "C1", "SUNROOF", [SUNROOF]),
-        ("TRIM1", "C1E", "ALLOY17,SUNROOF", [SUNROOF]),
-        ("TRIM1", "C1", "", []),
-        ("FINAL", "C1E", "ALLOY17", [COOLANT, ALLOY]),
-        ("FINAL", "C1", "ALLOY17", [ALLOY]),
-        ("FINAL", "C1", "ALLOY16", []),
-        ("BODY", "C1E", "SUNROOF", []),
+        ("TRIM1", "C1", "SUNROOF", [SUNROOF, HARNESS]),
+        ("TRIM1", "C1E", "ALLOY17,SUNROOF", [SUNROOF, HARNESS]),
+        ("TRIM1", "C1", "", [HARNESS]),
+        ("FINAL", "C1E", "ALLOY17", [COOLANT, ALLOY, FLUIDS]),
+        ("FINAL", "C1", "ALLOY17", [ALLOY, FLUIDS]),
+        ("FINAL", "C1", "ALLOY16", [FLUIDS]),
+        ("BODY", "C1E", "SUNROOF", [FRAMING]),
     ],
 )
 def test_the_demo_plant_instructions_follow_model_and_option(
@@ -55,9 +62,10 @@ def test_station_wide_and_model_plus_option_instructions(db: Database) -> None:
             ]
         )
     every_car = "Check the VIN plate against the order."
-    assert read(db, lambda s: work_instructions(s, "EOL", "C1", "TOWBAR")) == [every_car]
-    assert read(db, lambda s: work_instructions(s, "EOL", "C1E", "")) == [every_car]
+    assert read(db, lambda s: work_instructions(s, "EOL", "C1", "TOWBAR")) == [EOL_TICKET, every_car]
+    assert read(db, lambda s: work_instructions(s, "EOL", "C1E", "")) == [EOL_TICKET, every_car]
     assert read(db, lambda s: work_instructions(s, "EOL", "C1E", "TOWBAR")) == [
+        EOL_TICKET,
         every_car,
         "EV towbar: trailer module.",
     ]
@@ -79,7 +87,11 @@ def test_the_car_in_the_station_gets_its_own_instructions(db: Database) -> None:
     scan(db, "FINAL", vin, at)
     (car,) = read(db, lambda s: cars_in_station(s, "FINAL"))
     assert car.options == "ALLOY17,SUNROOF"
-    assert read(db, lambda s: work_instructions(s, "FINAL", car.model, car.options)) == [COOLANT, ALLOY]
+    assert read(db, lambda s: work_instructions(s, "FINAL", car.model, car.options)) == [
+        COOLANT,
+        ALLOY,
+        FLUIDS,
+    ]
 
 
 def test_unknown_station_or_model_is_refused(db: Database) -> None:

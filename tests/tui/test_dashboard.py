@@ -325,7 +325,7 @@ def _md_value(report: str, row: str) -> str:
 
 
 async def test_the_report_written_by_the_key_says_what_the_dashboard_shows(
-    dashboard_app, tmp_path, monkeypatch
+    dashboard_app, plant, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
     app = dashboard_app()
@@ -338,11 +338,16 @@ async def test_the_report_written_by_the_key_says_what_the_dashboard_shows(
         assert app.screen.query_one("#report-path", Input).value == "handover-2026-11-26-A.md"
         await pilot.press("enter")
         await settle(pilot, lambda: app.screen is screen and screen.last_report is not None)
-        markdown = tmp_path / "handover-2026-11-26-A.md"
-        assert screen.last_report.path == markdown.resolve()
-        assert (
-            label_text(screen, "#dash-report") == f"Markdown handover report written to {markdown.resolve()}."
+        # In the plant's reports folder (beside the database by default), not the current folder.
+        folder = Path(plant.url.removeprefix("sqlite:///")).resolve().parent / "reports"
+        assert screen.reports == folder
+        markdown = folder / "handover-2026-11-26-A.md"
+        assert screen.last_report.path == markdown
+        assert label_text(screen, "#dash-report") == (
+            f"Markdown handover report written to {markdown}. c copies its path, o opens it."
         )
+        await pilot.press("c")
+        assert app.clipboard == str(markdown)
         report = markdown.read_text(encoding="utf-8")
 
         output, planned = figure(screen, "output")[0].split(" of ")
@@ -359,7 +364,8 @@ async def test_the_report_written_by_the_key_says_what_the_dashboard_shows(
             assert line == f"{factor.lower()} {_md_value(report, factor)}"
         stations = screen.query_one("#stations")
         for station in ("BODY", "TRIM1", "QG"):
-            row = re.search(rf"^\| {station} \| (\d+) \| (.+?) \| (.+?) \|", report, re.MULTILINE)
+            cycles = report[report.index("## Stations") :]
+            row = re.search(rf"^\| {station} \| (\d+) \| (.+?) \| (.+?) \|", cycles, re.MULTILINE)
             assert row, station
             cells = [str(stations.get_cell(station, key)) for key in ("cars", "median", "p90")]
             assert list(row.groups()) == cells
@@ -375,7 +381,7 @@ async def test_the_report_written_by_the_key_says_what_the_dashboard_shows(
         assert app.screen.query_one("#report-path", Input).value == "handover-2026-11-26-A.json"
         await pilot.press("enter")
         await settle(pilot, lambda: app.screen is screen and screen.last_report.fmt == "json")
-        data = json.loads((tmp_path / "handover-2026-11-26-A.json").read_text(encoding="utf-8"))
+        data = json.loads((folder / "handover-2026-11-26-A.json").read_text(encoding="utf-8"))
         held = screen.summary
         assert data["shift"]["date"] == "2026-11-26" and data["shift"]["code"] == "A"
         assert data["pace"]["output"] == held.output == 6
@@ -400,7 +406,7 @@ async def test_the_report_written_by_the_key_says_what_the_dashboard_shows(
 
 
 async def test_a_report_that_cannot_be_written_says_why_and_keeps_the_dialog(
-    dashboard_app, tmp_path, monkeypatch
+    dashboard_app, plant, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
     app = dashboard_app()
@@ -447,6 +453,10 @@ async def test_stepping_back_through_shifts_and_to_a_day_without_production(dash
         await settle(pilot, showing(app, "2026-11-25 A"))
         assert screen.summary.output == 3 and screen.summary.status == "ended"
         assert figure(screen, "output") == ("3 of 12", "9 BEHIND")
+        # Its line as it stood when it ended, said so and dated.
+        issues = screen.query_one("#open-issues")
+        assert issues.border_title == "As the shift ended"
+        assert " · as of 25 Nov " in str(issues.render())
         assert not screen.query_one("#dash-banner").has_class("-shown")
 
         # F2: type a day, keep shift A: Tuesday made nothing, and the screen says so.

@@ -80,6 +80,8 @@ async def test_a_skilled_inspector_logs_a_common_defect_in_six_keys(make_app, li
         assert screen.focused is field(app, "zone")
         assert field(app, "defect").value == "WL-DOOR"
         assert field(app, "severity").value == "major"  # the catalog's
+        # The zones are listed as soon as the field has the focus, before a letter is typed.
+        assert matches.display and len(matches.values) == 10 and matches.choice is None
         await keys.press("l", "enter")
         await settle(pilot)
         assert field(app, "zone").value == "Left"

@@ -34,7 +34,7 @@ async def test_a_scan_starts_the_car_and_the_next_scan_completes_it(make_app, li
         assert isinstance(app.screen, StationScreen)
         assert app.screen.focused is app.screen.query_one("#scan", Input)
         await scan(pilot, vin)
-        assert last_result(app) == ("done", f"{vin} started at TRIM1.")
+        assert last_result(app) == ("done", f"{vin} started at TRIM1. A scan from 11:30:02 completes it.")
         assert car_state(line.db, vin) == ("in_station", "TRIM1", None)
         assert app.screen.query_one("#scan", Input).value == ""
         # The car just started is the one shown and selected.
@@ -86,7 +86,11 @@ async def test_a_double_scan_is_shown_as_ignored_and_not_recorded(make_app, line
         await scan(pilot, vin)
         after_first = plant_state(line.db)
         await scan(pilot, vin)  # the clock has not moved: the same second
-        assert last_result(app) == ("ignored", f"Double scan of {vin} at TRIM1 ignored.")
+        # NOW is 11:30 plant time; the default window is 2 s.
+        assert last_result(app) == (
+            "ignored",
+            f"Double scan of {vin} at TRIM1 ignored; a scan from 11:30:02 counts.",
+        )
         assert plant_state(line.db) == after_first
         assert bell.rings == 0
 
@@ -257,7 +261,7 @@ async def test_f4_opens_the_selected_car_and_escape_comes_back(make_app, line):
         await settle(pilot, lambda: app.screen.history is not None)
         facts = str(app.screen.query_one("#facts").render())
         held = "State: HELD at TRIM1 since 26 Nov 10:50:00: Paint run on the bonnet"
-        assert f"{held} · there since 26 Nov 10:41:00" in facts
+        assert f"{held} · at TRIM1 since 26 Nov 10:41:00" in facts
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StationScreen)

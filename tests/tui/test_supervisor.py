@@ -221,14 +221,19 @@ async def test_a_car_goes_to_repair_from_its_station_and_comes_back_from_the_bay
         assert not {"Hold", "Release", "To repair", "Override"} & footer_keys(bay)
         await pilot.press(*vin, "enter")
         await settle(pilot)
-        assert last_result(bay) == ("done", f"{vin} repair started at REPAIR.")
+        assert last_result(bay) == (
+            "done",
+            f"{vin} repair started at REPAIR. A scan from 11:32:02 completes it.",
+        )
         assert screen.bay[0].phase == "repairing"
-        # Not repaired yet: the services refuse to send it back.
+        # Not repaired yet: Ctrl+B says why before any dialog opens.
         await pilot.press("ctrl+b")
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert last_result(bay) == ("refused", f"{vin} is still being repaired: scan it out at REPAIR first.")
+        assert bay.screen is screen
+        assert last_result(bay) == (
+            "refused",
+            f"{vin} is still being repaired: scan it out at REPAIR first, then Ctrl+B.",
+        )
 
         clock.advance(minutes=25)
         await pilot.press(*vin, "enter")
@@ -351,6 +356,10 @@ async def test_an_override_is_not_offered_to_an_operator_and_done_by_a_superviso
         assert isinstance(app.screen, MoveDialog)
         assert str(dialog.query_one("#move-error").render()) == "Reason for the override: type it first."
         await pilot.press("down", *"Seats late, fitted at FINAL", "enter")  # CHASSIS
+        assert (
+            str(app.screen.query_one("#move-skips").render()) == "Skips TRIM1, TRIM2: they are left undone."
+        )
+        await pilot.press("enter")
         await settle(pilot, lambda: vin not in [c.vin for c in app.screen.queue])
         assert last_result(app) == (
             "done",
@@ -400,19 +409,42 @@ async def test_an_override_from_the_board_is_not_offered_to_an_operator(make_app
 
 async def test_the_station_shows_the_work_instructions_for_the_car_in_it(make_app, line):
     app = make_app()
+    harness = (
+        "Main harness: clip every connector until it clicks, then route the harness"
+        " along the marked channels."
+    )
+    sunroof = "Sunroof harness: route drain hoses before the headliner."
 
     async with drive(app) as pilot:
         panel = app.screen.query_one("#instructions", WorkInstructions)
-        # #3 is an electric car with a sunroof: TRIM1's sunroof instruction applies.
+        # #3 is an electric car with a sunroof: the sunroof's instruction and TRIM1's own (config order).
         assert app.screen.selected_vin() == line.vins[3]
         assert panel.display
-        assert panel.lines == ("Sunroof harness: route drain hoses before the headliner.",)
-        assert panel.border_title == "Work instructions at TRIM1 (1)"
-        assert str(panel.render()) == "1. Sunroof harness: route drain hoses before the headliner."
-        await pilot.press("down")  # #4, a petrol car without options: none, and no panel
-        assert not panel.display
+        assert panel.lines == (sunroof, harness)
+        assert panel.border_title == "Work instructions at TRIM1 (2)"
+        assert str(panel.render()) == f"1. {sunroof}\n2. {harness}"
+        await pilot.press("down")  # #4, a petrol car without options: TRIM1's own only
+        assert panel.lines == (harness,)
         await pilot.press("down", "down")  # #6, sunroof again
-        assert panel.lines == ("Sunroof harness: route drain hoses before the headliner.",)
+        assert panel.lines == (sunroof, harness)
+
+
+async def test_a_car_without_instructions_here_says_so(make_app, line):
+    from sqlalchemy import delete, select
+
+    from neofloor.store.models import Station, WorkInstruction
+
+    with line.db.write() as session:
+        trim1 = session.execute(select(Station.id).where(Station.code == "TRIM1")).scalar_one()
+        session.execute(delete(WorkInstruction).where(WorkInstruction.station_id == trim1))
+    app = make_app()
+
+    async with drive(app) as pilot:
+        panel = app.screen.query_one("#instructions", WorkInstructions)
+        await pilot.press("down")  # #4
+        assert panel.display and panel.lines == ()
+        assert str(panel.render()) == "No instruction for this car here (TRIM1)."
+        assert panel.border_title == "Work instructions at TRIM1"
 
 
 async def test_the_instructions_follow_the_model_at_another_station(make_app, line):

@@ -89,6 +89,8 @@ class PlantConfig:
     idle_sign_out_minutes: int = 10
     # Where reports are written: a folder, relative to the database's folder unless absolute.
     reports_folder: str = ""
+    # A second scan of a car at a station within this many seconds is ignored (a scanner's double fire).
+    double_scan_seconds: float = 2.0
 
     @property
     def route(self) -> list[str]:
@@ -278,7 +280,17 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         station_accounts=accounts,
         idle_sign_out_minutes=idle,
         reports_folder=str(plant.get("reports_folder", "")),
+        double_scan_seconds=_double_scan_seconds(plant.get("double_scan_seconds", 2)),
     )
+
+
+def _double_scan_seconds(value: object) -> float:
+    """The double-scan window: a number of seconds from 0 (none) to 60."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 60:
+        raise ConfigError(
+            f"[plant] double_scan_seconds must be a number of seconds from 0 to 60, not {value!r}."
+        )
+    return float(value)
 
 
 # A part or checklist code: upper-case letters, digits, "_" and "-", as typed on the floor.
@@ -414,6 +426,7 @@ def _add_settings(session: Session, config: PlantConfig) -> None:
     }
     if config.reports_folder:
         settings["reports_folder"] = config.reports_folder
+    settings["double_scan_seconds"] = f"{config.double_scan_seconds:g}"
     session.add_all(PlantSetting(key=k, value=v) for k, v in settings.items())
 
 

@@ -6,6 +6,11 @@ and exits non-zero, the screens show it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
 
 class NeofloorError(Exception):
     """A request the plant's rules refuse."""
@@ -60,9 +65,16 @@ class PermissionDenied(NeofloorError):
 
 
 class DoubleScan(NeofloorError):
-    """The same car scanned again at the same station within seconds: ignored."""
+    """The same car scanned again at the same station within seconds: ignored.
+
+    ``counts_from`` is the moment (aware UTC) from which a scan of the car there counts again.
+    """
 
     exit_code = 6
+
+    def __init__(self, message: str, *, counts_from: datetime | None = None) -> None:
+        super().__init__(message)
+        self.counts_from = counts_from
 
 
 class ConfigError(InvalidInput):

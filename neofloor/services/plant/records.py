@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -53,6 +53,12 @@ class PlantCatalog:
     stations: tuple[StationInfo, ...]
     models: tuple[ModelInfo, ...]
     colors: dict[int, tuple[str, str]]  # id -> (code, name)
+    # A second scan of a car at a station within this many seconds is a double scan (ignored).
+    double_scan_seconds: float = 2.0
+
+    @property
+    def double_scan_window(self) -> timedelta:
+        return timedelta(seconds=self.double_scan_seconds)
 
     def station(self, code: str) -> StationInfo:
         """The station with this code, or :class:`NotFound`."""
@@ -251,6 +257,7 @@ def plant_catalog_of(
         stations=stations,
         models=models,
         colors=colors,
+        double_scan_seconds=float(settings.get("double_scan_seconds", "2")),
     )
 
 

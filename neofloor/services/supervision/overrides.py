@@ -9,6 +9,7 @@ by the scan because a car earlier in the build sequence was still waiting.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,6 +107,18 @@ def _read_override_note(note: str) -> tuple[str | None, str | None, str]:
     if not sep or not arrow:
         return None, None, note
     return (None if from_code == "-" else from_code), to_code, reason
+
+
+def stations_skipped(route: Sequence[str], from_code: str | None, to_code: str) -> list[str]:
+    """The line stations a move from ``from_code`` (where the car is or is due) to ``to_code``
+    leaves undone: the one it is at and every one between, in route order; none going back.
+
+    A car not yet on the line (``from_code`` None) skips every station before the target.
+    """
+    if to_code not in route:
+        return []
+    start = route.index(from_code) if from_code in route else 0
+    return list(route[start : route.index(to_code)])
 
 
 def override_move(

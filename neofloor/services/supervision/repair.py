@@ -176,7 +176,7 @@ def repair_scan(
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     assert vehicle.id is not None
-    refuse_double_scan(vehicle, bay, now)
+    refuse_double_scan(vehicle, bay, now, catalog.double_scan_window)
     if vehicle.state != VehicleState.IN_REPAIR:
         raise RuleViolation(f"{vin} is not in the repair bay; a supervisor sends cars there from the line.")
     back_to = catalog.station_code(vehicle.return_station_id)

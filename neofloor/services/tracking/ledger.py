@@ -7,6 +7,7 @@ car's current-state columns. Rows are never updated or deleted: a correction is 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -40,7 +41,9 @@ from neofloor.store.models import (
 )
 
 # A second scan of the same car at the same station this soon is a double scan.
-DOUBLE_SCAN_WINDOW = timedelta(seconds=5)
+# A scanner's double fire comes within a second; the plant config may set another window
+# (``double_scan_seconds`` in [plant]), kept as short as its scanners need.
+DOUBLE_SCAN_WINDOW = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -187,17 +190,24 @@ class ScannedCar(Protocol):
     def last_scan_at(self) -> datetime | None: ...
 
 
-def refuse_double_scan(vehicle: ScannedCar, station: StationInfo, now: datetime) -> None:
-    """A second scan of the car at the same station within a few seconds is ignored, not recorded.
+def refuse_double_scan(
+    vehicle: ScannedCar, station: StationInfo, now: datetime, window: timedelta = DOUBLE_SCAN_WINDOW
+) -> None:
+    """A second scan of the car at the same station within ``window`` is ignored, not recorded.
 
-    Either side of the last scan: two terminals' clocks may differ by a second or two.
+    Either side of the last scan: two terminals' clocks may differ by a second or two. The
+    refusal carries the moment a scan counts again, so a screen can say when.
     """
     if (
         vehicle.last_scan_station_id == station.id
         and vehicle.last_scan_at is not None
-        and abs(now - vehicle.last_scan_at) < DOUBLE_SCAN_WINDOW
+        and abs(now - vehicle.last_scan_at) < window
     ):
-        raise DoubleScan(f"Double scan of {vehicle.vin} at {station.code} ignored.")
+        seconds = max(1, math.ceil((vehicle.last_scan_at + window - now).total_seconds()))
+        raise DoubleScan(
+            f"Double scan of {vehicle.vin} at {station.code} ignored; a scan counts again in {seconds} s.",
+            counts_from=vehicle.last_scan_at + window,
+        )
 
 
 def station_label(catalog: PlantCatalog, station_id: int | None) -> str:

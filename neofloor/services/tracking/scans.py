@@ -224,7 +224,7 @@ def production_scan(
     if car is None:
         raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
 
-    refuse_double_scan(car, station, now)
+    refuse_double_scan(car, station, now, catalog.double_scan_window)
     _refuse_at_stopped_station(conn, statements, catalog, station)
     if car.state == VehicleState.HELD:
         raise VehicleHeld(f"{vin} is on hold ({car.hold_reason}); a supervisor must release it.")

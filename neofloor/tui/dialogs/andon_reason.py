@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from neofloor.tui.floor import Floor, floor_of
+from neofloor.tui.widgets.scan_field import FloorInput
 
 if TYPE_CHECKING:
     from neofloor.services.supervision.andon import DowntimeReasonInfo
@@ -77,9 +78,9 @@ class AndonReasonDialog(ModalScreen[AndonRequest | None]):
                 "↑ ↓ or the first letters, then Enter. Tab: add a note. Escape: no stop.",
                 classes="dialog-hint",
             )
-            yield Input(placeholder="First letters of the reason", id="reason-typed", max_length=40)
+            yield FloorInput(placeholder="First letters of the reason", id="reason-typed", max_length=40)
             yield OptionList(id="reasons")
-            yield Input(placeholder="Note (optional)", id="andon-note", max_length=200)
+            yield FloorInput(placeholder="Note (optional)", id="andon-note", max_length=200)
             yield Label("", id="andon-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding, BindingType
@@ -95,6 +96,20 @@ class ActedOn:
     vin: str
     about: str
     station: str | None
+    # Why the action cannot apply to this car yet (said before any dialog opens); "" when it can.
+    not_yet: str = ""
+
+
+def repair_not_done(vin: str, phase: str, bay: str) -> str:
+    """Why a car in the bay cannot go back to the line yet ("" once its repair is done).
+
+    The services refuse it the same way; the screen says it before the dialog, not after.
+    """
+    if phase == "repaired":
+        return ""
+    if phase == "repairing":
+        return f"{vin} is still being repaired: scan it out at {bay} first, then Ctrl+B."
+    return f"{vin} has not been repaired yet: scan it at {bay} to start, again to finish, then Ctrl+B."
 
 
 @dataclass
@@ -126,6 +141,9 @@ class LineWrites:
     def _no_car(self) -> None:
         raise NotImplementedError
 
+    def _answer(self, outcome: Outcome) -> None:
+        raise NotImplementedError
+
     def action_send_to_repair(self) -> None:
         car = self._line_car()
         if car is None:
@@ -146,6 +164,8 @@ class LineWrites:
         catalog = floor_of(node).catalog
         if car is None or catalog is None:
             self._no_car()
+        elif car.not_yet:
+            self._answer(Outcome("refused", car.not_yet))
         elif self._writer() is not None:
             # Another station than the one it left is a line leader's decision: offered only to them.
             stations = catalog.production_route
@@ -272,6 +292,8 @@ def ask_override(
 
         done(Write("✔ MOVED BY OVERRIDE", vin, override))
 
+    from neofloor.services.supervision.overrides import stations_skipped
+
     codes = [s.code for s in stations]
     # Skipping ahead is the usual override: offer the station after the one the car is at.
     chosen = codes[min(codes.index(current) + 1, len(codes) - 1)] if current in codes else None
@@ -283,6 +305,7 @@ def ask_override(
         "Reason for the override",
         required=True,
         notes={current: "where it is now"} if current else {},
+        skipped=partial(stations_skipped, codes, current),
     )
     app.push_screen(dialog, answered)
 

@@ -7,7 +7,7 @@ which decide who may move a car and where.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -18,6 +18,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from neofloor.tui.widgets.scan_field import FloorInput
 
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import StationInfo
@@ -53,6 +55,7 @@ class MoveDialog(ModalScreen[Move | None]):
         *,
         required: bool,
         notes: Mapping[str, str] | None = None,
+        skipped: Callable[[str], list[str]] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -62,6 +65,9 @@ class MoveDialog(ModalScreen[Move | None]):
         self.prompt = prompt
         self.required = required
         self.notes = dict(notes or {})
+        # The stations a move to a station leaves undone: named, and confirmed by a second Enter.
+        self.skipped = skipped
+        self._confirming: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -71,8 +77,9 @@ class MoveDialog(ModalScreen[Move | None]):
                 *(Option(self._describe(s), id=s.code) for s in self.stations),
                 id="move-stations",
             )
-            yield Input(placeholder=self.prompt, id="move-text", max_length=200)
+            yield FloorInput(placeholder=self.prompt, id="move-text", max_length=200)
             yield Label("↑ ↓ choose the station, Enter to confirm, Escape to cancel.", classes="dialog-hint")
+            yield Label("", id="move-skips", classes="dialog-error", markup=False)
             yield Label("", id="move-error", classes="dialog-error", markup=False)
 
     def _describe(self, station: StationInfo) -> str:
@@ -85,12 +92,30 @@ class MoveDialog(ModalScreen[Move | None]):
         codes = [s.code for s in self.stations]
         options.highlighted = codes.index(self.chosen) if self.chosen in codes else 0
         self.query_one("#move-text", Input).focus()
+        self._show_skips()
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#move-stations", OptionList)
         if options.option_count:
             current = options.highlighted if options.highlighted is not None else -step
             options.highlighted = max(0, min(options.option_count - 1, current + step))
+        self._confirming = None
+        self._show_skips()
+
+    def _skips(self) -> list[str]:
+        options = self.query_one("#move-stations", OptionList)
+        if self.skipped is None or options.highlighted is None:
+            return []
+        return self.skipped(self.stations[options.highlighted].code)
+
+    def _show_skips(self) -> None:
+        skips = self._skips()
+        words = (
+            f"Skips {', '.join(skips)}: {'it is' if len(skips) == 1 else 'they are'} left undone."
+            if skips
+            else ""
+        )
+        self.query_one("#move-skips", Label).update(words)
 
     @on(Input.Changed, "#move-text")
     def _typed(self, _event: Input.Changed) -> None:
@@ -106,7 +131,17 @@ class MoveDialog(ModalScreen[Move | None]):
         options = self.query_one("#move-stations", OptionList)
         if options.highlighted is None:
             return
-        self.dismiss(Move(self.stations[options.highlighted].code, text))
+        code = self.stations[options.highlighted].code
+        skips = self._skips()
+        if skips and self._confirming != code:
+            self._confirming = code
+            self.app.bell()
+            stations = ", ".join(skips)
+            self.query_one("#move-error", Label).update(
+                f"This move skips {stations}. Enter again to confirm, ↑ ↓ to choose another station."
+            )
+            return
+        self.dismiss(Move(code, text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

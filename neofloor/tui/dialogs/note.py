@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from neofloor.tui.widgets.scan_field import FloorInput
+
 
 class NoteDialog(ModalScreen[str | None]):
     """Answers the typed text on Enter, or ``None`` on Escape."""
@@ -31,7 +33,7 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Label(self.about, classes="dialog-hint")
-            yield Input(placeholder=self.prompt, id="note", max_length=200)
+            yield FloorInput(placeholder=self.prompt, id="note", max_length=200)
             hint = "Enter to confirm, Escape to cancel."
             yield Label(hint, classes="dialog-hint")
             yield Label("", id="note-error", classes="dialog-error", markup=False)

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 
 from neofloor.tui.dialogs.writing import ResultT, WritingDialog
 from neofloor.tui.safe_text import plain
+from neofloor.tui.widgets.scan_field import FloorInput
 
 # The services keep at most this many characters (shifts.NOTE_LIMIT).
 NOTE_LENGTH = 2000
@@ -33,7 +34,7 @@ class ShiftNoteDialog(WritingDialog[ResultT]):
                 classes="dialog-hint",
                 markup=False,
             )
-            yield Input(placeholder="What the next shift should know", id="note", max_length=NOTE_LENGTH)
+            yield FloorInput(placeholder="What the next shift should know", id="note", max_length=NOTE_LENGTH)
             yield Label("Enter to add the note, Escape to cancel.", classes="dialog-hint")
             yield Label("", id="refusal", classes="dialog-error", markup=False)
 

@@ -1,4 +1,4 @@
-"""Binds the terminal to a station: the production route, in order."""
+"""Binds the terminal to a station: the production route, in order, filtered by what is typed."""
 
 from __future__ import annotations
 
@@ -9,11 +9,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import StationInfo
+
+
+def stations_matching(stations: tuple[StationInfo, ...], typed: str) -> list[StationInfo]:
+    """The stations a few typed letters name: codes that start with them first, then any code or
+    name that holds them, each group in route order ("TR" names TRIM1 and TRIM2, never REPAIR)."""
+    wanted = typed.strip().casefold()
+    if not wanted:
+        return list(stations)
+    first = [s for s in stations if s.code.casefold().startswith(wanted)]
+    then = [
+        s for s in stations if s not in first and (wanted in s.code.casefold() or wanted in s.name.casefold())
+    ]
+    return first + then
 
 
 class StationDialog(ModalScreen[str | None]):
@@ -22,6 +35,8 @@ class StationDialog(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Keep the current station."),
+        Binding("down", "move(1)", "Next", id="next-station", show=False, tooltip="The next station."),
+        Binding("up", "move(-1)", "Previous", id="previous-station", show=False, tooltip="The one before."),
     ]
 
     def __init__(self, stations: tuple[StationInfo, ...], current: str | None, problem: str = "") -> None:
@@ -29,23 +44,53 @@ class StationDialog(ModalScreen[str | None]):
         self.stations = stations
         self.current = current
         self.problem = problem
+        self.shown: list[StationInfo] = list(stations)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Which station is this terminal at?", classes="dialog-title")
             if self.problem:
                 yield Label(self.problem, id="station-problem", classes="dialog-error")
-            yield Label("↑ ↓ to choose, Enter to confirm, Escape to cancel.", classes="dialog-hint")
-            yield OptionList(
-                *(Option(f"{s.code:<8} {s.name}", id=s.code) for s in self.stations),
-                id="stations",
+            yield Label(
+                "Type a few letters of its code or name, or ↑ ↓; Enter to confirm, Escape to cancel.",
+                classes="dialog-hint",
             )
+            yield Input(placeholder="Station code or name", id="station-filter", max_length=20)
+            yield OptionList(*self._options(), id="stations")
+            yield Label("", id="station-none", classes="dialog-error")
+
+    def _options(self) -> list[Option]:
+        return [Option(f"{s.code:<8} {s.name}", id=s.code) for s in self.shown]
 
     def on_mount(self) -> None:
         options = self.query_one("#stations", OptionList)
         codes = [s.code for s in self.stations]
         options.highlighted = codes.index(self.current) if self.current in codes else 0
-        options.focus()
+        self.query_one("#station-filter", Input).focus()
+
+    @on(Input.Changed, "#station-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.shown = stations_matching(self.stations, event.value)
+        options = self.query_one("#stations", OptionList)
+        options.clear_options()
+        options.add_options(self._options())
+        options.highlighted = 0 if self.shown else None
+        none = f"No station's code or name holds '{event.value.strip()}'." if not self.shown else ""
+        self.query_one("#station-none", Label).update(none)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#stations", OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -step
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    @on(Input.Submitted, "#station-filter")
+    def _typed_and_entered(self) -> None:
+        options = self.query_one("#stations", OptionList)
+        if options.highlighted is not None and options.option_count:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+        else:
+            self.app.bell()
 
     @on(OptionList.OptionSelected, "#stations")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -39,8 +39,8 @@ from neofloor.tui.dialogs.line_actions import (
     Writer,
     ask_raise_stop,
     end_stop,
+    repair_not_done,
 )
-from neofloor.tui.formatting import day_text
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.andon_banner import AndonBanner
@@ -271,8 +271,12 @@ class LineBoardScreen(LineWrites, FloorScreen):
             return
         zone = self._zone()
         if self._bay_selected():
-            rows = [(car.vin, bay_car_cells(car, zone)) for car in self.bay]
-            title.update(bay_title(self._bay_code() or "", self.bay, self.repair_day, self.bay_stop, zone))
+            rows = [(car.vin, bay_car_cells(car, zone, self.floor.now())) for car in self.bay]
+            title.update(
+                bay_title(
+                    self._bay_code() or "", self.bay, self.repair_day, self.bay_stop, zone, self.floor.now()
+                )
+            )
         else:
             station = self.selected_station()
             if station is None:
@@ -280,17 +284,17 @@ class LineBoardScreen(LineWrites, FloorScreen):
                 table.clear()
                 return
             cars = (*station.in_station, *station.queue)
-            today = day_text(self.floor.now(), zone)[:6]
-            rows = [(car.car.vin, car_cells(car, zone, today)) for car in cars]
+            now = self.floor.now()
+            rows = [(car.car.vin, car_cells(car, zone, now)) for car in cars]
             takt = self.status.takt_seconds if self.status else None
-            title.update(cars_title(station, len(rows), takt, zone))
+            title.update(cars_title(station, len(rows), takt, zone, now))
         keep = self._select_after_load
         self._select_after_load = None
         refill(table, rows, keep)
 
     def _fill_overrides(self) -> None:
         zone = self._zone()
-        rows = [(str(move.event_id), override_cells(move, zone)) for move in self.overrides]
+        rows = [(str(move.event_id), override_cells(move, zone, self.floor.now())) for move in self.overrides]
         refill(self.query_one("#overrides", DataTable), rows)
 
     def _fill_side(self) -> None:
@@ -384,6 +388,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
         if action in ("send_to_repair", "override"):
             return not bay and not self.showing_overrides
         if action == "return_from_repair":
+            # Pressed on a car whose repair is not done, it says why before any dialog opens.
             return bay and not self.showing_overrides
         if action in ("raise_stop", "end_stop"):
             code = self.selected_code()
@@ -439,7 +444,8 @@ class LineBoardScreen(LineWrites, FloorScreen):
         car = self.selected_bay_car()
         if car is None:
             return None
-        return ActedOn(car.vin, describe_bay_car(car), car.left_station)
+        not_yet = repair_not_done(car.vin, car.phase, self._bay_code() or "the repair bay")
+        return ActedOn(car.vin, describe_bay_car(car), car.left_station, not_yet)
 
     def action_raise_stop(self) -> None:
         code = self.selected_code()

@@ -107,6 +107,20 @@ class DashboardScreen(FloorScreen):
         Binding(
             "f4", "write_report", "Report", id="dashboard-write-report", tooltip="Write the handover report."
         ),
+        Binding(
+            "c",
+            "copy_report_path",
+            "Copy path",
+            id="dashboard-copy-report-path",
+            tooltip="Copy the full path of the report just written to the clipboard.",
+        ),
+        Binding(
+            "o",
+            "open_report",
+            "Open report",
+            id="dashboard-open-report",
+            tooltip="Open the report just written with the program the system has for it.",
+        ),
     ]
 
     @dataclass
@@ -117,6 +131,8 @@ class DashboardScreen(FloorScreen):
         summary: ShiftSummary
         calendar: ShiftCalendar
         marker: tuple[int, ...]
+        # The plant's reports folder (a full path), where the handover report is offered.
+        reports: Path | None = None
 
     @dataclass
     class NothingToShow(Message):
@@ -136,6 +152,7 @@ class DashboardScreen(FloorScreen):
         # When the numbers should be read again even if nobody writes (None: only on a write).
         self.due_at: datetime | None = None
         self.last_report: ReportWritten | None = None
+        self.reports: Path | None = None
         self._wide: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -184,6 +201,7 @@ class DashboardScreen(FloorScreen):
     def _load(self, database: Database, wanted: ShiftChoice | None, now: datetime) -> None:
         from neofloor.services.metrics.summary import summarize_shift
         from neofloor.services.plant.errors import NeofloorError
+        from neofloor.services.plant.report_files import reports_folder
         from neofloor.services.plant.shifts import shift_calendar
         from neofloor.services.tracking.marker import change_marker
 
@@ -194,6 +212,7 @@ class DashboardScreen(FloorScreen):
                 calendar = shift_calendar(session)
                 window = calendar.window(*wanted) if wanted else calendar.current_or_last(now)
                 summary = summarize_shift(session, window, now=now) if window is not None else None
+                reports = reports_folder(session)
             except NeofloorError as exc:
                 self.post_message(self.NothingToShow(wanted, str(exc), calendar, marker))
                 return
@@ -203,13 +222,14 @@ class DashboardScreen(FloorScreen):
             sentence = "No shift has run in the last two weeks: press F2 to pick a day."
             self.post_message(self.NothingToShow(wanted, sentence, calendar, marker))
         else:
-            self.post_message(self.Loaded(wanted, summary, calendar, marker))
+            self.post_message(self.Loaded(wanted, summary, calendar, marker, reports))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         if message.wanted != self.wanted:
             return  # read for a shift the reader has already left
         self.loaded_marker = message.marker
         self.calendar = message.calendar
+        self.reports = message.reports
         self.show_summary(message.summary)
 
     def on_dashboard_screen_nothing_to_show(self, message: NothingToShow) -> None:
@@ -270,7 +290,11 @@ class DashboardScreen(FloorScreen):
         if report is not None and report.summary.window != summary.window:
             self.query_one("#dash-report", Label).remove_class("-shown")
         self._show_tables(summary)
-        self.query_one("#open-issues", OpenIssues).show(summary.line, zone)
+        issues = self.query_one("#open-issues", OpenIssues)
+        issues.show(summary.line, zone, self.floor.now())
+        # A past shift's line is rebuilt as it stood when the shift ended: say so, not "now".
+        ended = summary.line.at < self.floor.now() - timedelta(minutes=1)
+        issues.border_title = "As the shift ended" if ended else "Open now, for the handover"
         self.query_one("#shift-notes", ShiftNotes).show(summary.notes, zone)
 
     def _show_tables(self, summary: ShiftSummary) -> None:
@@ -377,10 +401,14 @@ class DashboardScreen(FloorScreen):
         window, clock = summary.window, self.floor.now
         names = {fmt: default_shift_report_name(summary, fmt) for fmt in FORMAT_NAMES}
 
-        def write(fmt: str, target: Path) -> ReportWritten:
-            return write_handover_report(database, window, fmt, target, clock())
+        reports = self.reports
 
-        self.app.push_screen(ShiftReportDialog(window.label, Path.cwd(), names, write), self._report_written)
+        def write(fmt: str, target: Path) -> ReportWritten:
+            return write_handover_report(database, window, fmt, target, clock(), reports)
+
+        self.app.push_screen(
+            ShiftReportDialog(window.label, self.reports or Path.cwd(), names, write), self._report_written
+        )
 
     def _report_written(self, written: ReportWritten | None) -> None:
         if written is None:
@@ -391,6 +419,25 @@ class DashboardScreen(FloorScreen):
             self.show_summary(written.summary)
         sentence = written_sentence(written)
         report = self.query_one("#dash-report", Label)
-        report.update(sentence)
+        report.update(f"{sentence} c copies its path, o opens it.")
         report.add_class("-shown")
-        self.notify(sentence, title="Handover report", timeout=8)
+        # Said on the screen's report line, which a toast over it would hide.
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Copy and open are offered once a report has been written from here."""
+        if action in ("copy_report_path", "open_report"):
+            return self.last_report is not None
+        return True
+
+    def action_copy_report_path(self) -> None:
+        """The report's full path to the clipboard (the terminal's, through Textual)."""
+        if self.last_report is not None:
+            path = str(self.last_report.path)
+            self.app.copy_to_clipboard(path)
+            self.notify(f"Copied: {path}", timeout=4)
+
+    def action_open_report(self) -> None:
+        """The report opened by the system's program for its kind of file (a browser, an editor)."""
+        if self.last_report is not None:
+            self.app.open_url(self.last_report.path.as_uri())

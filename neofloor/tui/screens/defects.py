@@ -30,6 +30,7 @@ from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
 from neofloor.tui.floor import floor_of
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.defect_steps import DEFECT_STEP_BINDINGS, DefectStepAnswered, DefectSteps
 from neofloor.tui.widgets.defect_form import DefectForm
 from neofloor.tui.widgets.defect_table import DefectTable, car_defects_title, quality_gates
 from neofloor.tui.widgets.header import PlantHeader
@@ -51,12 +52,13 @@ READY_NO_CAR = Outcome("ready", "Scan or type the car's VIN (or its last digits)
 HOW_TO_LOG = "Defect: code or words, Enter · zone: first letters, Enter · Enter logs it."
 
 
-class DefectEntryScreen(FloorScreen):
+class DefectEntryScreen(DefectSteps, FloorScreen):
     """The inspector's form: a car, then its defects, one after another."""
 
     CSS_PATH = "defects.tcss"
     AUTO_FOCUS = "#vin"
     BINDINGS: ClassVar[list[BindingType]] = [
+        *DEFECT_STEP_BINDINGS,
         Binding(
             "f3",
             "choose_found_at",
@@ -262,6 +264,29 @@ class DefectEntryScreen(FloorScreen):
         self.query_one("#entry-result", LastResult).outcome = outcome
         if outcome.kind == "refused" and ring:
             self.app.bell()
+
+    # --- repair and verify from the car's list (Tab to it: letters belong to the form's fields) ---
+
+    def selected_defect(self) -> DefectRecord | None:
+        table = self.query_one("#car-defects", DefectTable)
+        return table.selected() if table.has_focus else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "defect_step":
+            return self.defect_step_allowed(str(parameters[0]))
+        return True
+
+    def _defect_outcome(self, outcome: Outcome) -> None:
+        self._answer(outcome)
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.refresh_bindings()  # r and v are offered while the car's list has the focus
+
+    def on_defect_step_answered(self, message: DefectStepAnswered) -> None:
+        self._answer(message.outcome)
+        if message.wrote:
+            self.reload()
+            self.floor.check_for_changes()
 
     # --- what the form asks for -------------------------------------------------
 

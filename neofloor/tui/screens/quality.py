@@ -28,8 +28,10 @@ from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.period import PeriodDialog
 from neofloor.tui.formatting import plant_time
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.defect_steps import DEFECT_STEP_BINDINGS, DefectStepAnswered, DefectSteps
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
+from neofloor.tui.widgets.last_result import Outcome
 from neofloor.tui.widgets.quality_panes import (
     AGE_FILTERS,
     SEVERITIES,
@@ -43,10 +45,13 @@ from neofloor.tui.widgets.quality_panes import (
 )
 
 if TYPE_CHECKING:
+    from neofloor.services.metrics.station_quality import StationQuality
     from neofloor.services.metrics.trend import Trend
     from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
     from neofloor.store.engine import Database
 
+# How often the open defects' ages move on (from the clock, without reading them again).
+AGE_TICK_SECONDS = 10.0
 # One page of the open defects list; the next page is read when asked for.
 PAGE = 50
 PARETO_CODES = 20
@@ -55,12 +60,13 @@ ALL = "*"
 FIRST_TABLE = {"open-tab": "#open-list", "pareto-tab": "#pareto", "yield-tab": "#yield-days"}
 
 
-class QualityScreen(FloorScreen):
+class QualityScreen(DefectSteps, FloorScreen):
     """Open defects, the Pareto of codes, FPY and DPHU; reads again when the plant changes."""
 
     CSS_PATH = "quality.tcss"
     AUTO_FOCUS = "#open-list"
     BINDINGS: ClassVar[list[BindingType]] = [
+        *DEFECT_STEP_BINDINGS,
         Binding(
             "f2", "show_tab('open-tab')", "Open defects", id="show-open-defects", tooltip="Open defects."
         ),
@@ -117,6 +123,7 @@ class QualityScreen(FloorScreen):
         filters: OpenFilters
         bands: list[str]
         marker: tuple[int, ...]
+        read_at: datetime
 
     @dataclass
     class PeriodLoaded(Message):
@@ -127,6 +134,8 @@ class QualityScreen(FloorScreen):
         pareto: DefectPareto
         trend: Trend
         shifts: list[ShiftQuality]
+        # FPY and DPHU of each production station, counted where the defects were found.
+        stations: tuple[StationQuality, ...] = ()
 
     @dataclass
     class PeriodRefused(Message):
@@ -165,6 +174,12 @@ class QualityScreen(FloorScreen):
     def on_mount(self) -> None:
         self.query_one(OpenDefectsPane).show_filters(self.filters)
         self._show_period()
+        self.set_interval(AGE_TICK_SECONDS, self._retime_ages)
+
+    def _retime_ages(self) -> None:
+        """The defects' ages grow with nothing written: moved on from when they were read, no query."""
+        if self.is_current:
+            self.query_one(OpenDefectsPane).retime(self.floor.now())
 
     # --- reading ----------------------------------------------------------------
 
@@ -206,7 +221,9 @@ class QualityScreen(FloorScreen):
             )
         bands = [label for label, _limit in AGE_BANDS]
         if not get_current_worker().is_cancelled:
-            loaded = self.OpenLoaded(counts, page[:PAGE], len(page) > PAGE, offset, filters, bands, marker)
+            loaded = self.OpenLoaded(
+                counts, page[:PAGE], len(page) > PAGE, offset, filters, bands, marker, now
+            )
             self.post_message(loaded)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quality-period")
@@ -214,6 +231,7 @@ class QualityScreen(FloorScreen):
         self, database: Database, kind: str, chosen: tuple[date, date] | None, now: datetime
     ) -> None:
         """The period's Pareto, days and shifts, on production days (from the first shift's start)."""
+        from neofloor.services.metrics.station_quality import quality_by_station
         from neofloor.services.metrics.trend import quality_between, trend
         from neofloor.services.plant.errors import NeofloorError
         from neofloor.services.plant.shifts import shift_calendar
@@ -234,11 +252,12 @@ class QualityScreen(FloorScreen):
                     figures = quality_between(session, window.start, min(window.end, now))
                     if window.target_cars or figures.passed:
                         shifts.append(ShiftQuality(window, figures))
+                stations = quality_by_station(session, start, min(end, now))
         except NeofloorError as exc:
             self.post_message(self.PeriodRefused(first, last, str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PeriodLoaded(first, last, pareto, days, shifts))
+            self.post_message(self.PeriodLoaded(first, last, pareto, days, shifts, stations))
 
     def on_quality_screen_open_loaded(self, message: OpenLoaded) -> None:
         if message.filters != self.filters or message.offset != self.page_offset:
@@ -252,6 +271,7 @@ class QualityScreen(FloorScreen):
             more=message.more,
             filters=message.filters,
             bands=message.bands,
+            read_at=message.read_at,
         )
         self.refresh_bindings()
 
@@ -260,7 +280,7 @@ class QualityScreen(FloorScreen):
         self.pareto, self.trend, self.shifts = message.pareto, message.trend, message.shifts
         self._show_period()
         self.query_one(ParetoPane).show(message.pareto)
-        self.query_one(YieldPane).show(message.trend, message.shifts)
+        self.query_one(YieldPane).show(message.trend, message.shifts, message.stations)
 
     def on_quality_screen_period_refused(self, message: PeriodRefused) -> None:
         self.app.bell()
@@ -400,4 +420,38 @@ class QualityScreen(FloorScreen):
             return self.more if parameters[0] == 1 else self.page_offset > 0
         if action == "period":
             return tab != "open-tab"
+        if action == "defect_step":
+            return self.defect_step_allowed(str(parameters[0])) if tab == "open-tab" else False
         return True
+
+    # --- repair and verify ----------------------------------------------------------
+
+    def selected_defect(self) -> DefectRecord | None:
+        """The defect highlighted in the open defects list."""
+        if not self.is_mounted or not self.page:
+            return None
+        table = self.query_one("#open-list", DataTable)
+        row = table.cursor_row
+        return self.page[row] if 0 <= row < len(self.page) and table.row_count else None
+
+    @on(DataTable.RowHighlighted, "#open-list")
+    def _defect_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def show_status(self, status: str) -> None:
+        """The open defects list narrowed to one status: "repaired" (to verify) or "open" (to repair)."""
+        self.action_show_tab("open-tab")
+        self._set_filters(OpenFilters(status=status))
+
+    def _defect_outcome(self, outcome: Outcome) -> None:
+        if outcome.kind == "refused":
+            self.app.bell()
+            self.notify(outcome.sentence, title="Not recorded", severity="error", timeout=8)
+        else:
+            self.notify(outcome.sentence, title=outcome.title, timeout=5)
+
+    def on_defect_step_answered(self, message: DefectStepAnswered) -> None:
+        self._defect_outcome(message.outcome)
+        if message.wrote:
+            self.reload()
+            self.floor.check_for_changes()

@@ -8,6 +8,7 @@ are recorded in the order sent once it is open. The screen says who writes
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,10 @@ from textual.worker import Worker, WorkerState
 
 from neofloor.tui.dialogs.components import SERIALS_NEEDED
 from neofloor.tui.dialogs.line_actions import WriteAnswered, Writer
+from neofloor.tui.formatting import moment_text
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.last_result import Outcome
+from neofloor.tui.widgets.scan_field import FloorInput
 from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
@@ -40,8 +43,10 @@ class ScanningScreen(FloorScreen):
         # What the scanner sent that is still in the scan field, waiting for its result.
         self._scan_shown: str | None = None
         self._scan_field_timer: Timer | None = None
-        # Scans sent while the plant was still opening: recorded in turn as soon as it is open.
+        # Scans sent while the plant was still opening, or while the scan before them was being
+        # recorded: each recorded in turn, in the order scanned.
         self._scans_waiting: list[str] = []
+        self._scan_in_flight = False
 
     def on_mount(self) -> None:
         # Scans sent while the plant was opening wait for someone to sign in with their PIN.
@@ -55,8 +60,9 @@ class ScanningScreen(FloorScreen):
         """Who writes, where, with what; or show why nothing can be written."""
         raise NotImplementedError
 
-    def _answer(self, outcome: Outcome) -> None:
-        """Show a result (the screen empties the scan field in the same frame)."""
+    def _answer(self, outcome: Outcome, *, ring: bool = True) -> None:
+        """Show a result (the screen empties the scan field in the same frame); a refusal rings
+        unless ``ring`` is False."""
         raise NotImplementedError
 
     @on(Input.Submitted, "#scan")
@@ -94,23 +100,36 @@ class ScanningScreen(FloorScreen):
         self._send_scan(raw)
 
     def _send_scan(self, raw: str) -> None:
+        if self._scan_in_flight:
+            # Two VINs in one breath (a fast scanner, two pasted lines): the second waits its turn.
+            self._scans_waiting.append(raw)
+            return
         writer = self._writer()
         if writer is not None:
             # No garbage collection between Enter and the result shown (released when the worker ends).
             self.floor.hold_gc()
+            self._scan_in_flight = True
             self._record_scan(writer, raw)
 
     def _send_waiting_scan(self) -> None:
-        """The next scan sent while the plant was opening, now that it is open (one at a time:
-        the cars are recorded in the order they were scanned)."""
+        """The next scan that waited (the plant opening, nobody signed in yet, the scan before it
+        being recorded): one at a time, so the cars are recorded in the order they were scanned."""
         floor = self.floor
         ready = floor.database is not None and floor.operator is not None and not floor.opening
-        if self._scans_waiting and ready:
+        if self._scans_waiting and ready and not self._scan_in_flight:
             self._send_scan(self._scans_waiting.pop(0))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "station-write" and event.state in FINISHED:
             self.floor.release_gc()
+            self._scan_in_flight = False
+            self.call_after_refresh(self._send_waiting_scan)
+
+    @on(FloorInput.Overflowed, "#scan")
+    def _scan_too_long(self, event: FloorInput.Overflowed) -> None:
+        """One refusal for a paste too long for the field (the field rang once already)."""
+        event.stop()
+        self._answer(Outcome("refused", event.sentence, "✘ TOO LONG"), ring=False)
 
     def _empty_scan_field(self) -> None:
         """Take the scans already sent out of the field, keeping anything typed after them."""
@@ -132,19 +151,31 @@ class ScanningScreen(FloorScreen):
                     session, writer.station, raw_vin, writer.badge, writer.terminal, now=writer.now
                 )
 
-        write_in_worker(self, scan, partial(_scan_answered, raw_vin), group="station-write")
+        catalog = self.floor.catalog
+        zone = catalog.timezone if catalog is not None else "UTC"
+        window = catalog.double_scan_window if catalog is not None else timedelta(0)
+        write_in_worker(self, scan, partial(_scan_answered, zone, window, raw_vin), group="station-write")
 
 
-def _scan_answered(raw_vin: str, answer: Answer[ScanResult]) -> WriteAnswered:
+def _scan_answered(zone: str, window: timedelta, raw_vin: str, answer: Answer[ScanResult]) -> WriteAnswered:
+    """The scan's result in the floor's words, with when a second scan counts where that matters."""
     from neofloor.services.plant.errors import ComponentsMissing, DoubleScan
 
     result = answer.result
     if isinstance(answer.refusal, DoubleScan):
-        return WriteAnswered(Outcome("ignored", str(answer.refusal), "IGNORED: DOUBLE SCAN"))
+        sentence = str(answer.refusal)
+        if answer.refusal.counts_from is not None:
+            at = moment_text(answer.refusal.counts_from, zone, answer.refusal.counts_from, seconds=True)
+            sentence = sentence.split(";")[0] + f"; a scan from {at} counts."
+        return WriteAnswered(Outcome("ignored", sentence, "IGNORED: DOUBLE SCAN"))
     if isinstance(answer.refusal, ComponentsMissing):
         # The car stays in the station: the terminal asks for the serials (dialogs/components.py).
         return WriteAnswered(Outcome("refused", str(answer.refusal), SERIALS_NEEDED), raw_vin.strip().upper())
     if result is None:
         return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
     headline = f"✔ {result.action.replace('_', ' ').upper()}"
-    return WriteAnswered(Outcome("done", result.message, headline), result.vin, True)
+    message = result.message
+    if result.action.endswith("started") and window:
+        at = moment_text(result.at + window, zone, result.at, seconds=True)
+        message += f" A scan from {at} completes it."
+    return WriteAnswered(Outcome("done", message, headline), result.vin, True)

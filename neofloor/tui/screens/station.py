@@ -38,6 +38,7 @@ from neofloor.tui.dialogs.line_actions import (
     ask_raise_stop,
     ask_release,
     end_stop,
+    repair_not_done,
 )
 from neofloor.tui.formatting import hour_text
 from neofloor.tui.messages import VehicleRequested
@@ -60,6 +61,7 @@ from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
 from neofloor.tui.widgets.recent_results import RecentResults
+from neofloor.tui.widgets.scan_field import ScanField
 from neofloor.tui.widgets.table_rows import Cell, refill
 from neofloor.tui.widgets.work_instructions import WorkInstructions
 
@@ -133,7 +135,7 @@ class StationScreen(LineWrites, ScanningScreen):
         yield PlantHeader()
         yield AndonBanner(id="andon")
         with Vertical(id="station-body"):
-            scan = Input(placeholder="Scan or type a VIN, then Enter", id="scan", max_length=40)
+            scan = ScanField(placeholder="Scan or type a VIN, then Enter", id="scan", max_length=40)
             scan.border_title = "Scan"
             # A steady cursor: the field always has the focus, and a blinking one would draw a
             # frame twice a second, each of which holds back the next result shown by a frame.
@@ -285,7 +287,7 @@ class StationScreen(LineWrites, ScanningScreen):
             if bay_car is None:
                 card.show_nothing("Repair bay", "No car in the repair bay.")
             else:
-                card.show_bay_car(bay_car, self._zone())
+                card.show_bay_car(bay_car, self._zone(), self.floor.now())
             return
         car = self.selected_car()
         if car is None:
@@ -374,7 +376,10 @@ class StationScreen(LineWrites, ScanningScreen):
 
     def _bay_car(self) -> ActedOn | None:
         car = self.selected_bay_car()
-        return ActedOn(car.vin, describe_bay_car(car), car.left_station) if car is not None else None
+        if car is None:
+            return None
+        not_yet = repair_not_done(car.vin, car.phase, self.floor.station or "the repair bay")
+        return ActedOn(car.vin, describe_bay_car(car), car.left_station, not_yet)
 
     def _no_car(self) -> None:
         self._answer(Outcome("refused", NO_CAR))
@@ -390,6 +395,7 @@ class StationScreen(LineWrites, ScanningScreen):
         if action in ("send_to_repair", "override"):
             return not self.at_bay
         if action == "return_from_repair":
+            # Pressed on a car whose repair is not done, it says why before any dialog opens.
             return self.at_bay
         if action == "raise_stop":
             return self.stop is None
@@ -428,13 +434,13 @@ class StationScreen(LineWrites, ScanningScreen):
         self.reload()
         self.floor.check_for_changes()
 
-    def _answer(self, outcome: Outcome) -> None:
+    def _answer(self, outcome: Outcome, *, ring: bool = True) -> None:
         """Show the result with the scan field emptied, in a frame drawn at once (the frame target)."""
         result = self.query_one("#last-result", LastResult)
         result.outcome = outcome
         self._empty_scan_field()
         self.draw_now()
-        if outcome.kind == "refused":
+        if outcome.kind == "refused" and ring:
             self.app.bell()
         # The list of past results (twenty wrapped sentences) follows in the next frame.
         at = hour_text(self.floor.now(), self._zone()) if self.floor.catalog else ""

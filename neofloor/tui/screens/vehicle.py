@@ -38,6 +38,7 @@ from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
+from neofloor.tui.widgets.scan_field import FloorInput
 from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class VehicleScreen(FloorScreen):
         yield PlantHeader()
         with Horizontal(id="find-row"):
             yield Label("Find a car", id="find-label")
-            yield Input(
+            yield FloorInput(
                 placeholder="VIN, or its first or last 4+ characters, then Enter",
                 id="find",
                 compact=True,

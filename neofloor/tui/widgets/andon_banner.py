@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from neofloor.tui.floor import floor_of
-from neofloor.tui.formatting import hour_text
+from neofloor.tui.formatting import moment_text
 from neofloor.tui.safe_text import plain
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class AndonBanner(Static):
         line.append(f"■ ANDON STOP {stop.station} ", style="bold")
         line.append(f" {running_time(stop_seconds(stop, at))} ", style="bold reverse")
         line.append(f" {plain(stop.reason)}", style="bold")
-        line.append(f" · since {hour_text(stop.started_at, self.zone)}")
+        line.append(f" · since {moment_text(stop.started_at, self.zone, at)}")
         if full and stop.raised_by:
             line.append(f", raised by {plain(stop.raised_by)}")
         if full and stop.note:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from neofloor.tui.formatting import day_text, hour_text, state_words, vin_tail
+from neofloor.tui.formatting import hour_text, moment_text, state_words, vin_tail
 from neofloor.tui.safe_text import plain, safe
 from neofloor.tui.widgets.andon_banner import running_time, stop_seconds
 from neofloor.tui.widgets.table_rows import Cell
@@ -48,7 +48,7 @@ CAR_COLUMNS = (
     ("Seq", "seq"),
     ("VIN", "vin"),
     ("Where", "where"),
-    ("Since", "since"),
+    ("Here since", "since"),
     ("Time", "time"),
     ("Status", "status"),
     ("Model", "model"),
@@ -153,13 +153,7 @@ def car_status(car: BoardCar) -> Text:
     return text
 
 
-def since_text(moment: datetime, zone: str, today: str) -> str:
-    """When the car got there: the time of day today ("26 Nov" is ``today``), the date before."""
-    day = day_text(moment, zone)
-    return day[-5:] if day.startswith(today) else day
-
-
-def car_cells(car: BoardCar, zone: str, today: str) -> list[Cell]:
+def car_cells(car: BoardCar, zone: str, now: datetime) -> list[Cell]:
     """A car in a station's list: seq, VIN, where, since, time there (production time), marks."""
     summary = car.car
     if summary.state == "planned":
@@ -168,7 +162,7 @@ def car_cells(car: BoardCar, zone: str, today: str) -> list[Cell]:
         where = "in station" if car.inside else state_words(summary.state)
         if summary.held:
             where = "held in station" if car.inside else "held, waiting"
-        since, took = since_text(summary.since, zone, today), duration(car.working_seconds)
+        since, took = moment_text(summary.since, zone, now), duration(car.working_seconds)
     return [
         str(summary.build_seq),
         summary.vin,
@@ -181,7 +175,7 @@ def car_cells(car: BoardCar, zone: str, today: str) -> list[Cell]:
     ]
 
 
-def bay_car_cells(car: CarInRepair, zone: str) -> list[Cell]:
+def bay_car_cells(car: CarInRepair, zone: str, now: datetime) -> list[Cell]:
     """A car in the repair bay's list, in the same columns: its step, sent at, time in repair, why."""
     phase = BAY_PHASES.get(car.phase, car.phase)
     status = Text(f"from {car.left_station or '-'}: {plain(car.reason)}")
@@ -192,7 +186,7 @@ def bay_car_cells(car: CarInRepair, zone: str) -> list[Cell]:
         str(car.build_seq),
         car.vin,
         Text(phase, style="bold") if car.phase != "waiting" else phase,
-        hour_text(car.sent_at, zone),
+        moment_text(car.sent_at, zone, now),
         duration(car.seconds),
         status,
         car.model,
@@ -200,9 +194,9 @@ def bay_car_cells(car: CarInRepair, zone: str) -> list[Cell]:
     ]
 
 
-def override_cells(move: OverrideMove, zone: str) -> list[Cell]:
+def override_cells(move: OverrideMove, zone: str, now: datetime) -> list[Cell]:
     return [
-        hour_text(move.at, zone),
+        moment_text(move.at, zone, now),
         move.vin,
         str(move.build_seq),
         f"{move.from_station or '-'} → {move.to_station or '-'}",
@@ -211,7 +205,7 @@ def override_cells(move: OverrideMove, zone: str) -> list[Cell]:
     ]
 
 
-def cars_title(station: StationStatus, shown: int, takt: float | None, zone: str) -> Text:
+def cars_title(station: StationStatus, shown: int, takt: float | None, zone: str, now: datetime) -> Text:
     """Above a station's cars: its counts, its takt, its stop."""
     info = station.station
     text = Text(f"{info.code} · {info.name}: ", style="bold")
@@ -226,12 +220,17 @@ def cars_title(station: StationStatus, shown: int, takt: float | None, zone: str
     if takt:
         text.append(f" · takt {duration(takt)}")
     if station.stop is not None:
-        text.append_text(_stopped_since(station.stop, zone))
+        text.append_text(_stopped_since(station.stop, zone, now))
     return text
 
 
 def bay_title(
-    code: str, bay: Sequence[CarInRepair], day: RepairTimeSummary | None, stop: Stop | None, zone: str
+    code: str,
+    bay: Sequence[CarInRepair],
+    day: RepairTimeSummary | None,
+    stop: Stop | None,
+    zone: str,
+    now: datetime,
 ) -> Text:
     """Above the bay's cars: how many, their time in repair now, today's visits and time."""
     text = Text(f"{code} · repair bay: ", style="bold")
@@ -239,7 +238,7 @@ def bay_title(
     if day is not None and day.visits:
         text.append(f" · today {_count(len(day.visits), 'visit')}, {duration(day.total_seconds)}")
     if stop is not None:
-        text.append_text(_stopped_since(stop, zone))
+        text.append_text(_stopped_since(stop, zone, now))
     return text
 
 
@@ -247,8 +246,8 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _stopped_since(stop: Stop, zone: str) -> Text:
-    since = hour_text(stop.started_at, zone)
+def _stopped_since(stop: Stop, zone: str, now: datetime) -> Text:
+    since = moment_text(stop.started_at, zone, now)
     return Text(f"  ANDON STOP since {since}: {plain(stop.reason)} ", style=STOP_STYLE)
 
 

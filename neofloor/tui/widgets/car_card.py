@@ -11,6 +11,8 @@ from neofloor.tui.safe_text import plain
 from neofloor.tui.station_wording import BAY_PHASES, bay_card_text
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from neofloor.services.supervision.repair_time import CarInRepair
     from neofloor.services.tracking.floor import CarSummary
 
@@ -41,11 +43,11 @@ class CarCard(Static):
         self.set_class(car.held, "-held")
         self.update(text)
 
-    def show_bay_car(self, car: CarInRepair, zone: str) -> None:
+    def show_bay_car(self, car: CarInRepair, zone: str, now: datetime) -> None:
         """A car in the repair bay: where it came from, why, since when; the title its step."""
         self.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
         self.set_class(False, "-held")
-        self.update(bay_card_text(car, zone))
+        self.update(bay_card_text(car, zone, now))
 
     def show_nothing(self, title: str, sentence: str) -> None:
         self.border_title = title

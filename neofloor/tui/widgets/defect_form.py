@@ -35,6 +35,7 @@ from neofloor.tui.formatting import (
     severity_info,
 )
 from neofloor.tui.widgets.match_list import MatchList
+from neofloor.tui.widgets.scan_field import FloorInput
 
 if TYPE_CHECKING:
     from neofloor.services.quality import CatalogEntry, CatalogMatch
@@ -105,7 +106,7 @@ class DefectForm(Vertical):
         with Grid(id="entry-form"):
             for label, field, placeholder, longest, info in FORM_ROWS:
                 yield Label(label, classes="form-label")
-                yield Input(placeholder=placeholder, id=field, compact=True, max_length=longest)
+                yield FloorInput(placeholder=placeholder, id=field, compact=True, max_length=longest)
                 if info:
                     yield Static("", id=info, classes="form-info")
         yield MatchList(id="matches")
@@ -195,7 +196,8 @@ class DefectForm(Vertical):
         if field == "defect" and (typed or self._browsing):
             listing.show_catalog(self._defect_matches(), pick_first=bool(typed))
             listing.display = True
-        elif field == "zone" and (typed or self._browsing):
+        elif field == "zone":
+            # Ten zones: all listed as soon as the field has the focus, narrowed as letters come.
             from neofloor.services.quality import ZONE_LABELS, match_zones
 
             listing.show_zones(match_zones(typed), ZONE_LABELS, typed)

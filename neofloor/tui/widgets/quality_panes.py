@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Label, Static
 
 from neofloor.tui.formatting import state_words, vin_tail
@@ -27,6 +28,7 @@ from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import Cell, fill_table
 
 if TYPE_CHECKING:
+    from neofloor.services.metrics.station_quality import StationQuality
     from neofloor.services.metrics.trend import DaySummary, QualityFigures, Trend
     from neofloor.services.plant.shifts import ShiftWindow
     from neofloor.services.quality import DefectPareto, DefectRecord, OpenDefectCounts
@@ -60,6 +62,7 @@ OPEN_COLUMNS = ("#", "VIN", "Code", "Zone", "Severity", "Status", "Found", "Age"
 PARETO_COLUMNS = ("#", "Code", "Description", "Count", "Share", "Cum.", "")
 DAY_COLUMNS = ("Day", "Cars", "1st pass", "FPY", "Defects", "DPHU", "")
 SHIFT_COLUMNS = ("Shift", "Cars", "1st pass", "FPY", "Defects", "DPHU")
+STATION_COLUMNS = ("Station", "Cars", "1st pass", "FPY", "Defects", "DPHU")
 
 
 @dataclass(frozen=True)
@@ -198,12 +201,26 @@ class OpenDefectsPane(Vertical):
     def __init__(self) -> None:
         super().__init__(id="open-pane")
         self.page: list[DefectRecord] = []
+        self.read_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="open-filters", classes="key-bar")
         yield Static("", id="open-counts")
         yield Label("", id="open-title", classes="section-title")
         yield FloorTable(id="open-list", cursor_type="row")
+
+    def retime(self, now: datetime) -> None:
+        """Each defect's age as at ``now``: its age when read plus the time since (no query)."""
+        from neofloor.services.plant.clock import format_duration
+
+        if self.read_at is None or not self.page:
+            return
+        table = self.query_one("#open-list", DataTable)
+        later = max(0.0, (now - self.read_at).total_seconds())
+        column = OPEN_COLUMNS.index("Age")
+        for row, record in enumerate(self.page[: table.row_count]):
+            age = format_duration(record.age_seconds + later)
+            table.update_cell_at(Coordinate(row, column), Text(age), update_width=True)
 
     def show_filters(self, filters: OpenFilters) -> None:
         f = filters
@@ -227,11 +244,12 @@ class OpenDefectsPane(Vertical):
         more: bool,
         filters: OpenFilters,
         bands: Sequence[str],
+        read_at: datetime | None = None,
     ) -> None:
-        """The counts, then page ``offset`` of the defects the filters keep."""
+        """The counts, then page ``offset`` of the defects the filters keep (their ages as at ``read_at``)."""
         from neofloor.services.plant.clock import format_duration
 
-        self.page = page
+        self.page, self.read_at = page, read_at
         self.show_filters(filters)
         self._show_counts(counts)
         rows = [
@@ -348,11 +366,13 @@ class YieldPane(Vertical):
             with Vertical(id="yield-shifts-side"):
                 yield Label("By shift", classes="section-title")
                 yield FloorTable(id="yield-shifts", cursor_type="row")
+                yield Label("By station, where the defects were found", classes="section-title")
+                yield FloorTable(id="yield-stations", cursor_type="row")
 
     def show_period(self, kind: str, days: tuple[date, date] | None) -> None:
         self.query_one("#yield-period", Static).update(period_bar(kind, days))
 
-    def show(self, trend: Trend, shifts: list[ShiftQuality]) -> None:
+    def show(self, trend: Trend, shifts: list[ShiftQuality], stations: Sequence[StationQuality] = ()) -> None:
         total = trend.total
         summary = Text()
         summary.append(f"{total.output} cars through QG", style="bold")
@@ -380,6 +400,10 @@ class YieldPane(Vertical):
             for shift in reversed(shifts)
         ]
         fill_table(self.query_one("#yield-shifts", DataTable), SHIFT_COLUMNS, rows, select=0)
+        by_station: list[tuple[Cell, ...]] = [
+            (s.station, *_figure_cells(s.cars, s.first_pass, s.fpy, s.defects, s.dphu)) for s in stations
+        ]
+        fill_table(self.query_one("#yield-stations", DataTable), STATION_COLUMNS, by_station, select=0)
 
     @staticmethod
     def _day_cells(day: DaySummary) -> tuple[Cell, ...]:

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from neofloor.tui.formatting import hour_text, vin_tail
+from neofloor.tui.formatting import hour_text, moment_text, since_text, vin_tail
 from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.floor_table import FloorTable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from neofloor.services.metrics.summary import DowntimeLine, LineNow, StationCycle
     from neofloor.services.supervision.shift_notes import ShiftNoteLine
 
@@ -162,16 +164,16 @@ class DowntimePareto(FloorTable[str | Text]):
 class OpenIssues(Static):
     """What the next shift inherits, as it stands now: holds, repair bay, critical defects, stops."""
 
-    def show(self, line: LineNow, zone: str) -> None:
+    def show(self, line: LineNow, zone: str, now: datetime | None = None) -> None:
         text = Text()
         text.append(f"WIP {line.wip} car(s)", style="bold")
-        text.append(f" · as of {hour_text(line.at, zone)}\n", style="dim")
+        text.append(f" · as of {moment_text(line.at, zone, now or line.at)}\n", style="dim")
 
         text.append(f"Held: {len(line.held)}", style="bold reverse" if line.held else "bold")
         for car in line.held[:ISSUES_NAMED]:
-            since = hour_text(car.held_since, zone) if car.held_since else DASH
-            where = f"{vin_tail(car.vin)} at {car.station or DASH}"
-            text.append(f"\n  {where} since {since}: {plain(car.reason)}")
+            # The hold's moment, named as such (the car's place has its own "since" elsewhere).
+            held = since_text(car.held_since, zone, line.at, "held") if car.held_since else "held"
+            text.append(f"\n  {vin_tail(car.vin)} at {car.station or DASH}, {held}: {plain(car.reason)}")
         _more(text, len(line.held))
 
         text.append(f"\nIn repair: {len(line.in_repair)}", style="bold")

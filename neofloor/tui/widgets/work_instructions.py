@@ -3,7 +3,8 @@
 They sit in a panel of their own under the car's card, titled with the car
 and the station they are for, so an operator sees at once that this car needs
 something the last one did not (the HV battery's torque sequence, a sunroof's
-drain hoses). The panel hides itself for a car without instructions.
+drain hoses). For a car with none at the station it says so, in one line: an
+empty panel and a missing one look alike to someone who expects instructions.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from neofloor.tui.safe_text import plain
+
+NO_INSTRUCTION = "No instruction for this car here."
 
 
 class WorkInstructions(Static):
@@ -27,9 +30,12 @@ class WorkInstructions(Static):
     def show(self, lines: Sequence[str], car_label: str, station: str) -> None:
         """Show ``lines`` (the services' order: station-wide, the model's, the options')."""
         self.lines = tuple(lines)
-        self.display = bool(self.lines)
+        self.display = True
+        self.set_class(not self.lines, "-none")
         if not self.lines:
-            self.update("")
+            self.border_title = f"Work instructions at {station}"
+            self.border_subtitle = car_label
+            self.update(Text(f"{NO_INSTRUCTION[:-1]} ({station}).", style="dim"))
             return
         count = len(self.lines)
         self.border_title = f"Work instructions at {station} ({count})"
@@ -43,4 +49,7 @@ class WorkInstructions(Static):
         self.update(text)
 
     def clear_lines(self) -> None:
-        self.show((), "", "")
+        """No car (or the repair bay): no panel."""
+        self.lines = ()
+        self.display = False
+        self.update("")
