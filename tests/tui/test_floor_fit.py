@@ -7,7 +7,7 @@ from textual.widgets import Input, Label, OptionList
 from neofloor.tui.dialogs.station_choice import StationDialog
 from neofloor.tui.screens.station import StationScreen
 from neofloor.tui.widgets.last_result import LastResult
-from tests.tui.conftest import Bell, drive, settle
+from tests.tui.conftest import Bell, drive, settle, sign_in, type_pin
 
 
 def last_result(app) -> tuple[str, str]:
@@ -38,6 +38,9 @@ async def test_the_station_picker_takes_the_arrows_after_typing_and_says_when_no
         await pilot.press("backspace", "backspace", *"tr", "down", "enter")
         await settle(pilot)
         assert app.station == "TRIM2"
+        # The badge given at start is not a sign-in: its PIN comes next.
+        await type_pin(pilot, app.screen)
+        await settle(pilot)
         assert isinstance(app.screen, StationScreen)
         assert app.screen.focused is app.screen.query_one("#scan", Input)
 
@@ -206,7 +209,7 @@ async def test_the_quality_overviews_ages_move_on_without_reading_again(make_app
 async def test_repair_and_verify_from_the_quality_overview_and_the_palette(make_app, line):
     from neofloor.tui.dialogs.note import NoteDialog
     from neofloor.tui.screens.quality import QualityScreen
-    from tests.tui.test_vehicle import sign_in, statuses
+    from tests.tui.test_vehicle import statuses
 
     app = make_app()  # the TRIM1 operator repairs; an inspector verifies
     vin = line.vins[3]
@@ -222,7 +225,10 @@ async def test_repair_and_verify_from_the_quality_overview_and_the_palette(make_
         await pilot.press(*"Connector reseated", "enter")
         await settle(pilot, lambda: statuses(line, vin)["EL-CONN"] == "repaired")
 
-        await sign_in(pilot, "2001")
+        await sign_in(pilot, "2001")  # the last person's views close
+        await pilot.press("f11")
+        await settle(pilot, lambda: isinstance(app.screen, QualityScreen) and app.screen.counts is not None)
+        screen = app.screen
         # The palette's "Defects to verify" narrows the list to the repairs waiting for an inspector.
         await pilot.press("ctrl+p")
         await settle(pilot)

@@ -80,7 +80,7 @@ async def test_the_palette_and_the_quality_overview_open_it(make_app):
     async with drive(app) as pilot:
         await pilot.press("f11")
         await settle(pilot)
-        await pilot.press("r")
+        await pilot.press("c")  # r and v repair and verify the highlighted defect there
         await settle(pilot, lambda: isinstance(app.screen, RecallScreen))
         await pilot.press("escape")
         await settle(pilot)

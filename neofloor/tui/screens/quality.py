@@ -108,7 +108,7 @@ class QualityScreen(DefectSteps, FloorScreen):
         ),
         Binding("d", "period('dates')", "Dates", id="period-dates", show=False, tooltip="Days typed in."),
         Binding(
-            "r", "open_recall", "Recall", id="open-recall", tooltip="The cars a recall concerns; hold them."
+            "c", "open_recall", "Recall", id="open-recall", tooltip="The cars a recall concerns; hold them."
         ),
     ]
 
