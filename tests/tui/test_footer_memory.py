@@ -75,3 +75,38 @@ async def test_the_footer_is_not_composed_again_for_the_same_keys(make_app, line
         await settle(pilot)
         assert len(composed) == before
         assert [key.key for key in app.screen.query("FooterKey")] == keys
+
+
+async def test_a_view_switched_back_to_keeps_its_footer(make_app, line, monkeypatch):
+    """Flipping between views composes no footer once each view has been shown: composing one
+    mounts and styles some twenty keys, most of a switch's time."""
+    from neofloor.tui.screens.board import LineBoardScreen
+    from neofloor.tui.screens.station import StationScreen
+
+    app = make_app()
+    composed = []
+    compose = KeyFooter.compose
+
+    def counted(self):
+        composed.append(type(self.screen).__name__)
+        return compose(self)
+
+    monkeypatch.setattr(KeyFooter, "compose", counted)
+
+    async with drive(app) as pilot:
+        await pilot.press("f6")
+        await settle(pilot, lambda: isinstance(app.screen, LineBoardScreen))
+        board_keys = [(key.key, key.description) for key in app.screen.query("FooterKey")]
+        await pilot.press("f5")
+        await settle(pilot, lambda: isinstance(app.screen, StationScreen))
+        station_keys = [(key.key, key.description) for key in app.screen.query("FooterKey")]
+        before = len(composed)
+        for _ in range(3):
+            await pilot.press("f6")
+            await settle(pilot, lambda: isinstance(app.screen, LineBoardScreen))
+            assert [(key.key, key.description) for key in app.screen.query("FooterKey")] == board_keys
+            await pilot.press("f5")
+            await settle(pilot, lambda: isinstance(app.screen, StationScreen))
+            assert [(key.key, key.description) for key in app.screen.query("FooterKey")] == station_keys
+        assert composed[before:] == []
+        assert ("f6", "Board") in station_keys and ("f6", "Board") not in board_keys

@@ -51,6 +51,7 @@ class KeyFooter(Footer):
         super().__init__(compact=True)
         self._rooms: list[int] = []
         self._composed_for: KeysShown | None = None
+        self._check_due = False
 
     def _keys_now(self) -> KeysShown:
         return tuple(
@@ -59,13 +60,26 @@ class KeyFooter(Footer):
         )
 
     def bindings_changed(self, screen: Screen) -> None:
-        """Compose the keys again only when what they show has changed.
+        """Compose the keys again only when what they show has changed, once things settle.
 
         The station terminal asks for its bindings to be checked after every load (the keys
         of the selected car, an andon stop), which is after every scan; composing the footer
         again each time mounts and styles its dozen keys anew for nothing, in the frames
-        after the result and while the next scan may already be coming.
+        after the result and while the next scan may already be coming. A view coming back
+        announces its bindings several times while the switch is under way, some of them
+        before the app knows which view is current: the keys are compared once, after the
+        next refresh, and only on the view shown, so a switch back to a view whose keys are
+        as they were composes nothing.
         """
+        if not self._check_due:
+            self._check_due = True
+            self.call_after_refresh(self._check_keys, screen)
+
+    def _check_keys(self, screen: Screen) -> None:
+        self._check_due = False
+        if not screen.is_current:
+            # A view being switched away from: it announces its keys again when it comes back.
+            return
         shown = self._composed_for
         if shown is not None and screen is self.screen and self._keys_now() == shown:
             return
