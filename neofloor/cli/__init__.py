@@ -18,7 +18,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 # Each module registers its subcommands with ``register(commands)``.
-COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports", "recall")
+COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports", "recall", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         default=socket.gethostname(),
         help="this terminal's name in the ledger (default: the host name)",
+    )
+    parser.add_argument(
+        "--view",
+        choices=("board", "dashboard"),
+        help="a read-only wall screen: only this view, no sign-in, nothing written",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -68,7 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_app(args: argparse.Namespace) -> int:
     from neofloor.store.engine import database_url
     from neofloor.tui.app import NeofloorApp
+    from neofloor.tui.theme import settings_path
 
-    app = NeofloorApp(database_url(args.db), station=args.station, terminal=args.terminal)
+    app = NeofloorApp(
+        database_url(args.db),
+        station=args.station,
+        terminal=args.terminal,
+        view=args.view,
+        settings=settings_path(),
+    )
     app.run()
     return app.return_code or 0
