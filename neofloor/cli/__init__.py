@@ -40,9 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=socket.gethostname(),
         help="this terminal's name in the ledger (default: the host name)",
     )
+    from neofloor.cli.serve import WALL_VIEWS
+
     parser.add_argument(
         "--view",
-        choices=("board", "dashboard"),
+        choices=WALL_VIEWS,
         help="a read-only wall screen: only this view, no sign-in, nothing written",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
