@@ -53,7 +53,14 @@ from neofloor.tui.startup import (
     missing_sqlite_file,
     read_plant,
 )
-from neofloor.tui.theme import HIGH_CONTRAST, HIGH_CONTRAST_THEME, STANDARD_THEME, read_theme, remember_theme
+from neofloor.tui.theme import (
+    HIGH_CONTRAST,
+    HIGH_CONTRAST_ANSI,
+    HIGH_CONTRAST_THEME,
+    STANDARD_THEME,
+    read_theme,
+    remember_theme,
+)
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -114,6 +121,7 @@ class NeofloorApp(App[None]):
     ) -> None:
         super().__init__()
         self.register_theme(HIGH_CONTRAST)
+        self.ansi_theme_light = HIGH_CONTRAST_ANSI
         self.database_url = database_url
         self.terminal = terminal
         # A wall screen (tui/wall.py): this one view, nobody signed in, nothing written.

@@ -14,6 +14,7 @@ import os
 import tomllib
 from pathlib import Path
 
+from rich.terminal_theme import TerminalTheme
 from textual.theme import Theme
 
 STANDARD_THEME = "textual-dark"
@@ -41,10 +42,31 @@ HIGH_CONTRAST = Theme(
         "footer-key-foreground": "#0000A0",
         "footer-background": "#E8E8E8",
         "input-selection-background": "#0000A0 40%",
+        "text-primary": "#0000A0",
+        "text-secondary": "#000000",
+        "text-accent": "#7A0099",
+        "text-success": "#005C00",
+        "text-warning": "#8A3D00",
+        "text-error": "#B00000",
+        "text-muted": "#333333",
         "border": "#000000",
         "border-blurred": "#555555",
     },
 )
+
+_DEEP = [
+    (0, 0, 0),
+    (176, 0, 0),
+    (0, 92, 0),
+    (138, 61, 0),
+    (0, 0, 160),
+    (122, 0, 153),
+    (0, 90, 110),
+    (255, 255, 255),
+]
+# The terminal colours named in the app's own styles ("bold green" on a result) under a light
+# theme: as deep as the theme's, so that they read on white too.
+HIGH_CONTRAST_ANSI = TerminalTheme((255, 255, 255), (0, 0, 0), _DEEP, _DEEP)
 
 
 def settings_path() -> Path:
