@@ -223,7 +223,7 @@ class NeofloorApp(App[None]):
             self.switch_mode(FLOOR_VIEWS[0].name)
         self.call_after_refresh(self._first_paint.set)
         self.open_plant()
-        self.set_interval(self._idle_check_seconds, self.check_idle)
+        self.set_interval(self._idle_check_seconds, self.check_idle_sign_out)
 
     def first_view_shown(self) -> None:
         """The first view shows its data: import the rest in the background, then let the GC run."""
@@ -393,7 +393,7 @@ class NeofloorApp(App[None]):
                 self.idle_left = None
         await super().on_event(event)
 
-    def check_idle(self) -> None:
+    def check_idle_sign_out(self) -> None:
         """Count down the last minute on the header; sign out once the idle time is up."""
         if self.read_only or self.operator is None or self.database is None:
             return

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_PIN
 from tests.tui.conftest import TRIM1_OPERATOR, Line, car_state, plant_state
 
 CHROMIUM = os.environ.get("NEOFLOOR_CHROMIUM", "/usr/bin/chromium")
@@ -144,15 +145,28 @@ def shown(page: sync_api.Page, text: str, timeout: float) -> None:
     )
 
 
-def sign_in(page: sync_api.Page, badge: str, pin: str | None = None) -> None:
-    """Sign in as on a terminal: the badge, Enter; then the PIN, if the plant asks for one."""
+def sign_in(page: sync_api.Page, badge: str, pin: str) -> None:
+    """Sign in as on a terminal: the badge, Enter; once the dialog asks that badge's PIN, the PIN, Enter."""
     shown(page, "Badge, or part of a name", APP_START_SECONDS)
     page.keyboard.type(badge)
     page.keyboard.press("Enter")
-    if pin is not None:
-        shown(page, "PIN", 10)
-        page.keyboard.type(pin)
-        page.keyboard.press("Enter")
+    shown(page, "your PIN", 10)
+    page.keyboard.type(pin)
+    page.keyboard.press("Enter")
+
+
+def sign_ins(line: Line, badge: str, terminal: str) -> int:
+    """How many sign-ins of ``badge`` at ``terminal`` the audit trail holds."""
+    from sqlalchemy import func, select
+
+    from neofloor.store.models import AuditEntry
+
+    with line.db.read() as session:
+        query = select(func.count()).select_from(AuditEntry)
+        query = query.where(
+            AuditEntry.action == "sign_in", AuditEntry.badge == badge, AuditEntry.terminal == terminal
+        )
+        return int(session.execute(query).scalar_one())
 
 
 def event_count(line: Line, vin: str) -> int:
@@ -173,10 +187,12 @@ def test_sign_in_and_scan_a_car_in_the_browser(line: Line, tmp_path: Path) -> No
     vin = line.vins[4]  # waiting at TRIM1
     assert car_state(line.db, vin)[:2] == ("queued", "TRIM1")
     events_before = event_count(line, vin)
+    sign_ins_before = sign_ins(line, TRIM1_OPERATOR, "T-WEB")
     with serving(line, tmp_path, "--station", "TRIM1") as address, browser_page(address) as page:
         try:
-            sign_in(page, TRIM1_OPERATOR)
+            sign_in(page, TRIM1_OPERATOR, TEST_PIN)
             shown(page, "Signed in", 10)
+            assert sign_ins(line, TRIM1_OPERATOR, "T-WEB") == sign_ins_before + 1
             page.keyboard.type(vin)
             page.keyboard.press("Enter")
             wait_until(
@@ -210,5 +226,7 @@ def test_a_wall_board_in_the_browser_asks_nobody_and_writes_nothing(line: Line, 
             page.wait_for_function(f"{reasons} > {drawn}", timeout=10_000, polling=100)
         finally:
             keep_screenshot(page, tmp_path, "serve-wall-board.png")
-        assert "Badge, or part of a name" not in page.evaluate("window.__neofloorScreen")
+        drawn_text = page.evaluate("window.__neofloorScreen")
+        assert "Badge, or part of a name" not in drawn_text
+        assert "your PIN" not in drawn_text
     assert plant_state(line.db) == before
