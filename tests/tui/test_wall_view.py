@@ -9,7 +9,8 @@ from neofloor.tui.app import NeofloorApp
 from neofloor.tui.dialogs.sign_in import SignInDialog
 from neofloor.tui.wall import READ_ONLY_SENTENCE, WALL_ACTIONS
 from neofloor.tui.writes import Answer, write_in_worker
-from tests.tui.conftest import drive, plant_state, settle
+from tests.tui.conftest import TRIM1_OPERATOR, drive, plant_state, settle
+from tests.tui.test_people import IdleClock
 
 # Every key of the floor that writes, on any view (the board's line actions, the dashboard's note
 # and report, the app's sign-in and station choice).
@@ -25,7 +26,12 @@ WRITE_ACTIONS = {
     "choose_station",
     "find_car",
     "history",
+    "sign_out",
+    "show_skills",
+    "show_audit",
 }
+# Keys a wall shows besides its view's reading keys: Textual's palette.
+WALL_EXTRA_KEYS = {"command_palette"}
 
 
 class Came(Message):
@@ -56,6 +62,8 @@ async def test_the_wall_shows_its_view_asks_nobody_and_offers_no_write_key(line,
         shown = footer_actions(app)
         assert not shown & WRITE_ACTIONS, shown & WRITE_ACTIONS
         assert "show_view" not in shown
+        # Only the listed reading keys: a key a view gains later stays off the wall until listed.
+        assert shown <= WALL_ACTIONS[view] | WALL_EXTRA_KEYS, shown - WALL_ACTIONS[view]
         # The keys that only read stay (the board's overrides list, the dashboard's shifts).
         assert shown & WALL_ACTIONS[view]
 
@@ -110,3 +118,59 @@ async def test_the_palette_offers_no_floor_command_on_a_wall(line, clock):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert not [t for t in titles if "screenshot" in t.lower()]
         assert "High-contrast theme" in titles
+
+
+def audit_count(line) -> int:
+    from sqlalchemy import func, select
+
+    from neofloor.store.models import AuditEntry
+
+    with line.db.read() as session:
+        return int(session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+
+
+@pytest.mark.parametrize("view", ["board", "dashboard"])
+async def test_a_wall_never_counts_down_signs_out_or_asks_anyone_to_sign_in(line, clock, view):
+    """The idle sign-out and the sign-in dialog of the floor stay off a wall screen, even with a
+    badge given at start and someone taken for signed in."""
+    from neofloor.services.plant.operators import operator_by_badge
+
+    idle = IdleClock()
+    app = NeofloorApp(
+        line.url,
+        station="TRIM1",
+        terminal="T-WALL",
+        operator_badge=TRIM1_OPERATOR,  # ignored by a wall
+        clock=clock,
+        view=view,
+        idle_minutes=2,
+        idle_clock=idle,
+        idle_check_seconds=0.02,
+    )
+    audits = audit_count(line)
+    async with drive(app, size=(120, 40)) as pilot:
+        await settle(pilot, lambda: app.database is not None)
+        assert app.operator is None and app.station is None
+        idle.advance(600)
+        await pilot.pause(0.2)
+        assert len(app.screen_stack) == 1 and not isinstance(app.screen, SignInDialog)
+        assert app.idle_left is None
+
+        # Were anyone ever taken for signed in on a wall, the idle time would still sign nobody
+        # out over it, count nothing down and open no dialog.
+        with line.db.read() as session:
+            app.operator = operator_by_badge(session, TRIM1_OPERATOR)
+        idle.advance(90)
+        await pilot.pause(0.2)
+        assert app.idle_left is None
+        idle.advance(600)
+        await pilot.pause(0.2)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app.operator is not None
+        assert len(app.screen_stack) == 1 and not isinstance(app.screen, SignInDialog)
+        app.action_sign_in()  # the palette's command, were it reached
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+        assert app.current_mode == view
+    assert audit_count(line) == audits
