@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, station_arg
-from neofloor.reports.formats import EXPORT_FORMATS, REPORT_FORMATS
+from neofloor.reports.formats import EXPORT_FORMATS
 from neofloor.services.plant.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def register(commands: Any) -> None:
         "--from", dest="from_date", metavar="DATE", help="first plant day (completion, finding, fitting)"
     )
     cars.add_argument("--to", dest="to_date", metavar="DATE", help="last day (default: today, with --from)")
-    cars.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    cars.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
     cars.add_argument("--out", metavar="FILE", help="write the list to FILE instead of printing it")
     cars.add_argument(
         "--hold",
@@ -217,11 +217,10 @@ def _query(session: Session, args: argparse.Namespace) -> RecallQuery:
 
 def cars_recall_command(args: argparse.Namespace) -> int:
     """The cars every filter agrees on; with --hold, those still at the plant held in one transaction."""
-    from neofloor.reports.common import check_format
     from neofloor.reports.containment_report import render_containment
     from neofloor.services.traceability.containment import containment, hold_recall
 
-    fmt = check_format(args.fmt)
+    fmt = _check_export(args)
     database = open_database(args)
     if args.hold:
         if not args.operator:
@@ -232,7 +231,12 @@ def cars_recall_command(args: argparse.Namespace) -> int:
         print(held.message, file=sys.stdout if fmt == "md" or args.out else sys.stderr)
     with database.read() as session:
         found = containment(session, _query(session, args))
-    _emit(found.summary, render_containment(found, fmt), fmt, args)
+    if fmt == "xlsx":
+        from neofloor.reports.containment_report import containment_sheets
+
+        _emit_sheets(found.summary, containment_sheets(found), args.out)
+    else:
+        _emit(found.summary, render_containment(found, fmt), fmt, args)
     return 0
 
 

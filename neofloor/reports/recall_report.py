@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from neofloor.reports.common import DASH, check_format, csv_text, iso_local, md_table, stamp
-from neofloor.reports.xlsx import Sheet
+from neofloor.reports.xlsx import Sheet, column_titles
 from neofloor.services.plant.clock import to_local
 from neofloor.services.traceability.recall import DefectRecall, RecallCar, StationRecall
 
@@ -193,7 +193,7 @@ def _markdown(
 
 def _recall_sheet(name: str, columns: Sequence[str], rows: Sequence[Any], zone: str) -> Sheet:
     """The rows of a recall, the CSV's columns, as cells (times in plant local time)."""
-    header = [c.replace("_", " ").capitalize() for c in columns]
+    header = column_titles(columns)
     return Sheet(name, header, [[getattr(row, c) for c in columns] for row in rows], zone)
 
 

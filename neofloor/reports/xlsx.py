@@ -63,6 +63,11 @@ class Sheet:
     formats: dict[str, str] = field(default_factory=dict)
 
 
+def column_titles(columns: Sequence[str]) -> list[str]:
+    """A sheet's header from the CSV's column names: ``completed_at`` reads "Completed at"."""
+    return [c.replace("_", " ").capitalize() for c in columns]
+
+
 def sheet_name(name: str) -> str:
     """A name Excel accepts: no []:*?/\\, at most 31 characters, not empty."""
     cleaned = _SHEET_NAME_BAD.sub("-", name).strip("'").strip() or "Sheet"
