@@ -28,7 +28,8 @@ def _ratio(value: float | None) -> Ratio | None:
 
 
 def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
-    """Shift, Pace, By hour, Quality, OEE, Stations, Downtime, Line now, Overrides, Notes."""
+    """Shift, Pace, By hour, Quality, Deliveries, OEE, Stations, Quality by station, Downtime,
+    Line now, Overrides, Notes: the handover report's sections, in its order."""
     zone = summary.window.timezone
     w = summary.window
     item = ("Item", "Value")
@@ -84,6 +85,14 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
             ("Lead time, p90", _seconds(summary.lead_time.p90)),
         ],
     )
+    deliveries = Sheet(
+        "Deliveries",
+        ("Financing", "Cars"),
+        [
+            *((name, count) for name, count in summary.deliveries_by_financing),
+            ("Total", summary.deliveries),
+        ],
+    )
     result = summary.oee
     oee_rows: list[tuple[Any, ...]]
     if result is None:
@@ -119,6 +128,14 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
             for s in summary.stations
         ],
     )
+    station_quality = Sheet(
+        "Quality by station",
+        ("Station", "Name", "Cars", "First pass", "FPY", "Defects found", "DPHU"),
+        [
+            (q.station, q.name, q.cars, q.first_pass, _ratio(q.fpy), q.defects, q.dphu)
+            for q in summary.quality_by_station
+        ],
+    )
     downtime = Sheet(
         "Downtime",
         ("Reason code", "Reason", "Downtime", "Stops", "Stations"),
@@ -137,14 +154,33 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
         ],
     )
     line = summary.line
-    line_rows: list[tuple[Any, ...]] = [("WIP", "", "", line.wip, "", line.at)]
-    line_rows += [("held", c.vin, c.station or "", None, c.reason, None) for c in line.held]
-    line_rows += [("in repair", r.vin, r.left_station or "", None, r.reason, None) for r in line.in_repair]
+    # Time: when it began (the hold, the defect's finding); a held car also says since when it
+    # has been at its station.
+    line_rows: list[tuple[Any, ...]] = [("WIP", "", "", line.wip, "", line.at, None)]
     line_rows += [
-        ("open critical defect", d.vin, d.station, None, f"{d.code} {d.description} ({d.status})", d.found_at)
+        ("held", c.vin, c.station or "", None, c.reason, c.held_since, c.at_station_since) for c in line.held
+    ]
+    line_rows += [
+        ("in repair", r.vin, r.left_station or "", None, r.reason, None, None) for r in line.in_repair
+    ]
+    line_rows += [
+        (
+            "open critical defect",
+            d.vin,
+            d.station,
+            None,
+            f"{d.code} {d.description} ({d.status})",
+            d.found_at,
+            None,
+        )
         for d in line.open_critical
     ]
-    line_now = Sheet("Line now", ("What", "VIN", "Station", "Cars", "Detail", "Time"), line_rows, zone)
+    line_now = Sheet(
+        "Line now",
+        ("What", "VIN", "Station", "Cars", "Detail", "Time", "At the station since"),
+        line_rows,
+        zone,
+    )
     overrides = Sheet(
         "Overrides",
         ("Time", "VIN", "To station", "By", "Note"),
@@ -157,4 +193,17 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
         [(n.written_at, n.author or "", n.text) for n in summary.notes],
         zone,
     )
-    return [shift, pace, hourly, quality, oee, stations, downtime, line_now, overrides, notes]
+    return [
+        shift,
+        pace,
+        hourly,
+        quality,
+        deliveries,
+        oee,
+        stations,
+        station_quality,
+        downtime,
+        line_now,
+        overrides,
+        notes,
+    ]

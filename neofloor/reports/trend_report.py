@@ -203,6 +203,7 @@ def trend_sheets(report: Trend) -> list[Sheet]:
             Ratio(result.availability) if result else None,
             None if result is None or result.performance is None else Ratio(result.performance),
             None if result is None or result.quality is None else Ratio(result.quality),
+            day.deliveries,
         )
 
     header = (
@@ -225,6 +226,7 @@ def trend_sheets(report: Trend) -> list[Sheet]:
         "Availability",
         "Performance",
         "Quality",
+        "Deliveries",
     )
     rows = [row(d, d.local_date, WEEKDAYS[d.local_date.weekday()]) for d in report.days]
     rows.append(row(report.total, "Total", ""))

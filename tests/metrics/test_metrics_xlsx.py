@@ -25,8 +25,10 @@ SECTIONS = [
     "Pace",
     "By hour",
     "Quality",
+    "Deliveries",
     "OEE",
     "Stations",
+    "Quality by station",
     "Downtime",
     "Line now",
     "Overrides",
@@ -81,6 +83,23 @@ def test_shift_workbook_has_a_sheet_per_section_with_real_cells(
     assert [h[0] for h in hours] == [h.label for h in summary.hourly]
     assert sum(h[4] for h in hours) == summary.output
 
+    by_station = {r[0].value: r for r in book["Quality by station"].iter_rows(min_row=2)}
+    assert by_station and list(by_station) == [q.station for q in summary.quality_by_station]
+    for q in summary.quality_by_station:
+        cars, fpy = by_station[q.station][2], by_station[q.station][4]
+        assert cars.value == q.cars and isinstance(cars.value, int)
+        assert fpy.value == (None if q.fpy is None else pytest.approx(q.fpy))
+        if q.fpy is not None:
+            assert fpy.number_format == PERCENT_FORMAT
+
+    held = [r for r in book["Line now"].iter_rows(min_row=2) if r[0].value == "held"]
+    assert [r[1].value for r in held] == [c.vin for c in summary.line.held]
+    held_since, at_station_since = held[0][5], held[0][6]
+    assert held_since.is_date and at_station_since.is_date
+    first = summary.line.held[0]
+    assert held_since.value == first.held_since.astimezone(ZONE).replace(tzinfo=None)
+    assert at_station_since.value == first.at_station_since.astimezone(ZONE).replace(tzinfo=None)
+
     notes = list(book["Notes"].iter_rows(min_row=2))
     assert notes[0][2].value == "=SUM(A1:A9) is not a formula here"
     assert notes[0][2].data_type == "s"
@@ -129,3 +148,14 @@ def test_shift_report_as_xlsx_from_the_command_line(
     assert items(book["Pace"])["Output (cars through QG)"].value == 1
     downtime = {r[0]: r for r in book["Downtime"].iter_rows(min_row=2, values_only=True)}
     assert downtime["MAT"][2] == timedelta(minutes=20) and downtime["MAT"][3] == 1
+
+
+def test_shift_report_saved_as_xlsx_in_the_reports_folder(
+    plant: str,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shift = ("report", "shift", "--date", WEDNESDAY, "--shift", "A", "--format", "xlsx", "--save")
+    code, out, _ = run(capsys, "--db", plant, *shift)
+    target = Path(plant).resolve().parent / "reports" / f"handover-{WEDNESDAY}-A.xlsx"
+    assert code == 0 and out == f"Report written to {target}.\n"
+    assert load_workbook(target).sheetnames == SECTIONS
