@@ -25,7 +25,8 @@ import pytest
 from tests.conftest import TEST_PIN
 from tests.tui.conftest import TRIM1_OPERATOR, Line, car_state, plant_state
 
-CHROMIUM = os.environ.get("NEOFLOOR_CHROMIUM", "/usr/bin/chromium")
+# Debian's browser, as .ci/chromium.sh installs it (or where NEOFLOOR_CHROMIUM says).
+CHROMIUM = os.environ.get("NEOFLOOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERVER_START_SECONDS = 30.0
 APP_START_SECONDS = 40.0
