@@ -20,6 +20,7 @@ Handler = Callable[[argparse.Namespace], int]
 # Each module registers its subcommands with ``register(commands)``.
 COMMAND_MODULES = (
     "admin", "floor", "supervision", "quality", "reports", "recall", "delivery", "people", "simulate",
+    "serve",
 )
 
 
@@ -41,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         default=socket.gethostname(),
         help="this terminal's name in the ledger (default: the host name)",
+    )
+    from neofloor.cli.serve import WALL_VIEWS
+
+    parser.add_argument(
+        "--view",
+        choices=WALL_VIEWS,
+        help="a read-only wall screen: only this view, no sign-in, nothing written",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -75,7 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_app(args: argparse.Namespace) -> int:
     from neofloor.store.engine import database_url
     from neofloor.tui.app import NeofloorApp
+    from neofloor.tui.theme import settings_path
 
-    app = NeofloorApp(database_url(args.db), station=args.station, terminal=args.terminal)
+    app = NeofloorApp(
+        database_url(args.db),
+        station=args.station,
+        terminal=args.terminal,
+        view=args.view,
+        settings=settings_path(),
+    )
     app.run()
     return app.return_code or 0

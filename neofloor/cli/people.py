@@ -10,11 +10,15 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, plant_days, signed_in
 from neofloor.services.plant.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from neofloor.reports.xlsx import Sheet
 
 # `neofloor verify` found a row changed behind the app's back.
 TAMPERED_EXIT = 7
@@ -58,7 +62,8 @@ def register(commands: Any) -> None:
     certify.set_defaults(handler=operator_certify_command)
 
     listing = actions.add_parser("list", help="operators and their certifications (the skills matrix)")
-    listing.add_argument("--format", choices=("table", "csv"), default="table")
+    listing.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
+    listing.add_argument("--out", metavar="FILE", help="the spreadsheet's file (with --format xlsx)")
     listing.add_argument("--all", action="store_true", help="disabled badges too")
     listing.set_defaults(handler=operator_list_command)
 
@@ -69,7 +74,8 @@ def register(commands: Any) -> None:
     audit.add_argument("--since", metavar="DATE", help="first plant day (YYYY-MM-DD, today, yesterday)")
     audit.add_argument("--until", metavar="DATE", help="last plant day (included)")
     audit.add_argument("--limit", type=int, default=100)
-    audit.add_argument("--format", choices=("table", "csv"), default="table")
+    audit.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
+    audit.add_argument("--out", metavar="FILE", help="the spreadsheet's file (with --format xlsx)")
     audit.set_defaults(handler=audit_command)
 
     verify = commands.add_parser("verify", help="check the ledger's and the audit trail's hash chains")
@@ -171,8 +177,14 @@ def operator_certify_command(args: argparse.Namespace) -> int:
 def operator_list_command(args: argparse.Namespace) -> int:
     from neofloor.services.people.certifications import CertStatus, skills_matrix
 
+    _check_out(args)
     with open_database(args).read() as session:
         matrix = skills_matrix(session, include_inactive=args.all)
+    if args.format == "xlsx":
+        from neofloor.reports.people_sheets import skills_sheets
+
+        _save_sheets(skills_sheets(matrix), args.out, "Skills matrix")
+        return 0
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(
@@ -224,6 +236,7 @@ def audit_command(args: argparse.Namespace) -> int:
     from neofloor.services.plant.catalog import plant_catalog
     from neofloor.services.plant.clock import to_local
 
+    _check_out(args)
     database = open_database(args)
     since = plant_days(database, args.since).start if args.since else None
     until = plant_days(database, args.until).end if args.until else None
@@ -238,6 +251,13 @@ def audit_command(args: argparse.Namespace) -> int:
             limit=args.limit,
         )
         zone = plant_catalog(session).timezone
+    if args.format == "xlsx":
+        from neofloor.reports.people_sheets import audit_sheets
+
+        _save_sheets(audit_sheets(page.lines, zone), args.out, "Audit trail")
+        if page.next_before is not None:
+            print("(more: raise --limit, or narrow the filters)")
+        return 0
     fields = ["at", "badge", "role", "terminal", "action", "subject", "before", "after"]
     rows = [
         [
@@ -270,9 +290,23 @@ def audit_command(args: argparse.Namespace) -> int:
 
 
 def _changes(value: dict[str, Any] | None) -> str:
-    if not value:
-        return ""
-    return ", ".join(f"{k}={v}" for k, v in value.items())
+    from neofloor.reports.people_sheets import changes_text
+
+    return changes_text(value)
+
+
+def _check_out(args: argparse.Namespace) -> None:
+    """A spreadsheet goes to a file: refused before anything is read when --out is missing."""
+    if args.format == "xlsx":
+        from neofloor.reports.xlsx import needs_out
+
+        needs_out(args.out)
+
+
+def _save_sheets(sheets: Sequence[Sheet], out: str, what: str) -> None:
+    from neofloor.reports.xlsx import save_xlsx
+
+    print(f"{what} written to {save_xlsx(sheets, out)}.")
 
 
 def verify_command(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 from neofloor.cli.common import open_database, plain, plant_days, run_write, station_arg, to_json
 from neofloor.services.plant.errors import InvalidInput
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "xlsx")
 SEVERITY_CHOICES = ("critical", "major", "minor")
 STATUS_CHOICES = ("open", "repaired", "verified", "cancelled")
 # The columns `defect list --format csv` writes (JSON objects carry the same keys).
@@ -127,6 +127,7 @@ def _register_queries(actions: Any) -> None:
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--offset", type=int, default=0)
     listing.add_argument("--format", choices=FORMATS, default="table")
+    listing.add_argument("--out", metavar="FILE", help="the .xlsx file to write (with --format xlsx)")
     listing.set_defaults(handler=list_command)
 
     show = _defect_action(actions, "show", "one defect and its full story")
@@ -140,6 +141,7 @@ def _register_catalog(actions: Any) -> None:
     catalog.add_argument("text", nargs="?", default="", help="part of a code or description ('wl', 'run')")
     catalog.add_argument("--limit", type=int, default=None, help="default: 8 matches, or the whole catalog")
     catalog.add_argument("--format", choices=FORMATS, default="table")
+    catalog.add_argument("--out", metavar="FILE", help="the .xlsx file to write (with --format xlsx)")
     catalog.set_defaults(handler=catalog_command)
 
     pareto = actions.add_parser("pareto", help="defect codes by count and share over plant local days")
@@ -154,6 +156,7 @@ def _register_catalog(actions: Any) -> None:
     pareto.add_argument("--station", dest="defect_station", metavar="CODE", help="only defects found there")
     pareto.add_argument("--limit", type=int, default=20)
     pareto.add_argument("--format", choices=FORMATS, default="table")
+    pareto.add_argument("--out", metavar="FILE", help="the .xlsx file to write (with --format xlsx)")
     pareto.set_defaults(handler=pareto_command)
 
 
@@ -228,6 +231,25 @@ def _write_csv(fields: Sequence[str], rows: Sequence[dict[str, object]]) -> None
     writer.writerows(rows)
 
 
+def _check_out(args: argparse.Namespace) -> None:
+    """A spreadsheet is a file: --format xlsx needs --out, checked before anything is read."""
+    if args.format == "xlsx":
+        from neofloor.reports.xlsx import needs_out
+
+        needs_out(args.out)
+    elif args.out:
+        raise InvalidInput("--out writes a spreadsheet: give it with --format xlsx.")
+
+
+def _write_xlsx(
+    name: str, fields: Sequence[str], rows: Sequence[Sequence[object]], zone: str | None, out: str
+) -> None:
+    from neofloor.reports.xlsx import Sheet, save_xlsx
+
+    path = save_xlsx([Sheet(name, fields, rows, zone)], out)
+    print(f"{len(rows)} row(s) written to {path}.")
+
+
 def _statuses(text: str) -> tuple[str, ...] | None:
     if text.strip().lower() == "all":
         return None
@@ -246,6 +268,7 @@ def list_command(args: argparse.Namespace) -> int:
 
     if args.limit < 1 or args.offset < 0:
         raise InvalidInput("--limit must be at least 1 and --offset at least 0.")
+    _check_out(args)
     if args.older_than is not None and args.older_than < 0:
         raise InvalidInput("--older-than takes a number of hours, 0 or more.")
     statuses = _statuses(args.status)
@@ -274,6 +297,16 @@ def list_command(args: argparse.Namespace) -> int:
         print(to_json(rows))
     elif args.format == "csv":
         _write_csv(LIST_FIELDS, rows)
+    elif args.format == "xlsx":
+        cells = [
+            [
+                timedelta(seconds=round(r.age_seconds)) if f == "age_seconds" else getattr(r, f)
+                for f in LIST_FIELDS
+            ]
+            for r in records
+        ]
+        header = [("age" if f == "age_seconds" else f) for f in LIST_FIELDS]
+        _write_xlsx("Defects", header, cells, zone, args.out)
     elif not records:
         print("No defects match.")
     else:
@@ -323,6 +356,7 @@ def show_command(args: argparse.Namespace) -> int:
 def catalog_command(args: argparse.Namespace) -> int:
     from neofloor.services.quality.catalog import catalog_entries, match_catalog
 
+    _check_out(args)
     with open_database(args).read() as session:
         entries = catalog_entries(session)
     limit = args.limit if args.limit is not None else (8 if args.text.strip() else len(entries))
@@ -332,6 +366,9 @@ def catalog_command(args: argparse.Namespace) -> int:
         print(to_json(rows))
     elif args.format == "csv":
         _write_csv(("id", "code", "description", "category", "default_severity"), rows)
+    elif args.format == "xlsx":
+        fields = ("id", "code", "description", "category", "default_severity")
+        _write_xlsx("Defect catalog", fields, [[row[f] for f in fields] for row in rows], None, args.out)
     elif not chosen:
         print(f"No catalog entry matches {args.text!r}.")
     else:
@@ -345,6 +382,7 @@ def catalog_command(args: argparse.Namespace) -> int:
 def pareto_command(args: argparse.Namespace) -> int:
     from neofloor.services.quality.reports import defect_pareto
 
+    _check_out(args)
     database = open_database(args)
     days = plant_days(database, args.first_day, args.last_day)
     first, last = days.first, days.last
@@ -376,6 +414,21 @@ def pareto_command(args: argparse.Namespace) -> int:
         )
     elif args.format == "csv":
         _write_csv(PARETO_FIELDS, rows)
+    elif args.format == "xlsx":
+        from neofloor.reports.xlsx import Ratio
+
+        cells = [
+            [
+                Ratio(line.share)
+                if f == "share"
+                else Ratio(line.cumulative_share)
+                if f == "cumulative_share"
+                else r[f]
+                for f in PARETO_FIELDS
+            ]
+            for r, line in zip(rows, pareto.lines, strict=True)
+        ]
+        _write_xlsx(f"Pareto {first} to {last}", PARETO_FIELDS, cells, None, args.out)
     elif not pareto.total:
         print(f"No defects found from {first} to {last}.")
     else:

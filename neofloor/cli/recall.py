@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, station_arg
-from neofloor.reports.formats import REPORT_FORMATS
+from neofloor.reports.formats import EXPORT_FORMATS
 from neofloor.services.plant.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
     from sqlmodel import Session
 
+    from neofloor.reports.xlsx import Sheet
     from neofloor.services.traceability.containment import RecallQuery
 
 
@@ -72,7 +74,7 @@ def register(commands: Any) -> None:
         "--from", dest="from_date", metavar="DATE", help="first plant day (completion, finding, fitting)"
     )
     cars.add_argument("--to", dest="to_date", metavar="DATE", help="last day (default: today, with --from)")
-    cars.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    cars.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
     cars.add_argument("--out", metavar="FILE", help="write the list to FILE instead of printing it")
     cars.add_argument(
         "--hold",
@@ -103,7 +105,7 @@ def _period_and_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", dest="to_date", default="today", metavar="DATE", help="last day (default: today)"
     )
-    parser.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    parser.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
     parser.add_argument("--out", metavar="FILE", help="write the list to FILE instead of printing it")
 
 
@@ -134,32 +136,59 @@ def _emit(summary: str, text: str, fmt: str, args: argparse.Namespace) -> None:
         print(text, end="")
 
 
-def station_recall_command(args: argparse.Namespace) -> int:
+def _check_export(args: argparse.Namespace) -> str:
+    """The format asked for; a spreadsheet needs --out (refused before anything is read)."""
     from neofloor.reports.common import check_format
+    from neofloor.reports.xlsx import XLSX, needs_out
+
+    if args.fmt == XLSX:
+        needs_out(args.out)
+        return XLSX
+    return check_format(args.fmt)
+
+
+def _emit_sheets(summary: str, sheets: Sequence[Sheet], out: str) -> None:
+    from neofloor.reports.xlsx import save_xlsx
+
+    path = save_xlsx(sheets, out)
+    print(summary)
+    print(f"Recall list written to {path}.")
+
+
+def station_recall_command(args: argparse.Namespace) -> int:
     from neofloor.reports.recall_report import render_station_recall
     from neofloor.services.traceability.recall import cars_through_station
 
-    fmt = check_format(args.fmt)
+    fmt = _check_export(args)
     station = station_arg(args, args.recall_station, "Which station did the cars complete?")
     from neofloor.cli.common import progress
 
     with progress("Finding the cars"), open_database(args).read() as session:
         recall = cars_through_station(session, args.model, station, *_period(session, args))
-    _emit(recall.summary, render_station_recall(recall, fmt), fmt, args)
+    if fmt == "xlsx":
+        from neofloor.reports.recall_report import station_recall_sheets
+
+        _emit_sheets(recall.summary, station_recall_sheets(recall), args.out)
+    else:
+        _emit(recall.summary, render_station_recall(recall, fmt), fmt, args)
     return 0
 
 
 def defect_recall_command(args: argparse.Namespace) -> int:
-    from neofloor.reports.common import check_format
     from neofloor.reports.recall_report import render_defect_recall
     from neofloor.services.traceability.recall import cars_with_defect
 
-    fmt = check_format(args.fmt)
+    fmt = _check_export(args)
     from neofloor.cli.common import progress
 
     with progress("Finding the cars"), open_database(args).read() as session:
         recall = cars_with_defect(session, args.code, *_period(session, args))
-    _emit(recall.summary, render_defect_recall(recall, fmt), fmt, args)
+    if fmt == "xlsx":
+        from neofloor.reports.recall_report import defect_recall_sheets
+
+        _emit_sheets(recall.summary, defect_recall_sheets(recall), args.out)
+    else:
+        _emit(recall.summary, render_defect_recall(recall, fmt), fmt, args)
     return 0
 
 
@@ -188,11 +217,10 @@ def _query(session: Session, args: argparse.Namespace) -> RecallQuery:
 
 def cars_recall_command(args: argparse.Namespace) -> int:
     """The cars every filter agrees on; with --hold, those still at the plant held in one transaction."""
-    from neofloor.reports.common import check_format
     from neofloor.reports.containment_report import render_containment
     from neofloor.services.traceability.containment import containment, hold_recall
 
-    fmt = check_format(args.fmt)
+    fmt = _check_export(args)
     database = open_database(args)
     if args.hold:
         if not args.operator:
@@ -203,7 +231,12 @@ def cars_recall_command(args: argparse.Namespace) -> int:
         print(held.message, file=sys.stdout if fmt == "md" or args.out else sys.stderr)
     with database.read() as session:
         found = containment(session, _query(session, args))
-    _emit(found.summary, render_containment(found, fmt), fmt, args)
+    if fmt == "xlsx":
+        from neofloor.reports.containment_report import containment_sheets
+
+        _emit_sheets(found.summary, containment_sheets(found), args.out)
+    else:
+        _emit(found.summary, render_containment(found, fmt), fmt, args)
     return 0
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, signed_in
-from neofloor.reports.formats import REPORT_FORMATS
+from neofloor.reports.formats import EXPORT_FORMATS
+
+if TYPE_CHECKING:
+    from neofloor.reports.xlsx import Sheet
 
 
 def register(commands: Any) -> None:
@@ -20,7 +24,7 @@ def register(commands: Any) -> None:
     )
     shift.add_argument("--date", metavar="DATE", help="plant-local date: YYYY-MM-DD, today, yesterday")
     shift.add_argument("--shift", dest="shift_code", metavar="CODE", help="shift code (e.g. A)")
-    shift.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    shift.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
     shift.add_argument("--out", metavar="FILE", help="write the report to FILE instead of printing it")
     shift.add_argument(
         "--save",
@@ -32,7 +36,7 @@ def register(commands: Any) -> None:
     trend = kinds.add_parser("trend", help="one row per production day: output, plan, FPY, DPHU, OEE")
     trend.add_argument("--from", dest="from_date", required=True, metavar="DATE")
     trend.add_argument("--to", dest="to_date", default="today", metavar="DATE", help="default: today")
-    trend.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, default="md")
+    trend.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
     trend.add_argument("--out", metavar="FILE", help="write the report to FILE instead of printing it")
     trend.set_defaults(handler=trend_report_command)
 
@@ -54,6 +58,20 @@ def _emit(text: str, out: str | None) -> None:
         print(text, end="")
 
 
+def _check_out(args: argparse.Namespace) -> None:
+    """A spreadsheet goes to a file: refused before anything is read when --out is missing."""
+    if args.fmt == "xlsx" and not getattr(args, "save", False):
+        from neofloor.reports.xlsx import needs_out
+
+        needs_out(args.out)
+
+
+def _emit_sheets(sheets: Sequence[Sheet], out: str) -> None:
+    from neofloor.reports.xlsx import save_xlsx
+
+    print(f"Report written to {save_xlsx(sheets, out)}.")
+
+
 def shift_report_command(args: argparse.Namespace) -> int:
     from neofloor.reports.shift_report import render_shift_report, write_shift_report
     from neofloor.services.metrics.summary import summarize_shift
@@ -61,6 +79,7 @@ def shift_report_command(args: argparse.Namespace) -> int:
     from neofloor.services.plant.shifts import parse_plant_date, shift_calendar
     from neofloor.store.types import utcnow
 
+    _check_out(args)
     now = utcnow()
     with open_database(args).read() as session:
         calendar = shift_calendar(session)
@@ -78,12 +97,25 @@ def shift_report_command(args: argparse.Namespace) -> int:
                     codes = ", ".join(w.code for w in shifts) or "none"
                     raise InvalidInput(f"Which shift of {day}? Give --shift CODE (shifts that day: {codes}).")
                 window = shifts[0]
-        if args.save and args.out is None:
+        if args.save and args.out is None and args.fmt != "xlsx":
             path = write_shift_report(session, window.local_date, window.code, fmt=args.fmt, now=now)
             print(f"Report written to {path}.")
             return 0
         summary = summarize_shift(session, window, now=now)
-    _emit(render_shift_report(summary, args.fmt), args.out)
+        if args.save and args.out is None:
+            # The spreadsheet goes where --save puts the text reports: the plant's reports folder.
+            from neofloor.reports.shift_report import default_shift_report_name
+            from neofloor.services.plant.report_files import report_path
+
+            target = report_path(session, default_shift_report_name(summary, "xlsx"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            args.out = str(target.resolve())
+    if args.fmt == "xlsx":
+        from neofloor.reports.shift_xlsx import shift_sheets
+
+        _emit_sheets(shift_sheets(summary), args.out)
+    else:
+        _emit(render_shift_report(summary, args.fmt), args.out)
     return 0
 
 
@@ -94,13 +126,19 @@ def trend_report_command(args: argparse.Namespace) -> int:
     from neofloor.services.plant.shifts import parse_plant_date
     from neofloor.store.types import utcnow
 
+    _check_out(args)
     now = utcnow()
     with open_database(args).read() as session:
         zone = plant_catalog(session).timezone
         first = parse_plant_date(args.from_date, zone, now=now)
         last = parse_plant_date(args.to_date, zone, now=now)
         result = trend(session, first, last, now=now)
-    _emit(render_trend_report(result, args.fmt), args.out)
+    if args.fmt == "xlsx":
+        from neofloor.reports.trend_report import trend_sheets
+
+        _emit_sheets(trend_sheets(result), args.out)
+    else:
+        _emit(render_trend_report(result, args.fmt), args.out)
     return 0
 
 

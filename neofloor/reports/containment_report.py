@@ -12,6 +12,7 @@ from typing import Any
 
 from neofloor.reports.common import DASH, check_format, csv_text, iso_local, md_table, stamp
 from neofloor.reports.recall_report import period_label
+from neofloor.reports.xlsx import Sheet, column_titles
 from neofloor.services.plant.text import printable
 from neofloor.services.traceability.containment import ContainedCar, Containment
 
@@ -80,6 +81,29 @@ def containment_data(found: Containment) -> dict[str, Any]:
         "already_held": len(found.already_held),
         "rows": [_row(car, zone) for car in found.rows],
     }
+
+
+def containment_sheets(found: Containment) -> list[Sheet]:
+    """The recall as one sheet, the CSV's columns: times as dates in plant time, held as yes/no."""
+    rows = [
+        [
+            car.build_seq,
+            car.vin,
+            car.model,
+            car.state,
+            car.station,
+            car.where,
+            car.held,
+            car.completed_at,
+            " ".join(map(str, car.defect_ids)),
+            parts_text(car),
+            car.delivered_at,
+            car.customer,
+            car.financing_partner,
+        ]
+        for car in found.rows
+    ]
+    return [Sheet(f"Recall {found.query.describe()}", column_titles(COLUMNS), rows, found.timezone)]
 
 
 def _matched(car: ContainedCar, zone: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from neofloor.reports.common import DASH, check_format, csv_text, iso_local, md_table, stamp
+from neofloor.reports.xlsx import Sheet, column_titles
 from neofloor.services.plant.clock import to_local
 from neofloor.services.traceability.recall import DefectRecall, RecallCar, StationRecall
 
@@ -188,3 +189,23 @@ def _markdown(
         out.append("")
         out += md_table(header, rows, "r")
     return "\n".join(out) + "\n"
+
+
+def _recall_sheet(name: str, columns: Sequence[str], rows: Sequence[Any], zone: str) -> Sheet:
+    """The rows of a recall, the CSV's columns, as cells (times in plant local time)."""
+    header = column_titles(columns)
+    return Sheet(name, header, [[getattr(row, c) for c in columns] for row in rows], zone)
+
+
+def station_recall_sheets(recall: StationRecall) -> list[Sheet]:
+    """The cars of a model through a station, as one spreadsheet sheet."""
+    return [
+        _recall_sheet(
+            f"Recall {recall.model} {recall.station}", STATION_COLUMNS, recall.rows, recall.timezone
+        )
+    ]
+
+
+def defect_recall_sheets(recall: DefectRecall) -> list[Sheet]:
+    """The cars on which a defect code was found, as one spreadsheet sheet."""
+    return [_recall_sheet(f"Recall {recall.code}", DEFECT_COLUMNS, recall.rows, recall.timezone)]

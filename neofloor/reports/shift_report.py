@@ -25,8 +25,9 @@ __all__ = ["default_shift_report_name", "render_shift_report", "shift_report_dat
 
 
 def default_shift_report_name(summary: ShiftSummary, fmt: str) -> str:
-    """handover-2026-11-26-A.md: the file name the dashboard offers."""
-    return f"handover-{summary.window.local_date.isoformat()}-{summary.window.code}.{check_format(fmt)}"
+    """handover-2026-11-26-A.md: the file name the dashboard offers (``.xlsx`` for a spreadsheet)."""
+    kind = fmt if fmt == "xlsx" else check_format(fmt)
+    return f"handover-{summary.window.local_date.isoformat()}-{summary.window.code}.{kind}"
 
 
 def render_shift_report(summary: ShiftSummary, fmt: str = "md") -> str:

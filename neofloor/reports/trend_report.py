@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from neofloor.reports.common import (
@@ -20,6 +21,7 @@ from neofloor.reports.common import (
     rounded,
     stamp,
 )
+from neofloor.reports.xlsx import Ratio, Sheet
 from neofloor.services.metrics.trend import DaySummary, Trend
 from neofloor.services.plant.shifts import WEEKDAYS
 
@@ -173,3 +175,59 @@ def render_trend_report(report: Trend, fmt: str = "md") -> str:
     if report.total.no_production:
         out += ["", "**No production in this period: no car passed QG.**"]
     return "\n".join(out) + "\n"
+
+
+def trend_sheets(report: Trend) -> list[Sheet]:
+    """The trend as one spreadsheet sheet: a row per day and the total; numbers as cells."""
+
+    def row(day: DaySummary, label: object, weekday: str) -> tuple[Any, ...]:
+        result = day.oee
+        median = day.lead_time_median_seconds
+        return (
+            label,
+            weekday,
+            " ".join(day.shifts),
+            day.status,
+            day.target_cars,
+            day.plan,
+            day.output,
+            day.cars_behind,
+            day.first_pass,
+            None if day.fpy is None else Ratio(day.fpy),
+            day.defects,
+            day.dphu,
+            timedelta(minutes=day.line_downtime_minutes),
+            timedelta(minutes=day.planned_minutes),
+            None if median is None else timedelta(seconds=round(median)),
+            Ratio(result.oee) if result else None,
+            Ratio(result.availability) if result else None,
+            None if result is None or result.performance is None else Ratio(result.performance),
+            None if result is None or result.quality is None else Ratio(result.quality),
+            day.deliveries,
+        )
+
+    header = (
+        "Date",
+        "Weekday",
+        "Shifts",
+        "Status",
+        "Target",
+        "Plan",
+        "Output",
+        "Cars behind",
+        "First pass",
+        "FPY",
+        "Defects",
+        "DPHU",
+        "Line downtime",
+        "Planned time",
+        "Lead time, median",
+        "OEE",
+        "Availability",
+        "Performance",
+        "Quality",
+        "Deliveries",
+    )
+    rows = [row(d, d.local_date, WEEKDAYS[d.local_date.weekday()]) for d in report.days]
+    rows.append(row(report.total, "Total", ""))
+    return [Sheet("Trend", header, rows, report.timezone)]

@@ -29,12 +29,13 @@ import gc
 import importlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
@@ -64,10 +65,21 @@ from neofloor.tui.startup import (
     missing_sqlite_file,
     read_plant,
 )
+from neofloor.tui.theme import (
+    HIGH_CONTRAST,
+    HIGH_CONTRAST_ANSI,
+    HIGH_CONTRAST_THEME,
+    STANDARD_THEME,
+    read_theme,
+    remember_theme,
+)
 from neofloor.tui.widgets.scan_field import FloorInput
 from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.theme import Theme
+
     from neofloor.services.plant.catalog import PlantCatalog
     from neofloor.services.plant.operators import OperatorInfo
     from neofloor.services.tracking.first_look import FirstLook
@@ -158,12 +170,23 @@ class NeofloorApp(App[None]):
         idle_minutes: float | None = None,
         idle_clock: Callable[[], float] | None = None,
         idle_check_seconds: float = CHECK_SECONDS,
+        view: str | None = None,
+        settings: Path | None = None,
     ) -> None:
         """``idle_minutes`` overrides the plant config's idle time; ``idle_clock`` (monotonic
         seconds) and ``idle_check_seconds`` let a test drive the idle sign-out quickly."""
         super().__init__()
+        self.register_theme(HIGH_CONTRAST)
+        self.ansi_theme_light = HIGH_CONTRAST_ANSI
         self.database_url = database_url
         self.terminal = terminal
+        # A wall screen (tui/wall.py): this one view, nobody signed in, nothing written.
+        self.wall_view = view
+        self.read_only = view is not None
+        # Where this terminal remembers its theme (tui/theme.py); None: nowhere.
+        self.settings = settings
+        if view is not None:
+            station, operator_badge = None, None
         self.database: Database | None = None
         self._wanted_station = station
         self._wanted_badge = operator_badge
@@ -198,10 +221,14 @@ class NeofloorApp(App[None]):
     def on_mount(self) -> None:
         self._gc_wanted, self._gc_starting = gc.isenabled(), True
         self._apply_gc()
-        self.switch_mode(FLOOR_VIEWS[0].name)
+        self._recall_theme()
+        if self.wall_view is not None:
+            self._open_wall(self.wall_view)
+        else:
+            self.switch_mode(FLOOR_VIEWS[0].name)
         self.call_after_refresh(self._first_paint.set)
         self.open_plant()
-        self.set_interval(self._idle_check_seconds, self.check_idle)
+        self.set_interval(self._idle_check_seconds, self.check_idle_sign_out)
 
     def first_view_shown(self) -> None:
         """The first view shows its data: import the rest in the background, then let the GC run."""
@@ -318,7 +345,8 @@ class NeofloorApp(App[None]):
         self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
         self.set_interval(CHAIN_CHECK_SECONDS, self.check_chain)
         self.set_timer(SETTLE_AFTER_OPEN_SECONDS, self.first_view_shown)
-        self._ask_what_is_missing(message.station_problem, message.badge_problem)
+        if not self.read_only:
+            self._ask_what_is_missing(message.station_problem, message.badge_problem)
 
     def on_plant_unavailable(self, message: PlantUnavailable) -> None:
         self.opening = False
@@ -343,7 +371,9 @@ class NeofloorApp(App[None]):
             self._badge_problem = ""
 
     def _ask_sign_in(self, problem: str = "") -> None:
-        """The sign-in dialog: badge (the one given at start, if any), then PIN."""
+        """The sign-in dialog: badge (the one given at start, if any), then PIN; never on a wall screen."""
+        if self.read_only:
+            return
         badge, self._badge_given = self._badge_given, None
         self.push_screen(SignInDialog(problem, badge=badge), self._signed_in)
 
@@ -368,9 +398,9 @@ class NeofloorApp(App[None]):
                 self.idle_left = None
         await super().on_event(event)
 
-    def check_idle(self) -> None:
+    def check_idle_sign_out(self) -> None:
         """Count down the last minute on the header; sign out once the idle time is up."""
-        if self.operator is None or self.database is None:
+        if self.read_only or self.operator is None or self.database is None:
             return
         left = self._idle.countdown()
         if left is None or left > 0:
@@ -505,6 +535,8 @@ class NeofloorApp(App[None]):
         """Open a car's history over the current view (or show it on the one already open)."""
         from neofloor.tui.screens.vehicle import VehicleScreen
 
+        if self.read_only:
+            return  # a wall screen shows its view only (a car's history has keys that write)
         if isinstance(self.screen, VehicleScreen):
             if vin is None:
                 self.screen.focus_find()
@@ -523,6 +555,8 @@ class NeofloorApp(App[None]):
     # --- actions ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in APP_KEYS:
+            return False
         if action in APP_KEYS and self.screen.is_modal:
             return False
         if action == "sign_in":
@@ -592,9 +626,60 @@ class NeofloorApp(App[None]):
 
     def bind_station(self, code: str) -> None:
         """This terminal now works for another station."""
+        if self.read_only:
+            return
         self.station = code
         if self.current_mode != self._terminal_view():
             self.action_show_view(FLOOR_VIEWS[0].name)
+
+    # --- wall screens and themes ------------------------------------------------
+
+    def _open_wall(self, name: str) -> None:
+        """Only this view, in its read-only form: the other views are not even modes."""
+        from neofloor.tui.screens import floor_view
+        from neofloor.tui.wall import wall_screen_factory
+
+        for view in (*FLOOR_VIEWS, YARD_VIEW):
+            self.remove_mode(view.name)
+        view = floor_view(name)
+        self.add_mode(view.name, wall_screen_factory(view.name, view.screen))
+        self.switch_mode(view.name)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's commands and the high-contrast switch; no screenshot file from a wall screen."""
+        for command in super().get_system_commands(screen):
+            if not (self.read_only and "screenshot" in command.title.lower()):
+                yield command
+        if self.theme == HIGH_CONTRAST_THEME:
+            yield SystemCommand(
+                "Standard theme", "Back to the standard colours.", lambda: self._use_theme(STANDARD_THEME)
+            )
+        else:
+            yield SystemCommand(
+                "High-contrast theme",
+                "Black on white, strong colours: for bright shop floors. Remembered by this terminal.",
+                lambda: self._use_theme(HIGH_CONTRAST_THEME),
+            )
+
+    def _use_theme(self, name: str) -> None:
+        self.theme = name
+
+    def _recall_theme(self) -> None:
+        """Put back the theme this terminal chose last time, then remember every change."""
+        if self.settings is None:
+            return
+        remembered = read_theme(self.settings, self.terminal)
+        if remembered is not None and remembered in self.available_themes:
+            self.theme = remembered
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self._save_theme(theme.name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
+    def _save_theme(self, name: str) -> None:
+        if self.settings is not None:
+            remember_theme(self.settings, self.terminal, name)
 
 
 if TYPE_CHECKING:

@@ -29,6 +29,8 @@ class FloorCommands(Provider):
 
     def _commands(self) -> list[Command]:
         floor = self.floor
+        if floor.read_only:
+            return []  # a wall screen: no other view, no car, no sign-in (tui/wall.py)
         commands: list[Command] = [
             (view.title, partial(floor.action_show_view, view.name), view.help) for view in FLOOR_VIEWS
         ]
@@ -110,7 +112,7 @@ class FloorCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), command, help=help_text)
-        if looks_like_vin_fragment(query):
+        if looks_like_vin_fragment(query) and not self.floor.read_only:
             for vin in await self.floor.find_vins(query):
                 yield Hit(
                     1.0,

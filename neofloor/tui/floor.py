@@ -36,6 +36,8 @@ class Floor(Protocol):
     problem: str
     # The first look is on screen and the store not open yet.
     opening: bool
+    # A read-only wall screen (tui/wall.py): nothing may be written from it.
+    read_only: bool
 
     def now(self) -> datetime: ...
 

@@ -56,12 +56,21 @@ def write_in_worker(
 ) -> Worker[None]:
     """Run ``unit`` in a thread worker of ``node``; post ``answer(...)`` of what came back to ``node``.
 
-    Not exclusive unless asked: a write already sent must still show its result.
+    Not exclusive unless asked: a write already sent must still show its result. On a
+    read-only wall screen ``unit`` is not run: the answer is a refusal.
     """
 
-    def run() -> None:
-        from neofloor.services.plant.errors import NeofloorError
+    read_only = bool(getattr(node.app, "read_only", False))
 
+    def run() -> None:
+        from neofloor.services.plant.errors import NeofloorError, PermissionDenied
+
+        if read_only:
+            # A wall screen (tui/wall.py) offers no key that writes; this refuses whatever gets here.
+            from neofloor.tui.wall import READ_ONLY_SENTENCE
+
+            node.post_message(answer(Answer(refusal=PermissionDenied(READ_ONLY_SENTENCE))))
+            return
         try:
             result = unit()
         except NeofloorError as exc:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
 
 from neofloor.reports.shift_data import shift_report_data
 from neofloor.reports.shift_markdown import render_markdown
-from neofloor.reports.trend_report import render_trend_report
+from neofloor.reports.shift_xlsx import shift_sheets
+from neofloor.reports.trend_report import render_trend_report, trend_sheets
+from neofloor.reports.xlsx import save_xlsx
 from neofloor.services.delivery.handover import deliver_car
 from neofloor.services.metrics.summary import shift_summary
 from neofloor.services.metrics.trend import trend
@@ -16,7 +21,7 @@ from neofloor.store.engine import Database
 from tests.delivery.helpers import YARD_AGENT, cars_in_yard, pass_pdi, read, write
 
 
-def test_handovers_are_counted_per_shift_and_day_by_financing(db: Database) -> None:
+def test_handovers_are_counted_per_shift_and_day_by_financing(db: Database, tmp_path: Path) -> None:
     vins, at = cars_in_yard(db, 3)
     for vin in vins:
         pass_pdi(db, vin, at)
@@ -45,3 +50,17 @@ def test_handovers_are_counted_per_shift_and_day_by_financing(db: Database) -> N
     data = json.loads(render_trend_report(report, "json"))
     assert data["total"]["deliveries_by_financing"] == {"Crédit Agricole du Maroc": 2, "cash": 1}
     assert "Delivered to customers: 3 (Crédit Agricole du Maroc 2, cash 1)." in render_trend_report(report)
+
+    # The spreadsheets: a Deliveries sheet in the handover, a Deliveries column in the trend.
+    book = load_workbook(save_xlsx(shift_sheets(summary), tmp_path / "handover.xlsx"))
+    sheet = book["Deliveries"]
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
+        ("Crédit Agricole du Maroc", 2),
+        ("cash", 1),
+        ("Total", 3),
+    ]
+    assert isinstance(sheet["B4"].value, int)
+    trend_sheet = load_workbook(save_xlsx(trend_sheets(report), tmp_path / "trend.xlsx"))["Trend"]
+    header = [c.value for c in trend_sheet[1]]
+    column = header.index("Deliveries")
+    assert [r[column] for r in trend_sheet.iter_rows(min_row=2, values_only=True)] == [0, 3, 3]
