@@ -53,10 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         return run_app(args)
     from neofloor.services.plant.errors import NeofloorError
+    from neofloor.store.errors import StoreProblem
 
     try:
         return handler(args)
-    except NeofloorError as exc:
+    except (NeofloorError, StoreProblem) as exc:
         print(f"neofloor: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
@@ -67,8 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     from neofloor.store.engine import database_url
+    from neofloor.store.errors import StoreProblem
     from neofloor.tui.app import NeofloorApp
 
-    app = NeofloorApp(database_url(args.db), station=args.station, terminal=args.terminal)
+    try:
+        url = database_url(args.db)
+    except StoreProblem as exc:
+        print(f"neofloor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    app = NeofloorApp(url, station=args.station, terminal=args.terminal)
     app.run()
     return app.return_code or 0
