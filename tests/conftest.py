@@ -110,7 +110,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_postgres = callspec is not None and callspec.params.get("store") == "postgres"
-        if on_postgres and ("db_path" in getattr(item, "fixturenames", ()) or item.get_closest_marker("sqlite")):
+        about_sqlite = "db_path" in getattr(item, "fixturenames", ()) or item.get_closest_marker("sqlite")
+        if on_postgres and about_sqlite:
             left_out.append(item)
         elif on_postgres and stores.postgres_url() is None:
             left_out.append(item)

@@ -39,7 +39,7 @@ def url_of(database: str) -> str:
     return make_url(server).set(database=database).render_as_string(hide_password=False)
 
 
-def _admin():  # noqa: ANN202  (psycopg is an optional dependency)
+def _admin():
     import psycopg
 
     server = make_url(postgres_url() or "")

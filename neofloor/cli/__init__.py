@@ -18,7 +18,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 # Each module registers its subcommands with ``register(commands)``.
-COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports", "recall")
+COMMAND_MODULES = ("admin", "floor", "supervision", "quality", "reports", "recall", "operations")
 
 
 def build_parser() -> argparse.ArgumentParser:

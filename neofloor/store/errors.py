@@ -10,7 +10,7 @@ The codes are listed in the README.
 from __future__ import annotations
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 # Seconds a terminal waits for the server to answer before it says so.
 CONNECT_TIMEOUT_SECONDS = 5
@@ -51,8 +51,12 @@ def where(url: str) -> str:
 
 
 def _first_line(error: BaseException) -> str:
+    """The driver's reason, first line, without libpq's "connection to server at ... failed:" preamble."""
     text = str(error).strip().splitlines()
-    return text[0].rstrip(".") if text else type(error).__name__
+    line = text[0].rstrip(".") if text else type(error).__name__
+    if " failed: " in line and line.startswith("connection"):
+        line = line.rsplit(" failed: ", 1)[1]
+    return line.replace("FATAL:  ", "").strip()
 
 
 def describe(error: BaseException, url: str) -> StoreProblem | None:
@@ -98,12 +102,18 @@ def _describe_postgres(error: DBAPIError, url: str) -> StoreProblem | None:
     state = getattr(error.orig, "sqlstate", None) or ""
     reason = _first_line(error.orig or error)
     lowered = reason.lower()
-    if state in _LOGIN_REFUSED or "authentication failed" in lowered or "pg_hba.conf" in lowered:
+    if (
+        state in _LOGIN_REFUSED
+        or "authentication failed" in lowered
+        or "pg_hba.conf" in lowered
+        or ('role "' in lowered and "does not exist" in lowered)
+        or "password" in lowered
+    ):
         return StoreUnreachable(
             f"The database server {server} refused the login of {parsed.username or 'this user'} "
             f"({reason}): check the user and password in the URL."
         )
-    if state == _NO_DATABASE:
+    if state == _NO_DATABASE or ('database "' in lowered and "does not exist" in lowered):
         return StoreUnusable(
             f"The server {server} has no database {parsed.database}: create it (docs/deploy.md), "
             "then run 'neofloor init --db URL'."
@@ -116,11 +126,10 @@ def _describe_postgres(error: DBAPIError, url: str) -> StoreProblem | None:
     if (
         state[:2] in _SERVER_GONE_CLASSES
         or error.connection_invalidated
-        or not state
-        and ("connection" in lowered or "timeout" in lowered or "server" in lowered)
+        or (not state and isinstance(error, OperationalError))
     ):
         return StoreUnreachable(
-            f"The database server {server} does not answer ({reason}); "
-            "nothing was written: try again once it is back."
+            f"The database server {server} does not answer ({reason}): is it running? "
+            "Nothing was written; try again once it is back."
         )
     return None

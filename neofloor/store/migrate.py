@@ -40,7 +40,8 @@ def known_revisions(engine: Engine) -> set[str]:
     """Every schema revision this code has a migration for."""
     from alembic.script import ScriptDirectory
 
-    return {script.revision for script in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    return {script.revision for script in scripts.walk_revisions()}
 
 
 def refuse_newer_schema(engine: Engine, revision: str | None) -> None:

@@ -59,3 +59,15 @@ class DoubleScan(NeofloorError):
 
 class ConfigError(InvalidInput):
     """A plant config file or production plan that cannot be loaded."""
+
+
+class PlantInconsistent(NeofloorError):
+    """``neofloor check`` found something wrong: the sentence lists what."""
+
+    exit_code = 10
+
+
+class ToolMissing(NeofloorError):
+    """An operation needs a program that is not installed (pg_dump, pg_restore)."""
+
+    exit_code = 11
