@@ -13,8 +13,9 @@ Whatever the driver raises about the store itself leaves here as one
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,16 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
         raise StoreUnusable(f"{path} is not a SQLite file: not a neofloor database.")
 
 
+def _unwritable_wal(path: Path) -> bool:
+    effective = os.access in os.supports_effective_ids
+    return (
+        path.is_file()
+        and not os.access(path, os.W_OK, effective_ids=effective)
+        and not os.access(path.parent, os.W_OK, effective_ids=effective)
+        and not Path(f"{path}-shm").exists()
+    )
+
+
 def _require_postgres_driver() -> None:
     try:
         import psycopg  # noqa: F401
@@ -103,7 +114,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    # A file this user may only read keeps its mode; a write will say why it is refused.
+    with suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode = WAL")
     level = os.environ.get(SYNCHRONOUS_ENV, "FULL").upper()
     cursor.execute(f"PRAGMA synchronous = {level if level in SYNCHRONOUS_LEVELS else 'FULL'}")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -125,6 +138,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _require_postgres_driver()
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
         kwargs = {"pool_pre_ping": True, "connect_args": connect_args, **kwargs}
+    path = sqlite_path(url) if backend == "sqlite" else None
+    if path is not None and _unwritable_wal(path):
+        # Neither the file nor its folder may be written by this user, so SQLite cannot make the
+        # WAL's shared-memory file it needs even to read: read the file as it stands.
+        url = f"sqlite:///file:{path}?immutable=1&uri=true"
     engine = create_engine(url, **kwargs)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
@@ -17,6 +18,13 @@ from neofloor.services.tracking.ledger import inserted_id, write_event
 from neofloor.store.models import EventKind, Vehicle, VehicleState
 from neofloor.store.types import utcnow
 
+# What a spreadsheet may put at the head of a text file, and the encoding it then names.
+_OTHER_ENCODINGS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 PLAN_COLUMNS = ("vin", "model", "color", "order_ref", "build_seq", "options", "option_notes")
 REQUIRED_COLUMNS = ("vin", "model", "color")
 
@@ -62,9 +70,38 @@ def _check_car(
     )
 
 
+def read_plan_file(path: Path) -> str:
+    """A production plan's text: UTF-8, with or without the BOM spreadsheets write; CRLF line ends are read.
+
+    Any other encoding is refused naming the problem, before anything is written.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
+    for mark, encoding in _OTHER_ENCODINGS:
+        if data.startswith(mark):
+            raise InvalidInput(f"{path} is {encoding} text: save the plan as CSV UTF-8 and import it again.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}, perhaps Windows-1252 "
+            "or Latin-1): save the plan as CSV UTF-8 and import it again."
+        ) from exc
+
+
+# From this many cars a plan goes to PostgreSQL by COPY (ids reserved ahead) rather than row by row.
+COPY_FROM_CARS = 50
+
+
 def _write_cars(session: Session, catalog: PlantCatalog, cars: list[PlannedCar], now: datetime) -> None:
     first = catalog.route[0]
     next_seq = (session.execute(select(func.max(col(Vehicle.build_seq)))).scalar() or 0) + 1
+    if len(cars) >= COPY_FROM_CARS and session.get_bind().dialect.name == "postgresql":
+        _copy_cars(session, first.id, cars, next_seq, now)
+        return
     for car in cars:
         seq = car.build_seq if car.build_seq is not None else next_seq
         next_seq = max(next_seq, seq) + 1
@@ -88,6 +125,36 @@ def _write_cars(session: Session, catalog: PlantCatalog, cars: list[PlannedCar],
         )
         event_id = write_event(session, car=vehicle_id, kind=EventKind.PLAN, at=now, note=car.order_ref)
         session.execute(update(Vehicle).where(col(Vehicle.id) == vehicle_id).values(last_event_id=event_id))
+
+
+def _copy_cars(
+    session: Session, first_station: int, cars: list[PlannedCar], next_seq: int, now: datetime
+) -> None:
+    """The same rows as the loop above, streamed: cars and their plan events by COPY, ids reserved ahead."""
+    from neofloor.store.bulk import copy_rows, reserve_ids
+
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    car_ids = reserve_ids(session, "vehicle", len(cars))
+    event_ids = reserve_ids(session, "station_event", len(cars))
+    vehicles, events = [], []
+    for car, car_id, event_id in zip(cars, car_ids, event_ids, strict=True):
+        seq = car.build_seq if car.build_seq is not None else next_seq
+        next_seq = max(next_seq, seq) + 1
+        vehicles.append(
+            (car_id, car.vin, car.vin[::-1], car.model_id, car.color_id, seq, car.order_ref, car.options,
+             car.option_notes, now, VehicleState.PLANNED.value, first_station, now, event_id, False, 0)
+        )  # fmt: skip
+        events.append((event_id, car_id, EventKind.PLAN.value, now, "", car.order_ref))
+    copy_rows(
+        session,
+        "vehicle",
+        ("id", "vin", "vin_reversed", "model_id", "color_id", "build_seq", "order_ref", "options",
+         "option_notes", "planned_at", "state", "station_id", "state_since", "last_event_id",
+         "out_of_sequence", "repair_visits"),
+        vehicles,
+    )  # fmt: skip
+    copy_rows(session, "station_event", ("id", "vehicle_id", "kind", "at", "terminal", "note"), events)
 
 
 def _taken(session: Session, vins: list[str], seqs: list[int]) -> tuple[set[str], set[int]]:
