@@ -109,7 +109,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, left_out, skipped = [], [], 0
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("store") == "postgres"
+        on_postgres = (callspec is not None and callspec.params.get("store") == "postgres") or bool(
+            item.get_closest_marker("postgres")
+        )
         about_sqlite = "db_path" in getattr(item, "fixturenames", ()) or item.get_closest_marker("sqlite")
         if on_postgres and about_sqlite:
             left_out.append(item)

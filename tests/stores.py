@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import itertools
 import os
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -85,3 +91,68 @@ def scratch_database(prefix: str = "nf", template: str | None = None) -> Iterato
         yield url
     finally:
         drop_database(name)
+
+
+# --- a server of the test's own, to stop and start under a running terminal ----------------
+
+
+def server_programs() -> Path | None:
+    """The folder of PostgreSQL's initdb and pg_ctl (Debian keeps them off PATH), if installed."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class OwnServer:
+    """A throwaway PostgreSQL cluster: a temporary folder, a loopback port, an unprivileged user."""
+
+    def __init__(self, programs: Path, folder: Path, port: int) -> None:
+        self.programs = programs
+        self.folder = folder
+        self.port = port
+        self.url = f"postgresql+psycopg://floor@127.0.0.1:{port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        line = " ".join(shlex.quote(part) for part in command)
+        # initdb refuses root: run as nobody, as .ci/run does.
+        argv = ["su", "nobody", "-s", "/bin/sh", "-c", line] if os.geteuid() == 0 else ["/bin/sh", "-c", line]
+        subprocess.run(argv, check=True, capture_output=True, timeout=120)
+
+    def init(self) -> None:
+        data = str(self.folder / "data")
+        self._run(str(self.programs / "initdb"), "-D", data, "-U", "floor", "-A", "trust")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"), "-o", options,
+            "-l", str(self.folder / "log"), "-w", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        self._run(str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+
+
+@contextmanager
+def own_server() -> Iterator[OwnServer]:
+    """A server of this test's own (skipped when PostgreSQL's programs are not installed)."""
+    programs = server_programs()
+    if programs is None:
+        pytest.skip("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
+    folder = Path(tempfile.mkdtemp(prefix="neofloor-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "nobody")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = OwnServer(programs, folder, port)
+    server.init()
+    server.start()
+    try:
+        yield server
+    finally:
+        with suppress(subprocess.CalledProcessError):
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
