@@ -139,3 +139,24 @@ def test_without_pg_dump_the_backup_says_how(
         "neofloor: pg_dump is not installed: install the PostgreSQL client programs (Debian: apt-get install "
         "postgresql-client), or back up with the server's own tools (docs/deploy.md).\n"
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_sqlite_plant_moves_to_a_server_by_backup_and_restore(cli, floor: Database, tmp_path: Path) -> None:
+    """A SQLite plant's backup restored to a PostgreSQL URL is the same plant there."""
+    backup = tmp_path / "plant.backup"
+    assert cli("--db", str(floor.url), "backup", str(backup))[0] == 0
+    with stores.scratch_database("nf_moved") as server_url:
+        code, out, err = cli("--db", server_url, "restore", str(backup))
+        assert (code, err) == (0, ""), err
+        code, out, err = cli("--db", server_url, "check")
+        assert (code, err) == (0, "") and "8 cars" in out
+        code, moved, _ = cli("--db", server_url, "history", "--json", plan_vin(floor))
+        code, here, _ = cli("--db", floor.url, "history", "--json", plan_vin(floor))
+        assert json.loads(moved) == json.loads(here)
+
+
+def plan_vin(database: Database) -> str:
+    with database.read() as session:
+        return str(session.execute(text("SELECT vin FROM vehicle WHERE state = 'in_station'")).scalar_one())

@@ -4,7 +4,8 @@ SQLite: the online backup API copies the file in one step under a read transacti
 terminals keep writing (WAL) and the copy is the plant as of one commit; the copy is then made
 a self-contained file (no WAL) and checked before it takes its name. PostgreSQL: pg_dump's
 custom format (a consistent snapshot, also while terminals write) and pg_restore, when the
-PostgreSQL client programs are installed; otherwise the sentence says how to get them.
+PostgreSQL client programs are installed; otherwise the sentence says how to get them. A SQLite
+backup restored to a PostgreSQL URL moves the plant to the server (every row by COPY).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +82,13 @@ def restore_plant(url: str, source: Path, *, force: bool = False) -> CopyResult:
         target = str(path)
     else:
         target = _printable(url)
-        options = ["--no-owner", "--single-transaction", "--exit-on-error"]
-        if force:
-            options += ["--clean", "--if-exists"]
-        elif _postgres_has_plant(url):
+        if _postgres_has_plant(url) and not force:
             raise InvalidInput(f"{target} already holds a plant; pass --force to replace it.")
-        _run_client("pg_restore", [*options, str(source)], url)
+        if _is_sqlite_file(source):
+            _sqlite_into_postgres(source, url)
+        else:
+            options = ["--no-owner", "--single-transaction", "--exit-on-error", "--clean", "--if-exists"]
+            _run_client("pg_restore", [*options, str(source)], url)
     seconds = time.perf_counter() - began
     size = source.stat().st_size
     return CopyResult(
@@ -121,10 +124,14 @@ def _sqlite_backup(source: Path, destination: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
 def _sqlite_restore(source: Path, target: Path, *, force: bool) -> None:
-    with source.open("rb") as file:
-        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise InvalidInput(f"{source} is not a SQLite backup of a plant.")
+    if not _is_sqlite_file(source):
+        raise InvalidInput(f"{source} is not a SQLite backup of a plant.")
     if target.exists() and not force:
         raise InvalidInput(f"{target} exists; pass --force to replace it with the backup.")
     partial = target.with_name(target.name + ".restoring")
@@ -187,6 +194,30 @@ def _run_client(program: str, options: list[str], url: str) -> None:
     if completed.returncode != 0:
         reason = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[0]
         raise BackupFailed(f"{program} failed on {_printable(url)}: {reason}")
+
+
+def _sqlite_into_postgres(source: Path, url: str) -> None:
+    """A SQLite plant (a backup, or a plant moving to a server) copied whole into the server's database.
+
+    The copy is brought to the current schema first, then every row goes over by COPY in one
+    transaction, into a schema made by the same migrations.
+    """
+    from neofloor.store.bulk import copy_sqlite_plant, drop_every_table
+    from neofloor.store.engine import Database
+
+    with tempfile.TemporaryDirectory(prefix="neofloor-restore-") as folder:
+        staged = Path(folder) / "plant.db"
+        shutil.copyfile(source, staged)
+        Database(f"sqlite:///{staged}", create=False).dispose()  # upgraded to the current schema
+        database = Database(url, upgrade=False)
+        with database.translated(), database.engine.begin() as conn:
+            drop_every_table(conn)
+        database.dispose()
+        database = Database(url)
+        with database.translated(), database.engine.begin() as conn:
+            copy_sqlite_plant(staged, conn)
+            conn.exec_driver_sql("ANALYZE")
+        database.dispose()
 
 
 def _postgres_has_plant(url: str) -> bool:
