@@ -19,6 +19,8 @@ import neofloor.store.models  # noqa: F401  (registers the tables)
 
 # Rows read from SQLite per fetch while moving a plant.
 FETCH_ROWS = 10_000
+# Memory for each index built after a move (the server's default suits a running plant, not a load).
+INDEX_BUILD_MEMORY = "256MB"
 
 
 def _driver_cursor(conn: Connection) -> Any:
@@ -64,6 +66,15 @@ def copy_sqlite_plant(source: Path, conn: Connection) -> dict[str, int]:
     raw = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
+        conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+        # Secondary indexes are built once at the end (a sort) rather than row by row; the
+        # indexes of primary keys and unique constraints stay, they check the rows as they come.
+        indexes = conn.exec_driver_sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname "
+            "NOT IN (SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace)"
+        ).all()
+        for name, _definition in indexes:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
         target = MetaData()
         target.reflect(conn)
         for table in SQLModel.metadata.sorted_tables:
@@ -78,6 +89,8 @@ def copy_sqlite_plant(source: Path, conn: Connection) -> dict[str, int]:
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                     f'coalesce(max(id), 0) + 1, false) FROM "{table.name}"'
                 )
+        for _name, definition in indexes:
+            conn.exec_driver_sql(definition)
     finally:
         raw.close()
     return copied
