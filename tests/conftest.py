@@ -124,9 +124,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
     config.stash[_POSTGRES_SKIPPED] = skipped
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller, which prints
+        config.workeroutput["postgres_skipped"] = skipped
 
 
 _POSTGRES_SKIPPED = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """pytest-xdist: each worker collected the same tests; keep what they left out for the summary."""
+    config = getattr(node, "config", None)
+    output = getattr(node, "workeroutput", {})
+    if config is not None and "postgres_skipped" in output:
+        skipped = max(config.stash.get(_POSTGRES_SKIPPED, 0), int(output["postgres_skipped"]))
+        config.stash[_POSTGRES_SKIPPED] = skipped
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
