@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from neofloor.services.plant.errors import InvalidInput, NeofloorError, ToolMissing
+from neofloor.services.plant.errors import BackupFailed, InvalidInput, ToolMissing
 from neofloor.store.engine import BUSY_TIMEOUT_MS, SQLITE_HEADER, sqlite_path
 
 CLIENT_PACKAGE = "the PostgreSQL client programs (Debian: apt-get install postgresql-client)"
@@ -36,12 +36,6 @@ class CopyResult:
     size_bytes: int
     seconds: float
     message: str
-
-
-class BackupFailed(NeofloorError):
-    """pg_dump, pg_restore or SQLite's backup could not finish; the sentence carries their reason."""
-
-    exit_code = 12
 
 
 def backup_plant(url: str, destination: Path, *, force: bool = False) -> CopyResult:

@@ -71,3 +71,9 @@ class ToolMissing(NeofloorError):
     """An operation needs a program that is not installed (pg_dump, pg_restore)."""
 
     exit_code = 11
+
+
+class BackupFailed(NeofloorError):
+    """pg_dump, pg_restore or SQLite's backup could not finish; the sentence carries their reason."""
+
+    exit_code = 12
