@@ -84,6 +84,11 @@ def _describe_sqlite(error: DBAPIError, url: str) -> StoreProblem | None:
         )
     if "malformed" in lowered or "not a database" in lowered or "disk i/o" in lowered:
         return StoreUnusable(f"{path} is damaged ({reason}): restore it from a backup (see docs/deploy.md).")
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return StoreUnreachable(
+            f"{path} stayed locked by another program past the wait: nothing was written; try again "
+            "(and look for a program holding the file open)."
+        )
     if "unable to open" in lowered:
         return StoreUnusable(f"{path} cannot be opened ({reason}): check the path and its permissions.")
     return None
