@@ -235,7 +235,9 @@ def main() -> int:
     parser.add_argument("--cars-each", type=int, default=3, help="cars each writer takes through the route")
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--sqlite-cars-per-year", type=int, default=15_000)
+    parser.add_argument("--parts", default="postgres,sqlite", help="stores to measure, comma-separated")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
 
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -243,27 +245,32 @@ def main() -> int:
         "load_average_before": os.getloadavg(),
         "plant": {"years": args.years, "cars_per_year": args.cars_per_year},
     }
-    url, load_seconds = plant_on_server(server_url(), args.years, args.cars_per_year)
-    results["server"] = server_settings(url)
-    database = Database(url)
-    with database.read() as session:
-        results["plant"]["cars"] = session.execute(text("SELECT count(*) FROM vehicle")).scalar()
-        results["plant"]["events"] = session.execute(text("SELECT count(*) FROM station_event")).scalar()
-    database.dispose()
-    results["plant"]["load_seconds"] = load_seconds and round(load_seconds, 1)
-    print(f"plant: {results['plant']}", flush=True)
+    if "postgres" in parts:
+        url, load_seconds = plant_on_server(server_url(), args.years, args.cars_per_year)
+        results["server"] = server_settings(url)
+        database = Database(url)
+        with database.read() as session:
+            results["plant"]["cars"] = session.execute(text("SELECT count(*) FROM vehicle")).scalar()
+            results["plant"]["events"] = session.execute(text("SELECT count(*) FROM station_event")).scalar()
+            results["plant"]["in_plant"] = session.execute(
+                text("SELECT count(*) FROM vehicle WHERE state NOT IN ('finished', 'delivered')")
+            ).scalar()
+        database.dispose()
+        results["plant"]["load_seconds"] = load_seconds and round(load_seconds, 1)
+        print(f"plant: {results['plant']}", flush=True)
 
-    results["postgres_single"] = writers(url, 1, args.cars_each * 2, 0)
-    print("single:", results["postgres_single"], flush=True)
-    results["postgres_writers"] = writers(url, args.writers, args.cars_each, args.cars_each * 2)
-    print("writers:", results["postgres_writers"], flush=True)
-    results["postgres_reads"] = reads(url, args.reads)
-    print("reads:", results["postgres_reads"], flush=True)
+        results["postgres_single"] = writers(url, 1, args.cars_each * 2, 0)
+        print("single:", results["postgres_single"], flush=True)
+        results["postgres_writers"] = writers(url, args.writers, args.cars_each, args.cars_each * 2)
+        print("writers:", results["postgres_writers"], flush=True)
+        results["postgres_reads"] = reads(url, args.reads)
+        print("reads:", results["postgres_reads"], flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="neofloor-scale-") as folder:
-        sqlite_url = plant_in_file(Path(folder), 1, args.sqlite_cars_per_year)
-        results["sqlite_writers"] = writers(sqlite_url, args.sqlite_writers, args.cars_each, 0)
-        print("sqlite writers:", results["sqlite_writers"], flush=True)
+    if "sqlite" in parts:
+        with tempfile.TemporaryDirectory(prefix="neofloor-scale-") as folder:
+            sqlite_url = plant_in_file(Path(folder), 1, args.sqlite_cars_per_year)
+            results["sqlite_writers"] = writers(sqlite_url, args.sqlite_writers, args.cars_each, 0)
+            print("sqlite writers:", results["sqlite_writers"], flush=True)
     results["load_average_after"] = os.getloadavg()
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {RESULTS}")

@@ -12,8 +12,10 @@ Whatever the driver raises about the store itself leaves here as one
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -123,9 +125,33 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# While another terminal holds the write lock, a write asks again this often (seconds), up to
+# the busy timeout. SQLite's own busy handler sleeps up to 100 ms between tries, so with ten
+# writers a scan could wait a hundred times longer than the write it waits for.
+WRITE_LOCK_RETRY_SECONDS = (0.0005, 0.001, 0.002, 0.004)
+
+
 def _sqlite_on_begin(conn: Any) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if mode != "IMMEDIATE":
+        conn.exec_driver_sql(f"BEGIN {mode}")
+        return
+    raw = conn.connection.dbapi_connection
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        for attempt in itertools.count():
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    break
+            time.sleep(WRITE_LOCK_RETRY_SECONDS[min(attempt, len(WRITE_LOCK_RETRY_SECONDS) - 1)])
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # once more, so a failure comes as SQLAlchemy's error
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
