@@ -192,8 +192,9 @@ def _replay(events: list[tuple[Any, ...]], catalog: PlantCatalog) -> _Replayed:
 
 
 def _stream(conn: Connection, sql: str) -> Iterator[Any]:
-    result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).exec_driver_sql(sql)
-    yield from result
+    """Rows fetched a batch at a time (a server-side cursor on PostgreSQL): memory stays flat."""
+    result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
+    yield from result.yield_per(STREAM_ROWS)
 
 
 def _cars_against_ledger(conn: Connection, catalog: PlantCatalog, found: _Found) -> tuple[int, int, int]:
