@@ -44,7 +44,7 @@ async def test_a_terminal_started_while_the_server_is_down_opens_once_it_is_back
 
         app = NeofloorApp(url, station="TRIM1", operator_badge="1002")
         async with app.run_test() as pilot:
-            await settle(pilot, lambda: bool(app.problem), timeout=15)
+            await settle(pilot, lambda: bool(app.problem), timeout=30)
             assert app.problem.startswith(f"The database server 127.0.0.1:{server.port} does not answer")
             assert app.database is None
             server.start()

@@ -81,7 +81,7 @@ def test_a_backup_taken_while_terminals_write_restores_with_every_acknowledged_s
     vins = plan_cars(db, 6)
     acks = [tmp_path / f"writer-{n}.acks" for n in range(2)]
     writers = [start_terminal(db_url, acks[n], 40 + n, 40, vins) for n in range(2)]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while not read_answers(*acks).acknowledged and time.monotonic() < deadline:
         time.sleep(0.05)  # let the writers get going
     began = time.time()

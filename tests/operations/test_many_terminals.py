@@ -48,8 +48,12 @@ def test_a_writer_killed_mid_work_leaves_a_plant_that_checks_out(
     rng = random.Random(13)
     acks = tmp_path / "killed.acks"
     for round_ in range(4):
+        before = lines(acks)
         writer = start_terminal(db_url, acks, 100 + round_, -1, vins)
-        time.sleep(rng.uniform(1.5, 2.5))  # long enough to be writing: the interpreter starts first
+        deadline = time.monotonic() + 120
+        while lines(acks) == before and time.monotonic() < deadline:  # writing, however slow its start
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.3))  # then killed at some point of its work
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=30)
         assert writer.returncode == -signal.SIGKILL
@@ -64,3 +68,7 @@ def test_a_writer_killed_mid_work_leaves_a_plant_that_checks_out(
         assert set(answers.acknowledged) <= written
         assert len(written - set(answers.acknowledged)) <= round_ + 1
     assert read_answers(acks).acknowledged, "the writer never got to write"
+
+
+def lines(path: Path) -> int:
+    return path.read_text(encoding="utf-8").count("\n") if path.exists() else 0

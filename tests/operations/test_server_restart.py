@@ -95,13 +95,13 @@ async def test_a_running_terminal_refuses_a_scan_while_the_server_is_away_and_re
 
         server.stop()
         await pilot.press(*vins[1], "enter")
-        await settle(pilot, lambda: last_result(app)[0] == "refused", timeout=15)
+        await settle(pilot, lambda: last_result(app)[0] == "refused", timeout=30)
         sentence = last_result(app)[1]
         assert sentence.startswith(f"Not recorded: The database server 127.0.0.1:{server.port} does not")
         assert app.screen.query_one("#scan", Input).value == ""
 
         server.start()
         await pilot.press(*vins[1], "enter")
-        await settle(pilot, lambda: last_result(app)[0] == "done", timeout=15)
+        await settle(pilot, lambda: last_result(app)[0] == "done", timeout=30)
         assert last_result(app) == ("done", f"{vins[1]} started at BODY.")
     assert starts_of(url, vins[1]) == 1
