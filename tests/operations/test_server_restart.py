@@ -90,7 +90,7 @@ async def test_a_running_terminal_refuses_a_scan_while_the_server_is_away_and_re
     app = NeofloorApp(url, station="BODY", terminal="T-BODY", operator_badge="1001")
     async with drive(app) as pilot:
         await pilot.press(*vins[0], "enter")
-        await settle(pilot, lambda: last_result(app)[0] == "done")
+        await settle(pilot, lambda: last_result(app)[0] == "done", timeout=30)
         assert last_result(app) == ("done", f"{vins[0]} started at BODY.")
 
         server.stop()
