@@ -20,6 +20,7 @@ Handler = Callable[[argparse.Namespace], int]
 # Each module registers its subcommands with ``register(commands)``.
 COMMAND_MODULES = (
     "admin", "floor", "supervision", "quality", "reports", "recall", "delivery", "people", "simulate",
+    "operations",
 )
 
 
@@ -56,12 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(args)
     from neofloor.cli.common import PrintableOutput
     from neofloor.services.plant.errors import NeofloorError
+    from neofloor.store.errors import StoreProblem
 
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableOutput(stdout), PrintableOutput(stderr)  # type: ignore[assignment]
     try:
         return handler(args)
-    except NeofloorError as exc:
+    except (NeofloorError, StoreProblem) as exc:
         print(f"neofloor: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
@@ -74,8 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     from neofloor.store.engine import database_url
+    from neofloor.store.errors import StoreProblem
     from neofloor.tui.app import NeofloorApp
 
-    app = NeofloorApp(database_url(args.db), station=args.station, terminal=args.terminal)
+    try:
+        url = database_url(args.db)
+    except StoreProblem as exc:
+        print(f"neofloor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    app = NeofloorApp(url, station=args.station, terminal=args.terminal)
     app.run()
     return app.return_code or 0

@@ -109,7 +109,10 @@ def _scan_statements() -> _ScanStatements:
             vehicle.last_scan_at,
             vehicle.first_start_at,
             vehicle.model_id,
-        ).where(vehicle.vin == bindparam("vin")),
+        )
+        .where(vehicle.vin == bindparam("vin"))
+        # Locked until the scan commits: a second terminal scanning the car waits, then sees its move.
+        .with_for_update(),
         # Held cars and cars in the bay are not waiting. The in-plant predicate is
         # literal so the range scan runs on ix_vehicle_wip (station, build_seq).
         earlier_waiting=select(vehicle.id)
