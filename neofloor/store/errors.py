@@ -19,25 +19,25 @@ CONNECT_TIMEOUT_SECONDS = 5
 class StoreProblem(Exception):
     """The plant's database cannot do what was asked; the sentence says why and what to do."""
 
-    exit_code = 7
+    exit_code = 8
 
 
 class StoreUnusable(StoreProblem):
     """Not a neofloor database (a folder, another file, damaged, empty, newer), or no way to open it."""
 
-    exit_code = 7
+    exit_code = 8
 
 
 class StoreUnreachable(StoreProblem):
     """The database server does not answer, or refuses the login: try again once it is back."""
 
-    exit_code = 8
+    exit_code = 9
 
 
 class StoreReadOnly(StoreProblem):
     """Reads work, but this user may not write to the plant."""
 
-    exit_code = 9
+    exit_code = 10
 
 
 def where(url: str) -> str:

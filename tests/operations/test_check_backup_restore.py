@@ -56,7 +56,7 @@ def test_check_lists_a_car_out_of_step_with_its_ledger_and_a_lost_visit(
         conn.execute(text("UPDATE vehicle SET state = 'queued' WHERE vin = :vin"), {"vin": vin})
         conn.execute(text("DELETE FROM station_visit WHERE id = (SELECT max(id) FROM station_visit)"))
     code, out, err = cli("--db", db_url, "check")
-    assert code == 10 and out == ""
+    assert code == 11 and out == ""
     assert err.startswith("neofloor: ") is False and "Plant NOT consistent" in err
     assert f"{vin} is queued at TRIM1, but its ledger says in_station at TRIM1." in err
     assert "start(s) and" in err and "visit(s)" in err
@@ -69,7 +69,7 @@ def test_check_finds_an_id_sequence_behind_its_table(cli, db: Database, db_url: 
     with db.engine.begin() as conn:
         conn.execute(text("SELECT setval(pg_get_serial_sequence('vehicle', 'id'), 1)"))
     code, _, err = cli("--db", db_url, "check")
-    assert code == 10
+    assert code == 11
     assert "vehicle: its id sequence would hand out 2, but ids go up to 2." in err
 
 
@@ -134,7 +134,7 @@ def test_without_pg_dump_the_backup_says_how(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no PostgreSQL client on it
     code, _, err = cli("--db", db_url, "backup", str(tmp_path / "plant.backup"))
-    assert code == 11
+    assert code == 12
     assert err == (
         "neofloor: pg_dump is not installed: install the PostgreSQL client programs (Debian: apt-get install "
         "postgresql-client), or back up with the server's own tools (docs/deploy.md).\n"

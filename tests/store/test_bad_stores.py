@@ -60,7 +60,7 @@ def one_sentence(err: str, *parts: str) -> None:
 
 def test_a_folder_is_refused(cli, tmp_path: Path) -> None:
     code, _, err = cli("--db", str(tmp_path), "queue", "BODY")
-    assert code == 7
+    assert code == 8
     one_sentence(err, f"{tmp_path} is a folder, not a neofloor database.")
 
 
@@ -68,7 +68,7 @@ def test_a_file_that_is_not_sqlite_is_refused(cli, tmp_path: Path) -> None:
     other = tmp_path / "notes.db"
     other.write_text("vin,model,color\n")
     code, _, err = cli("--db", str(other), "history", "X")
-    assert code == 7
+    assert code == 8
     one_sentence(err, "is not a SQLite file: not a neofloor database.")
 
 
@@ -77,7 +77,7 @@ def test_another_applications_sqlite_file_is_refused_and_left_alone(cli, tmp_pat
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE contact (name TEXT)")
     code, _, err = cli("--db", str(other), "queue", "BODY")
-    assert code == 7
+    assert code == 8
     one_sentence(err, "is not a neofloor database: run neofloor init.")
     with sqlite3.connect(other) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -89,7 +89,7 @@ def test_a_zero_byte_file_is_not_made_into_an_empty_plant(cli, tmp_path: Path) -
     empty.touch()
     for command in (("queue", "BODY"), ("upgrade",), ("check",)):
         code, _, err = cli("--db", str(empty), *command)
-        assert code == 7, command
+        assert code == 8, command
         one_sentence(err, f"{empty} is empty: not a neofloor database: run neofloor init.")
     assert empty.stat().st_size == 0
     code, out, _ = cli("--db", str(empty), "init")
@@ -100,7 +100,7 @@ def test_a_truncated_copy_is_called_damaged(cli, plant_file: Path, tmp_path: Pat
     truncated = tmp_path / "truncated.db"
     truncated.write_bytes(plant_file.read_bytes()[: 40 * 4096])
     code, _, err = cli("--db", str(truncated), "queue", "BODY")
-    assert code == 7
+    assert code == 8
     one_sentence(err, f"{truncated} is damaged", "restore it from a backup")
 
 
@@ -113,10 +113,10 @@ def test_a_corrupt_file_fails_its_check_with_a_sentence(cli, plant_file: Path, t
     corrupt.write_bytes(bytes(data))
     code, _, err = cli("--db", str(corrupt), "check")
     assert "Traceback" not in err
-    if code == 7:  # too damaged to open
+    if code == 8:  # too damaged to open
         one_sentence(err, "is damaged")
     else:
-        assert code == 10 and "Plant NOT consistent" in err, err
+        assert code == 11 and "Plant NOT consistent" in err, err
 
 
 @contextmanager
@@ -164,7 +164,7 @@ def test_a_read_only_file_reads_and_refuses_writes_saying_why(
     code, out, err = listed
     assert (code, err) == (0, "") and "queue:" in out
     code, _, err = held
-    assert code == 9
+    assert code == 10
     one_sentence(err, f"{plant} is read-only for this user: reads work, but writes are refused")
     with sqlite3.connect(f"file:{plant}?mode=ro", uri=True) as conn:
         assert conn.execute("SELECT count(*) FROM vehicle WHERE state = 'held'").fetchone() == (0,)
@@ -172,7 +172,7 @@ def test_a_read_only_file_reads_and_refuses_writes_saying_why(
 
 def test_an_unknown_url_scheme_is_refused(cli) -> None:
     code, _, err = cli("--db", "mysql://floor@db/plant", "queue", "BODY")
-    assert code == 7
+    assert code == 8
     one_sentence(err, "Unknown database URL scheme 'mysql'", "postgresql+psycopg://")
 
 
@@ -185,7 +185,7 @@ def test_a_missing_driver_says_which_package_to_install() -> None:
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
     )
-    assert done.returncode == 7
+    assert done.returncode == 8
     one_sentence(done.stderr, "install neofloor[postgres]")
 
 
@@ -198,7 +198,7 @@ def free_port() -> int:
 def test_a_server_that_is_down_is_named_within_the_connect_timeout(cli) -> None:
     began = time.monotonic()
     code, _, err = cli("--db", f"postgresql://floor@127.0.0.1:{free_port()}/plant", "queue", "BODY")
-    assert code == 8
+    assert code == 9
     one_sentence(err, "does not answer", "Nothing was written; try again once it is back.")
     assert time.monotonic() - began < 10
 
@@ -211,7 +211,7 @@ def test_a_server_that_refuses_the_login_says_so(cli) -> None:
         head, rest = url.split("://", 1)
         url = f"{head}://no_such_role@{rest.split('@', 2)[-1]}"
     code, _, err = cli("--db", url, "queue", "BODY")
-    assert code == 8
+    assert code == 9
     one_sentence(err, "refused the login of no_such_role")
 
 
@@ -221,7 +221,7 @@ def test_a_database_made_by_a_newer_neofloor_is_not_touched(cli, db: Database, d
     db.dispose()
     for command in (("queue", "BODY"), ("upgrade",)):
         code, _, err = cli("--db", db_url, *command)
-        assert code == 7, command
+        assert code == 8, command
         one_sentence(err, "made by a newer neofloor (schema revision 9999", "upgrade neofloor to open it")
     with Database(db_url, upgrade=False).engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
