@@ -50,8 +50,9 @@ def make_vin(n: int, model: str = "C1") -> str:
 
 
 def give_test_pins(path: str | Path) -> None:
-    """Every operator of a plant made by ``neofloor init`` signs in with ``TEST_PIN`` from now on."""
-    database = Database(f"sqlite:///{path}")
+    """Every operator of a plant made by ``neofloor init`` signs in with ``TEST_PIN`` from now on
+    (``path``: the SQLite file, or a server database's URL)."""
+    database = Database(str(path) if "://" in str(path) else f"sqlite:///{path}")
     with database.write() as session:
         session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
     database.dispose()

@@ -5,13 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from neofloor.services.plant.config import init_plant, load_plant_config
+from neofloor.services.plant.pins import hash_pin
 from neofloor.store.engine import Database
+from neofloor.store.models import Operator
 from neofloor.tui import app as app_module
 from neofloor.tui.app import NeofloorApp
+from neofloor.tui.dialogs.sign_in import SignInDialog
 from tests import stores
-from tests.tui.conftest import settle
+from tests.conftest import TEST_PIN
+from tests.tui.conftest import settle, type_pin
 
 
 async def test_an_empty_file_is_named_on_screen_and_left_empty(tmp_path: Path) -> None:
@@ -39,6 +44,7 @@ async def test_a_terminal_started_while_the_server_is_down_opens_once_it_is_back
         database = Database(url)
         with database.write() as session:
             init_plant(session, load_plant_config())
+            session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
         database.dispose()
         server.stop()
 
@@ -50,4 +56,7 @@ async def test_a_terminal_started_while_the_server_is_down_opens_once_it_is_back
             server.start()
             await settle(pilot, lambda: app.database is not None, timeout=30)
             assert app.problem == ""
+            # The badge given at start is asked its PIN once the plant is open, as on any start.
+            await settle(pilot, lambda: isinstance(app.screen, SignInDialog), timeout=10)
+            await type_pin(pilot, app.screen)
             assert app.station == "TRIM1" and app.operator is not None

@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 from textual.widgets import Input
 
 from neofloor.cli import main
 from neofloor.services.plant.config import init_plant, load_plant_config
+from neofloor.services.plant.pins import hash_pin
 from neofloor.store.engine import Database
+from neofloor.store.models import Operator
 from neofloor.tui.app import NeofloorApp
 from neofloor.tui.widgets.last_result import LastResult
 from tests import stores
-from tests.conftest import plan_cars
+from tests.conftest import TEST_PIN, plan_cars
 from tests.tui.conftest import drive, settle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -37,6 +39,7 @@ def server_plant() -> Iterator[tuple[stores.OwnServer, str, list[str]]]:
         database = Database(url)
         with database.write() as session:
             init_plant(session, load_plant_config())
+            session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
         vins = plan_cars(database, 3)
         database.dispose()
         yield server, url, vins
@@ -70,7 +73,7 @@ def test_a_command_line_loop_through_a_server_restart(server_plant, capsys) -> N
     assert scan(vins[0])[:2] == (0, f"{vins[0]} started at BODY.\n")
     server.stop()
     code, out, err = scan(vins[1])
-    assert (code, out) == (8, "")
+    assert (code, out) == (9, "")
     assert err.startswith(f"neofloor: The database server 127.0.0.1:{server.port} does not answer")
     assert "Nothing was written; try again once it is back." in err and "Traceback" not in err
     server.start()

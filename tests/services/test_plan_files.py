@@ -9,10 +9,11 @@ from sqlalchemy import text
 
 from neofloor.cli import main
 from neofloor.services.operations.consistency import check_plant
+from neofloor.services.people.verify import check_chains
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.tracking.planning import COPY_FROM_CARS, import_plan_csv, read_plan_file
 from neofloor.store.engine import Database
-from tests.conftest import T0, make_vin
+from tests.conftest import SUPERVISOR, T0, make_vin
 
 
 def plan_text(count: int, start: int = 1) -> str:
@@ -27,7 +28,7 @@ def test_excel_csv_utf8_with_a_bom_and_crlf_is_read(
 ) -> None:
     plan = tmp_path / "plan.csv"
     plan.write_bytes(b"\xef\xbb\xbf" + plan_text(2).replace("\n", "\r\n").encode("utf-8"))
-    assert main(["--db", db_url, "plan", "import", str(plan)]) == 0
+    assert main(["--db", db_url, "plan", "import", str(plan), "--operator", SUPERVISOR]) == 0
     assert capsys.readouterr().out == f"2 car(s) planned from {plan}.\n"
     with db.read() as session:
         notes = session.execute(text("SELECT option_notes, options FROM vehicle ORDER BY id")).all()
@@ -50,7 +51,7 @@ def test_a_plan_in_another_encoding_is_refused_naming_the_problem(
 ) -> None:
     plan = tmp_path / "plan.csv"
     plan.write_bytes(encoded(plan_text(2)))
-    assert main(["--db", db_url, "plan", "import", str(plan)]) == 2
+    assert main(["--db", db_url, "plan", "import", str(plan), "--operator", SUPERVISOR]) == 2
     err = capsys.readouterr().err
     assert problem in err and "Traceback" not in err
     with db.read() as session:
@@ -66,9 +67,10 @@ def test_a_large_plan_is_written_whole_and_consistent(db: Database) -> None:
     """Above the COPY threshold on PostgreSQL: the same cars, events and ids as row by row."""
     count = COPY_FROM_CARS * 3
     with db.write() as session:
-        assert import_plan_csv(session, plan_text(3), now=T0) == 3  # row by row on both stores
+        # Row by row on both stores:
+        assert import_plan_csv(session, plan_text(3), now=T0, badge=SUPERVISOR) == 3
     with db.write() as session:
-        assert import_plan_csv(session, plan_text(count, start=10), now=T0) == count
+        assert import_plan_csv(session, plan_text(count, start=10), now=T0, badge=SUPERVISOR) == count
     with db.read() as session:
         report = check_plant(session)
         rows = session.execute(
@@ -80,6 +82,12 @@ def test_a_large_plan_is_written_whole_and_consistent(db: Database) -> None:
             )
         ).all()
     assert report.ok, report.message
+    # Each copied event and audit row is chained like a row written alone.
+    with db.read() as session:
+        chains = check_chains(session)
+    assert chains.ok and chains.events_checked == count + 3 and chains.audit_checked >= count + 3, chains
     assert [tuple(r) for r in rows] == [(n, "planned", "BODY", "plan", True) for n in range(1, count + 4)]
     with db.write() as session:  # ids handed out after the copy do not collide with it
-        assert import_plan_csv(session, plan_text(1, start=900), now=T0) == 1
+        assert import_plan_csv(session, plan_text(1, start=900), now=T0, badge=SUPERVISOR) == 1
+    with db.read() as session:
+        assert check_chains(session).ok  # and the next row builds on the copied chain's head

@@ -8,6 +8,7 @@ import pytest
 
 from neofloor.cli import main
 from tests import stores
+from tests.conftest import SUPERVISOR, give_test_pins
 
 pytestmark = pytest.mark.postgres
 
@@ -22,7 +23,9 @@ def test_init_writes_a_plant_into_an_empty_server_database(empty_server_database
     url = empty_server_database.replace("postgresql+psycopg://", "postgresql://")  # the short form works
     assert main(["--db", url, "init"]) == 0
     assert "Plant 'Aïn Aouda" in capsys.readouterr().out
-    assert main(["--db", url, "plan", "add", "ENFC1P0X8T0000001", "--model", "C1", "--color", "WHT"]) == 0
+    give_test_pins(url)
+    plan = ["plan", "add", "ENFC1P0X8T0000001", "--model", "C1", "--color", "WHT", "--operator", SUPERVISOR]
+    assert main(["--db", url, *plan]) == 0
     assert main(["--db", url, "scan", "ENFC1P0X8T0000001", "--station", "BODY", "--operator", "1001"]) == 0
     assert main(["--db", url, "check"]) == 0
     out = capsys.readouterr().out
