@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from neofloor.services.people.chain import lock_and_head, row_hash
+from neofloor.services.people.chain import lock_and_head, lock_chains, row_hash
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
     DoubleScan,
@@ -89,6 +89,9 @@ def find_vehicle(
     vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
     query = select(Vehicle).where(col(Vehicle.vin) == vin)
     if for_update:
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        lock_chains(session.connection())  # the chains' locks come before any car's (chain.py)
         query = query.with_for_update().execution_options(populate_existing=True)
     vehicle: Vehicle | None = session.execute(query).scalar_one_or_none()
     if vehicle is None:
