@@ -17,6 +17,8 @@ from sqlmodel import Session, SQLModel
 
 import neofloor.store.models  # noqa: F401  (registers the tables)
 
+# Functions the migrations create on PostgreSQL, besides the tables.
+PLANT_FUNCTIONS = ("neofloor_append_only",)
 # Rows read from SQLite per fetch while moving a plant.
 FETCH_ROWS = 10_000
 # Memory for each index built after a move (the server's default suits a running plant, not a load).
@@ -106,3 +108,8 @@ def drop_every_table(conn: Connection) -> None:
     existing = MetaData()
     existing.reflect(conn)
     existing.drop_all(conn)
+    if conn.dialect.name == "postgresql":
+        # The append-only triggers' function (migration 0004) outlives its tables; the next
+        # migration to head would refuse to create it again.
+        for function in PLANT_FUNCTIONS:
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

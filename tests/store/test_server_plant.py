@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from neofloor.cli import main
+from neofloor.store.engine import Database
 from tests import stores
 from tests.conftest import SUPERVISOR, give_test_pins
 
@@ -53,6 +56,25 @@ def test_demo_fills_a_server_database_with_the_same_plant_as_a_file(
 
     code = main(["demo", "--out", url, "--days", "3"])
     assert code == 2 and "already holds a plant; pass --force" in capsys.readouterr().err
+    # The hash chains came along with the rows: verify walks them on the server.
+    assert main(["--db", url, "verify"]) == 0
+    assert "Ledger and audit trail intact" in capsys.readouterr().out
+
+
+def test_demo_force_replaces_a_server_plant_and_its_append_only_triggers(
+    empty_server_database: str, capsys
+) -> None:
+    url = empty_server_database
+    assert main(["demo", "--out", url, "--days", "2", "--seed", "3"]) == 0
+    assert main(["demo", "--out", url, "--days", "2", "--seed", "4", "--force"]) == 0
+    assert main(["--db", url, "verify"]) == 0
+    capsys.readouterr()
+    database = Database(url)
+    try:
+        with pytest.raises(DBAPIError, match="append-only"), database.write() as session:
+            session.execute(text("UPDATE station_event SET note = 'forged' WHERE id = 1"))
+    finally:
+        database.dispose()
 
 
 def first_vin(path) -> str:
