@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from neofloor.cli import main
+from neofloor.services.people.verify import check_chains
 from neofloor.store.engine import Database
 from tests.conftest import plan_cars
 from tests.operations.helpers import checked, ledger_ids, read_answers, start_terminal
@@ -39,6 +40,10 @@ def test_terminals_scanning_holding_and_releasing_the_same_cars_lose_and_double_
     assert ledger_ids(db) == set(answers.acknowledged)  # none lost, none added, none twice
     report = checked(db_url)
     assert report.ok, report.message
+    # Appending at once did not fork either hash chain: each row builds on the one before it.
+    with db.read() as session:
+        chains = check_chains(session)
+    assert chains.ok, chains.detail
 
 
 def test_a_writer_killed_mid_work_leaves_a_plant_that_checks_out(
