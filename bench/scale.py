@@ -36,9 +36,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from neofloor.demo.delivery import SERIALS  # noqa: E402
 from neofloor.demo.generator import generate_demo_plant  # noqa: E402
 from neofloor.demo.server import generate_demo_plant_at  # noqa: E402
 from neofloor.demo.spec import DemoSpec  # noqa: E402
+from neofloor.services.delivery.components import capture_component, parts_needed  # noqa: E402
 from neofloor.services.scan import record_scan  # noqa: E402
 from neofloor.services.tracking.floor import line_board, station_queue  # noqa: E402
 from neofloor.services.tracking.history import vehicle_history  # noqa: E402
@@ -47,6 +49,9 @@ from neofloor.store.engine import Database  # noqa: E402
 RESULTS = ROOT / "bench" / "scale_results.json"
 SEED = 2023
 SUPERVISOR = "3001"  # scans at every station
+# Serial numbers the terminals capture: above every demo plant's (as in bench/scans.py).
+BENCH_SERIALS_FROM = 2_500_000
+BENCH_SERIALS_SPAN = 500_000  # the engine's seven digits end at 3,000,000
 SCAN_GAP = timedelta(seconds=6)  # more than the double-scan window between two scans of a car
 BENCH_DATABASE = "neofloor_bench_scale"
 
@@ -134,8 +139,24 @@ def route(url: str) -> list[str]:
 # --- a terminal scanning ---------------------------------------------------------------------
 
 
+def fit(database: Database, station: str, vin: str, now: datetime) -> None:
+    """The serials the station asks for, captured before its completing scan.
+
+    Numbered by the car's id, above every demo plant's serials and within each part's format
+    (a cached plant is scanned again by later runs: each run's cars are new ones).
+    """
+    with database.write() as session:
+        car = session.execute(text("SELECT id FROM vehicle WHERE vin = :vin"), {"vin": vin}).scalar_one()
+        number = BENCH_SERIALS_FROM + car % BENCH_SERIALS_SPAN
+        for part in parts_needed(session, vin, station):
+            serial = SERIALS[part.code](number, now.year)
+            capture_component(session, vin, part.code, serial, SUPERVISOR, now=now)
+
+
 def terminal(args: tuple[str, list[str], list[str], int, Any, Any]) -> dict[str, Any]:
-    """One terminal process: its cars through the route, start and complete; every scan timed."""
+    """One terminal process: its cars through the route, start and complete; every scan timed.
+
+    """
     url, vins, stations, number, ready, go = args
     database = Database(url)
     with database.read() as session:  # connect and read the catalog before the clock starts
@@ -147,7 +168,9 @@ def terminal(args: tuple[str, list[str], list[str], int, Any, Any]) -> dict[str,
     now = datetime.now(UTC) + timedelta(days=1, minutes=number)
     for vin in vins:
         for station in stations:
-            for _ in ("start", "complete"):
+            for step in ("start", "complete"):
+                if step == "complete":
+                    fit(database, station, vin, now)  # untimed, as bench/scans.py does
                 began = time.perf_counter()
                 try:
                     with database.write() as session:
