@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= neofloor.db
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint bench snapshot-update demo-example clean
+.PHONY: run test check lint bench bench-scale snapshot-update demo-example clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "neofloor needs Python 3.11 or newer")'
@@ -39,6 +39,11 @@ check: $(STAMP)
 ## bench: the speed and memory benchmark on 1-, 3- and 10-year plants (writes bench/results.json)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## bench-scale: a big plant on PostgreSQL (2 years at 400,000 cars a year) and 30 terminals scanning at once,
+## and 10 on SQLite (needs NEOFLOOR_BENCH_POSTGRES_URL; writes bench/scale_results.json)
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py
 
 ## snapshot-update: accept the current screens as the new snapshots (review the report first)
 snapshot-update: $(STAMP)

@@ -1,6 +1,9 @@
-"""Shared fixtures: a real SQLite plant file in tmp_path, with the demo plant's config.
+"""Shared fixtures: a real plant with the demo plant's config, on SQLite and on PostgreSQL.
 
-No mocks of the database: every test talks to a real file through the services.
+No mocks of the database: every test talks to a real file, or a real server, through the
+services. ``db`` is one fixture with two parameters (``tests/stores.py``): a SQLite file in
+tmp_path, and a database of its own on the PostgreSQL test server when one is given. Without a
+server the PostgreSQL runs are left out and the summary says so on one line.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from neofloor.services.scan import record_scan
 from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Operator
+from tests import stores
 
 # Test plants are rebuilt for every test: skip the fsync per commit that the floor needs.
 os.environ.setdefault("NEOFLOOR_SQLITE_SYNCHRONOUS", "NORMAL")
@@ -46,8 +50,9 @@ def make_vin(n: int, model: str = "C1") -> str:
 
 
 def give_test_pins(path: str | Path) -> None:
-    """Every operator of a plant made by ``neofloor init`` signs in with ``TEST_PIN`` from now on."""
-    database = Database(f"sqlite:///{path}")
+    """Every operator of a plant made by ``neofloor init`` signs in with ``TEST_PIN`` from now on
+    (``path``: the SQLite file, or a server database's URL)."""
+    database = Database(str(path) if "://" in str(path) else f"sqlite:///{path}")
     with database.write() as session:
         session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
     database.dispose()
@@ -80,15 +85,94 @@ def plant_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The demo plant's config written once per test process on the PostgreSQL server: its name."""
+    name = stores.fresh_name("nf_template")
+    database = Database(stores.create_database(name))
+    with database.write() as session:
+        forget_catalog(session)
+        init_plant(session, load_plant_config())
+        session.execute(update(Operator).values(pin_hash=hash_pin(TEST_PIN)))
+    database.dispose()
+    yield name
+    stores.drop_database(name)
+
+
+@pytest.fixture(params=stores.STORES)
+def store(request: pytest.FixtureRequest) -> str:
+    """Which store this run of the test is on: "sqlite" or "postgres"."""
+    return str(request.param)
+
+
 @pytest.fixture
-def db(db_path: Path, plant_template: Path) -> Iterator[Database]:
-    """An empty demo plant (config only, no cars) in a SQLite file of its own."""
-    shutil.copyfile(plant_template, db_path)
-    database = Database(f"sqlite:///{db_path}")
+def db_url(store: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty demo plant (config only, no cars) of this test's own, on its store.
+
+    On SQLite it is the file ``db_path`` names.
+    """
+    if store == "sqlite":
+        db_path = tmp_path / "plant.db"
+        shutil.copyfile(request.getfixturevalue("plant_template"), db_path)
+        yield f"sqlite:///{db_path}"
+        return
+    with stores.scratch_database(template=request.getfixturevalue("postgres_template")) as url:
+        yield url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """An empty demo plant (config only, no cars) of this test's own, on SQLite and on PostgreSQL."""
+    database = Database(db_url)
     yield database
     with database.read() as session:
         forget_catalog(session)
     database.dispose()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the PostgreSQL runs without a server, and those of tests about the SQLite file itself."""
+    kept, left_out, skipped = [], [], 0
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = (callspec is not None and callspec.params.get("store") == "postgres") or bool(
+            item.get_closest_marker("postgres")
+        )
+        about_sqlite = "db_path" in getattr(item, "fixturenames", ()) or item.get_closest_marker("sqlite")
+        if on_postgres and about_sqlite:
+            left_out.append(item)
+        elif on_postgres and stores.postgres_url() is None:
+            left_out.append(item)
+            skipped += 1
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+    config.stash[_POSTGRES_SKIPPED] = skipped
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller, which prints
+        config.workeroutput["postgres_skipped"] = skipped
+
+
+_POSTGRES_SKIPPED = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """pytest-xdist: each worker collected the same tests; keep what they left out for the summary."""
+    config = getattr(node, "config", None)
+    output = getattr(node, "workeroutput", {})
+    if config is not None and "postgres_skipped" in output:
+        skipped = max(config.stash.get(_POSTGRES_SKIPPED, 0), int(output["postgres_skipped"]))
+        config.stash[_POSTGRES_SKIPPED] = skipped
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    skipped = config.stash.get(_POSTGRES_SKIPPED, 0)
+    if skipped:
+        terminalreporter.write_line(
+            f"PostgreSQL part skipped ({skipped} tests): no test server; to run it, {stores.HOW_TO_RUN}."
+        )
 
 
 def plan_cars(db: Database, count: int, *, start: int = 1, model: str = "C1") -> list[str]:

@@ -20,7 +20,7 @@ Handler = Callable[[argparse.Namespace], int]
 # Each module registers its subcommands with ``register(commands)``.
 COMMAND_MODULES = (
     "admin", "floor", "supervision", "quality", "reports", "recall", "delivery", "people", "simulate",
-    "serve",
+    "serve", "operations",
 )
 
 
@@ -64,12 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(args)
     from neofloor.cli.common import PrintableOutput
     from neofloor.services.plant.errors import NeofloorError
+    from neofloor.store.errors import StoreProblem
 
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableOutput(stdout), PrintableOutput(stderr)  # type: ignore[assignment]
     try:
         return handler(args)
-    except NeofloorError as exc:
+    except (NeofloorError, StoreProblem) as exc:
         print(f"neofloor: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
@@ -82,11 +83,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     from neofloor.store.engine import database_url
+    from neofloor.store.errors import StoreProblem
     from neofloor.tui.app import NeofloorApp
     from neofloor.tui.theme import settings_path
 
+    try:
+        url = database_url(args.db)
+    except StoreProblem as exc:
+        print(f"neofloor: {exc}", file=sys.stderr)
+        return exc.exit_code
     app = NeofloorApp(
-        database_url(args.db),
+        url,
         station=args.station,
         terminal=args.terminal,
         view=args.view,

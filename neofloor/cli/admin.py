@@ -21,7 +21,9 @@ def register(commands: Any) -> None:
     upgrade.set_defaults(handler=upgrade_command)
 
     demo = commands.add_parser("demo", help="generate the demo plant with realistic history")
-    demo.add_argument("--out", metavar="FILE", required=True, help="database file to write")
+    demo.add_argument(
+        "--out", metavar="FILE_OR_URL", required=True, help="database file to write, or a PostgreSQL URL"
+    )
     demo.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     demo.add_argument("--days", type=int, default=None, help="days of history (default 28)")
     demo.add_argument("--years", type=float, default=None, help="years of history (instead of --days)")
@@ -76,7 +78,7 @@ def upgrade_command(args: argparse.Namespace) -> int:
     from neofloor.store.engine import Database, database_url, refresh_planner_statistics
     from neofloor.store.migrate import current_revision, upgrade
 
-    database = Database(database_url(args.db), upgrade=False)
+    database = Database(database_url(args.db), upgrade=False, create=False)
     before = current_revision(database.engine)
     upgrade(database.engine)
     if database.is_sqlite:
@@ -88,11 +90,19 @@ def upgrade_command(args: argparse.Namespace) -> int:
 
 def demo_command(args: argparse.Namespace) -> int:
     from neofloor.demo.generator import DemoSpec, generate_demo_plant
+    from neofloor.store.engine import database_url, sqlite_path
 
-    out = Path(args.out)
-    if out.exists() and not args.force:
+    url = database_url(args.out)
+    file = sqlite_path(url)
+    out = Path(file) if file is not None else None
+    if out is not None and out.exists() and not args.force:
         raise InvalidInput(f"{out} exists; pass --force to overwrite it.")
     if args.from_example is not None:
+        if out is None:
+            raise InvalidInput(
+                "--from-example writes a SQLite file: write it to a file, then move it to the server "
+                "with 'neofloor restore FILE --force' (NEOFLOOR_DATABASE_URL naming the server)."
+            )
         return _demo_from_example(Path(args.from_example), out)
     if args.days is not None and args.years is not None:
         raise InvalidInput("Give --days or --years, not both.")
@@ -101,12 +111,16 @@ def demo_command(args: argparse.Namespace) -> int:
         raise InvalidInput("The demo needs at least one day of history.")
     if args.cars_per_year < 250:
         raise InvalidInput("--cars-per-year must be at least 250 (one car a working day).")
-    from neofloor.cli.common import progress
+    spec = DemoSpec(seed=args.seed, days=days, cars_per_year=args.cars_per_year)
+    if out is not None:
+        from neofloor.cli.common import progress
 
-    with progress(f"Writing {days} days of history to {out}"):
-        summary = generate_demo_plant(
-            out, DemoSpec(seed=args.seed, days=days, cars_per_year=args.cars_per_year)
-        )
+        with progress(f"Writing {days} days of history to {out}"):
+            summary = generate_demo_plant(out, spec)
+    else:
+        from neofloor.demo.server import generate_demo_plant_at
+
+        summary = generate_demo_plant_at(url, spec, force=args.force)
     print(summary)
     return 0
 

@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime, time
 from getpass import getpass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from neofloor.services.plant.clock import to_local
@@ -112,15 +111,17 @@ def station_arg(args: argparse.Namespace, named: str | None, question: str = "Wh
 
 
 def open_database(args: argparse.Namespace, *, must_exist: bool = True) -> Database:
-    """The database named by --db / NEOFLOOR_DATABASE_URL, upgraded to the current schema."""
-    from neofloor.store.engine import Database, database_url
+    """The database named by --db / NEOFLOOR_DATABASE_URL, upgraded to the current schema.
+
+    One that is not a neofloor plant (an empty file, another application's) is refused, not created.
+    """
+    from neofloor.store.engine import Database, database_url, sqlite_path
 
     url = database_url(args.db)
-    if must_exist and url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if not path.exists():
-            raise NotFound(f"No database at {path}: create one with 'neofloor init' or 'neofloor demo'.")
-    return Database(url)
+    path = sqlite_path(url)
+    if must_exist and path is not None and not path.exists():
+        raise NotFound(f"No database at {path}: create one with 'neofloor init' or 'neofloor demo'.")
+    return Database(url, create=not must_exist)
 
 
 @dataclass(frozen=True)

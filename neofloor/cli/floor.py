@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from neofloor.cli.common import open_database, printed_json, run_write, signed_in, station_arg
-from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.text import printable
 
 
@@ -152,12 +151,9 @@ def plan_add_command(args: argparse.Namespace) -> int:
 
 
 def plan_import_command(args: argparse.Namespace) -> int:
-    from neofloor.services.tracking.planning import import_plan_csv
+    from neofloor.services.tracking.planning import import_plan_csv, read_plan_file
 
-    try:
-        text = args.file.read_text("utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read {args.file}: {exc.strerror}.") from exc
+    text = read_plan_file(args.file)
     from neofloor.cli.common import progress
 
     database = open_database(args)

@@ -1,22 +1,32 @@
-"""One engine per process, short sessions, and the SQLite settings a plant floor needs.
+"""One engine per process, short sessions, and the settings a plant floor needs on each store.
 
 SQLite runs in WAL with ``synchronous=FULL`` (a lost scan is worse than a
 millisecond) and a busy timeout. Writes open with ``BEGIN IMMEDIATE``: a write
 transaction that reads first under a plain ``BEGIN`` fails at once with
-"database is locked" when two terminals write together.
+"database is locked" when two terminals write together. PostgreSQL (psycopg 3)
+gets a connect timeout and a ping before each checkout, so a server that went
+away and came back costs one failed unit of work, not a terminal restart.
+Whatever the driver raises about the store itself leaves here as one
+``StoreProblem`` sentence (``store.errors``).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session
+
+from neofloor.store.errors import CONNECT_TIMEOUT_SECONDS, StoreUnusable, describe, where
 
 DEFAULT_DB_PATH = "neofloor.db"
 DATABASE_URL_ENV = "NEOFLOOR_DATABASE_URL"
@@ -27,12 +37,78 @@ SYNCHRONOUS_ENV = "NEOFLOOR_SQLITE_SYNCHRONOUS"
 SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 
+# The stores neofloor runs on, and the driver each needs.
+POSTGRES_DRIVER = "postgresql+psycopg"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def database_url(db: str | None = None) -> str:
-    """The database URL from ``--db`` (path or URL), the environment, or the default file."""
+    """The database URL from ``--db`` (path or URL), the environment, or the default file.
+
+    ``postgresql://`` and ``postgres://`` mean psycopg 3; any other scheme is refused.
+    """
     value = db or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DB_PATH
-    if "://" in value:
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    scheme, rest = value.split("://", 1)
+    backend, _, driver = scheme.lower().partition("+")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
         return value
-    return f"sqlite:///{Path(value).expanduser()}"
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
+        return f"{POSTGRES_DRIVER}://{rest}"
+    raise StoreUnusable(
+        f"Unknown database URL scheme '{scheme}': give a file path, sqlite:///PATH "
+        "or postgresql+psycopg://USER@HOST:PORT/DATABASE."
+    )
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names (None for another store or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse, with a sentence, a path that cannot be a neofloor plant before SQLite touches it.
+
+    A missing or empty file is a new plant only for the commands that create one.
+    """
+    if path.is_dir():
+        raise StoreUnusable(f"{path} is a folder, not a neofloor database.")
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreUnusable(f"{path} cannot be read ({exc.strerror}): check its permissions.") from exc
+    if not header:
+        if create:
+            return
+        raise StoreUnusable(f"{path} is empty: not a neofloor database: run neofloor init.")
+    if header != SQLITE_HEADER:
+        raise StoreUnusable(f"{path} is not a SQLite file: not a neofloor database.")
+
+
+def _unwritable_wal(path: Path) -> bool:
+    effective = os.access in os.supports_effective_ids
+    return (
+        path.is_file()
+        and not os.access(path, os.W_OK, effective_ids=effective)
+        and not os.access(path.parent, os.W_OK, effective_ids=effective)
+        and not Path(f"{path}-shm").exists()
+    )
+
+
+def _require_postgres_driver() -> None:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise StoreUnusable(
+            "PostgreSQL needs its driver: install neofloor[postgres] (pip install 'neofloor[postgres]')."
+        ) from exc
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -40,22 +116,61 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    # A file this user may only read keeps its mode; a write will say why it is refused.
+    with suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode = WAL")
     level = os.environ.get(SYNCHRONOUS_ENV, "FULL").upper()
     cursor.execute(f"PRAGMA synchronous = {level if level in SYNCHRONOUS_LEVELS else 'FULL'}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
 
+# While another terminal holds the write lock, a write asks again this often (seconds), up to
+# the busy timeout. SQLite's own busy handler sleeps up to 100 ms between tries, so with ten
+# writers a scan could wait a hundred times longer than the write it waits for.
+WRITE_LOCK_RETRY_SECONDS = (0.0005, 0.001, 0.002, 0.004)
+
+
 def _sqlite_on_begin(conn: Any) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if mode != "IMMEDIATE":
+        conn.exec_driver_sql(f"BEGIN {mode}")
+        return
+    raw = conn.connection.dbapi_connection
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        for attempt in itertools.count():
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    break
+            time.sleep(WRITE_LOCK_RETRY_SECONDS[min(attempt, len(WRITE_LOCK_RETRY_SECONDS) - 1)])
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # once more, so a failure comes as SQLAlchemy's error
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the plant's settings for its backend."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise StoreUnusable(f"'{url}' is not a database URL: give a file path or a URL.") from exc
+    if backend == "postgresql":
+        _require_postgres_driver()
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
+        kwargs = {"pool_pre_ping": True, "connect_args": connect_args, **kwargs}
+    path = sqlite_path(url) if backend == "sqlite" else None
+    if path is not None and _unwritable_wal(path):
+        # Neither the file nor its folder may be written by this user, so SQLite cannot make the
+        # WAL's shared-memory file it needs even to read: read the file as it stands.
+        url = f"sqlite:///file:{path}?immutable=1&uri=true"
     engine = create_engine(url, **kwargs)
-    if make_url(url).get_backend_name() == "sqlite":
+    if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
     return engine
@@ -100,20 +215,54 @@ class Database:
 
     Services take the ``Session`` these yield; callers (the app, the CLI)
     choose ``read()`` or ``write()`` so SQLite can lock up front for writes.
+    With ``create=False`` a database without a plant's schema (an empty file, another
+    application's) is refused rather than made into an empty plant. What the store
+    itself fails with (not a database, damaged, read-only, server away) is raised
+    as a ``StoreProblem``.
     """
 
-    def __init__(self, url: str, *, upgrade: bool = True, **engine_kwargs: Any) -> None:
+    def __init__(
+        self, url: str, *, upgrade: bool = True, create: bool = True, **engine_kwargs: Any
+    ) -> None:
         self.url = url
+        path = sqlite_path(url)
+        if path is not None:
+            check_sqlite_file(path, create=create)
         self.engine = make_engine(url, **engine_kwargs)
         self._write_engine = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         )
-        if upgrade:
-            from neofloor.store.migrate import upgrade_if_needed
+        with self.translated():
+            if not create:
+                self._require_plant_schema()
+            if upgrade:
+                from neofloor.store.migrate import upgrade_if_needed
 
-            upgrade_if_needed(self.engine)
-            if self.is_sqlite:
-                refresh_planner_statistics(self.engine)
+                upgrade_if_needed(self.engine)
+                if self.is_sqlite:
+                    refresh_planner_statistics(self.engine)
+
+    def _require_plant_schema(self) -> None:
+        with self.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        if "alembic_version" not in tables and "vehicle" not in tables:
+            raise StoreUnusable(f"{self.where} is not a neofloor database: run neofloor init.")
+
+    @property
+    def where(self) -> str:
+        """The database named for a sentence (its file, or its server; never a password)."""
+        return where(self.url)
+
+    @contextmanager
+    def translated(self) -> Iterator[None]:
+        """Raise what the driver says about the store itself as one ``StoreProblem`` sentence."""
+        try:
+            yield
+        except DBAPIError as exc:
+            problem = describe(exc, self.url)
+            if problem is None:
+                raise
+            raise problem from exc
 
     @property
     def is_sqlite(self) -> bool:
@@ -122,14 +271,14 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only unit of work."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self.translated(), Session(self.engine, expire_on_commit=False) as session:
             yield session
             session.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A short write transaction: committed when the block ends, rolled back on error."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        with self.translated(), Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -138,7 +287,7 @@ class Database:
                 raise
 
     def ping(self) -> None:
-        with self.engine.connect() as conn:
+        with self.translated(), self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:

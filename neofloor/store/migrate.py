@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from neofloor.store.errors import StoreUnusable
 from neofloor.store.revision import HEAD_REVISION
 
 if TYPE_CHECKING:
@@ -35,10 +36,28 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def known_revisions(engine: Engine) -> set[str]:
+    """Every schema revision this code has a migration for."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+def refuse_newer_schema(engine: Engine, revision: str | None) -> None:
+    """A database at a revision this code does not know was made by a newer neofloor: never touch it."""
+    if revision is not None and revision != HEAD_REVISION and revision not in known_revisions(engine):
+        raise StoreUnusable(
+            f"This database was made by a newer neofloor (schema revision {revision}, this one knows up to "
+            f"{HEAD_REVISION}): upgrade neofloor to open it."
+        )
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (creating it on an empty database)."""
     from alembic import command
 
+    refuse_newer_schema(engine, current_revision(engine))
     command.upgrade(alembic_config(engine), revision)
 
 

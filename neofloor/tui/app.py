@@ -89,6 +89,8 @@ if TYPE_CHECKING:
 
 # How often the app asks whether another terminal wrote (a few indexed MAX() reads).
 CHANGE_POLL_SECONDS = 1.5
+# How often a terminal whose database server did not answer at start tries again.
+RECONNECT_SECONDS = 5.0
 # A terminal whose first view shows nothing yet (it asks for a station) ends its start after this.
 SETTLE_AFTER_OPEN_SECONDS = 3.0
 # What a terminal needs soon after it starts, imported in the background once the first view is shown.
@@ -302,8 +304,14 @@ class NeofloorApp(App[None]):
         else:
             self._first_paint.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
 
+        from neofloor.store.errors import StoreProblem, StoreUnreachable
+
         try:
             opened = read_plant(self.database_url, self._wanted_station, self._wanted_badge)
+        except StoreProblem as exc:
+            # The store's own sentence (a server away, a damaged file...); a server is tried again.
+            self.post_message(PlantUnavailable(str(exc), retry=isinstance(exc, StoreUnreachable)))
+            return
         except Exception as exc:
             self.post_message(PlantUnavailable(f"The plant database cannot be opened: {exc}"))
             raise
@@ -333,6 +341,9 @@ class NeofloorApp(App[None]):
         screen.show_first_look(look)
 
     def on_plant_opened(self, message: PlantOpened) -> None:
+        if self.problem:
+            self.problem = ""
+            self.notify("The database answers again.", timeout=3)
         self.opening = False
         self.database = message.database
         self.marker = message.marker
@@ -351,8 +362,11 @@ class NeofloorApp(App[None]):
     def on_plant_unavailable(self, message: PlantUnavailable) -> None:
         self.opening = False
         self._resume_gc()
+        if message.reason != self.problem:
+            self.notify(message.reason, title="No plant database", severity="error", timeout=30)
         self.problem = message.reason
-        self.notify(message.reason, title="No plant database", severity="error", timeout=30)
+        if message.retry:
+            self.set_timer(RECONNECT_SECONDS, self.open_plant)
 
     def _ask_what_is_missing(self, station_problem: str = "", badge_problem: str = "") -> None:
         """A terminal needs a station, then someone signed in; say why one given was not taken."""

@@ -49,6 +49,8 @@ class PlantUnavailable(Message):
     """The database could not be opened; the sentence says why."""
 
     reason: str
+    # The server did not answer: the app tries again by itself.
+    retry: bool = False
 
 
 @dataclass

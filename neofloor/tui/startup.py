@@ -79,7 +79,7 @@ def read_plant(
     from neofloor.services.tracking.marker import change_marker
     from neofloor.store.engine import Database
 
-    database = Database(database_url)
+    database = Database(database_url, create=False)  # the app never makes a plant of an empty file
     with database.read() as session:
         catalog = plant_catalog(session)
         marker = change_marker(session)

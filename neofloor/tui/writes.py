@@ -43,6 +43,10 @@ class Answer(Generic[ResultT]):
         """Why nothing was written: the services' sentence, or ``not_written`` with ``{error}`` filled in."""
         if self.refusal is not None:
             return str(self.refusal)
+        from neofloor.store.errors import StoreProblem  # loaded only once a write failed
+
+        if isinstance(self.failure, StoreProblem):
+            return f"Not recorded: {self.failure}"  # the store's own sentence says what to do
         return not_written.format(error=self.failure)
 
 

@@ -35,10 +35,10 @@ def line(db: Database) -> tuple[str, str, str]:
 
 
 @pytest.fixture
-def cli(db_path: Path, capsys: pytest.CaptureFixture[str]):
+def cli(db_url: str, capsys: pytest.CaptureFixture[str]):
     """Run `neofloor --db FILE ...`: returns (exit code, stdout, stderr)."""
 
-    def run(*argv: str, db: Path = db_path) -> tuple[int, str, str]:
+    def run(*argv: str, db: Path | str = db_url) -> tuple[int, str, str]:
         code = main(["--db", str(db), *argv])
         out, err = capsys.readouterr()
         return code, out, err

@@ -21,11 +21,11 @@ OTHER_INSPECTOR = "2002"
 
 
 @pytest.fixture
-def cli(db_path: Path, capsys):
+def cli(db_url: str, capsys):
     """Run `neofloor --db FILE ...`: returns (exit code, stdout, stderr)."""
 
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["--db", str(db_path), *argv])
+        code = main(["--db", db_url, *argv])
         out, err = capsys.readouterr()
         return code, out, err
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -155,12 +154,12 @@ def test_the_gate_check_is_one_query(db: Database, qg_car) -> None:
     assert len(statements) == 1
 
 
-def test_neofloor_scan_refuses_at_the_gate_then_accepts(db: Database, db_path: Path, capsys) -> None:
+def test_neofloor_scan_refuses_at_the_gate_then_accepts(db: Database, db_url: str, capsys) -> None:
     """The same rule through the CLI: exit 4 with the sentence on stderr, then a clean pass."""
     vin = plan_cars(db, 1)[0]
     at = run_through(db, vin, ROUTE[:-1], utcnow() - timedelta(hours=4))  # the CLI scans at the real time
     scan(db, "QG", vin, at)
-    base = ["--db", str(db_path)]
+    base = ["--db", db_url]
     assert main([*base, "defect", "add", vin, "--station", "QG", "--code", "HV-ISO", "--zone", "hv battery",
                  "--operator", INSPECTOR]) == 0  # fmt: skip
     capsys.readouterr()

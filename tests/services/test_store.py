@@ -77,6 +77,7 @@ def test_the_example_database_opens_at_head() -> None:
     assert current_revision(database.engine) == HEAD_REVISION
 
 
+@pytest.mark.sqlite
 def test_write_is_begin_immediate_on_sqlite(db: Database) -> None:
     """Two writers queue on the lock up front instead of failing mid-transaction."""
     with db.write() as session:

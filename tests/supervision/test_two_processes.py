@@ -16,11 +16,11 @@ from tests.conftest import OPERATOR_BODY, SUPERVISOR, plan_cars
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def other_terminal(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def other_terminal(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m neofloor --db FILE ...`` in a process of its own."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "neofloor", "--db", str(db_path), "--terminal", "T-OTHER", *args],
+        [sys.executable, "-m", "neofloor", "--db", db_url, "--terminal", "T-OTHER", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -30,7 +30,7 @@ def other_terminal(db_path: Path, *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-def test_the_board_of_one_process_sees_the_scan_and_the_stop_of_another(db: Database, db_path: Path) -> None:
+def test_the_board_of_one_process_sees_the_scan_and_the_stop_of_another(db: Database, db_url: str) -> None:
     (vin,) = plan_cars(db, 1)
     # This process is a terminal showing the board; it keeps its engine (and pooled connection).
     with db.read() as session:
@@ -38,7 +38,7 @@ def test_the_board_of_one_process_sees_the_scan_and_the_stop_of_another(db: Data
         marker = change_marker(session)
     assert before.station("BODY").in_station == ()
 
-    scanned = other_terminal(db_path, "scan", vin, "--station", "BODY", "--operator", OPERATOR_BODY)
+    scanned = other_terminal(db_url, "scan", vin, "--station", "BODY", "--operator", OPERATOR_BODY)
     assert (scanned.returncode, scanned.stdout, scanned.stderr) == (0, f"{vin} started at BODY.\n", "")
     with db.read() as session:
         after = line_status(session)
@@ -47,7 +47,7 @@ def test_the_board_of_one_process_sees_the_scan_and_the_stop_of_another(db: Data
     assert after.station("BODY").queue == ()
 
     stopped = other_terminal(
-        db_path, "andon", "raise", "--station", "BODY", "--reason", "EQP", "--operator", "1001"
+        db_url, "andon", "raise", "--station", "BODY", "--reason", "EQP", "--operator", "1001"
     )
     assert stopped.returncode == 0, stopped.stderr
     with db.read() as session:
@@ -57,20 +57,20 @@ def test_the_board_of_one_process_sees_the_scan_and_the_stop_of_another(db: Data
     assert board.station("BODY").stopped
 
 
-def test_the_other_process_sees_this_ones_stop_and_refuses_a_second(db: Database, db_path: Path) -> None:
+def test_the_other_process_sees_this_ones_stop_and_refuses_a_second(db: Database, db_url: str) -> None:
     with db.write() as session:
         raise_andon(session, "PAINT", "MAT", SUPERVISOR, "no primer")
-    listed = other_terminal(db_path, "andon", "list")
+    listed = other_terminal(db_url, "andon", "list")
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.startswith("PAINT    STOPPED") and "no primer" in listed.stdout
     again = other_terminal(
-        db_path, "andon", "raise", "--station", "PAINT", "--reason", "EQP", "--operator", "3001"
+        db_url, "andon", "raise", "--station", "PAINT", "--reason", "EQP", "--operator", "3001"
     )
     assert again.returncode == 4 and again.stdout == ""
     assert again.stderr.startswith("neofloor: PAINT is already stopped since ")
     with db.read() as session:
         marker = change_marker(session)
-    ended = other_terminal(db_path, "andon", "end", "--station", "PAINT", "--operator", "3001")
+    ended = other_terminal(db_url, "andon", "end", "--station", "PAINT", "--operator", "3001")
     assert ended.returncode == 0, ended.stderr
     with db.read() as session:
         assert open_stops(session) == []

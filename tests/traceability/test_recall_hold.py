@@ -128,11 +128,22 @@ def test_half_way_failure_leaves_no_car_held(db: Database, line: Line) -> None:
     with db.read() as session:
         second = session.execute(select(Vehicle.id).where(Vehicle.vin == line.e1)).scalar_one()
     with db.write() as session:
-        session.connection().exec_driver_sql(
-            "CREATE TRIGGER refuse_second_hold BEFORE INSERT ON station_event "
-            f"WHEN NEW.kind = 'hold' AND NEW.vehicle_id = {second} "
-            "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
-        )
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection().exec_driver_sql(
+                "CREATE FUNCTION refuse_second_hold() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$"
+            )
+            session.connection().exec_driver_sql(
+                "CREATE TRIGGER refuse_second_hold BEFORE INSERT ON station_event FOR EACH ROW "
+                f"WHEN (NEW.kind = 'hold' AND NEW.vehicle_id = {second}) "
+                "EXECUTE FUNCTION refuse_second_hold()"
+            )
+        else:
+            session.connection().exec_driver_sql(
+                "CREATE TRIGGER refuse_second_hold BEFORE INSERT ON station_event "
+                f"WHEN NEW.kind = 'hold' AND NEW.vehicle_id = {second} "
+                "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+            )
     before_held, before_events = held(db), hold_events(db)
     with pytest.raises(Exception, match="the disk is full"), db.write() as session:
         hold_recall(session, query, "Recall R-26-005", SUPERVISOR, now=DAY[1])

@@ -72,6 +72,31 @@ def _json(value: dict[str, Any] | None) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def audit_values(
+    action: str,
+    at: datetime,
+    *,
+    operator: OperatorInfo | None = None,
+    badge: str = "",
+    terminal: str = "",
+    subject: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An audit row's columns (``AUDIT_FIELDS``) as ``record`` writes them; bulk loads chain and COPY them."""
+    return {
+        "at": at,
+        "operator_id": operator.id if operator else None,
+        "badge": operator.badge if operator else badge[:32],
+        "role": operator.role if operator else "",
+        "terminal": terminal[:64],
+        "action": str(action),
+        "subject": subject[:64],
+        "before": _json(before),
+        "after": _json(after),
+    }
+
+
 def record(
     session: Session | Connection,
     action: str,
@@ -91,17 +116,16 @@ def record(
         conn = session.connection()
     else:
         conn = session
-    values: dict[str, Any] = {
-        "at": at,
-        "operator_id": operator.id if operator else None,
-        "badge": operator.badge if operator else badge[:32],
-        "role": operator.role if operator else "",
-        "terminal": terminal[:64],
-        "action": str(action),
-        "subject": subject[:64],
-        "before": _json(before),
-        "after": _json(after),
-    }
+    values = audit_values(
+        action,
+        at,
+        operator=operator,
+        badge=badge,
+        terminal=terminal,
+        subject=subject,
+        before=before,
+        after=after,
+    )
     previous = lock_and_head(conn, "audit")
     values["chain_hash"] = row_hash(previous, tuple(values[name] for name in AUDIT_FIELDS))
     result = conn.execute(_insert(), values)

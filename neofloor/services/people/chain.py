@@ -4,7 +4,8 @@ over its canonical content and the previous row's hash, one chain per table.
 Appending takes the chain's lock first so two terminals writing at once cannot both build on
 the same head (which would fork the chain): on SQLite the write transaction already began with
 ``BEGIN IMMEDIATE`` (store/engine.py), so the database is locked for writers; on PostgreSQL a
-transaction-scoped advisory lock per chain is taken before the head is read, and held to commit.
+transaction-scoped advisory lock per chain is taken before the head is read, and held to commit
+(both chains' locks together, in one order, before any car row is locked: ``lock_chains``).
 """
 
 from __future__ import annotations
@@ -99,9 +100,23 @@ def chain_batches(conn: Connection, table: str, batch: int) -> Iterator[list[tup
         after = typed[-1][0]
 
 
-def lock_and_head(conn: Connection, table: str) -> str:
-    """Take the chain's lock for this transaction and answer the hash of its last row."""
+def lock_chains(conn: Connection) -> None:
+    """Take both chains' locks for this transaction (PostgreSQL; SQLite's write lock already serializes).
+
+    Always both, always in the same order, and before any car's row lock (``find_vehicle``, the
+    scan's car read): a recall holding cars one after the other while a terminal scans one of them
+    would otherwise wait on each other's locks, the event chain's and the car's (a deadlock the
+    server ends by failing one of them). The locks are taken again at no cost within a transaction.
+    """
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEYS[table]})
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:events), pg_advisory_xact_lock(:audit)"),
+            {"events": LOCK_KEYS["station_event"], "audit": LOCK_KEYS["audit"]},
+        )
+
+
+def lock_and_head(conn: Connection, table: str) -> str:
+    """Take the chains' locks for this transaction and answer the hash of ``table``'s last row."""
+    lock_chains(conn)
     head = conn.execute(_head_statements()[table]).scalar_one_or_none()
     return head or GENESIS

@@ -79,3 +79,21 @@ class DoubleScan(NeofloorError):
 
 class ConfigError(InvalidInput):
     """A plant config file or production plan that cannot be loaded."""
+
+
+class PlantInconsistent(NeofloorError):
+    """``neofloor check`` found something wrong: the sentence lists what."""
+
+    exit_code = 11
+
+
+class ToolMissing(NeofloorError):
+    """An operation needs a program that is not installed (pg_dump, pg_restore)."""
+
+    exit_code = 12
+
+
+class BackupFailed(NeofloorError):
+    """pg_dump, pg_restore or SQLite's backup could not finish; the sentence carries their reason."""
+
+    exit_code = 13

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.services.people.chain import lock_chains
 from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
@@ -34,7 +35,8 @@ class _Defect:
 
 
 def _load(session: Session, defect_id: int) -> _Defect:
-    """The defect (locked for this transaction), its car and its catalog code."""
+    """The defect (locked for this transaction, after the chains' locks), its car and its catalog code."""
+    lock_chains(session.connection())
     defect = session.execute(
         select(Defect).where(col(Defect.id) == defect_id).with_for_update()
     ).scalar_one_or_none()

@@ -166,7 +166,7 @@ def defect_record(session: Session, defect_id: int, *, now: datetime | None = No
 
 def car_defects(session: Session, raw_vin: str, *, now: datetime | None = None) -> list[DefectRecord]:
     """Every defect of one car, in the order found (for the car's screen)."""
-    vehicle = find_vehicle(session, plant_catalog(session), raw_vin)
+    vehicle = find_vehicle(session, plant_catalog(session), raw_vin, for_update=False)
     return defect_records(session, col(Defect.vehicle_id) == vehicle.id, now=now)
 
 
@@ -176,7 +176,7 @@ def delivery_defects(session: Session, raw_vin: str, *, now: datetime | None = N
     After the quality gate these are minors (which may pass); anything serious
     logged later in the yard shows here too, so the delivery can refuse it.
     """
-    vehicle = find_vehicle(session, plant_catalog(session), raw_vin)
+    vehicle = find_vehicle(session, plant_catalog(session), raw_vin, for_update=False)
     records = defect_records(
         session,
         col(Defect.vehicle_id) == vehicle.id,

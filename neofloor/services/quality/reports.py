@@ -95,7 +95,7 @@ def open_defects(
     now = now or utcnow()
     conditions: list[ColumnExpressionArgument[bool]] = []
     if vin is not None:
-        car = find_vehicle(session, plant_catalog(session), vin)
+        car = find_vehicle(session, plant_catalog(session), vin, for_update=False)
         conditions.append(col(Defect.vehicle_id) == car.id)
     if station is not None:
         conditions.append(col(Defect.station_id) == plant_catalog(session).station(station).id)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     CompoundSelect,
     CursorResult,
     Select,
+    any_,
     bindparam,
     func,
     literal_column,
@@ -194,13 +195,15 @@ _PLACE_WAITING = "waiting"
 
 
 @cache
-def _board_cars_stmt() -> CompoundSelect[*tuple[Any, ...]]:
+def _board_cars_stmt(dialect: str = "sqlite") -> CompoundSelect[*tuple[Any, ...]]:
     """The first cars of every station's column, both lists, in one statement.
 
     For each station, a subquery picks its cars through ix_vehicle_wip (the newest
     arrivals in it; the first waiting, in build sequence) with a LIMIT, so a column
     costs the same however long the planned backlog is. The rows come back by car;
-    the caller puts each column in order.
+    the caller puts each column in order. PostgreSQL would run a correlated ``IN``
+    in a join condition once per car and station (every car of the plant): there the
+    picked ids are gathered once per station, ``= ANY(ARRAY(...))``.
     """
     picked = aliased(Vehicle, name="picked")
     in_plant = text(f"picked.{IN_PLANT_SQL}")
@@ -221,10 +224,15 @@ def _board_cars_stmt() -> CompoundSelect[*tuple[Any, ...]]:
     )
 
     def column(place: str, ids: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+        picked_ids = (
+            col(Vehicle.id) == any_(func.array(ids.scalar_subquery()))
+            if dialect == "postgresql"
+            else col(Vehicle.id).in_(ids)
+        )
         return (
             select(col(Station.id), literal_column(f"'{place}'"), *CAR_COLUMNS)
             .select_from(Station)
-            .join(Vehicle, col(Vehicle.id).in_(ids))
+            .join(Vehicle, picked_ids)
         )
 
     return union_all(column(_PLACE_IN, newest_inside), column(_PLACE_WAITING, first_waiting))
@@ -252,7 +260,7 @@ def line_board(session: Session, *, cars_per_station: int = BOARD_CARS_PER_STATI
     waiting: dict[int, list[CarSummary]] = {}
     shown = max(cars_per_station, 0)
     params = {"inside": min(shown, CARS_IN_STATION_LIMIT), "waiting": shown}
-    for row in session.execute(_board_cars_stmt(), params):
+    for row in session.execute(_board_cars_stmt(session.get_bind().dialect.name), params):
         column = inside if row[1] == _PLACE_IN else waiting
         column.setdefault(row[0], []).append(car_from_row(catalog, row[2:]))
     board = []

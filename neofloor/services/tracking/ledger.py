@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from neofloor.services.people.chain import lock_and_head, row_hash
+from neofloor.services.people.chain import lock_and_head, lock_chains, row_hash
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
     DoubleScan,
@@ -80,12 +80,23 @@ class ScanResult:
         return f"{self.vin} completed {self.station}; next: {self.next_station}."
 
 
-def find_vehicle(session: Session, catalog: PlantCatalog, raw_vin: str) -> Vehicle:
-    """The car with this VIN (checked for form first), or a refusal."""
+def find_vehicle(
+    session: Session, catalog: PlantCatalog, raw_vin: str, *, for_update: bool = True
+) -> Vehicle:
+    """The car with this VIN (checked for form first), or a refusal.
+
+    A move reads the car locked for its transaction (``SELECT ... FOR UPDATE`` on
+    PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serializes writers), so two
+    terminals cannot move one car twice. Reads pass ``for_update=False``.
+    """
     vin = validate_vin(raw_vin, verify_check_digit=catalog.vin_check_digit)
-    vehicle: Vehicle | None = session.execute(
-        select(Vehicle).where(col(Vehicle.vin) == vin)
-    ).scalar_one_or_none()
+    query = select(Vehicle).where(col(Vehicle.vin) == vin)
+    if for_update:
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        lock_chains(session.connection())  # the chains' locks come before any car's (chain.py)
+        query = query.with_for_update().execution_options(populate_existing=True)
+    vehicle: Vehicle | None = session.execute(query).scalar_one_or_none()
     if vehicle is None:
         raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
     return vehicle

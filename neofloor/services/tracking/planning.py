@@ -6,11 +6,13 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
-from neofloor.services.people.audit import record
+from neofloor.services.people.audit import audit_values, record
+from neofloor.services.people.chain import AUDIT_FIELDS, lock_and_head, row_hash
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import InvalidInput, NeofloorError, RuleViolation
@@ -24,6 +26,13 @@ from neofloor.store.types import utcnow
 # The vehicle table's column sizes.
 ORDER_REF_MAX = 40
 OPTIONS_MAX = 200
+# What a spreadsheet may put at the head of a text file, and the encoding it then names.
+_OTHER_ENCODINGS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 PLAN_COLUMNS = ("vin", "model", "color", "order_ref", "build_seq", "options", "option_notes")
 REQUIRED_COLUMNS = ("vin", "model", "color")
 
@@ -73,6 +82,32 @@ def _check_car(
     )
 
 
+def read_plan_file(path: Path) -> str:
+    """A production plan's text: UTF-8, with or without the BOM spreadsheets write; CRLF line ends are read.
+
+    Any other encoding is refused naming the problem, before anything is written.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
+    for mark, encoding in _OTHER_ENCODINGS:
+        if data.startswith(mark):
+            raise InvalidInput(f"{path} is {encoding} text: save the plan as CSV UTF-8 and import it again.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}, perhaps Windows-1252 "
+            "or Latin-1): save the plan as CSV UTF-8 and import it again."
+        ) from exc
+
+
+# From this many cars a plan goes to PostgreSQL by COPY (ids reserved ahead) rather than row by row.
+COPY_FROM_CARS = 50
+
+
 def _write_cars(
     session: Session,
     catalog: PlantCatalog,
@@ -83,6 +118,9 @@ def _write_cars(
 ) -> None:
     first = catalog.route[0]
     next_seq = (session.execute(select(func.max(col(Vehicle.build_seq)))).scalar() or 0) + 1
+    if len(cars) >= COPY_FROM_CARS and session.get_bind().dialect.name == "postgresql":
+        _copy_cars(session, first.id, cars, next_seq, now, operator, terminal)
+        return
     for car in cars:
         seq = car.build_seq if car.build_seq is not None else next_seq
         next_seq = max(next_seq, seq) + 1
@@ -123,6 +161,70 @@ def _write_cars(
             subject=car.vin,
             after={"build_seq": seq, "order_ref": car.order_ref},
         )
+
+
+def _copy_cars(
+    session: Session,
+    first_station: int,
+    cars: list[PlannedCar],
+    next_seq: int,
+    now: datetime,
+    operator: OperatorInfo,
+    terminal: str,
+) -> None:
+    """The same rows as the loop above, streamed: cars, their plan events and their audit rows by
+    COPY, ids reserved ahead, each event and audit row chained like ``write_event`` and ``record``.
+
+    Both chains' locks are taken before their heads are read and the ids reserved, so the rows
+    follow the last committed ones and no other terminal appends in between.
+    """
+    from neofloor.store.bulk import copy_rows, reserve_ids
+
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    conn = session.connection()
+    previous_event = lock_and_head(conn, "station_event")
+    previous_audit = lock_and_head(conn, "audit")
+    car_ids = reserve_ids(session, "vehicle", len(cars))
+    event_ids = reserve_ids(session, "station_event", len(cars))
+    audit_ids = reserve_ids(session, "audit", len(cars))
+    vehicles, events, audits = [], [], []
+    kind = EventKind.PLAN.value
+    for car, car_id, event_id, audit_id in zip(cars, car_ids, event_ids, audit_ids, strict=True):
+        seq = car.build_seq if car.build_seq is not None else next_seq
+        next_seq = max(next_seq, seq) + 1
+        vehicles.append(
+            (car_id, car.vin, car.vin[::-1], car.model_id, car.color_id, seq, car.order_ref, car.options,
+             car.option_notes, now, VehicleState.PLANNED.value, first_station, now, event_id, False, 0)
+        )  # fmt: skip
+        content = (car_id, None, kind, now, operator.id, terminal, car.order_ref)
+        previous_event = row_hash(previous_event, content)
+        events.append((event_id, car_id, kind, now, operator.id, terminal, car.order_ref, previous_event))
+        values = audit_values(
+            Action.PLAN_IMPORT,
+            now,
+            operator=operator,
+            terminal=terminal,
+            subject=car.vin,
+            after={"build_seq": seq, "order_ref": car.order_ref},
+        )
+        previous_audit = row_hash(previous_audit, tuple(values[name] for name in AUDIT_FIELDS))
+        audits.append((audit_id, *(values[name] for name in AUDIT_FIELDS), previous_audit))
+    copy_rows(
+        session,
+        "vehicle",
+        ("id", "vin", "vin_reversed", "model_id", "color_id", "build_seq", "order_ref", "options",
+         "option_notes", "planned_at", "state", "station_id", "state_since", "last_event_id",
+         "out_of_sequence", "repair_visits"),
+        vehicles,
+    )  # fmt: skip
+    copy_rows(
+        session,
+        "station_event",
+        ("id", "vehicle_id", "kind", "at", "operator_id", "terminal", "note", "chain_hash"),
+        events,
+    )
+    copy_rows(session, "audit", ("id", *AUDIT_FIELDS, "chain_hash"), audits)
 
 
 def _taken(session: Session, vins: list[str], seqs: list[int]) -> tuple[set[str], set[int]]:

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from neofloor.services.people.audit import record
+from neofloor.services.people.chain import lock_chains
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.clock import to_local
@@ -109,7 +110,10 @@ def _scan_statements() -> _ScanStatements:
             vehicle.last_scan_at,
             vehicle.first_start_at,
             vehicle.model_id,
-        ).where(vehicle.vin == bindparam("vin")),
+        )
+        .where(vehicle.vin == bindparam("vin"))
+        # Locked until the scan commits: a second terminal scanning the car waits, then sees its move.
+        .with_for_update(),
         # Held cars and cars in the bay are not waiting. The in-plant predicate is
         # literal so the range scan runs on ix_vehicle_wip (station, build_seq).
         earlier_waiting=select(vehicle.id)
@@ -220,6 +224,7 @@ def production_scan(
         session.flush()  # the statements below bypass the unit of work: let it write first
     conn = session.connection()
     statements = _scan_statements()
+    lock_chains(conn)  # before the car's row lock, as every move does (people/chain.py)
     car = conn.execute(statements.car, {"vin": vin}).one_or_none()
     if car is None:
         raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
