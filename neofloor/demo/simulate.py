@@ -84,7 +84,7 @@ PARK_AFTER_TAKTS = 0.3
 PDI_AFTER_TAKTS = 0.5
 PDI_ITEM_TAKTS = 0.05  # one checklist item
 PDI_REPAIR_TAKTS = 0.3  # a defect found at PDI, touched up in the yard
-HANDOVER_AFTER_TAKTS = 1.0  # after the PDI passed... and at least this long in the yard
+HANDOVER_AFTER_TAKTS = 1.0  # a car passed at PDI is handed over once this long in the yard
 HANDOVER_EVERY_TAKTS = 0.5  # the delivery desk hands over two cars a takt, oldest first
 # Per car inspected: the chance one checklist item fails with a defect.
 PDI_FAIL_CHANCE = 0.1
