@@ -10,12 +10,16 @@ from typing import Any
 
 from neofloor.cli.common import open_database
 from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.text import printable
 
 
 def register(commands: Any) -> None:
     simulate = commands.add_parser(
         "simulate",
-        help="simulated operators play the line at takt from now (demonstrations, training); Ctrl+C stops",
+        help=(
+            "simulated operators play the line at takt from now, up to the handover "
+            "(demonstrations, training); Ctrl+C stops"
+        ),
     )
     simulate.add_argument(
         "--speed", type=float, default=1.0, help="how many times faster than takt (default 1: real pace)"
@@ -48,4 +52,7 @@ def simulate_command(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     print(summary.message, flush=True)
+    for sentence in dict.fromkeys(summary.refusals[:3]):
+        # Why writes were refused, in the services' words (the first few; the count is above).
+        print(f"Refused: {printable(sentence)}", file=sys.stderr, flush=True)
     return 0
