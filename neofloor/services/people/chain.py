@@ -42,14 +42,24 @@ AUDIT_FIELDS = (
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         # One spelling on every backend: UTC, microseconds, no offset suffix.
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
     return value
+
+
+# One encoder, built once: json.dumps with these options would build a new one for every row.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def row_hash(previous: str, values: tuple[Any, ...]) -> str:
     """SHA-256 of the previous row's hash and this row's canonical content (a JSON array)."""
-    content = json.dumps([_plain(v) for v in values], ensure_ascii=False, separators=(",", ":"))
+    content = _CANONICAL.encode([_plain(v) for v in values])
     return hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
+
+
+# The last row's hash: a walk down the table's integer primary key that stops at its first row.
+_HEAD_SQL = {table: f"SELECT chain_hash FROM {table} ORDER BY id DESC LIMIT 1" for table in LOCK_KEYS}
 
 
 @cache
@@ -100,7 +110,18 @@ def chain_batches(conn: Connection, table: str, batch: int) -> Iterator[list[tup
 
 
 def lock_and_head(conn: Connection, table: str) -> str:
-    """Take the chain's lock for this transaction and answer the hash of its last row."""
+    """Take the chain's lock for this transaction and answer the hash of its last row.
+
+    Every scan asks this twice (the ledger's chain and the audit's). On SQLite the write
+    transaction already holds the lock and the head is one read through the driver, in the
+    same transaction (SQLAlchemy's statement machinery costs twenty times the look-up itself).
+    On PostgreSQL the advisory lock is its own statement, before the head is read: read in
+    the same statement, the head would come from a snapshot taken before the lock was granted.
+    """
+    if conn.dialect.name == "sqlite":
+        driver: Any = conn.connection.driver_connection
+        row = driver.execute(_HEAD_SQL[table]).fetchone()
+        return (row[0] if row else None) or GENESIS
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEYS[table]})
     head = conn.execute(_head_statements()[table]).scalar_one_or_none()
