@@ -155,6 +155,10 @@ def test_the_canonical_content_keeps_its_spelling() -> None:
     assert row_hash(GENESIS, values) == expected
     casablanca = at.astimezone(timezone(timedelta(hours=1)))  # the same moment, another offset
     assert row_hash(GENESIS, (*values[:3], casablanca, *values[4:])) == expected
+    whole_second = '[12,3,"complete","2026-11-26T08:00:00.000000",7,"T-1","rayure légère, باب"]'
+    assert row_hash(GENESIS, (*values[:3], at.replace(microsecond=0), *values[4:])) == (
+        hashlib.sha256(f"{GENESIS}\n{whole_second}".encode()).hexdigest()
+    )
 
 
 def test_the_head_is_read_inside_the_writing_transaction(ledger: Database) -> None:
