@@ -293,7 +293,9 @@ def test_a_capture_and_a_replacement_write_the_serials(db: Database) -> None:
     serial = serial_for("AIRBAG-D", 4242)
     write(
         db,
-        lambda s: capture_component(s, vin, "AIRBAG-D", serial, TRIM_OPERATOR, terminal="trim2-a", now=at),
+        lambda s: capture_component(
+            s, vin, "AIRBAG-D", serial, TRIM_OPERATOR, lot="L2611", terminal="trim2-a", now=at
+        ),
     )
     captured = [r for r in audit_rows(db, "component_add") if r["terminal"] == "trim2-a"]
     assert [(r["badge"], r["role"], r["subject"], r["before"], r["after"]) for r in captured] == [
@@ -302,7 +304,7 @@ def test_a_capture_and_a_replacement_write_the_serials(db: Database) -> None:
             "operator",
             vin,
             None,
-            {"part": "AIRBAG-D", "serial": serial, "lot": None, "station": "TRIM2"},
+            {"part": "AIRBAG-D", "serial": serial, "lot": "L2611", "station": "TRIM2"},
         )
     ]
 
@@ -323,7 +325,7 @@ def test_a_capture_and_a_replacement_write_the_serials(db: Database) -> None:
         yard_vin,
     )
     assert row["before"] == {"part": "AIRBAG-D", "serial": fitted}
-    assert row["after"] == {"part": "AIRBAG-D", "serial": new, "lot": None, "reason": "torn cover"}
+    assert row["after"] == {"part": "AIRBAG-D", "serial": new, "reason": "torn cover"}
 
 
 def test_the_audit_row_is_written_in_the_writes_transaction(db: Database) -> None:

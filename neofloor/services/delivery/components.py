@@ -192,6 +192,11 @@ def _fit(
     )
 
 
+def _fitted(part: PartSpec, serial: str, lot: str | None, **more: str) -> dict[str, str]:
+    """What the audit row says was fitted: the part, its serial, its lot when it has one."""
+    return {"part": part.code, "serial": serial, **({"lot": lot} if lot else {}), **more}
+
+
 def capture_component(
     session: Session,
     raw_vin: str,
@@ -242,7 +247,7 @@ def capture_component(
         operator=operator,
         terminal=terminal,
         subject=vehicle.vin,
-        after={"part": part.code, "serial": cleaned, "lot": cleaned_lot, "station": station.code},
+        after=_fitted(part, cleaned, cleaned_lot, station=station.code),
     )
     fitted = _records(session, catalog, parts, col(FittedComponent.id) == component_id)[0]
     return ComponentResult(
@@ -314,7 +319,7 @@ def replace_component(
         terminal=terminal,
         subject=vehicle.vin,
         before={"part": part.code, "serial": present.serial},
-        after={"part": part.code, "serial": cleaned, "lot": cleaned_lot, "reason": why},
+        after=_fitted(part, cleaned, cleaned_lot, reason=why),
     )
     new, old = (
         _records(session, catalog, parts, col(FittedComponent.id) == row_id)[0]
