@@ -139,6 +139,7 @@ def component_add_command(args: argparse.Namespace) -> int:
             args.operator,
             lot=args.lot,
             station_code=args.at_station,
+            terminal=args.terminal,
         ),
     )
 
@@ -149,7 +150,14 @@ def component_replace_command(args: argparse.Namespace) -> int:
     return run_write(
         args,
         lambda session: replace_component(
-            session, args.vin, args.part, args.serial, args.operator, args.reason, lot=args.lot
+            session,
+            args.vin,
+            args.part,
+            args.serial,
+            args.operator,
+            args.reason,
+            lot=args.lot,
+            terminal=args.terminal,
         ),
     )
 
@@ -290,6 +298,7 @@ def pdi_check_command(args: argparse.Namespace) -> int:
             defect_code=args.defect,
             zone=args.zone,
             note=args.note,
+            terminal=args.terminal,
         ),
     )
 

@@ -32,10 +32,18 @@ SCREEN_ACTIONS: dict[str, str] = {
     "defect:cancel": "defect_cancel",
     "log_defect": "defect_log",
     "add_note": "shift_note",
+    # The yard's handover key and the handover form; the PDI's pass and fail keys.
+    "handover": "deliver",
+    "hand_over": "deliver",
+    "check": "pdi_check",
+    "fail": "pdi_check",
+    # Views only some roles open: the table's view actions.
+    "show_skills": "view_skills",
+    "show_audit": "view_audit",
 }
-# Views only the line's leaders open (the skills matrix, the audit trail): the plant's rule of
-# who leads the line (``OperatorInfo.is_line_leader``), as they are reads, not writes.
-LEADERS_VIEWS = frozenset({"show_skills", "show_audit"})
+# Actions judged at a station of the plant's, whatever the terminal's: the PDI at the yard,
+# the handover at the delivery station (a yard terminal offers both).
+STATION_OF_KIND: dict[str, str] = {"pdi_check": "yard", "deliver": "delivery"}
 
 
 def plant_action(action: str, parameters: tuple[object, ...] = ()) -> str | None:
@@ -58,7 +66,9 @@ def may_do(floor: Floor, what: str, *, at_station: bool = True) -> bool:
 
     station = None
     catalog = floor.catalog
-    if at_station and catalog is not None and floor.station is not None:
+    if catalog is not None and what in STATION_OF_KIND:
+        station = next((s for s in catalog.stations if s.kind == STATION_OF_KIND[what]), None)
+    elif at_station and catalog is not None and floor.station is not None:
         station = next((s for s in catalog.stations if s.code == floor.station), None)
     return may(operator, Action(what), station)
 
@@ -67,7 +77,5 @@ def offered(
     floor: Floor, action: str, parameters: tuple[object, ...] = (), *, at_station: bool = True
 ) -> bool:
     """Whether a view offers ``action`` to whoever is signed in (True when it needs no permission)."""
-    if action in LEADERS_VIEWS:
-        return floor.operator is not None and floor.operator.is_line_leader
     what = plant_action(action, parameters)
     return what is None or may_do(floor, what, at_station=at_station)

@@ -24,6 +24,7 @@ WRITTEN_TABLES = (
     "delivery",
     "defect",
     "defect_event",
+    "audit",
 )
 YARD_AGENT = "1006"  # an operator certified for YARD and DELIVERY
 INSPECTOR_YARD = "2002"  # an inspector certified for QG, YARD and DELIVERY

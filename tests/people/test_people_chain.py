@@ -138,3 +138,44 @@ def test_an_old_plant_upgrades_with_its_ledger_chained(tmp_path: Path) -> None:
         last = last_verify(session)
     assert last is not None and last.events_checked == 5
     upgraded.dispose()
+
+
+def test_the_canonical_content_keeps_its_spelling() -> None:
+    """A known answer: every plant's existing hashes were made with this spelling, so a faster
+    encoding must give the same bytes (UTC microseconds, compact JSON, accents as they are)."""
+    import hashlib
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from neofloor.services.people.chain import GENESIS, row_hash
+
+    at = datetime(2026, 11, 26, 8, 0, 0, 120, tzinfo=UTC)
+    values = (12, 3, "complete", at, 7, "T-1", "rayure légère, باب")
+    content = '[12,3,"complete","2026-11-26T08:00:00.000120",7,"T-1","rayure légère, باب"]'
+    expected = hashlib.sha256(f"{GENESIS}\n{content}".encode()).hexdigest()
+    assert row_hash(GENESIS, values) == expected
+    casablanca = at.astimezone(timezone(timedelta(hours=1)))  # the same moment, another offset
+    assert row_hash(GENESIS, (*values[:3], casablanca, *values[4:])) == expected
+    whole_second = '[12,3,"complete","2026-11-26T08:00:00.000000",7,"T-1","rayure légère, باب"]'
+    assert row_hash(GENESIS, (*values[:3], at.replace(microsecond=0), *values[4:])) == (
+        hashlib.sha256(f"{GENESIS}\n{whole_second}".encode()).hexdigest()
+    )
+
+
+def test_the_head_is_read_inside_the_writing_transaction(ledger: Database) -> None:
+    """An event appended earlier in the same transaction is the head the next one builds on."""
+    from sqlalchemy import text
+
+    from neofloor.services.people.chain import lock_and_head
+    from neofloor.services.tracking.ledger import write_event
+
+    with ledger.write() as session:
+        conn = session.connection()
+        before = lock_and_head(conn, "station_event")
+        write_event(conn, car=1, kind="start", at=T0, station=1, terminal="t")
+        stored = conn.execute(
+            text("SELECT chain_hash FROM station_event ORDER BY id DESC LIMIT 1")
+        ).scalar_one()
+        assert stored != before
+        assert lock_and_head(conn, "station_event") == stored
+        session.rollback()
+    assert check(ledger) == (True, None, None)

@@ -16,7 +16,7 @@ from neofloor.tui.screens.delivery import DeliveryScreen
 from neofloor.tui.screens.pdi import PdiScreen
 from neofloor.tui.screens.station import StationScreen
 from neofloor.tui.screens.yard import YardScreen
-from tests.tui.conftest import NOW, car_state, drive, opened, settle
+from tests.tui.conftest import NOW, car_state, drive, footer_actions, opened, settle
 
 SUPERVISOR = "3001"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -185,3 +185,34 @@ async def test_the_delivery_station_s_terminal_opens_the_handover_of_a_car_scann
         await pilot.press(*car, "enter")
         await settle(pilot, lambda: isinstance(app.screen, DeliveryScreen) and app.screen.check is not None)
         assert app.screen.check.ready
+
+
+@pytest.mark.parametrize(
+    ("badge", "may_inspect", "may_hand_over"),
+    [
+        pytest.param("1006", True, True, id="operator-certified-for-yard-and-delivery"),
+        pytest.param("1002", False, False, id="operator-of-trim"),
+        pytest.param("2001", False, False, id="inspector-of-the-line"),
+        pytest.param("2002", True, True, id="inspector-of-the-yard"),
+        pytest.param(SUPERVISOR, True, True, id="supervisor"),
+    ],
+)
+async def test_the_yard_offers_the_pdi_and_handover_keys_by_the_table(
+    make_app, line, badge, may_inspect, may_hand_over
+):
+    """The keys follow the people services' table, judged at the yard (PDI) and delivery (handover)."""
+    app = make_app(station="YARD", badge=badge)
+    async with drive(app) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, YardScreen) and bool(app.screen.cars))
+        assert ("handover" in footer_actions(app)) == may_hand_over
+        assert "pdi" in footer_actions(app)  # reading the checklist needs no permission
+        await pilot.press("f2")
+        await settle(pilot, lambda: isinstance(app.screen, PdiScreen) and app.screen.status is not None)
+        offered = {action.split("(")[0] for action in footer_actions(app)}  # check(True): check
+        assert ({"check", "fail"} <= offered) == may_inspect
+        assert not ({"check", "fail"} & offered) or may_inspect
+        await pilot.press("p")  # a key not offered does nothing
+        await settle(pilot)
+        with line.db.read() as session:
+            checked = pdi_status(session, line.vins[1]).items[0].passed
+        assert (checked is True) == may_inspect

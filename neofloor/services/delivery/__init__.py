@@ -3,6 +3,8 @@ pre-delivery inspection and the handover to the customer (cash or a financing pa
 
 ``components`` (serials captured at stations, replacements, look-ups by serial),
 ``yard`` (spots, the yard list), ``pdi`` (the checklist, item results, PDI status),
-``handover`` (readiness and the delivery itself) and ``rules`` (who may act). Imports
-nothing here, so loading one module does not load the rest.
+``handover`` (readiness and the delivery itself) and ``stations`` (the yard and delivery
+stations they act at). Who may act is the people services' table (``people.permissions``),
+and every write records its audit row. Imports nothing here, so loading one module does not
+load the rest.
 """

@@ -4,6 +4,8 @@ A serial belongs to one car at a time (a partial unique index holds it in the da
 too), a car carries one fitted part of each kind, and a part replaced in repair stays on
 record: its row is marked removed (when, by whom, why) and the new serial is a new row.
 Rows are never deleted, so years later a recall finds every car a serial or lot was on.
+A capture takes whoever may scan at the part's station (``component_add``), a replacement
+the repair bay's crew (``component_replace``); each writes its audit row.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from neofloor.services.delivery.rules import require_may_scan
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant import text
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.errors import InvalidInput, NotFound, RuleViolation
@@ -189,6 +192,11 @@ def _fit(
     )
 
 
+def _fitted(part: PartSpec, serial: str, lot: str | None, **more: str) -> dict[str, str]:
+    """What the audit row says was fitted: the part, its serial, its lot when it has one."""
+    return {"part": part.code, "serial": serial, **({"lot": lot} if lot else {}), **more}
+
+
 def capture_component(
     session: Session,
     raw_vin: str,
@@ -198,6 +206,7 @@ def capture_component(
     *,
     lot: str | None = None,
     station_code: str | None = None,
+    terminal: str = "",
     now: datetime | None = None,
 ) -> ComponentResult:
     """Record the serial (and lot) of a part fitted to a car at the part's station.
@@ -216,8 +225,8 @@ def capture_component(
         raise RuleViolation(
             f"The {part.spoken_name} serial is captured at {part.station}, not {station.code}."
         )
-    operator = operator_by_badge(session, operator_badge)
-    require_may_scan(operator, station)
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.COMPONENT_ADD, station)
     vehicle = find_vehicle(session, catalog, raw_vin)
     assert vehicle.id is not None
     _check_part_fits(catalog, part, vehicle)
@@ -231,9 +240,18 @@ def capture_component(
         )
     _refuse_fitted_elsewhere(session, cleaned, part)
     component_id = _fit(session, vehicle, part, cleaned, cleaned_lot, station.id, operator, now)
-    record = _records(session, catalog, parts, col(FittedComponent.id) == component_id)[0]
+    record(
+        session,
+        Action.COMPONENT_ADD,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vehicle.vin,
+        after=_fitted(part, cleaned, cleaned_lot, station=station.code),
+    )
+    fitted = _records(session, catalog, parts, col(FittedComponent.id) == component_id)[0]
     return ComponentResult(
-        record, None, f"{part.name} {cleaned} recorded on {vehicle.vin} at {station.code}."
+        fitted, None, f"{part.name} {cleaned} recorded on {vehicle.vin} at {station.code}."
     )
 
 
@@ -246,6 +264,7 @@ def replace_component(
     reason: str,
     *,
     lot: str | None = None,
+    terminal: str = "",
     now: datetime | None = None,
 ) -> ComponentResult:
     """Replace a fitted part in repair: the old serial is marked removed, the new one recorded.
@@ -263,8 +282,8 @@ def replace_component(
     why = text.clean_text(reason, what="The reason", max_length=text.REASON_MAX)
     if not why:
         raise InvalidInput("A replacement needs a reason.")
-    operator = operator_by_badge(session, operator_badge)
-    require_may_scan(operator, bay)
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.COMPONENT_REPLACE, bay)
     vehicle = find_vehicle(session, catalog, raw_vin)
     assert vehicle.id is not None
     _check_part_fits(catalog, part, vehicle)
@@ -292,6 +311,16 @@ def replace_component(
         .values(removed_at=now, removed_by_id=operator.id, removal_reason=why)
     )
     component_id = _fit(session, vehicle, part, cleaned, cleaned_lot, bay.id, operator, now)
+    record(
+        session,
+        Action.COMPONENT_REPLACE,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vehicle.vin,
+        before={"part": part.code, "serial": present.serial},
+        after=_fitted(part, cleaned, cleaned_lot, reason=why),
+    )
     new, old = (
         _records(session, catalog, parts, col(FittedComponent.id) == row_id)[0]
         for row_id in (component_id, present.id)

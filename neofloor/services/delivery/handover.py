@@ -2,8 +2,9 @@
 
 A car is handed over only from the yard, after its PDI passed, with no critical or major
 defect open or awaiting verification, and not on hold. The handover writes the ``delivery``
-row, appends the ``deliver`` event and makes the car DELIVERED at the delivery station, in
-one transaction; any refusal comes first and writes nothing.
+row, appends the ``deliver`` event and its audit row and makes the car DELIVERED at the
+delivery station, in one transaction; any refusal comes first and writes nothing. Handing
+over takes the delivery station's certification or a line role (``deliver`` in the table).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from neofloor.services.delivery.pdi import PdiStatus, in_yard, status_of
-from neofloor.services.delivery.rules import require_certified, require_may_scan, station_of_kind
-from neofloor.services.delivery.yard import leave_yard
+from neofloor.services.delivery.stations import station_of_kind
+from neofloor.services.delivery.yard import car_spot, leave_yard
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant import text
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.clock import to_local
@@ -172,7 +175,8 @@ def deliver_car(
 
     ``financing`` is a partner's code or ``cash``; ``dealer`` names the dealer who sold it
     ("" for a direct sale). Refuses, writing nothing: an empty customer name, an unknown
-    partner, someone neither certified for the delivery station nor a line leader, a car
+    partner, someone the table does not let hand over (``deliver``: the delivery station's
+    certification or a line role), a car
     not in the yard or already delivered, a held car, an open critical or major defect, a
     PDI not passed.
     """
@@ -186,12 +190,17 @@ def deliver_car(
     seller = text.clean_text(dealer, what="The dealer's name", max_length=text.SHORT_TEXT_MAX)
     remark = text.clean_text(note, what="The note", max_length=text.REASON_MAX)
     partner = find_partner(session, financing)
-    operator = operator_by_badge(session, operator_badge)
-    require_certified(operator, delivery_station, "hand cars over to customers")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.DELIVER, delivery_station)
     vehicle = find_vehicle(session, catalog, raw_vin)
     assert vehicle.id is not None
     pdi = status_of(session, catalog, plant_parts(session), vehicle)
     _refuse(catalog, vehicle, pdi)
+    before = {
+        "state": vehicle.state,
+        "station": catalog.station_code(vehicle.station_id),
+        "spot": car_spot(session, vehicle.id),
+    }
 
     checklist = json.dumps({i.code: bool(i.passed) for i in pdi.items}, sort_keys=True)
     values = {
@@ -230,8 +239,24 @@ def deliver_car(
     vehicle.state_since = now
     vehicle.delivered_at = now
     session.flush()
-    record = deliveries_of(session, [vehicle.id])[vehicle.id]
-    return DeliveryResult(record, event_id, f"{vehicle.vin} handed over to {name} ({paid}).")
+    record(
+        session,
+        Action.DELIVER,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vehicle.vin,
+        before=before,
+        after={
+            "state": vehicle.state,
+            "station": delivery_station.code,
+            "customer": name,
+            "financing": partner.code if partner else CASH,
+            "dealer": seller,
+        },
+    )
+    handed_over = deliveries_of(session, [vehicle.id])[vehicle.id]
+    return DeliveryResult(handed_over, event_id, f"{vehicle.vin} handed over to {name} ({paid}).")
 
 
 def delivery_record(session: Session, raw_vin: str) -> DeliveryRecord | None:
@@ -296,8 +321,8 @@ def delivery_scan(
     Writes nothing; the handover itself (``deliver_car``) needs the customer and the financing.
     """
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, operator_badge)
-    require_may_scan(operator, station)
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.SCAN, station)
     vehicle = find_vehicle(session, catalog, raw_vin)
     pdi = status_of(session, catalog, plant_parts(session), vehicle)
     _refuse(catalog, vehicle, pdi)

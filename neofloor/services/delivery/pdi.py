@@ -2,7 +2,8 @@
 
 Results are append-only (``pdi_check``): the latest check of an item counts, earlier ones
 stay. A failed item logs a catalog defect through the quality services, so it follows the
-usual repair and verification. PDI passes when every item of the car's checklist passed
+usual repair and verification. Each check writes an audit row; signing one takes the yard's
+certification or a line role (``pdi_check``). PDI passes when every item of the car's checklist passed
 and no critical or major defect is open or awaiting verification.
 """
 
@@ -18,7 +19,9 @@ from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from neofloor.services.delivery.rules import require_certified, station_of_kind
+from neofloor.services.delivery.stations import station_of_kind
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import InvalidInput, NotFound, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
@@ -266,6 +269,7 @@ def check_pdi_item(
     defect_code: str | None = None,
     zone: str | None = None,
     note: str = "",
+    terminal: str = "",
     now: datetime | None = None,
 ) -> PdiCheckResult:
     """Record one checklist item of a car in the yard: passed, or failed with a catalog defect.
@@ -274,14 +278,15 @@ def check_pdi_item(
     through the quality services; when the same defect is already open on the car, the
     check points at it instead of logging a twin. Refuses, writing nothing: a car not in
     the yard, an unknown item, a failure without a defect code (or a pass with one),
-    someone not certified for the yard nor a line leader.
+    someone the table does not let sign a PDI at the yard (``pdi_check``: the yard's
+    certification or a line role).
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
     parts = plant_parts(session)
     yard = station_of_kind(catalog, StationKind.YARD, "yard")
-    operator = operator_by_badge(session, operator_badge)
-    require_certified(operator, yard, "inspect cars before delivery")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.PDI_CHECK, yard)
     vehicle = find_vehicle(session, catalog, raw_vin)
     assert vehicle.id is not None
     if not in_yard(vehicle.state, vehicle.resume_state):
@@ -333,6 +338,18 @@ def check_pdi_item(
         )
     )
     status = status_of(session, catalog, parts, vehicle)
+    after: dict[str, object] = {"item": item.code, "passed": passed, "pdi": status.status}
+    if defect_id is not None:
+        after["defect"] = defect_id
+    record(
+        session,
+        Action.PDI_CHECK,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vehicle.vin,
+        after=after,
+    )
     if status.passed:
         message += " PDI passed: the car may be handed over."
     return PdiCheckResult(status, defect_id, message)

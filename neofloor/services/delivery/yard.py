@@ -3,8 +3,9 @@
 A car that completes the last production station (the quality gate) is *finished*: it is
 in the yard, at the yard station. The yard terminal gives it a spot ("B-07": a row letter
 and a place number from the plant config), one car per spot, and moves it; each park or
-move appends a ``park`` event to the ledger. The yard list reads the yard's few hundred
-cars through ix_vehicle_state_station, never the delivered ones.
+move appends a ``park`` event to the ledger and an audit row (the spot before and after).
+Parking takes the yard's certification or a line role (``yard_park``). The yard list reads
+the yard's few hundred cars through ix_vehicle_state_station, never the delivered ones.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, upd
 from sqlmodel import Session, col
 
 from neofloor.services.delivery.pdi import in_yard, pdi_words
-from neofloor.services.delivery.rules import require_certified, require_may_scan, station_of_kind
+from neofloor.services.delivery.stations import station_of_kind
+from neofloor.services.people.audit import record
+from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.errors import InvalidInput, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
@@ -126,14 +129,15 @@ def park_car(
 
     Refuses, writing nothing: a malformed spot or one outside the yard's rows and places,
     a spot taken by another car (named), the car already there, a car not in the yard, and
-    someone neither certified for the yard nor a line leader.
+    someone the table does not let park at the yard (``yard_park``: its certification or a
+    line role). The event and the audit row are written in the caller's transaction.
     """
     now = now or utcnow()
     catalog = plant_catalog(session)
     parts = plant_parts(session)
     yard = _yard_station(catalog)
-    operator = operator_by_badge(session, operator_badge)
-    require_certified(operator, yard, "park cars in the yard")
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.YARD_PARK, yard)
     wanted = parse_spot(parts, spot)
     vehicle = find_vehicle(session, catalog, raw_vin)
     _refuse_not_in_yard(catalog, vehicle)
@@ -176,6 +180,16 @@ def park_car(
         )
         message = f"{vehicle.vin} moved from {previous} to {wanted}."
     session.flush()
+    record(
+        session,
+        Action.YARD_PARK,
+        now,
+        operator=operator,
+        terminal=terminal,
+        subject=vehicle.vin,
+        before={"spot": previous} if previous is not None else None,
+        after={"spot": wanted},
+    )
     return ParkResult(vehicle.vin, wanted, previous, event_id, message)
 
 
@@ -283,11 +297,11 @@ def yard_scan(
 
     The spot is given separately (``park_car``); the answer says where the car is parked
     or that it still needs a spot. Refuses a car not in the yard and someone not allowed
-    to scan at the yard.
+    to scan at the yard (``scan`` in the table).
     """
     catalog = plant_catalog(session)
-    operator = operator_by_badge(session, operator_badge)
-    require_may_scan(operator, station)
+    operator = operator_by_badge(session, operator_badge, now=now)
+    require(operator, Action.SCAN, station)
     vehicle = find_vehicle(session, catalog, raw_vin)
     assert vehicle.id is not None
     _refuse_not_in_yard(catalog, vehicle)

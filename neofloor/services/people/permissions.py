@@ -22,7 +22,8 @@ from neofloor.store.models import Role
 
 
 class Action(StrEnum):
-    """Every write in the plant, by the name the audit trail records it under."""
+    """Every write in the plant, by the name the audit trail records it under, and the views
+    only some roles open (``view_*``: reads, checked by the screens that offer them)."""
 
     SCAN = "scan"
     HOLD = "hold"
@@ -46,9 +47,12 @@ class Action(StrEnum):
     DELIVER = "deliver"
     RECALL_HOLD = "recall_hold"
     COMPONENT_ADD = "component_add"
+    COMPONENT_REPLACE = "component_replace"
     PLAN_IMPORT = "plan_import"
     OPERATOR_ADMIN = "operator_admin"
     OPERATOR_UNLOCK = "operator_unlock"
+    VIEW_SKILLS = "view_skills"
+    VIEW_AUDIT = "view_audit"
 
 
 class StationLike(Protocol):
@@ -64,6 +68,8 @@ class StationLike(Protocol):
 LEADERS = frozenset({Role.SUPERVISOR, Role.SHIFT_LEAD, Role.ADMIN})
 QUALITY = LEADERS | {Role.INSPECTOR}
 CREW = frozenset({Role.OPERATOR})
+# The yard and delivery crews: operators and inspectors certified for the yard or the delivery station.
+HANDLERS = frozenset({Role.OPERATOR, Role.INSPECTOR})
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class Rule:
 
 _ONLY_CERTIFIED = "{name} may {what} only at a station they are certified for, not {code}."
 _ANYONE_AT_STATION = "; an inspector, supervisor, shift lead or admin can {what} there."
+_CERTIFIED_OR_LEADER = "; only someone certified there or a line leader may {what}."
 
 RULES: dict[Action, Rule] = {
     Action.SCAN: Rule("scan cars", QUALITY, CREW | {Role.STATION}, "", "", "start or complete a car"),
@@ -143,18 +150,26 @@ RULES: dict[Action, Rule] = {
     Action.SHIFT_NOTE: Rule(
         "write a shift note", LEADERS, others="that takes an admin, shift lead or supervisor."
     ),
+    # The yard, the PDI and the handover: whoever holds the yard's (the delivery station's)
+    # certification, operator or inspector, or a line leader anywhere.
     Action.PDI_CHECK: Rule(
-        "sign a pre-delivery inspection", QUALITY, others="that takes an inspector or a line leader."
+        "sign a pre-delivery inspection", LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
     ),
-    Action.YARD_PARK: Rule("park cars in the yard", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.YARD_PARK: Rule(
+        "park or move cars in the yard", LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
+    ),
     Action.DELIVER: Rule(
-        "hand a car over to its customer", LEADERS, others="only a supervisor, shift lead or admin may."
+        "hand a car over to its customer", LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
     ),
     Action.RECALL_HOLD: Rule(
         "hold the cars of a recall", LEADERS, others="only a supervisor, shift lead or admin may."
     ),
+    # A serial is captured by whoever may scan at the part's station, replaced by the repair bay's crew.
     Action.COMPONENT_ADD: Rule(
         "record a fitted component", QUALITY, CREW | {Role.STATION}, elsewhere=_ANYONE_AT_STATION
+    ),
+    Action.COMPONENT_REPLACE: Rule(
+        "replace a fitted component", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION
     ),
     Action.PLAN_IMPORT: Rule(
         "add cars to the production plan", LEADERS, others="only a supervisor, shift lead or admin may."
@@ -164,6 +179,12 @@ RULES: dict[Action, Rule] = {
     ),
     Action.OPERATOR_UNLOCK: Rule(
         "unlock a badge", LEADERS, others="only a supervisor, shift lead or admin may."
+    ),
+    Action.VIEW_SKILLS: Rule(
+        "open the skills matrix", LEADERS, others="only a supervisor, shift lead or admin may."
+    ),
+    Action.VIEW_AUDIT: Rule(
+        "open the audit trail", LEADERS, others="only a supervisor, shift lead or admin may."
     ),
 }
 

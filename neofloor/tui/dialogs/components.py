@@ -119,14 +119,21 @@ class ComponentDialog(ModalScreen[bool]):
         if part is None or not serial:
             return
         writer, vin = self.writer, self.vin
-        now = floor_of(self).now()
+        now, terminal = floor_of(self).now(), floor_of(self).terminal
 
         def unit() -> str:
             from neofloor.services.delivery.components import capture_component
 
             with writer.database.write() as session:
                 result = capture_component(
-                    session, vin, part.code, serial, writer.badge, station_code=writer.station, now=now
+                    session,
+                    vin,
+                    part.code,
+                    serial,
+                    writer.badge,
+                    station_code=writer.station,
+                    terminal=terminal,
+                    now=now,
                 )
             return result.message
 

@@ -204,13 +204,15 @@ class PdiScreen(FloorScreen):
                 Outcome("refused", floor.problem or "Nobody is signed in: press F8 and sign in first.")
             )
             return
-        vin, badge, now = self.vin, operator.badge, floor.now()
+        vin, badge, terminal, now = self.vin, operator.badge, floor.terminal, floor.now()
 
         def unit() -> PdiCheckResult:
             from neofloor.services.delivery.pdi import check_pdi_item
 
             with database.write() as session:
-                return check_pdi_item(session, vin, item, badge, passed=passed, defect_code=defect, now=now)
+                return check_pdi_item(
+                    session, vin, item, badge, passed=passed, defect_code=defect, terminal=terminal, now=now
+                )
 
         def answer(reply: Answer[PdiCheckResult]) -> PdiScreen.Checked:
             if reply.result is None:
