@@ -41,7 +41,7 @@ def textual_key(shown: str) -> str:
 
 
 def bound_keys(tui: Path = ROOT / "neofloor" / "tui") -> set[str]:
-    """Every key a binding under ``tui`` names: ``Binding("f2", ...)`` and ``FloorView(.., .., "f5", ...)``."""
+    """Every key a binding under ``tui`` names: ``Binding("f2", ...)``, ``FloorView(.., .., "f5", ...)``."""
     keys = {App.COMMAND_PALETTE_BINDING}  # Textual's own Ctrl+P, which the app keeps
     for source in tui.rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
