@@ -16,6 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 
+from neofloor.tui.floor import floor_of
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
@@ -25,6 +27,22 @@ FIELD_KEYS = frozenset(
     {"left", "right", "home", "end", "backspace", "delete", "enter", "tab", "shift+tab", "ctrl+c", "ctrl+v"}
 )
 KeyLine = tuple[str, str, str]  # (key as shown, what it does, more about it)
+# Each role's guide in the repository's docs: what that role does in a shift, with its keys.
+GUIDES = {
+    "operator": "docs/guide-operator.md",
+    "inspector": "docs/guide-inspector.md",
+    "supervisor": "docs/guide-supervisor.md",
+    "shift_lead": "docs/guide-shift-lead.md",
+    "admin": "docs/guide-admin.md",
+}
+
+
+def guide_line(role: str | None) -> str:
+    """The line naming the guide of ``role``; all of them for nobody (or a station account)."""
+    guide = GUIDES.get(role or "")
+    if guide is not None:
+        return f"Your role's guide: {guide}."
+    return "Guides for each role: docs/guide-*.md (operator, inspector, supervisor, shift-lead, admin)."
 
 
 def keys_of(app: App[Any], screen: Screen[Any]) -> list[KeyLine]:
@@ -74,4 +92,7 @@ class KeysHelpDialog(ModalScreen[None]):
             yield Label(f"Keys: {self.title_text}", classes="dialog-title")
             with VerticalScroll(id="keys-list"):
                 yield Static(keys_table(self.lines), id="keys")
+            operator = floor_of(self).operator
+            guide = guide_line(operator.role if operator else None)
+            yield Label(guide, classes="dialog-hint", id="keys-guide")
             yield Label("Escape or F1 closes this; Ctrl+Q quits neofloor.", classes="dialog-hint")
