@@ -31,7 +31,8 @@ WRITE_ACTIONS = {
     "show_audit",
 }
 # Keys a wall shows besides its view's reading keys: Textual's palette.
-WALL_EXTRA_KEYS = {"command_palette"}
+# Keys that change nothing anywhere: the palette, F1 (the view's keys), Ctrl+Q (quit).
+WALL_EXTRA_KEYS = {"command_palette", "keys_help", "quit"}
 
 
 class Came(Message):
