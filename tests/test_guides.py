@@ -128,7 +128,7 @@ def test_the_checks_catch_a_wrong_key_a_missing_image_and_an_unknown_command(tmp
         "Hold with `F2`, override with `Ctrl+O`, find with `/`; not `Ctrl+K`, nor `F13`, nor `q`.\n"
         "![gone](../tests/tui/__snapshots__/test_snapshots/no_such_screen%5B120x40%5D.svg)\n"
         "`neofloor report shift --save`, `neofloor operator unlock 1001`, `neofloor operator lock 1001`,"
-        " `neofloor --db plant.db backup`, `neofloor repair send|fly`.\n"
+        " `neofloor --db plant.db teleport`, `neofloor repair send|fly`.\n"
     )
     assert unbound_keys(text, keys) == ["Ctrl+K", "F13", "q"]
     guide = tmp_path / "docs" / "guide-test.md"
@@ -137,6 +137,6 @@ def test_the_checks_catch_a_wrong_key_a_missing_image_and_an_unknown_command(tmp
     ]
     assert unknown_commands(text) == [
         "neofloor operator lock 1001",
-        "neofloor --db plant.db backup",
+        "neofloor --db plant.db teleport",
         "neofloor repair send|fly",
     ]
