@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from neofloor.i18n import day_month_text, day_month_year_text, weekday_day_month_text
+
 if TYPE_CHECKING:
     from neofloor.services.tracking.floor import CarSummary
 
@@ -40,21 +42,24 @@ def plant_time(moment: datetime, zone: str) -> datetime:
 
 def clock_text(moment: datetime, zone: str) -> str:
     """The header clock: Thu 26 Nov 09:40."""
-    return plant_time(moment, zone).strftime("%a %d %b %H:%M")
+    local = plant_time(moment, zone)
+    return f"{weekday_day_month_text(local)} {local:%H:%M}"
 
 
 def stamp_text(moment: datetime | None, zone: str) -> str:
     """A moment in a table: 26 Nov 09:40:12."""
     if moment is None:
         return "-"
-    return plant_time(moment, zone).strftime("%d %b %H:%M:%S")
+    local = plant_time(moment, zone)
+    return f"{day_month_text(local)} {local:%H:%M:%S}"
 
 
 def day_text(moment: datetime | None, zone: str) -> str:
     """A moment to the minute: 26 Nov 09:40."""
     if moment is None:
         return "-"
-    return plant_time(moment, zone).strftime("%d %b %H:%M")
+    local = plant_time(moment, zone)
+    return f"{day_month_text(local)} {local:%H:%M}"
 
 
 def hour_text(moment: datetime | None, zone: str) -> str:
@@ -77,8 +82,8 @@ def moment_text(moment: datetime | None, zone: str, now: datetime, *, seconds: b
     if local.date() == today.date():
         return local.strftime(clock)
     if local.year == today.year:
-        return local.strftime(f"%d %b {clock}")
-    return local.strftime(f"%d %b %Y {clock}")
+        return f"{day_month_text(local)} {local.strftime(clock)}"
+    return f"{day_month_year_text(local)} {local.strftime(clock)}"
 
 
 def since_text(moment: datetime | None, zone: str, now: datetime, what: str) -> str:
