@@ -51,7 +51,9 @@ def _literal_text(node: ast.expr) -> str | None:
         text = node.value
     elif isinstance(node, ast.JoinedStr):
         text = "".join(
-            part.value for part in node.values if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            part.value
+            for part in node.values
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
         )
     else:
         return None
@@ -70,9 +72,8 @@ def _called_name(node: ast.Call) -> str:
 
 
 def _is_error_class(name: str) -> bool:
-    return name.endswith(("Error", "Refused", "Problem", "Invalid", "Input", "Exception", "Refusal")) or name in {
-        "InvalidInput", "NotFound", "NotAllowed", "Conflict",
-    }
+    endings = ("Error", "Refused", "Problem", "Invalid", "Input", "Exception", "Refusal")
+    return name.endswith(endings) or name in {"NotFound", "NotAllowed", "Conflict"}
 
 
 def untranslated_in(path: Path) -> Iterator[Untranslated]:
@@ -108,7 +109,8 @@ def untranslated_in(path: Path) -> Iterator[Untranslated]:
 
 
 def _is_binding_tuple(key: str, action: str) -> bool:
-    return bool(re.fullmatch(r"[a-z0-9_+,\-]+", key)) and bool(re.fullmatch(r"[a-z_][a-z0-9_.()'\", ]*", action))
+    action_shape = r"[a-z_][a-z0-9_.()'\", ]*"
+    return bool(re.fullmatch(r"[a-z0-9_+,\-]+", key)) and bool(re.fullmatch(action_shape, action))
 
 
 def untranslated(parts: tuple[str, ...] = SCANNED) -> list[Untranslated]:
