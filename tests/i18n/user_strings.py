@@ -72,7 +72,8 @@ def _called_name(node: ast.Call) -> str:
 
 
 def _is_error_class(name: str) -> bool:
-    endings = ("Error", "Refused", "Problem", "Invalid", "Input", "Exception", "Refusal", "Violation", "Denied")
+    endings = ("Error", "Refused", "Problem", "Invalid", "Input", "Exception", "Refusal")
+    endings += ("Violation", "Denied")
     endings += ("DoubleScan", "Inconsistent", "Missing", "Failed", "NotFound", "Unknown", "Language")
     return name.endswith(endings) or name in {"NotFound", "NotAllowed", "Conflict"}
 
