@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= neofloor.db
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint bench bench-scale snapshot-update demo-example clean
+.PHONY: run test check lint bench bench-scale snapshot-update demo-example i18n clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "neofloor needs Python 3.11 or newer")'
@@ -52,6 +52,14 @@ snapshot-update: $(STAMP)
 ## demo-example: regenerate neofloor.db.example from its fixed seed
 demo-example: $(STAMP)
 	$(BIN)/neofloor demo --out neofloor.db.example --seed 2023 --force
+
+## i18n: extract the messages from the code, update the French catalog, compile it (commit all three)
+LOCALE := neofloor/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel extract --quiet --no-location --sort-output --project neofloor --copyright-holder neofloor \
+		-o $(LOCALE)/neofloor.pot neofloor
+	$(BIN)/pybabel update --quiet --no-location --ignore-obsolete --ignore-pot-creation-date -i $(LOCALE)/neofloor.pot -d $(LOCALE) -D neofloor -l fr
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D neofloor -l fr
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -37,6 +37,10 @@ ENV_VARIABLE = "NEOFLOOR_LANG"
 
 _language = SOURCE_LANGUAGE
 _catalog: gettext.NullTranslations = gettext.NullTranslations()
+# Whether the person starting the process chose the language (--lang, NEOFLOOR_LANG): then the
+# plant's default does not replace it.
+_chosen = False
+_started_in = SOURCE_LANGUAGE
 
 
 class UnknownLanguage(ValueError):
@@ -66,6 +70,31 @@ def set_language(language: str | None) -> str:
     code = SOURCE_LANGUAGE if not language else normalise_language(language)
     _language, _catalog = code, _load(code)
     return code
+
+
+def set_language_chosen(chosen: bool) -> None:
+    """Remember whether the language in use was asked for at start (it then outranks the plant's)."""
+    global _chosen, _started_in
+    _chosen, _started_in = chosen, _language
+
+
+def language_chosen() -> bool:
+    """Whether ``--lang`` or ``NEOFLOOR_LANG`` chose the language at start."""
+    return _chosen
+
+
+def terminal_language(plant_default: str | None) -> str:
+    """The language a terminal speaks when nobody who reads another is signed in on it."""
+    if not _chosen and plant_default:
+        return normalise_language(plant_default)
+    return _started_in
+
+
+def apply_plant_language(plant_default: str | None) -> str:
+    """The plant's default language, unless one was chosen at start; returns the code in use."""
+    if not _chosen and plant_default:
+        return set_language(plant_default)
+    return _language
 
 
 def language() -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from neofloor.i18n import set_language, set_language_chosen
 from neofloor.services.delivery.components import capture_component, parts_needed
 from neofloor.services.plant.catalog import forget_catalog
 from neofloor.services.plant.config import init_plant, load_plant_config
@@ -27,6 +28,18 @@ from neofloor.services.tracking.planning import add_vehicle
 from neofloor.store.engine import Database
 from neofloor.store.models import Operator
 from tests import stores
+
+# Every test starts in the source language, whatever the machine's environment says.
+os.environ.pop("NEOFLOOR_LANG", None)
+
+
+@pytest.fixture(autouse=True)
+def _source_language() -> Iterator[None]:
+    """The language is one setting per process: a test that speaks French leaves English behind."""
+    yield
+    set_language(None)
+    set_language_chosen(False)
+
 
 # Test plants are rebuilt for every test: skip the fsync per commit that the floor needs.
 os.environ.setdefault("NEOFLOOR_SQLITE_SYNCHRONOUS", "NORMAL")

@@ -13,14 +13,32 @@ import sys
 from collections.abc import Callable, Sequence
 
 from neofloor import __version__
+from neofloor.i18n import (
+    LANGUAGES,
+    UnknownLanguage,
+    _,
+    language_from_environment,
+    normalise_language,
+    set_language,
+    set_language_chosen,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 # Each module registers its subcommands with ``register(commands)``.
 COMMAND_MODULES = (
-    "admin", "floor", "supervision", "quality", "reports", "recall", "delivery", "people", "simulate",
-    "serve", "operations",
+    "admin",
+    "floor",
+    "supervision",
+    "quality",
+    "reports",
+    "recall",
+    "delivery",
+    "people",
+    "simulate",
+    "serve",
+    "operations",
 )
 
 
@@ -35,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH_OR_URL",
         help="database file or URL (default: $NEOFLOOR_DATABASE_URL, else ./neofloor.db)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=_("the language to speak (default: $NEOFLOOR_LANG, else the plant's, else en)"),
     )
     parser.add_argument("--station", metavar="CODE", help="bind this terminal to a station (e.g. TRIM1)")
     parser.add_argument(
@@ -57,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    problem = choose_language(argv)
+    if problem:
+        print(f"neofloor: {problem}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -79,6 +106,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         sys.stdout, sys.stderr = stdout, stderr
+
+
+def choose_language(argv: Sequence[str] | None) -> str:
+    """Speak ``--lang``, else ``$NEOFLOOR_LANG``, before anything is said (the help included).
+
+    Answers the sentence to print when the language asked for is not one neofloor speaks. With
+    neither, the plant's language is applied once the database is open.
+    """
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _rest = early.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    try:
+        chosen = normalise_language(known.lang) if known.lang else language_from_environment()
+    except UnknownLanguage as exc:
+        return str(exc)
+    set_language(chosen)
+    set_language_chosen(chosen is not None)
+    return ""
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -121,7 +121,20 @@ def open_database(args: argparse.Namespace, *, must_exist: bool = True) -> Datab
     path = sqlite_path(url)
     if must_exist and path is not None and not path.exists():
         raise NotFound(f"No database at {path}: create one with 'neofloor init' or 'neofloor demo'.")
-    return Database(url, create=not must_exist)
+    database = Database(url, create=not must_exist)
+    if must_exist:
+        speak_plant_language(database)
+    return database
+
+
+def speak_plant_language(database: Database) -> None:
+    """The plant's language from now on, unless ``--lang`` or ``NEOFLOOR_LANG`` chose one."""
+    from neofloor.i18n import apply_plant_language, language_chosen
+    from neofloor.services.people.language import plant_language
+
+    if not language_chosen():
+        with database.read() as session:
+            apply_plant_language(plant_language(session))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, plant_days, signed_in
+from neofloor.i18n import _
 from neofloor.services.plant.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -46,6 +47,14 @@ def register(commands: Any) -> None:
     set_pin.add_argument("badge")
     _signer(set_pin)
     set_pin.set_defaults(handler=operator_set_pin_command)
+
+    set_lang = actions.add_parser(
+        "set-lang", help=_("set the language a badge reads after signing in (admin, or your own)")
+    )
+    set_lang.add_argument("badge")
+    set_lang.add_argument("language", metavar="LANG", help=_("en, fr, or default (the terminal's)"))
+    _signer(set_lang)
+    set_lang.set_defaults(handler=operator_set_lang_command)
 
     unlock = actions.add_parser("unlock", help="lift a badge's lockout (supervisor, shift lead, admin)")
     unlock.add_argument("badge")
@@ -323,3 +332,13 @@ def verify_command(args: argparse.Namespace) -> int:
         return 0
     print(f"neofloor: {result.message}", file=sys.stderr)
     return TAMPERED_EXIT
+
+
+def operator_set_lang_command(args: argparse.Namespace) -> int:
+    from neofloor.services.people.language import set_operator_language
+
+    database = open_database(args)
+    actor = signed_in(args, database)
+    with database.write() as session:
+        print(set_operator_language(session, actor, args.badge, args.language, args.terminal))
+    return 0

@@ -148,6 +148,8 @@ class Operator(SQLModel, table=True):
     # Wrong PINs in a row, and until when the badge is locked (stored: a restart does not unlock).
     failed_pins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The language this person reads (en, fr); none: the terminal's.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class OperatorStation(SQLModel, table=True):

@@ -4,4 +4,4 @@ A test keeps it in step with Alembic's head. Apart from migrate.py so that a rea
 that does not load SQLAlchemy (the terminal's first view) can check a plant's schema.
 """
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -40,6 +40,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
+from neofloor.i18n import language, set_language, terminal_language
 from neofloor.tui.commands import FloorCommands
 from neofloor.tui.dialogs.sign_in import SignInDialog
 from neofloor.tui.dialogs.station_choice import StationDialog
@@ -57,6 +58,7 @@ from neofloor.tui.messages import (
 from neofloor.tui.permissions import offered
 from neofloor.tui.safe_text import safe
 from neofloor.tui.screens import FLOOR_VIEWS, YARD_VIEW
+from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.startup import (
     FIRST_LOOK_DRAW_WAIT_SECONDS,
     FIRST_LOOK_READ_WAIT_SECONDS,
@@ -235,6 +237,8 @@ class NeofloorApp(App[None]):
             FirstLookReader(database_url, station, operator_badge, self.now()) if station else None
         )
         self._first_paint = threading.Event()
+        # The terminal's language: --lang, NEOFLOOR_LANG, else the plant's once it is open.
+        self.terminal_language = language()
         self._first_look_drawn = threading.Event()
 
     def now(self) -> datetime:
@@ -376,6 +380,8 @@ class NeofloorApp(App[None]):
         self._badge_given = message.operator.badge if message.operator is not None else None
         if not self._idle_fixed:
             self._idle.set_minutes(message.idle_minutes)
+        self.terminal_language = terminal_language(message.language)
+        self.speak(self.operator.language if self.operator is not None else None)
         self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
         self.set_interval(CHAIN_CHECK_SECONDS, self.check_chain)
         self.set_timer(SETTLE_AFTER_OPEN_SECONDS, self.first_view_shown)
@@ -420,10 +426,37 @@ class NeofloorApp(App[None]):
             self._idle.touch()
             self.notify(f"Signed in: {safe(operator.label)}.", timeout=3)
 
-    def watch_operator(self, _operator: OperatorInfo | None) -> None:
-        """Someone else, or nobody: the keys and commands offered change with them."""
+    def watch_operator(self, operator: OperatorInfo | None) -> None:
+        """Someone else, or nobody: the keys and commands offered change with them, and the language."""
         self.idle_left = None
+        self.speak(operator.language if operator is not None else None)
         self.refresh_bindings()
+
+    # --- the language spoken: the terminal's, or the signed-in person's ---------------
+
+    def speak(self, wanted: str | None) -> None:
+        """Speak ``wanted`` (None: the terminal's language) from now on, the views built again in it.
+
+        The views are composed in the language of the moment they are first shown; when it
+        changes (the plant's default read at open, a person who reads another sign in or out),
+        the views not shown are dropped, to be built again when next opened, and the one shown
+        is composed again and reloads its data.
+        """
+        code = wanted or self.terminal_language
+        if code == language():
+            return
+        set_language(code)
+        current = self.current_mode
+        for name, opener in self.MODES.items():
+            if name != current:
+                self.remove_mode(name)
+                self.add_mode(name, opener)  # type: ignore[arg-type]
+        self.call_later(self._compose_again, self.screen_stack[0])
+
+    async def _compose_again(self, view: Screen[Any]) -> None:
+        await view.recompose()
+        if isinstance(view, FloorScreen) and self.catalog is not None:
+            view.reload()
 
     # --- signing out: on a key, and when the terminal is left alone --------------
 

@@ -12,6 +12,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from neofloor.i18n import _
 from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.formatting import looks_like_vin_fragment
 from neofloor.tui.permissions import offered
@@ -83,7 +84,8 @@ class FloorCommands(Provider):
                 continue
             key = self.app.get_key_display(binding)
             run = partial(self.app.run_action, binding.action, node)
-            commands.append((f"{binding.description} ({key})", run, tooltip or binding.description))
+            what = _(binding.description)
+            commands.append((f"{what} ({key})", run, _(tooltip) if tooltip else what))
         return commands
     def _defects_to_verify(self) -> None:
         self._defects_to("repaired")

@@ -42,6 +42,8 @@ class PlantOpened(Message):
     idle_minutes: float = 10.0
     # What the last check of the ledger's hash chains found wrong ("" when it passed or never ran).
     chain_warning: str = ""
+    # The plant's default language ([plant] language), None when its config names none.
+    language: str | None = None
 
 
 @dataclass

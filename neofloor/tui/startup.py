@@ -73,6 +73,7 @@ def read_plant(
     Raises what opening the database raised; a database without a plant is an answer.
     """
     from neofloor.services.people.auth import idle_sign_out_minutes
+    from neofloor.services.people.language import plant_language
     from neofloor.services.plant.catalog import plant_catalog
     from neofloor.services.plant.errors import NeofloorError
     from neofloor.services.plant.operators import operator_by_badge
@@ -97,10 +98,20 @@ def read_plant(
                 badge_problem = str(exc)
         idle_minutes = float(idle_sign_out_minutes(session))
         warning = chain_warning(session)
+        language = plant_language(session)
     if not catalog.stations:
         return PlantUnavailable("This database has no plant yet: run 'neofloor init' or 'neofloor demo'.")
     return PlantOpened(
-        database, catalog, marker, station, operator, station_problem, badge_problem, idle_minutes, warning
+        database,
+        catalog,
+        marker,
+        station,
+        operator,
+        station_problem,
+        badge_problem,
+        idle_minutes,
+        warning,
+        language,
     )
 
 

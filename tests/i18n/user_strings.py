@@ -21,13 +21,38 @@ SCANNED = ("tui", "cli", "reports", "services", "store", "demo")
 TRANSLATE = {"_", "ngettext", "pgettext", "N_"}
 # Calls whose positional arguments are shown as they are.
 SHOWN_POSITIONAL = {
-    "notify", "Label", "Static", "Button", "print", "Binding", "Checkbox", "RadioButton",
-    "Option", "Tab", "TabPane", "Collapsible", "Hit", "DiscoveryHit", "bell_refusal", "refuse",
+    "notify",
+    "Label",
+    "Static",
+    "Button",
+    "print",
+    "Binding",
+    "Checkbox",
+    "RadioButton",
+    "Option",
+    "Tab",
+    "TabPane",
+    "Collapsible",
+    "Hit",
+    "DiscoveryHit",
+    "bell_refusal",
+    "refuse",
 }
 # Keyword arguments shown as they are, whatever the call.
 SHOWN_KEYWORDS = {
-    "description", "placeholder", "title", "sub_title", "subtitle", "tooltip", "help", "label",
-    "message", "prompt", "border_title", "border_subtitle", "epilog",
+    "description",
+    "placeholder",
+    "title",
+    "sub_title",
+    "subtitle",
+    "tooltip",
+    "help",
+    "label",
+    "message",
+    "prompt",
+    "border_title",
+    "border_subtitle",
+    "epilog",
 }
 # A plain string with at least one word of two letters is text to translate.
 WORDS = re.compile(r"[A-Za-z]{2,}")

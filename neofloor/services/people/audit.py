@@ -36,6 +36,7 @@ class SessionEvent(StrEnum):
     SIGN_OUT = "sign_out"
     UNLOCK = "unlock"
     SET_PIN = "set_pin"
+    SET_LANGUAGE = "set_language"
 
 
 @dataclass(frozen=True)

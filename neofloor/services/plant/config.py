@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
+from neofloor.i18n import LANGUAGES, UnknownLanguage, _, normalise_language
 from neofloor.services.plant.errors import ConfigError, RuleViolation
 from neofloor.services.plant.pins import demo_salt, hash_pin
 from neofloor.services.plant.shifts import WEEKDAYS, ShiftDefinition, build_calendar, parse_shift
@@ -91,6 +92,8 @@ class PlantConfig:
     reports_folder: str = ""
     # A second scan of a car at a station within this many seconds is ignored (a scanner's double fire).
     double_scan_seconds: float = 2.0
+    # The language the plant's terminals speak unless told otherwise (en, fr); empty: English.
+    language: str = ""
 
     @property
     def route(self) -> list[str]:
@@ -281,7 +284,22 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         idle_sign_out_minutes=idle,
         reports_folder=str(plant.get("reports_folder", "")),
         double_scan_seconds=_double_scan_seconds(plant.get("double_scan_seconds", 2)),
+        language=_plant_language(plant.get("language", "")),
     )
+
+
+def _plant_language(value: object) -> str:
+    """The plant's default language: one neofloor speaks, or none (English)."""
+    if value == "":
+        return ""
+    try:
+        return normalise_language(str(value))
+    except UnknownLanguage:
+        raise ConfigError(
+            _("[plant] language must be one of {languages}, not {value!r}.").format(
+                languages=", ".join(LANGUAGES), value=value
+            )
+        ) from None
 
 
 def _double_scan_seconds(value: object) -> float:
@@ -427,6 +445,8 @@ def _add_settings(session: Session, config: PlantConfig) -> None:
     if config.reports_folder:
         settings["reports_folder"] = config.reports_folder
     settings["double_scan_seconds"] = f"{config.double_scan_seconds:g}"
+    if config.language:
+        settings["language"] = config.language
     session.add_all(PlantSetting(key=k, value=v) for k, v in settings.items())
 
 

@@ -22,9 +22,9 @@ from neofloor.store.types import utcnow
 def _badge_statements() -> tuple[Select[Any], Select[Any]]:
     operator, certified = Operator.__table__.c, OperatorStation.__table__.c  # type: ignore[attr-defined]
     return (
-        select(operator.id, operator.badge, operator.name, operator.role, operator.active).where(
-            operator.badge == bindparam("badge")
-        ),
+        select(
+            operator.id, operator.badge, operator.name, operator.role, operator.active, operator.language
+        ).where(operator.badge == bindparam("badge")),
         select(certified.station_id, certified.expires_on).where(
             certified.operator_id == bindparam("operator")
         ),
@@ -77,6 +77,7 @@ def operator_by_badge(session: Session, badge: str, *, now: datetime | None = No
         role=row.role,
         station_ids=valid,
         expired=expired,
+        language=row.language,
     )
 
 
@@ -99,6 +100,14 @@ def list_operators(session: Session) -> list[OperatorInfo]:
     for r in rows:
         valid, expired = split_certifications(certified.get(r.id, []), today)
         infos.append(
-            OperatorInfo(id=r.id, badge=r.badge, name=r.name, role=r.role, station_ids=valid, expired=expired)
+            OperatorInfo(
+                id=r.id,
+                badge=r.badge,
+                name=r.name,
+                role=r.role,
+                station_ids=valid,
+                expired=expired,
+                language=r.language,
+            )
         )
     return infos

@@ -161,6 +161,8 @@ class OperatorInfo:
     station_ids: frozenset[int]
     # Certifications that have run out: (station id, the day they expired).
     expired: tuple[tuple[int, date], ...] = ()
+    # The language this person reads (en, fr); None: the terminal's.
+    language: str | None = None
 
     @property
     def is_line_leader(self) -> bool:

@@ -158,7 +158,7 @@ def _catalog(connection: sqlite3.Connection) -> PlantCatalog:
 
 def _operator(connection: sqlite3.Connection, badge: str) -> OperatorInfo | None:
     row = connection.execute(
-        "SELECT id, badge, name, role, active FROM operator WHERE badge = ?", (badge,)
+        "SELECT id, badge, name, role, active, language FROM operator WHERE badge = ?", (badge,)
     ).fetchone()
     if row is None or not row[4]:
         return None
@@ -172,7 +172,9 @@ def _operator(connection: sqlite3.Connection, badge: str) -> OperatorInfo | None
     expired = tuple(
         sorted((s, date.fromisoformat(expires)) for s, expires in certified if expires and today >= expires)
     )
-    return OperatorInfo(id=row[0], badge=row[1], name=row[2], role=row[3], station_ids=valid, expired=expired)
+    return OperatorInfo(
+        id=row[0], badge=row[1], name=row[2], role=row[3], station_ids=valid, expired=expired, language=row[5]
+    )
 
 
 def _car(catalog: PlantCatalog, row: tuple[Any, ...]) -> CarSummary:

@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 
+from neofloor.i18n import _
 from neofloor.tui.floor import floor_of
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def keys_of(app: App[Any], screen: Screen[Any]) -> list[KeyLine]:
         if not enabled or not binding.description or binding.action in seen or key in FIELD_KEYS:
             continue
         seen.add(binding.action)
-        line = (app.get_key_display(binding), binding.description, tooltip or binding.tooltip)
+        line = (app.get_key_display(binding), _(binding.description), _(tooltip or binding.tooltip))
         (shown if binding.show else hidden).append(line)
     return shown + hidden
 

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
+
+from neofloor.i18n import _
 
 if TYPE_CHECKING:
     from textual.binding import Binding
@@ -88,6 +91,7 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         self._forget_removed_keys()
         keys = list(super().compose())
+        _speak(keys)
         self._composed_for = self._keys_now() if keys else None
         # The keys shown, one per action, in the order Footer.compose lists them.
         shown = {
@@ -96,7 +100,7 @@ class KeyFooter(Footer):
             if binding.show
         }
         # A compact key is "f4 History" and a space after it.
-        self._rooms = [len(self.app.get_key_display(b)) + len(b.description) + 2 for b in shown.values()]
+        self._rooms = [len(self.app.get_key_display(b)) + len(_(b.description)) + 2 for b in shown.values()]
         self._fit(self.size.width)
         yield from keys
 
@@ -132,3 +136,18 @@ class KeyFooter(Footer):
         self.styles.grid_columns = " ".join(str(w) for w in widths)
         self.styles.height = rows
         self.set_class(True, "-rows")
+
+
+def _speak(keys: list[Widget]) -> None:
+    """Key descriptions in the language spoken now.
+
+    Bindings are declared once, at import, in the source language (marked for the catalog with
+    ``N_``); the language can change at sign-in, so each key Footer.compose makes is given its
+    description in the language of the moment before it is mounted.
+    """
+    for key in keys:
+        description = getattr(key, "description", None)
+        if isinstance(description, str) and description:
+            key.description = _(description)  # type: ignore[attr-defined]
+        if isinstance(key.tooltip, str) and key.tooltip:
+            key.tooltip = _(key.tooltip)
