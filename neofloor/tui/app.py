@@ -32,15 +32,16 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
+from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
-from neofloor.i18n import language, set_language, terminal_language
+from neofloor.i18n import N_, language, set_language, terminal_language
 from neofloor.tui.commands import FloorCommands
 from neofloor.tui.dialogs.sign_in import SignInDialog
 from neofloor.tui.dialogs.station_choice import StationDialog
@@ -79,7 +80,6 @@ from neofloor.tui.widgets.scan_field import FloorInput
 from neofloor.tui.writes import Answer, write_in_worker
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
     from textual.theme import Theme
 
     from neofloor.services.plant.catalog import PlantCatalog
@@ -121,6 +121,9 @@ APP_KEYS = frozenset(
 CHAIN_CHECK_SECONDS = 300.0
 
 
+# The blank screen a terminal stands on while the view shown is built again in another language.
+LANGUAGE_CHANGE_MODE = "language-change"
+
 class NeofloorApp(App[None]):
     """The floor terminal, bound to a station or not, with whoever is signed in."""
 
@@ -142,11 +145,11 @@ class NeofloorApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(view.binding for view in FLOOR_VIEWS),
         Binding("f7", "find_car", "Find", id="find-car", tooltip="Open a car's history by its VIN."),
-        Binding("f8", "sign_in", "Sign in", id="sign-in", tooltip="Sign in with your badge and PIN."),
+        Binding("f8", "sign_in", N_("Sign in"), id="sign-in", tooltip="Sign in with your badge and PIN."),
         Binding(
             "f8",
             "sign_out",
-            "Sign out",
+            N_("Sign out"),
             id="sign-out",
             tooltip="Sign out; the next person signs in with their badge and PIN.",
         ),
@@ -437,26 +440,39 @@ class NeofloorApp(App[None]):
     def speak(self, wanted: str | None) -> None:
         """Speak ``wanted`` (None: the terminal's language) from now on, the views built again in it.
 
-        The views are composed in the language of the moment they are first shown; when it
-        changes (the plant's default read at open, a person who reads another sign in or out),
-        the views not shown are dropped, to be built again when next opened, and the one shown
-        is composed again and reloads its data.
+        The views are composed in the language of the moment they are built; when it changes
+        (the plant's default read at open, a person who reads another signing in or out), the
+        views not shown are dropped, to be built again when next opened, and the one shown is
+        built again as soon as no dialog covers it.
         """
         code = wanted or self.terminal_language
-        if code == language():
-            return
-        set_language(code)
-        current = self.current_mode
-        for name, opener in self.MODES.items():
-            if name != current:
-                self.remove_mode(name)
-                self.add_mode(name, opener)  # type: ignore[arg-type]
-        self.call_later(self._compose_again, self.screen_stack[0])
+        if code != language():
+            set_language(code)
+            current = self.current_mode
+            for name, opener in self.MODES.items():
+                if name != current:
+                    self.remove_mode(name)
+                    self.add_mode(name, opener)  # type: ignore[arg-type]
+        self.call_later(self.view_in_language)
 
-    async def _compose_again(self, view: Screen[Any]) -> None:
-        await view.recompose()
-        if isinstance(view, FloorScreen) and self.catalog is not None:
-            view.reload()
+    async def view_in_language(self) -> None:
+        """Build the view shown again if it speaks another language than the terminal now does.
+
+        A mode's first screen cannot be replaced in place: the terminal steps onto a blank
+        screen for the moment the view's mode is made again, then back onto it.
+        """
+        view = self.screen_stack[0]
+        if len(self.screen_stack) > 1 or not isinstance(view, FloorScreen) or view.built_in == language():
+            return  # a dialog covers it: done when the view comes back (FloorScreen.on_screen_resume)
+        current, opener = self.current_mode, self.MODES.get(self.current_mode)
+        if opener is None:
+            return
+        self.add_mode(LANGUAGE_CHANGE_MODE, Screen)
+        await self.switch_mode(LANGUAGE_CHANGE_MODE)
+        await self.remove_mode(current)
+        self.add_mode(current, opener)  # type: ignore[arg-type]
+        await self.switch_mode(current)
+        await self.remove_mode(LANGUAGE_CHANGE_MODE)
 
     # --- signing out: on a key, and when the terminal is left alone --------------
 

@@ -13,7 +13,6 @@ from neofloor.cli import main
 from neofloor.i18n import (
     DOMAIN,
     LOCALE_DIR,
-    _,
     day_month_text,
     language,
     percent_text,

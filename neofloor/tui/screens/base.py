@@ -11,6 +11,7 @@ from textual import events
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from neofloor.i18n import language
 from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.permissions import offered
 
@@ -49,6 +50,8 @@ class FloorScreen(Screen[None]):
         super().__init__()
         self.loaded_marker: tuple[int, ...] | None = None
         self._stale = False
+        # The language the view was composed in: built again when the terminal speaks another.
+        self.built_in = language()
 
     @property
     def floor(self) -> Floor:
@@ -89,6 +92,9 @@ class FloorScreen(Screen[None]):
             self._stale = True
 
     def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        if self.built_in != language():
+            self.app.call_later(self.floor.view_in_language)
+            return
         if self._stale:
             self._stale = False
             self.reload()
