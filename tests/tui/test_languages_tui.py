@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gettext
 
+import pytest
 from sqlalchemy import update
 from textual.widgets import Label
 
-from neofloor.i18n import DOMAIN, LOCALE_DIR, language
+from neofloor.i18n import DOMAIN, LOCALE_DIR, language, set_language, set_language_chosen
 from neofloor.store.models import Operator
-from tests.tui.conftest import TRIM1_OPERATOR, drive, settle, type_pin
+from tests.tui.conftest import TRIM1_OPERATOR, drive, opened, settle, type_pin
+from tests.tui.test_snapshots import SIZES, still
 
 FRENCH = gettext.translation(DOMAIN, LOCALE_DIR, languages=["fr"])
 ARABIC_NAME = "فاطمة الزهراء بنعلي"
@@ -49,3 +51,19 @@ async def test_an_operator_who_reads_french_has_the_terminal_in_french_until_the
 
 def footer_descriptions(app) -> list[str]:
     return [str(getattr(key, "description", "")) for key in app.screen.query("FooterKey")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_station_terminal_in_french(snap_compare, make_app, line, size):
+    """The station terminal of `neofloor --lang fr`, a car started: every word on it in French."""
+    set_language("fr")
+    set_language_chosen(True)
+    app = make_app()
+
+    async def run_before(pilot):
+        await opened(pilot)
+        still(app)
+        await pilot.press(*line.vins[4], "enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
