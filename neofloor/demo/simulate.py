@@ -41,6 +41,7 @@ from sqlmodel import Session, col
 
 from neofloor.demo.delivery import DEALERS, PDI_FAILURES, SERIALS
 from neofloor.demo.ledger import FIRST_NAMES, LAST_NAMES
+from neofloor.i18n import _
 from neofloor.services.delivery.components import capture_component, parts_needed
 from neofloor.services.delivery.handover import deliver_car, financing_partners
 from neofloor.services.delivery.pdi import PDI_PASSED, check_pdi_item, pdi_status
@@ -177,7 +178,7 @@ class LineSimulator:
 
     def __init__(self, database: Database, *, speed: float = 1.0, seed: int | None = None) -> None:
         if speed <= 0:
-            raise ValueError("speed must be positive")
+            raise ValueError(_("speed must be positive"))
         self.database = database
         self.speed = speed
         self.random = random.Random(seed)

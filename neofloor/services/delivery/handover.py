@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.delivery.pdi import PdiStatus, in_yard, status_of
 from neofloor.services.delivery.stations import station_of_kind
 from neofloor.services.delivery.yard import car_spot, leave_yard
@@ -101,7 +102,7 @@ def find_partner(session: Session, code: str) -> PartnerInfo | None:
     """The partner with this code (any case); None for ``cash``; a refusal for anything else."""
     wanted = code.strip().upper()
     if not wanted:
-        raise InvalidInput("Say how the car is paid: a financing partner's code, or cash.")
+        raise InvalidInput(_("Say how the car is paid: a financing partner's code, or cash."))
     if wanted == CASH.upper():
         return None
     partners = financing_partners(session)
@@ -109,7 +110,11 @@ def find_partner(session: Session, code: str) -> PartnerInfo | None:
         if partner.code == wanted:
             return partner
     known = ", ".join(p.code for p in partners)
-    raise NotFound(f"Unknown financing partner {code.strip()!r}; partners are {known or 'none'}, or cash.")
+    raise NotFound(
+        _("Unknown financing partner {given!r}; partners are {value}, or cash.").format(
+            given=code.strip(), value=known or "none"
+        )
+    )
 
 
 def _reasons(catalog: PlantCatalog, vehicle: Vehicle, pdi: PdiStatus) -> list[str]:
@@ -185,7 +190,7 @@ def deliver_car(
     delivery_station = station_of_kind(catalog, StationKind.DELIVERY, "delivery")
     name = text.clean_text(customer, what="The customer's name", max_length=text.SHORT_TEXT_MAX)
     if not name:
-        raise InvalidInput("A handover needs the customer's name.")
+        raise InvalidInput(_("A handover needs the customer's name."))
     ref = text.clean_text(reference, what="The customer reference", max_length=text.SHORT_TEXT_MAX)
     seller = text.clean_text(dealer, what="The dealer's name", max_length=text.SHORT_TEXT_MAX)
     remark = text.clean_text(note, what="The note", max_length=text.REASON_MAX)

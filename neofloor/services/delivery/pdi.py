@@ -19,6 +19,7 @@ from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.delivery.stations import station_of_kind
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
@@ -114,7 +115,9 @@ def pdi_item(parts: PlantParts, catalog: PlantCatalog, model_id: int, code: str)
             return item
     known = ", ".join(i.code for i in items) or "none"
     raise NotFound(
-        f"Unknown PDI item {code.strip()!r} for {catalog.model(model_id).code}; items are {known}."
+        _("Unknown PDI item {given!r} for {code}; items are {known}.").format(
+            given=code.strip(), code=catalog.model(model_id).code, known=known
+        )
     )
 
 
@@ -228,7 +231,7 @@ def pdi_words(session: Session, parts: PlantParts, cars: Iterable[tuple[int, int
     page = list(cars)
     if not page:
         return {}
-    ids = [car for car, _ in page]
+    ids = [car for car, _unused in page]
     checks, blocked_statement = _words_statements()
     conn = session.connection()
     latest: dict[tuple[int, int], bool] = {}
@@ -291,16 +294,22 @@ def check_pdi_item(
     assert vehicle.id is not None
     if not in_yard(vehicle.state, vehicle.resume_state):
         where = "delivered" if vehicle.state == VehicleState.DELIVERED else "not finished yet"
-        raise RuleViolation(f"{vehicle.vin} is not in the yard ({where}): only cars in the yard get a PDI.")
+        raise RuleViolation(
+            _("{vin} is not in the yard ({where}): only cars in the yard get a PDI.").format(
+                vin=vehicle.vin, where=where
+            )
+        )
     item = pdi_item(parts, catalog, vehicle.model_id, item_code)
     defect_id: int | None = None
     if passed:
         if defect_code:
-            raise InvalidInput("A passed item takes no defect code; fail it to log a defect.")
+            raise InvalidInput(_("A passed item takes no defect code; fail it to log a defect."))
         message = f"PDI {item.name.lower()} passed on {vehicle.vin}."
     else:
         if not defect_code or not defect_code.strip():
-            raise InvalidInput(f"A failed PDI item needs a defect code from the catalog ({item.name}).")
+            raise InvalidInput(
+                _("A failed PDI item needs a defect code from the catalog ({name}).").format(name=item.name)
+            )
         entry = catalog_entry(session, defect_code)
         zone_key = normalize_zone(zone) if zone else item.zone
         twin = session.execute(

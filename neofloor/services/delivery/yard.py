@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.delivery.pdi import in_yard, pdi_words
 from neofloor.services.delivery.stations import station_of_kind
 from neofloor.services.people.audit import record
@@ -87,14 +88,22 @@ def parse_spot(parts: PlantParts, raw: str) -> str:
     """A spot as typed or scanned ("b7", "B-07") in its one written form ("B-07"), or a refusal."""
     typed = raw.strip().upper()
     if not parts.yard_rows:
-        raise RuleViolation("This plant's config declares no yard rows: spots cannot be given.")
+        raise RuleViolation(_("This plant's config declares no yard rows: spots cannot be given."))
     layout = f"rows {parts.yard_rows[0]} to {parts.yard_rows[-1]}, places 01 to {parts.yard_places:02d}"
     match = SPOT.fullmatch(typed)
     if match is None:
-        raise InvalidInput(f"{raw.strip()!r} is not a yard spot: write row-place, e.g. B-07 ({layout}).")
+        raise InvalidInput(
+            _("{given!r} is not a yard spot: write row-place, e.g. B-07 ({layout}).").format(
+                given=raw.strip(), layout=layout
+            )
+        )
     row, place = match.group(1), int(match.group(2))
     if row not in parts.yard_rows or not 1 <= place <= parts.yard_places:
-        raise InvalidInput(f"{row}-{place:02d} is not a spot of this yard ({layout}).")
+        raise InvalidInput(
+            _("{row}-{place:02d} is not a spot of this yard ({layout}).").format(
+                row=row, place=place, layout=layout
+            )
+        )
     return f"{row}-{place:02d}"
 
 
@@ -106,13 +115,17 @@ def _refuse_not_in_yard(catalog: PlantCatalog, vehicle: Vehicle) -> None:
     if in_yard(vehicle.state, vehicle.resume_state):
         return
     if vehicle.state == VehicleState.DELIVERED:
-        raise RuleViolation(f"{vehicle.vin} was delivered; it is no longer in the yard.")
+        raise RuleViolation(_("{vin} was delivered; it is no longer in the yard.").format(vin=vehicle.vin))
     where = catalog.station_code(
         vehicle.return_station_id if vehicle.state == VehicleState.IN_REPAIR else vehicle.station_id
     )
     raise RuleViolation(
-        f"{vehicle.vin} is not in the yard: it has not passed {catalog.last_production_station.code} "
-        f"(now {vehicle.state.replace('_', ' ')} at {where or 'no station'})."
+        _("{vin} is not in the yard: it has not passed {code} (now {state} at {value}).").format(
+            vin=vehicle.vin,
+            code=catalog.last_production_station.code,
+            state=vehicle.state.replace("_", " "),
+            value=where or "no station",
+        )
     )
 
 
@@ -151,9 +164,9 @@ def park_car(
         if car_id == vehicle.id:
             previous = taken
         elif taken == wanted:
-            raise RuleViolation(f"Spot {wanted} is taken by {vin}.")
+            raise RuleViolation(_("Spot {wanted} is taken by {vin}.").format(wanted=wanted, vin=vin))
     if previous == wanted:
-        raise RuleViolation(f"{vehicle.vin} is already parked at {wanted}.")
+        raise RuleViolation(_("{vin} is already parked at {wanted}.").format(vin=vehicle.vin, wanted=wanted))
     note = wanted if previous is None else f"{previous} -> {wanted}"
     event_id = append_event(
         session,
@@ -241,7 +254,7 @@ def yard_list(
 ) -> YardPage:
     """Every car in the yard, longest there first, a page at a time: spot, age, PDI, sold or not."""
     if offset < 0 or not 1 <= limit <= 1000:
-        raise InvalidInput("A yard page starts at 0 and holds 1 to 1000 cars.")
+        raise InvalidInput(_("A yard page starts at 0 and holds 1 to 1000 cars."))
     now = now or utcnow()
     catalog = plant_catalog(session)
     parts = plant_parts(session)

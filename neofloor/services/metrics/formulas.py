@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from neofloor.i18n import _
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.shifts import Interval
 
@@ -27,24 +28,28 @@ PERFORMANCE_WARNING = 1.0
 
 def _number(value: float, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput(f"{name} should be a number, not {value!r}.")
+        raise InvalidInput(_("{name} should be a number, not {value!r}.").format(name=name, value=value))
     if not math.isfinite(value):
-        raise InvalidInput(f"{name} should be a finite number, not {value!r}.")
+        raise InvalidInput(
+            _("{name} should be a finite number, not {value!r}.").format(name=name, value=value)
+        )
     return float(value)
 
 
 def _count(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{name} should be a whole number of cars, not {value!r}.")
+        raise InvalidInput(
+            _("{name} should be a whole number of cars, not {value!r}.").format(name=name, value=value)
+        )
     if value < 0:
-        raise InvalidInput(f"{name} cannot be negative ({value}).")
+        raise InvalidInput(_("{name} cannot be negative ({value}).").format(name=name, value=value))
     return value
 
 
 def _non_negative(value: float, name: str) -> float:
     number = _number(value, name)
     if number < 0:
-        raise InvalidInput(f"{name} cannot be negative ({value}).")
+        raise InvalidInput(_("{name} cannot be negative ({value}).").format(name=name, value=value))
     return number
 
 
@@ -102,16 +107,28 @@ def oee(
     total = _count(total_count, "The total count")
     good = _count(good_count, "The good count")
     if planned == 0:
-        raise InvalidInput("OEE needs planned production time; this period has none.")
+        raise InvalidInput(_("OEE needs planned production time; this period has none."))
     if downtime > planned:
-        raise InvalidInput(f"Downtime ({downtime:g} min) cannot exceed the planned time ({planned:g} min).")
+        raise InvalidInput(
+            _("Downtime ({downtime:g} min) cannot exceed the planned time ({planned:g} min).").format(
+                downtime=downtime, planned=planned
+            )
+        )
     if ideal == 0:
-        raise InvalidInput("The ideal cycle time must be more than zero seconds.")
+        raise InvalidInput(_("The ideal cycle time must be more than zero seconds."))
     if good > total:
-        raise InvalidInput(f"The good count ({good}) cannot exceed the total count ({total}).")
+        raise InvalidInput(
+            _("The good count ({good}) cannot exceed the total count ({total}).").format(
+                good=good, total=total
+            )
+        )
     run = planned - downtime
     if run == 0 and total > 0:
-        raise InvalidInput(f"{total} car(s) counted while the line never ran (downtime = planned time).")
+        raise InvalidInput(
+            _("{total} car(s) counted while the line never ran (downtime = planned time).").format(
+                total=total
+            )
+        )
     availability = run / planned
     performance = (ideal * total) / (run * 60) if run > 0 else None
     quality = good / total if total > 0 else None
@@ -140,7 +157,9 @@ def takt_time(available_seconds: float, cars_demanded: int) -> float | None:
     if demand == 0:
         return None
     if available == 0:
-        raise InvalidInput(f"{demand} car(s) demanded with no production time to make them in.")
+        raise InvalidInput(
+            _("{demand} car(s) demanded with no production time to make them in.").format(demand=demand)
+        )
     return available / demand
 
 
@@ -150,7 +169,7 @@ def _takt(takt_seconds: float | None) -> float | None:
         return None
     takt = _non_negative(takt_seconds, "Takt time")
     if takt == 0:
-        raise InvalidInput("Takt time must be more than zero seconds.")
+        raise InvalidInput(_("Takt time must be more than zero seconds."))
     return takt
 
 
@@ -184,7 +203,11 @@ def first_pass_yield(first_pass: int, passed: int) -> float | None:
     good = _count(first_pass, "First-pass cars")
     total = _count(passed, "Cars that passed QG")
     if good > total:
-        raise InvalidInput(f"First-pass cars ({good}) cannot exceed the cars that passed QG ({total}).")
+        raise InvalidInput(
+            _("First-pass cars ({good}) cannot exceed the cars that passed QG ({total}).").format(
+                good=good, total=total
+            )
+        )
     return good / total if total else None
 
 
@@ -194,7 +217,7 @@ def dphu(defects: int, cars_inspected: int) -> float | None:
     cars = _count(cars_inspected, "Cars inspected")
     if cars == 0:
         if found:
-            raise InvalidInput(f"{found} defect(s) counted on no inspected car.")
+            raise InvalidInput(_("{found} defect(s) counted on no inspected car.").format(found=found))
         return None
     return found * 100 / cars
 
@@ -210,7 +233,7 @@ def percentile(values: Sequence[float], pct: float) -> float | None:
     """
     share = _number(pct, "The percentile")
     if not 0 <= share <= 100:
-        raise InvalidInput(f"A percentile is between 0 and 100, not {pct}.")
+        raise InvalidInput(_("A percentile is between 0 and 100, not {pct}.").format(pct=pct))
     ordered = sorted(_number(v, "A duration") for v in values)
     if not ordered:
         return None

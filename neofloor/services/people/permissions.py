@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from neofloor.i18n import _
 from neofloor.services.plant.errors import PermissionDenied
 from neofloor.services.plant.records import OperatorInfo
 from neofloor.store.models import Role
@@ -219,13 +220,23 @@ def require(operator: OperatorInfo, action: Action, station: StationLike | None 
         tail = entry.elsewhere.format(what=entry.what) if entry.elsewhere else "."
         if expired is not None:
             raise PermissionDenied(
-                f"{operator.name}'s certification for {where} expired on {long_date(expired)}{tail}"
+                _("{name}'s certification for {where} expired on {long_date}{tail}").format(
+                    name=operator.name, where=where, long_date=long_date(expired), tail=tail
+                )
             )
         if entry.uncertified:
             raise PermissionDenied(entry.uncertified.format(name=operator.name, what=entry.what, code=where))
-        raise PermissionDenied(f"{operator.name} is not certified for {where}{tail}")
+        raise PermissionDenied(
+            _("{name} is not certified for {where}{tail}").format(
+                name=operator.name, where=where, tail=tail
+            )
+        )
     others = entry.others or "that is not part of their role."
-    raise PermissionDenied(f"{operator.name} may not {entry.what}; {others}")
+    raise PermissionDenied(
+        _("{name} may not {what}; {others}").format(
+            name=operator.name, what=entry.what, others=others
+        )
+    )
 
 
 def expired_on(operator: OperatorInfo, station: StationLike | None) -> date | None:

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from neofloor.i18n import _
 from neofloor.services.plant.errors import NotFound
 from neofloor.store.kinds import Role, StationKind, VehicleState
 
@@ -67,7 +68,7 @@ class PlantCatalog:
             if station.code == wanted:
                 return station
         known = ", ".join(s.code for s in self.stations)
-        raise NotFound(f"Unknown station {code!r}; stations are {known}.")
+        raise NotFound(_("Unknown station {code!r}; stations are {known}.").format(code=code, known=known))
 
     @cached_property
     def _stations_by_id(self) -> dict[int | None, StationInfo]:
@@ -125,14 +126,14 @@ class PlantCatalog:
             if model.code == code.strip().upper():
                 return model
         known = ", ".join(m.code for m in self.models)
-        raise NotFound(f"Unknown model {code!r}; models are {known}.")
+        raise NotFound(_("Unknown model {code!r}; models are {known}.").format(code=code, known=known))
 
     def color_by_code(self, code: str) -> int:
         for color_id, (color_code, _name) in self.colors.items():
             if color_code == code.strip().upper():
                 return color_id
-        known = ", ".join(c for c, _ in self.colors.values())
-        raise NotFound(f"Unknown color {code!r}; colors are {known}.")
+        known = ", ".join(c for c, _unused in self.colors.values())
+        raise NotFound(_("Unknown color {code!r}; colors are {known}.").format(code=code, known=known))
 
 
 def _position(station: StationInfo) -> int:

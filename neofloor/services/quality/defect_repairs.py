@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.chain import lock_chains
 from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -41,7 +42,7 @@ def _load(session: Session, defect_id: int) -> _Defect:
         select(Defect).where(col(Defect.id) == defect_id).with_for_update()
     ).scalar_one_or_none()
     if defect is None:
-        raise NotFound(f"No defect #{defect_id}.")
+        raise NotFound(_("No defect #{defect_id}.").format(defect_id=defect_id))
     vehicle = session.execute(select(Vehicle).where(col(Vehicle.id) == defect.vehicle_id)).scalar_one()
     code = session.execute(
         select(col(DefectCatalogEntry.code)).where(col(DefectCatalogEntry.id) == defect.catalog_id)
@@ -51,7 +52,11 @@ def _load(session: Session, defect_id: int) -> _Defect:
 
 def _refuse_if_delivered(target: _Defect) -> None:
     if target.vehicle.state == VehicleState.DELIVERED:
-        raise RuleViolation(f"{target.vehicle.vin} was delivered: {target.label} can no longer change here.")
+        raise RuleViolation(
+            _("{vin} was delivered: {label} can no longer change here.").format(
+                vin=target.vehicle.vin, label=target.label
+            )
+        )
 
 
 def repair_defect(
@@ -78,7 +83,7 @@ def repair_defect(
         raise RuleViolation(_not_open(target.label, defect.status))
     where = catalog.station(station) if station else catalog.station_by_id(vehicle.station_id)
     if where is None:
-        raise InvalidInput(f"Where was {target.label} repaired? Give the station.")
+        raise InvalidInput(_("Where was {label} repaired? Give the station.").format(label=target.label))
     require(operator, Action.DEFECT_REPAIR, where)
 
     defect.status = DefectStatus.REPAIRED
@@ -124,11 +129,17 @@ def _repair_to_check(
     _refuse_if_delivered(target)
     label, status = target.label, target.row.status
     if status == DefectStatus.OPEN:
-        raise RuleViolation(f"{_cap(label)} is still open: there is no repair to {action} yet.")
+        raise RuleViolation(
+            _("{defect} is still open: there is no repair to {action} yet.").format(
+                defect=_cap(label), action=action
+            )
+        )
     if status == DefectStatus.VERIFIED:
-        raise RuleViolation(f"{_cap(label)} is already verified.")
+        raise RuleViolation(_("{defect} is already verified.").format(defect=_cap(label)))
     if status == DefectStatus.CANCELLED:
-        raise RuleViolation(f"{_cap(label)} was cancelled; there is no repair to check.")
+        raise RuleViolation(
+            _("{defect} was cancelled; there is no repair to check.").format(defect=_cap(label))
+        )
     return operator, target
 
 
@@ -147,7 +158,9 @@ def verify_defect(
     defect, vehicle = target.row, target.vehicle
     if defect.repaired_by_id == operator.id:
         raise PermissionDenied(
-            f"{operator.name} repaired {target.label} and may not verify it; another inspector must."
+            _("{name} repaired {label} and may not verify it; another inspector must.").format(
+                name=operator.name, label=target.label
+            )
         )
 
     defect.status = DefectStatus.VERIFIED
@@ -217,12 +230,16 @@ def cancel_defect(
     own_open = defect.found_by_id == operator.id and defect.status == DefectStatus.OPEN
     if not own_open and not may(operator, Action.DEFECT_CANCEL):
         raise PermissionDenied(
-            f"{operator.name} may not cancel {label}; that takes an inspector or a line leader."
+            _("{name} may not cancel {label}; that takes an inspector or a line leader.").format(
+                name=operator.name, label=label
+            )
         )
     if defect.status == DefectStatus.VERIFIED:
-        raise RuleViolation(f"{_cap(label)} is verified and closed; it cannot be cancelled.")
+        raise RuleViolation(
+            _("{defect} is verified and closed; it cannot be cancelled.").format(defect=_cap(label))
+        )
     if defect.status == DefectStatus.CANCELLED:
-        raise RuleViolation(f"{_cap(label)} is already cancelled.")
+        raise RuleViolation(_("{defect} is already cancelled.").format(defect=_cap(label)))
 
     defect.status = DefectStatus.CANCELLED
     defect.cancel_reason = reason

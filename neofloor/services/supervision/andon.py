@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -75,7 +76,9 @@ def _reason_id(session: Session, code: str) -> int:
     ).scalar_one_or_none()
     if reason_id is None:
         known = ", ".join(r.code for r in downtime_reasons(session))
-        raise NotFound(f"Unknown downtime reason {code!r}; reasons are {known}.")
+        raise NotFound(
+            _("Unknown downtime reason {code!r}; reasons are {known}.").format(code=code, known=known)
+        )
     return reason_id
 
 
@@ -88,7 +91,9 @@ def _stop_station(catalog: PlantCatalog, code: str) -> StationInfo:
     station = catalog.station(code)
     if not _stoppable(station):
         raise RuleViolation(
-            f"Stops are raised at the line's stations and the repair bay, not at {station.code}."
+            _("Stops are raised at the line's stations and the repair bay, not at {code}.").format(
+                code=station.code
+            )
         )
     return station
 
@@ -174,7 +179,9 @@ def raise_andon(
     if latest is not None and latest.ended_at is not None and latest.ended_at > now:
         until = local_hhmm(latest.ended_at, catalog.timezone)
         raise RuleViolation(
-            f"{station.code} was stopped until {until}; a new stop cannot start before the last one ended."
+            _("{code} was stopped until {until}; a new stop cannot start before the last one ended.").format(
+                code=station.code, until=until
+            )
         )
     stop = Downtime(
         station_id=station.id,
@@ -187,7 +194,9 @@ def raise_andon(
     try:
         session.flush()
     except IntegrityError as exc:  # another terminal stopped the station a moment ago
-        raise RuleViolation(f"{station.code} is already stopped; end that stop first.") from exc
+        raise RuleViolation(
+            _("{code} is already stopped; end that stop first.").format(code=station.code)
+        ) from exc
     shown = _stops(session, catalog, [stop], now)[0]
     record(
         session,
@@ -219,10 +228,10 @@ def end_andon(
     require(operator, Action.ANDON_END, station)
     stop = _open_stop(session, station)
     if stop is None:
-        raise RuleViolation(f"{station.code} has no open stop to end.")
+        raise RuleViolation(_("{code} has no open stop to end.").format(code=station.code))
     if now < stop.started_at:
         since = local_hhmm(stop.started_at, catalog.timezone)
-        raise InvalidInput(f"A stop cannot end before it started ({since}).")
+        raise InvalidInput(_("A stop cannot end before it started ({since}).").format(since=since))
     stop.ended_at = now
     stop.ended_by_id = operator.id
     if note:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -148,15 +149,25 @@ def override_move(
     if vehicle.state == VehicleState.HELD:
         raise VehicleHeld(f"{vin} is on hold ({vehicle.hold_reason}); release it before moving it.")
     if vehicle.state == VehicleState.IN_REPAIR:
-        raise RuleViolation(f"{vin} is in the repair bay; name the station when it returns from repair.")
+        raise RuleViolation(
+            _("{vin} is in the repair bay; name the station when it returns from repair.").format(vin=vin)
+        )
     if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
-        raise RuleViolation(f"{vin} has already left the line; only cars on the line can be moved.")
+        raise RuleViolation(
+            _("{vin} has already left the line; only cars on the line can be moved.").format(vin=vin)
+        )
     if not target.is_production:
-        raise RuleViolation(f"{target.code} is not a line station; an override moves a car along the line.")
+        raise RuleViolation(
+            _("{code} is not a line station; an override moves a car along the line.").format(
+                code=target.code
+            )
+        )
     current = catalog.station_by_id(vehicle.station_id)
     if current == target:
         where = "in" if vehicle.state == VehicleState.IN_STATION else "due at"
-        raise RuleViolation(f"{vin} is already {where} {target.code}.")
+        raise RuleViolation(
+            _("{vin} is already {where} {code}.").format(vin=vin, where=where, code=target.code)
+        )
     from_code = current.code if current else None
     previous_state = vehicle.state
     event_id = append_event(
@@ -191,7 +202,9 @@ def override_move(
         state=vehicle.state,
         event_id=event_id,
         at=now,
-        message=f"{vin} moved by override from {from_code or '-'} to {target.code}: {reason}.",
+        message=_("{vin} moved by override from {origin} to {code}: {reason}.").format(
+            vin=vin, origin=from_code or "-", code=target.code, reason=reason
+        ),
     )
 
 

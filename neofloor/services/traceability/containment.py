@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.delivery.components import clean_lot, find_part
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -238,7 +239,9 @@ def _part_cars(
         ]
     narrowed = bool(query.serial_from or query.serial_to or query.lot)
     if not narrowed and cars is None:
-        raise InvalidInput("A part recall needs a serial range, a lot, or a station or defect to narrow it.")
+        raise InvalidInput(
+            _("A part recall needs a serial range, a lot, or a station or defect to narrow it.")
+        )
     names = {p.id: p.code for p in parts.parts}
     stmt = select(
         col(FittedComponent.vehicle_id),
@@ -273,13 +276,13 @@ def containment(session: Session, query: RecallQuery) -> Containment:
     that ends before it starts or is needed (a station) and missing.
     """
     if not query.anchored:
-        raise InvalidInput("Say what the recall is about: a station, a defect code, a part or a lot.")
+        raise InvalidInput(_("Say what the recall is about: a station, a defect code, a part or a lot."))
     if (query.serial_from or query.serial_to) and not query.part:
-        raise InvalidInput("A serial range needs the part it numbers: give --part.")
+        raise InvalidInput(_("A serial range needs the part it numbers: give --part."))
     period = query.start is not None or query.end is not None
     if period:
         if query.start is None or query.end is None:
-            raise InvalidInput("A recall period needs both its first and its last day.")
+            raise InvalidInput(_("A recall period needs both its first and its last day."))
         check_period(query.start, query.end)
     catalog = plant_catalog(session)
     model = catalog.model_by_code(query.model) if query.model else None
@@ -289,7 +292,7 @@ def containment(session: Session, query: RecallQuery) -> Containment:
     defects: dict[int, tuple[int, ...]] = {}
     parts: dict[int, tuple[tuple[str, str, str | None], ...]] = {}
     if query.station and (query.start is None or query.end is None):
-        raise InvalidInput("A station recall needs a period: give its first and last day.")
+        raise InvalidInput(_("A station recall needs a period: give its first and last day."))
     if query.defect:
         defects = _defect_cars(session, query.defect, query.start, query.end)
         cars = _intersect(cars, defects)

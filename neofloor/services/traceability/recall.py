@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.quality.catalog import catalog_entry
@@ -154,9 +155,9 @@ class DefectRecall(Tally):
 
 def check_period(start: datetime, end: datetime) -> None:
     if start.tzinfo is None or end.tzinfo is None:
-        raise InvalidInput("A recall period needs times with a time zone.")
+        raise InvalidInput(_("A recall period needs times with a time zone."))
     if end <= start:
-        raise InvalidInput("A recall period must end after it starts.")
+        raise InvalidInput(_("A recall period must end after it starts."))
 
 
 def with_car(*columns: Any, vehicle_id: Any) -> Select[Any]:
@@ -218,7 +219,7 @@ def cars_through_station(
     station, and a period that is empty or ends before it starts.
     """
     if not model_code.strip():
-        raise InvalidInput("Which model? Give a model code.")
+        raise InvalidInput(_("Which model? Give a model code."))
     check_period(start, end)
     catalog = plant_catalog(session)
     model = catalog.model_by_code(model_code)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -54,17 +55,23 @@ def hold_vehicle(
     now = now or utcnow()
     reason = clean_text(reason, what="A hold reason", max_length=HOLD_REASON_MAX)
     if not reason:
-        raise InvalidInput("A hold needs a reason.")
+        raise InvalidInput(_("A hold needs a reason."))
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, operator_badge, now=now)
     vehicle = find_vehicle(session, catalog, raw_vin)
     # Holding takes the certification of the station the car is at, or a line role.
     require(operator, Action.HOLD, catalog.station_by_id(vehicle.station_id))
     if vehicle.state == VehicleState.HELD:
-        raise RuleViolation(f"{vehicle.vin} is already on hold ({vehicle.hold_reason}).")
+        raise RuleViolation(
+            _("{vin} is already on hold ({hold_reason}).").format(
+                vin=vehicle.vin, hold_reason=vehicle.hold_reason
+            )
+        )
     if vehicle.state == VehicleState.DELIVERED:
         raise RuleViolation(
-            f"{vehicle.vin} was delivered; only cars still in the plant (line, repair, yard) can be held."
+            _("{vin} was delivered; only cars still in the plant (line, repair, yard) can be held.").format(
+                vin=vehicle.vin
+            )
         )
     event_id = append_event(
         session,
@@ -111,7 +118,7 @@ def release_vehicle(
     require(operator, Action.RELEASE)
     vehicle = find_vehicle(session, catalog, raw_vin)
     if vehicle.state != VehicleState.HELD:
-        raise RuleViolation(f"{vehicle.vin} is not on hold.")
+        raise RuleViolation(_("{vin} is not on hold.").format(vin=vehicle.vin))
     event_id = append_event(
         session,
         vehicle,

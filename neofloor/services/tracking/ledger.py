@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.chain import lock_and_head, lock_chains, row_hash
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
@@ -98,7 +99,7 @@ def find_vehicle(
         query = query.with_for_update().execution_options(populate_existing=True)
     vehicle: Vehicle | None = session.execute(query).scalar_one_or_none()
     if vehicle is None:
-        raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
+        raise NotFound(_("Unknown VIN {vin}: it is not in the production plan.").format(vin=vin))
     return vehicle
 
 
@@ -106,7 +107,7 @@ def inserted_id(result: Result[Any]) -> int:
     """The primary key of the row an ``insert`` statement just wrote."""
     key = cast("CursorResult[Any]", result).inserted_primary_key
     if key is None:
-        raise RuntimeError("The insert wrote no row.")
+        raise RuntimeError(_("The insert wrote no row."))
     return int(key[0])
 
 
@@ -216,7 +217,9 @@ def refuse_double_scan(
     ):
         seconds = max(1, math.ceil((vehicle.last_scan_at + window - now).total_seconds()))
         raise DoubleScan(
-            f"Double scan of {vehicle.vin} at {station.code} ignored; a scan counts again in {seconds} s.",
+            _("Double scan of {vin} at {code} ignored; a scan counts again in {seconds} s.").format(
+                vin=vehicle.vin, code=station.code, seconds=seconds
+            ),
             counts_from=vehicle.last_scan_at + window,
         )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import audit_values, record
 from neofloor.services.people.chain import AUDIT_FIELDS, lock_and_head, row_hash
 from neofloor.services.people.permissions import Action, require
@@ -90,17 +91,26 @@ def read_plan_file(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise InvalidInput(
+            _("Cannot read {path}: {strerror}.").format(path=path, strerror=exc.strerror)
+        ) from exc
     for mark, encoding in _OTHER_ENCODINGS:
         if data.startswith(mark):
-            raise InvalidInput(f"{path} is {encoding} text: save the plan as CSV UTF-8 and import it again.")
+            raise InvalidInput(
+                _("{path} is {encoding} text: save the plan as CSV UTF-8 and import it again.").format(
+                    path=path, encoding=encoding
+                )
+            )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InvalidInput(
-            f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}, perhaps Windows-1252 "
-            "or Latin-1): save the plan as CSV UTF-8 and import it again."
+            _(
+                "{path} is not UTF-8 text (byte 0x{data:02x} on line {line}, perhaps "
+                "Windows-1252 or Latin-1): save the plan as CSV UTF-8 and import it "
+                "again."
+            ).format(path=path, data=data[exc.start], line=line)
         ) from exc
 
 
@@ -259,9 +269,9 @@ def add_vehicle(
     car = _check_car(catalog, vin, model, color, order_ref, build_seq, options, option_notes)
     taken_vins, taken_seqs = _taken(session, [car.vin], [build_seq] if build_seq is not None else [])
     if taken_vins:
-        raise RuleViolation(f"VIN {car.vin} is already planned.")
+        raise RuleViolation(_("VIN {vin} is already planned.").format(vin=car.vin))
     if taken_seqs:
-        raise RuleViolation(f"Build sequence {build_seq} is already taken.")
+        raise RuleViolation(_("Build sequence {build_seq} is already taken.").format(build_seq=build_seq))
     _write_cars(session, catalog, [car], now or utcnow(), operator, terminal)
     return car.vin
 
@@ -297,7 +307,9 @@ def import_plan_csv(
         try:
             seq_text = values.get("build_seq", "")
             if seq_text and not seq_text.isdigit():
-                raise InvalidInput(f"build_seq {seq_text!r} is not a whole number.")
+                raise InvalidInput(
+                    _("build_seq {seq_text!r} is not a whole number.").format(seq_text=seq_text)
+                )
             car = _check_car(
                 catalog,
                 values.get("vin", ""),
@@ -326,7 +338,9 @@ def import_plan_csv(
     if not cars and not problems:
         raise PlanImportError(["the file has no cars"])
     taken_vins, taken_seqs = _taken(
-        session, [c.vin for _, c in cars], [c.build_seq for _, c in cars if c.build_seq is not None]
+        session,
+        [c.vin for _unused, c in cars],
+        [c.build_seq for _unused, c in cars if c.build_seq is not None],
     )
     for line, car in cars:
         if car.vin in taken_vins:
@@ -336,5 +350,5 @@ def import_plan_csv(
     if problems:
         problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
         raise PlanImportError(problems)
-    _write_cars(session, catalog, [c for _, c in cars], now or utcnow(), operator, terminal)
+    _write_cars(session, catalog, [c for _unused, c in cars], now or utcnow(), operator, terminal)
     return len(cars)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.chain import lock_chains
 from neofloor.services.people.permissions import Action, require
@@ -227,16 +228,20 @@ def production_scan(
     lock_chains(conn)  # before the car's row lock, as every move does (people/chain.py)
     car = conn.execute(statements.car, {"vin": vin}).one_or_none()
     if car is None:
-        raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
+        raise NotFound(_("Unknown VIN {vin}: it is not in the production plan.").format(vin=vin))
 
     refuse_double_scan(car, station, now, catalog.double_scan_window)
     _refuse_at_stopped_station(conn, statements, catalog, station)
     if car.state == VehicleState.HELD:
         raise VehicleHeld(f"{vin} is on hold ({car.hold_reason}); a supervisor must release it.")
     if car.state == VehicleState.IN_REPAIR:
-        raise RuleViolation(f"{vin} is in the repair bay; it must come back from repair first.")
+        raise RuleViolation(
+            _("{vin} is in the repair bay; it must come back from repair first.").format(vin=vin)
+        )
     if car.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
-        raise RuleViolation(f"{vin} has already passed {catalog.last_production_station.code}.")
+        raise RuleViolation(
+            _("{vin} has already passed {code}.").format(vin=vin, code=catalog.last_production_station.code)
+        )
     if car.state in (VehicleState.PLANNED, VehicleState.QUEUED):
         if car.station_id != station.id:
             raise OutOfSequence(
