@@ -152,13 +152,19 @@ def handover_check(session: Session, raw_vin: str) -> HandoverCheck:
 def _refuse(catalog: PlantCatalog, vehicle: Vehicle, pdi: PdiStatus) -> None:
     """The first reason as the right refusal: held, blocked by defects, or any other rule."""
     if vehicle.state == VehicleState.HELD and in_yard(vehicle.state, vehicle.resume_state):
-        raise VehicleHeld(f"{vehicle.vin} is on hold ({vehicle.hold_reason}); a supervisor must release it.")
+        raise VehicleHeld(
+            _("{vin} is on hold ({hold_reason}); a supervisor must release it.").format(
+                vin=vehicle.vin, hold_reason=vehicle.hold_reason
+            )
+        )
     reasons = _reasons(catalog, vehicle, pdi)
     if not reasons:
         return
     if pdi.blocking and vehicle.state == VehicleState.FINISHED:
         raise GateBlocked(
-            f"{vehicle.vin} cannot be delivered: open serious defects {', '.join(pdi.blocking)}."
+            _("{vin} cannot be delivered: open serious defects {blocking}.").format(
+                vin=vehicle.vin, blocking=", ".join(pdi.blocking)
+            )
         )
     raise RuleViolation(reasons[0])
 

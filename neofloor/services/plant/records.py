@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import NotFound
 from neofloor.store.kinds import Role, StationKind, VehicleState
 
@@ -143,13 +143,21 @@ def _position(station: StationInfo) -> int:
 # Roles that may act anywhere on the line, certified or not.
 LINE_LEADERS = frozenset({Role.SUPERVISOR, Role.SHIFT_LEAD, Role.ADMIN})
 ROLE_LABELS = {
-    Role.OPERATOR: "operator",
-    Role.INSPECTOR: "inspector",
-    Role.SUPERVISOR: "supervisor",
-    Role.SHIFT_LEAD: "shift lead",
-    Role.ADMIN: "admin",
-    Role.STATION: "station account",
+    Role.OPERATOR: N_("operator"),
+    Role.INSPECTOR: N_("inspector"),
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.SHIFT_LEAD: N_("shift lead"),
+    Role.ADMIN: N_("admin"),
+    Role.STATION: N_("station account"),
 }
+
+
+def role_label(role: str) -> str:
+    """A role as people read it ("shift lead"), in the language spoken now."""
+    try:
+        return _(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
 
 
 @dataclass(frozen=True)
@@ -169,7 +177,7 @@ class OperatorInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({ROLE_LABELS.get(Role(self.role), self.role)})"
+        return _("{name} ({role})").format(name=self.name, role=role_label(self.role))
 
 
 @dataclass(frozen=True)
@@ -270,7 +278,7 @@ def stop_from_row(station: StationInfo | None, row: Sequence[Any], now: datetime
         station=station.code if station else "?",
         station_name=station.name if station else "?",
         reason_code="?" if code is None else code,
-        reason="unknown reason" if code is None else reason,
+        reason=_("unknown reason") if code is None else reason,
         started_at=started,
         ended_at=ended,
         raised_by=raised_by,

@@ -147,7 +147,11 @@ def override_move(
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     if vehicle.state == VehicleState.HELD:
-        raise VehicleHeld(f"{vin} is on hold ({vehicle.hold_reason}); release it before moving it.")
+        raise VehicleHeld(
+            _("{vin} is on hold ({hold_reason}); release it before moving it.").format(
+                vin=vin, hold_reason=vehicle.hold_reason
+            )
+        )
     if vehicle.state == VehicleState.IN_REPAIR:
         raise RuleViolation(
             _("{vin} is in the repair bay; name the station when it returns from repair.").format(vin=vin)

@@ -110,7 +110,8 @@ def send_to_repair(
         )
     if vehicle.state == VehicleState.HELD:
         raise VehicleHeld(
-            f"{vin} is on hold ({vehicle.hold_reason}); release it before sending it to repair."
+            _("{vin} is on hold ({hold_reason}); release it before sending it to "
+"repair.").format(vin=vin, hold_reason=vehicle.hold_reason)
         )
     if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
         raise RuleViolation(
