@@ -56,9 +56,15 @@ class MovedPlant:
 
     @property
     def message(self) -> str:
-        return (
-            f"Demo plant moved to today: its last scan, {self.last_scan_before:%Y-%m-%d %H:%M} UTC, is now "
-            f"{self.last_scan_after:%Y-%m-%d %H:%M} UTC ({self.values} times in {len(self.columns)} columns)."
+        return _(
+            "Demo plant moved to today: its last scan, {last_scan_before:%Y-%m-%d "
+            "%H:%M} UTC, is now {last_scan_after:%Y-%m-%d %H:%M} UTC ({values} "
+            "times in {count} columns)."
+        ).format(
+            last_scan_before=self.last_scan_before,
+            last_scan_after=self.last_scan_after,
+            values=self.values,
+            count=len(self.columns),
         )
 
 

@@ -42,7 +42,6 @@ def generate_demo_plant_at(url: str, spec: DemoSpec, *, force: bool = False) -> 
         database.dispose()
     seconds = time.perf_counter() - began
     detail = summary.split(": ", 1)[1] if ": " in summary else summary
-    return (
-        f"Demo plant written to the {where(url)} in {seconds:.1f} s "
-        f"({sum(copied.values())} rows by COPY): {detail}"
+    return _("Demo plant written to the {where} in {seconds:.1f} s ({sum} rows by COPY): {detail}").format(
+        where=where(url), seconds=seconds, sum=sum(copied.values()), detail=detail
     )

@@ -52,14 +52,16 @@ def database_url(db: str | None = None) -> str:
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser()}"
     scheme, rest = value.split("://", 1)
-    backend, _, driver = scheme.lower().partition("+")
+    backend, _unused, driver = scheme.lower().partition("+")
     if backend == "sqlite" and driver in ("", "pysqlite"):
         return value
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return f"{POSTGRES_DRIVER}://{rest}"
     raise StoreUnusable(
-        _("Unknown database URL scheme '{scheme}': give a file path, "
-"sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE.").format(scheme=scheme)
+        _(
+            "Unknown database URL scheme '{scheme}': give a file path, "
+            "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE."
+        ).format(scheme=scheme)
     )
 
 

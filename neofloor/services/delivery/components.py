@@ -87,7 +87,9 @@ class PartAtStation:
 
 def clean_serial(value: str, part: PartSpec) -> str:
     """A scanned serial, trimmed and upper-cased, checked against the part's format."""
-    serial = text.clean_text(value, what=f"The {part.spoken_name} serial", max_length=SERIAL_MAX).upper()
+    serial = text.clean_text(
+        value, what=_("The {spoken_name} serial").format(spoken_name=part.spoken_name), max_length=SERIAL_MAX
+    ).upper()
     if not serial:
         raise InvalidInput(_("The {spoken_name} serial is needed.").format(spoken_name=part.spoken_name))
     if not part.pattern.fullmatch(serial):
@@ -103,7 +105,7 @@ def clean_lot(value: str | None) -> str | None:
     """A part lot as printed on the label, or None when none was given."""
     if value is None:
         return None
-    lot = text.clean_text(value, what="The lot", max_length=SERIAL_MAX).upper()
+    lot = text.clean_text(value, what=_("The lot"), max_length=SERIAL_MAX).upper()
     if not lot:
         return None
     if not LOT_FORMAT.fullmatch(lot):
@@ -280,7 +282,11 @@ def capture_component(
     )
     fitted = _records(session, catalog, parts, col(FittedComponent.id) == component_id)[0]
     return ComponentResult(
-        fitted, None, f"{part.name} {cleaned} recorded on {vehicle.vin} at {station.code}."
+        fitted,
+        None,
+        _("{name} {cleaned} recorded on {vin} at {code}.").format(
+            name=part.name, cleaned=cleaned, vin=vehicle.vin, code=station.code
+        ),
     )
 
 
@@ -308,7 +314,7 @@ def replace_component(
     bay = catalog.repair_bay
     if bay is None:
         raise RuleViolation(_("This plant has no repair bay: parts are replaced in repair."))
-    why = text.clean_text(reason, what="The reason", max_length=text.REASON_MAX)
+    why = text.clean_text(reason, what=_("The reason"), max_length=text.REASON_MAX)
     if not why:
         raise InvalidInput(_("A replacement needs a reason."))
     operator = operator_by_badge(session, operator_badge, now=now)
@@ -365,7 +371,11 @@ def replace_component(
         for row_id in (component_id, present.id)
     )
     return ComponentResult(
-        new, old, f"{part.name} on {vehicle.vin} replaced: {present.serial} removed, {cleaned} fitted."
+        new,
+        old,
+        _("{name} on {vin} replaced: {serial} removed, {cleaned} fitted.").format(
+            name=part.name, vin=vehicle.vin, serial=present.serial, cleaned=cleaned
+        ),
     )
 
 
@@ -384,7 +394,7 @@ def find_serial(session: Session, serial: str) -> list[ComponentRecord]:
 
     Refuses a serial no car ever had.
     """
-    wanted = text.clean_text(serial, what="The serial", max_length=SERIAL_MAX).upper()
+    wanted = text.clean_text(serial, what=_("The serial"), max_length=SERIAL_MAX).upper()
     if not wanted:
         raise InvalidInput(_("Give a serial to look for."))
     catalog = plant_catalog(session)

@@ -293,7 +293,7 @@ def check_pdi_item(
     vehicle = find_vehicle(session, catalog, raw_vin)
     assert vehicle.id is not None
     if not in_yard(vehicle.state, vehicle.resume_state):
-        where = "delivered" if vehicle.state == VehicleState.DELIVERED else "not finished yet"
+        where = _("delivered") if vehicle.state == VehicleState.DELIVERED else _("not finished yet")
         raise RuleViolation(
             _("{vin} is not in the yard ({where}): only cars in the yard get a PDI.").format(
                 vin=vehicle.vin, where=where
@@ -304,7 +304,7 @@ def check_pdi_item(
     if passed:
         if defect_code:
             raise InvalidInput(_("A passed item takes no defect code; fail it to log a defect."))
-        message = f"PDI {item.name.lower()} passed on {vehicle.vin}."
+        message = _("PDI {lower} passed on {vin}.").format(lower=item.name.lower(), vin=vehicle.vin)
     else:
         if not defect_code or not defect_code.strip():
             raise InvalidInput(
@@ -324,17 +324,16 @@ def check_pdi_item(
         ).scalar_one_or_none()
         if twin is not None:
             defect_id = twin
-            message = (
-                f"PDI {item.name.lower()} failed on {vehicle.vin}: "
-                f"{entry.code} already open as defect #{twin}."
+            message = _("PDI {lower} failed on {vin}: {code} already open as defect #{twin}.").format(
+                lower=item.name.lower(), vin=vehicle.vin, code=entry.code, twin=twin
             )
         else:
             logged = add_defect(
                 session, vehicle.vin, yard.code, entry.code, zone_key, operator_badge, note=note, now=now
             )
             defect_id = logged.defect.id
-            message = (
-                f"PDI {item.name.lower()} failed on {vehicle.vin}: defect #{defect_id} {entry.code} logged."
+            message = _("PDI {lower} failed on {vin}: defect #{defect_id} {code} logged.").format(
+                lower=item.name.lower(), vin=vehicle.vin, defect_id=defect_id, code=entry.code
             )
     session.execute(
         insert(PdiCheck).values(
@@ -360,5 +359,5 @@ def check_pdi_item(
         after=after,
     )
     if status.passed:
-        message += " PDI passed: the car may be handed over."
+        message += _(" PDI passed: the car may be handed over.")
     return PdiCheckResult(status, defect_id, message)

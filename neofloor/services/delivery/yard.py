@@ -89,7 +89,9 @@ def parse_spot(parts: PlantParts, raw: str) -> str:
     typed = raw.strip().upper()
     if not parts.yard_rows:
         raise RuleViolation(_("This plant's config declares no yard rows: spots cannot be given."))
-    layout = f"rows {parts.yard_rows[0]} to {parts.yard_rows[-1]}, places 01 to {parts.yard_places:02d}"
+    layout = _("rows {yard_rows} to {yard_rows2}, places 01 to {yard_places:02d}").format(
+        yard_rows=parts.yard_rows[0], yard_rows2=parts.yard_rows[-1], yard_places=parts.yard_places
+    )
     match = SPOT.fullmatch(typed)
     if match is None:
         raise InvalidInput(
@@ -124,7 +126,7 @@ def _refuse_not_in_yard(catalog: PlantCatalog, vehicle: Vehicle) -> None:
             vin=vehicle.vin,
             code=catalog.last_production_station.code,
             state=vehicle.state.replace("_", " "),
-            value=where or "no station",
+            value=where or _("no station"),
         )
     )
 
@@ -184,14 +186,16 @@ def park_car(
                 vehicle_id=vehicle.id, spot=wanted, parked_at=now, parked_by_id=operator.id
             )
         )
-        message = f"{vehicle.vin} parked at {wanted}."
+        message = _("{vin} parked at {wanted}.").format(vin=vehicle.vin, wanted=wanted)
     else:
         session.execute(
             update(YardPlace)
             .where(col(YardPlace.vehicle_id) == vehicle.id)
             .values(spot=wanted, parked_at=now, parked_by_id=operator.id)
         )
-        message = f"{vehicle.vin} moved from {previous} to {wanted}."
+        message = _("{vin} moved from {previous} to {wanted}.").format(
+            vin=vehicle.vin, previous=previous, wanted=wanted
+        )
     session.flush()
     record(
         session,

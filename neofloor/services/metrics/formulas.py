@@ -83,8 +83,10 @@ class OeeResult:
     def warnings(self) -> tuple[str, ...]:
         if self.performance is not None and self.performance > PERFORMANCE_WARNING:
             return (
-                "Performance is above 100 %: the ideal cycle time is probably set too long, "
-                "or downtime was recorded that did not stop the line.",
+                _(
+                    "Performance is above 100 %: the ideal cycle time is probably set too "
+                    "long, or downtime was recorded that did not stop the line."
+                ),
             )
         return ()
 
@@ -101,11 +103,11 @@ def oee(
     availability = run / planned, with run = planned − downtime;
     performance = ideal cycle × total count / run; quality = good / total.
     """
-    planned = _non_negative(planned_minutes, "Planned time")
-    downtime = _non_negative(downtime_minutes, "Downtime")
-    ideal = _non_negative(ideal_cycle_seconds, "The ideal cycle time")
-    total = _count(total_count, "The total count")
-    good = _count(good_count, "The good count")
+    planned = _non_negative(planned_minutes, _("Planned time"))
+    downtime = _non_negative(downtime_minutes, _("Downtime"))
+    ideal = _non_negative(ideal_cycle_seconds, _("The ideal cycle time"))
+    total = _count(total_count, _("The total count"))
+    good = _count(good_count, _("The good count"))
     if planned == 0:
         raise InvalidInput(_("OEE needs planned production time; this period has none."))
     if downtime > planned:
@@ -152,8 +154,8 @@ def oee(
 
 def takt_time(available_seconds: float, cars_demanded: int) -> float | None:
     """Takt = available production time / cars demanded (seconds per car); None with no demand."""
-    available = _non_negative(available_seconds, "Available time")
-    demand = _count(cars_demanded, "Cars demanded")
+    available = _non_negative(available_seconds, _("Available time"))
+    demand = _count(cars_demanded, _("Cars demanded"))
     if demand == 0:
         return None
     if available == 0:
@@ -167,7 +169,7 @@ def _takt(takt_seconds: float | None) -> float | None:
     """A takt to plan by: None (no demand) or more than zero seconds."""
     if takt_seconds is None:
         return None
-    takt = _non_negative(takt_seconds, "Takt time")
+    takt = _non_negative(takt_seconds, _("Takt time"))
     if takt == 0:
         raise InvalidInput(_("Takt time must be more than zero seconds."))
     return takt
@@ -175,7 +177,7 @@ def _takt(takt_seconds: float | None) -> float | None:
 
 def plan_so_far(elapsed_planned_seconds: float, takt_seconds: float | None) -> int:
     """Whole cars the plan expects by now: elapsed production time / takt, rounded down."""
-    elapsed = _non_negative(elapsed_planned_seconds, "Elapsed production time")
+    elapsed = _non_negative(elapsed_planned_seconds, _("Elapsed production time"))
     takt = _takt(takt_seconds)
     if takt is None:
         return 0
@@ -185,14 +187,14 @@ def plan_so_far(elapsed_planned_seconds: float, takt_seconds: float | None) -> i
 
 def plan_cars(planned_seconds: float, takt_seconds: float | None) -> float:
     """Cars the plan expects in a stretch of production time (fractional, for an hour's bar)."""
-    seconds = _non_negative(planned_seconds, "Planned time")
+    seconds = _non_negative(planned_seconds, _("Planned time"))
     takt = _takt(takt_seconds)
     return 0.0 if takt is None else seconds / takt
 
 
 def cars_behind(planned: int, actual: int) -> int:
     """Plan so far − output: positive when behind, negative when ahead."""
-    return _count(planned, "The plan") - _count(actual, "The output")
+    return _count(planned, _("The plan")) - _count(actual, _("The output"))
 
 
 # --- quality ------------------------------------------------------------------------
@@ -200,8 +202,8 @@ def cars_behind(planned: int, actual: int) -> int:
 
 def first_pass_yield(first_pass: int, passed: int) -> float | None:
     """FPY = cars that passed QG with no defect and no repair visit / cars that passed QG."""
-    good = _count(first_pass, "First-pass cars")
-    total = _count(passed, "Cars that passed QG")
+    good = _count(first_pass, _("First-pass cars"))
+    total = _count(passed, _("Cars that passed QG"))
     if good > total:
         raise InvalidInput(
             _("First-pass cars ({good}) cannot exceed the cars that passed QG ({total}).").format(
@@ -213,8 +215,8 @@ def first_pass_yield(first_pass: int, passed: int) -> float | None:
 
 def dphu(defects: int, cars_inspected: int) -> float | None:
     """DPHU = defects recorded × 100 / cars inspected; None when no car was inspected."""
-    found = _count(defects, "Defects")
-    cars = _count(cars_inspected, "Cars inspected")
+    found = _count(defects, _("Defects"))
+    cars = _count(cars_inspected, _("Cars inspected"))
     if cars == 0:
         if found:
             raise InvalidInput(_("{found} defect(s) counted on no inspected car.").format(found=found))
@@ -231,10 +233,10 @@ def percentile(values: Sequence[float], pct: float) -> float | None:
     Rank = (n − 1) × pct / 100 over the sorted values (the "inclusive" method,
     numpy's default); None for no values.
     """
-    share = _number(pct, "The percentile")
+    share = _number(pct, _("The percentile"))
     if not 0 <= share <= 100:
         raise InvalidInput(_("A percentile is between 0 and 100, not {pct}.").format(pct=pct))
-    ordered = sorted(_number(v, "A duration") for v in values)
+    ordered = sorted(_number(v, _("A duration")) for v in values)
     if not ordered:
         return None
     rank = (len(ordered) - 1) * share / 100
@@ -255,7 +257,7 @@ class DurationStats:
 
 
 def duration_stats(seconds: Iterable[float]) -> DurationStats:
-    values = [_non_negative(s, "A duration") for s in seconds]
+    values = [_non_negative(s, _("A duration")) for s in seconds]
     if not values:
         return DurationStats(0, None, None, None, None)
     return DurationStats(

@@ -63,7 +63,9 @@ def backup_plant(url: str, destination: Path, *, force: bool = False) -> CopyRes
         str(destination),
         size,
         seconds,
-        f"Backup of {source} written to {destination} ({size / 1e6:.1f} MB in {seconds:.1f} s).",
+        _("Backup of {source} written to {destination} ({value:.1f} MB in {seconds:.1f} s).").format(
+            source=source, destination=destination, value=size / 1e6, seconds=seconds
+        ),
     )
 
 
@@ -93,7 +95,13 @@ def restore_plant(url: str, source: Path, *, force: bool = False) -> CopyResult:
     seconds = time.perf_counter() - began
     size = source.stat().st_size
     return CopyResult(
-        str(source), target, size, seconds, f"Backup {source} restored to {target} in {seconds:.1f} s."
+        str(source),
+        target,
+        size,
+        seconds,
+        _("Backup {source} restored to {target} in {seconds:.1f} s.").format(
+            source=source, target=target, seconds=seconds
+        ),
     )
 
 
@@ -201,7 +209,10 @@ def _run_client(program: str, options: list[str], url: str) -> None:
         [found, f"--dbname={uri}", *options], capture_output=True, text=True, env=env, check=False
     )
     if completed.returncode != 0:
-        reason = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[0]
+        reason = (
+            completed.stderr.strip().splitlines()
+            or [_("exit code {returncode}").format(returncode=completed.returncode)]
+        )[0]
         raise BackupFailed(
             _("{program} failed on {url}: {reason}").format(
                 program=program, url=_printable(url), reason=reason

@@ -128,11 +128,9 @@ def sign_in(
         session.commit()
         raise SignInRefused(
             _(
-                "Badge {badge} is locked until {local_hhmm} after {MAX_FAILURES} wrong "
+                "Badge {badge} is locked until {until} after {MAX_FAILURES} wrong "
                 "PINs; a supervisor can unlock it."
-            ).format(
-                badge=badge, local_hhmm=_local_hhmm(session, row.locked_until), MAX_FAILURES=MAX_FAILURES
-            )
+            ).format(badge=badge, until=_local_hhmm(session, row.locked_until), MAX_FAILURES=MAX_FAILURES)
         )
     if row.pin_hash is None:
         raise SignInRefused(
@@ -144,13 +142,14 @@ def sign_in(
         _count_failure(session, row, terminal, now)
         left = MAX_FAILURES - row.failed_pins
         if row.locked_until is not None and row.locked_until > now:
-            message = (
-                f"Wrong PIN for badge {badge}: it is locked until {_local_hhmm(session, row.locked_until)}; "
-                "a supervisor can unlock it."
-            )
+            message = _(
+                "Wrong PIN for badge {badge}: it is locked until {until}; a supervisor can unlock it."
+            ).format(badge=badge, until=_local_hhmm(session, row.locked_until))
         else:
             tries = "try" if left == 1 else "tries"
-            message = f"Wrong PIN for badge {badge} ({left} {tries} left before it locks)."
+            message = _("Wrong PIN for badge {badge} ({left} {tries} left before it locks).").format(
+                badge=badge, left=left, tries=tries
+            )
         session.commit()
         raise SignInRefused(message)
     if needs_upgrade(row.pin_hash):
@@ -237,7 +236,7 @@ def unlock(
         before=before,
         after={"locked_until": None, "failed_pins": 0},
     )
-    return f"Badge {row.badge} ({row.name}) unlocked."
+    return _("Badge {badge} ({name}) unlocked.").format(badge=row.badge, name=row.name)
 
 
 def set_pin(
@@ -260,7 +259,7 @@ def set_pin(
     session.flush()
     # The audit says a PIN changed, never what it is.
     record(session, SessionEvent.SET_PIN, now, operator=actor, terminal=terminal, subject=row.badge)
-    return f"PIN set for badge {row.badge} ({row.name})."
+    return _("PIN set for badge {badge} ({name}).").format(badge=row.badge, name=row.name)
 
 
 def idle_sign_out_minutes(session: Session) -> int:

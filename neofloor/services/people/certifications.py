@@ -137,8 +137,8 @@ def add_operator(
     """A new operator with a PIN (admin); answers the sentence to show."""
     now = now or utcnow()
     require(actor, Action.OPERATOR_ADMIN)
-    badge = clean_text(badge, what="The badge", max_length=BADGE_MAX)
-    name = clean_text(name, what="The name", max_length=SHORT_TEXT_MAX)
+    badge = clean_text(badge, what=_("The badge"), max_length=BADGE_MAX)
+    name = clean_text(name, what=_("The name"), max_length=SHORT_TEXT_MAX)
     if not badge or not name:
         raise InvalidInput(_("A new operator needs a badge and a name."))
     if role not in {r.value for r in Role}:
@@ -156,7 +156,7 @@ def add_operator(
         subject=badge,
         after={"added": name, "role": role},
     )
-    return f"Operator {name} ({badge}, {role}) added."
+    return _("Operator {name} ({badge}, {role}) added.").format(name=name, badge=badge, role=role)
 
 
 def disable_operator(
@@ -183,7 +183,7 @@ def disable_operator(
         before={"active": True},
         after={"active": False},
     )
-    return f"Badge {row.badge} ({row.name}) disabled."
+    return _("Badge {badge} ({name}) disabled.").format(badge=row.badge, name=row.name)
 
 
 def certify(
@@ -201,7 +201,7 @@ def certify(
     """Certify an operator for a station (admin), or renew the certification they hold there."""
     now = now or utcnow()
     require(actor, Action.OPERATOR_ADMIN)
-    programme = clean_text(programme, what="The training programme", max_length=SHORT_TEXT_MAX)
+    programme = clean_text(programme, what=_("The training programme"), max_length=SHORT_TEXT_MAX)
     if expires_on is not None and expires_on <= certified_on:
         raise InvalidInput(_("A certification must expire after the day it was granted."))
     row = _operator(session, badge)
@@ -233,5 +233,5 @@ def certify(
             "programme": programme,
         },
     )
-    until = f" until {expires_on.isoformat()}" if expires_on else ""
-    return f"{row.name} certified for {station.code}{until}."
+    until = _(" until {day}").format(day=expires_on.isoformat()) if expires_on else ""
+    return _("{name} certified for {code}{until}.").format(name=row.name, code=station.code, until=until)

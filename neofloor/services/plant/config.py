@@ -106,7 +106,7 @@ def demo_plant_text() -> str:
 def load_plant_config(path: str | os.PathLike[str] | None = None) -> PlantConfig:
     """Parse and check a plant config file (the demo plant's when no path is given)."""
     if path is None:
-        text, where = demo_plant_text(), "demo plant"
+        text, where = demo_plant_text(), _("demo plant")
     else:
         try:
             text, where = Path(path).read_text("utf-8"), str(path)
@@ -161,7 +161,7 @@ def _check_shifts(shifts: list[dict[str, Any]], timezone: str, where: str) -> No
     """The shifts as the shift calendar will read them: times, breaks, days, no two overlapping."""
     definitions: list[ShiftDefinition] = []
     for sh in shifts:
-        here = f"{where} shift {sh.get('code')}"
+        here = _("{where} shift {code}").format(where=where, code=sh.get('code'))
         code = _need(sh, "code", here)
         start, end = _need(sh, "start", here), _need(sh, "end", here)
         target = _need(sh, "target_cars", here, int) if "target_cars" in sh else 0
@@ -205,7 +205,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
     plant = raw.get("plant")
     if not isinstance(plant, dict):
         raise ConfigError(_("{where}: missing the [plant] table.").format(where=where))
-    name = _need(plant, "name", f"{where} [plant]")
+    name = _need(plant, "name", _("{where} [plant]").format(where=where))
     timezone = plant.get("timezone", "UTC")
     try:
         ZoneInfo(timezone)
@@ -220,7 +220,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
     stations = _entries(raw, "stations", where)
     kinds = {k.value for k in StationKind}
     for i, st in enumerate(stations, 1):
-        here = f"{where} station {i}"
+        here = _("{where} station {i}").format(where=where, i=i)
         _need(st, "code", here)
         _need(st, "name", here)
         if st.get("kind", "work") not in kinds:
@@ -234,15 +234,15 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
 
     models = _entries(raw, "models", where)
     for m in models:
-        _need(m, "code", f"{where} model")
-        _need(m, "name", f"{where} model {m['code']}")
+        _need(m, "code", _("{where} model").format(where=where))
+        _need(m, "name", _("{where} model {code}").format(where=where, code=m['code']))
     colors = _entries(raw, "colors", where)
     shifts = _entries(raw, "shifts", where)
     _check_shifts(shifts, timezone, where)
     defects = _entries(raw, "defects", where)
     severities = {s.value for s in Severity}
     for d in defects:
-        here = f"{where} defect {d.get('code')}"
+        here = _("{where} defect {code}").format(where=where, code=d.get('code'))
         _need(d, "description", here)
         if d.get("category") not in DEFECT_CATEGORIES:
             raise ConfigError(
@@ -257,7 +257,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
     operators = _entries(raw, "operators", where)
     roles = {r.value for r in Role}
     for op in operators:
-        here = f"{where} operator {op.get('badge')}"
+        here = _("{where} operator {badge}").format(where=where, badge=op.get('badge'))
         _need(op, "badge", here)
         _need(op, "name", here)
         if op.get("role") not in roles:
@@ -269,7 +269,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
         op["stations"] = [_certification(entry, op, here, codes) for entry in op.get("stations", [])]
     accounts = _entries(raw, "station_accounts", where, required=False)
     for account in accounts:
-        here = f"{where} station account {account.get('badge')}"
+        here = _("{where} station account {badge}").format(where=where, badge=account.get('badge'))
         _need(account, "badge", here)
         _need(account, "name", here)
         if _need(account, "station", here) not in codes:
@@ -291,7 +291,7 @@ def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
     instructions = raw.get("work_instructions", [])
     model_codes = {m["code"] for m in models}
     for wi in instructions:
-        here = f"{where} work instruction"
+        here = _("{where} work instruction").format(where=where)
         if _need(wi, "station", here) not in codes:
             raise ConfigError(_("{here}: unknown station {wi}.").format(here=here, wi=wi['station']))
         if wi.get("model") and wi["model"] not in model_codes:
@@ -385,7 +385,7 @@ def _check_components(
     kinds = {s["code"]: s["kind"] for s in raw.get("stations", [])}
     checked: list[dict[str, Any]] = []
     for entry in entries:
-        here = f"{where} component {entry.get('code')}"
+        here = _("{where} component {code}").format(where=where, code=entry.get('code'))
         code = _need(entry, "code", here)
         if not PART_CODE.fullmatch(code):
             raise ConfigError(
@@ -431,7 +431,7 @@ def _check_pdi_items(raw: dict[str, Any], where: str, models: list[dict[str, Any
     """``[[pdi_items]]``: the pre-delivery checklist, in file order."""
     checked: list[dict[str, Any]] = []
     for entry in _entries(raw, "pdi_items", where, required=False):
-        here = f"{where} PDI item {entry.get('code')}"
+        here = _("{where} PDI item {code}").format(where=where, code=entry.get('code'))
         code = _need(entry, "code", here)
         if not PART_CODE.fullmatch(code):
             raise ConfigError(
@@ -458,7 +458,7 @@ def _check_yard(raw: dict[str, Any], where: str) -> tuple[tuple[str, ...], int]:
         return (), 0
     if not isinstance(yard, dict):
         raise ConfigError(_("{where}: 'yard' should be a table ([yard]).").format(where=where))
-    rows = _need(yard, "rows", f"{where} [yard]", list)
+    rows = _need(yard, "rows", _("{where} [yard]").format(where=where), list)
     if not rows or any(not isinstance(r, str) or not re.fullmatch(r"[A-Z]{1,2}", r) for r in rows):
         raise ConfigError(
             _("{where} [yard]: 'rows' should list row letters such as \"A\", \"B\".").format(
@@ -467,7 +467,7 @@ def _check_yard(raw: dict[str, Any], where: str) -> tuple[tuple[str, ...], int]:
         )
     if len(set(rows)) != len(rows):
         raise ConfigError(_("{where} [yard]: a row is named twice.").format(where=where))
-    places = _need(yard, "places", f"{where} [yard]", int)
+    places = _need(yard, "places", _("{where} [yard]").format(where=where), int)
     if not 1 <= places <= 99:
         raise ConfigError(_("{where} [yard]: 'places' should be between 1 and 99.").format(where=where))
     return tuple(rows), places

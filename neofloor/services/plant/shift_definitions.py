@@ -101,7 +101,7 @@ def parse_shift(
     target_cars: int = 0,
 ) -> ShiftDefinition:
     """A checked shift from its stored text form, or :class:`ConfigError` saying what is wrong."""
-    where = f"Shift {code}"
+    where = _("Shift {code}").format(code=code)
     start_at, end_at = parse_hhmm(start, where), parse_hhmm(end, where)
     if start_at == end_at:
         raise ConfigError(

@@ -105,7 +105,7 @@ def catalog_entry(session: Session, code: str) -> CatalogEntry:
     if len(same) == 1:
         return same[0]
     guesses = [m.entry.code for m in match_catalog(entries, wanted, limit=3)]
-    hint = f"; did you mean {' or '.join(guesses)}?" if guesses else "."
+    hint = _("; did you mean {guesses}?").format(guesses=" or ".join(guesses)) if guesses else "."
     raise NotFound(_("Unknown defect code {wanted!r} in the catalog{hint}").format(wanted=wanted, hint=hint))
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.people.chain import lock_chains
 from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -47,7 +47,9 @@ def _load(session: Session, defect_id: int) -> _Defect:
     code = session.execute(
         select(col(DefectCatalogEntry.code)).where(col(DefectCatalogEntry.id) == defect.catalog_id)
     ).scalar_one()
-    return _Defect(defect, vehicle, code, f"defect #{defect_id} {code}")
+    return _Defect(
+        defect, vehicle, code, _("defect #{defect_id} {code}").format(defect_id=defect_id, code=code)
+    )
 
 
 def _refuse_if_delivered(target: _Defect) -> None:
@@ -73,7 +75,7 @@ def repair_defect(
     ``station`` is where the work was done; by default where the car is now.
     """
     now = now or utcnow()
-    repair_note = clean_text(repair_note, "repair note (what was done)", required=True)
+    repair_note = clean_text(repair_note, N_("repair note (what was done)"), required=True)
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
@@ -99,8 +101,9 @@ def repair_defect(
         operator,
         where.id,
         repair_note,
-        f"Defect #{defect_id} {target.code} on {vehicle.vin} repaired at {where.code}; "
-        "an inspector must verify it.",
+        _("Defect #{defect_id} {code} on {vin} repaired at {station}; an inspector must verify it.").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin, station=where.code
+        ),
         action=Action.DEFECT_REPAIR,
         vin=vehicle.vin,
     )
@@ -113,10 +116,14 @@ def _cap(label: str) -> str:
 
 def _not_open(label: str, status: str) -> str:
     if status == DefectStatus.REPAIRED:
-        return f"{_cap(label)} is already repaired; an inspector must verify or reject it."
+        return _("{defect} is already repaired; an inspector must verify or reject it.").format(
+            defect=_cap(label)
+        )
     if status == DefectStatus.VERIFIED:
-        return f"{_cap(label)} is verified and closed; log a new defect if it came back."
-    return f"{_cap(label)} was cancelled; log a new defect if there is one."
+        return _("{defect} is verified and closed; log a new defect if it came back.").format(
+            defect=_cap(label)
+        )
+    return _("{defect} was cancelled; log a new defect if there is one.").format(defect=_cap(label))
 
 
 def _repair_to_check(
@@ -153,7 +160,7 @@ def verify_defect(
 ) -> DefectResult:
     """An inspector confirms the repair: repaired -> verified, closed (not by whoever repaired it)."""
     now = now or utcnow()
-    note = clean_text(note, "note", required=False)
+    note = clean_text(note, N_("note"), required=False)
     operator, target = _repair_to_check(session, defect_id, badge, "verify", now)
     defect, vehicle = target.row, target.vehicle
     if defect.repaired_by_id == operator.id:
@@ -174,7 +181,9 @@ def verify_defect(
         operator,
         vehicle.station_id,
         note,
-        f"Defect #{defect_id} {target.code} on {vehicle.vin} verified: closed.",
+        _("Defect #{defect_id} {code} on {vin} verified: closed.").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin
+        ),
         action=Action.DEFECT_VERIFY,
         vin=vehicle.vin,
     )
@@ -190,7 +199,7 @@ def reject_repair(
 ) -> DefectResult:
     """An inspector sends a repair back: repaired -> open; the repair stays in the defect's story."""
     now = now or utcnow()
-    reason = clean_text(reason, "reason", required=True)
+    reason = clean_text(reason, N_("reason"), required=True)
     operator, target = _repair_to_check(session, defect_id, badge, "reject", now)
     defect, vehicle = target.row, target.vehicle
 
@@ -207,7 +216,9 @@ def reject_repair(
         operator,
         vehicle.station_id,
         reason,
-        f"Repair of defect #{defect_id} {target.code} on {vehicle.vin} rejected: open again ({reason}).",
+        _("Repair of defect #{defect_id} {code} on {vin} rejected: open again ({reason}).").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin, reason=reason
+        ),
         action=Action.DEFECT_REJECT,
         vin=vehicle.vin,
     )
@@ -223,7 +234,7 @@ def cancel_defect(
 ) -> DefectResult:
     """Withdraw a defect logged in error, with a reason; it stays on record, marked cancelled."""
     now = now or utcnow()
-    reason = clean_text(reason, "reason", required=True)
+    reason = clean_text(reason, N_("reason"), required=True)
     operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
     defect, vehicle, label = target.row, target.vehicle, target.label
@@ -251,7 +262,9 @@ def cancel_defect(
         operator,
         vehicle.station_id,
         reason,
-        f"Defect #{defect_id} {target.code} on {vehicle.vin} cancelled: {reason}.",
+        _("Defect #{defect_id} {code} on {vin} cancelled: {reason}.").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin, reason=reason
+        ),
         action=Action.DEFECT_CANCEL,
         vin=vehicle.vin,
     )

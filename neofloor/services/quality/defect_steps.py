@@ -36,9 +36,9 @@ class DefectResult:
 
 def clean_text(value: str, what: str, *, required: bool) -> str:
     """A note by the plant's one text rule (no control characters, one limit)."""
-    text = plant_text.clean_text(value, what=f"The {what}", max_length=TEXT_LIMIT)
+    text = plant_text.clean_text(value, what=_("The {what}").format(what=_(what)), max_length=TEXT_LIMIT)
     if required and not text:
-        raise InvalidInput(_("A {what} is required.").format(what=what))
+        raise InvalidInput(_("A {what} is required.").format(what=_(what)))
     return text
 
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.errors import PermissionDenied, RuleViolation
@@ -86,7 +86,7 @@ def add_defect(
     """
     now = now or utcnow()
     zone_key = normalize_zone(zone)
-    note = clean_text(note, "note", required=False)
+    note = clean_text(note, N_("note"), required=False)
     catalog = plant_catalog(session)
     station = catalog.station(station_code)
     operator = operator_by_badge(session, badge, now=now)
@@ -115,7 +115,7 @@ def add_defect(
         .limit(1)
     ).first()
     if twin is not None:
-        what = "still open" if twin.status == DefectStatus.OPEN else "repaired, to verify or reject"
+        what = _("still open") if twin.status == DefectStatus.OPEN else _("repaired, to verify or reject")
         raise RuleViolation(
             _("{code} at {zone_key} is already logged on {vin} as defect #{id}, {what}.").format(
                 code=entry.code, zone_key=zone_key, vin=vehicle.vin, id=twin.id, what=what
@@ -145,8 +145,14 @@ def add_defect(
         operator,
         station.id,
         note,
-        f"Defect #{defect_id} logged on {vehicle.vin}: "
-        f"{entry.code} {entry.description}, {zone_key}, {level}.",
+        _("Defect #{defect_id} logged on {vin}: {code} {description}, {zone_key}, {level}.").format(
+            defect_id=defect_id,
+            vin=vehicle.vin,
+            code=entry.code,
+            description=entry.description,
+            zone_key=zone_key,
+            level=level,
+        ),
         action=Action.DEFECT_LOG,
         vin=vehicle.vin,
     )

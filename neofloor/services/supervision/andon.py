@@ -145,9 +145,11 @@ def _open_stop(session: Session, station: StationInfo) -> Downtime | None:
 
 def _stopped_sentence(session: Session, catalog: PlantCatalog, stop: Downtime, now: datetime) -> str:
     shown = _stops(session, catalog, [stop], now)[0]
-    who = f", raised by {shown.raised_by}" if shown.raised_by else ""
+    who = _(", raised by {raised_by}").format(raised_by=shown.raised_by) if shown.raised_by else ""
     since = local_hhmm(stop.started_at, catalog.timezone)
-    return f"{shown.station} is already stopped since {since} ({shown.reason}{who}); end that stop first."
+    return _("{station} is already stopped since {since} ({reason}{who}); end that stop first.").format(
+        station=shown.station, since=since, reason=shown.reason, who=who
+    )
 
 
 def raise_andon(
@@ -162,7 +164,7 @@ def raise_andon(
 ) -> AndonResult:
     """Stop a station with a reason from the plant config; refused while it is already stopped."""
     now = now or utcnow()
-    note = clean_reason(note, what="An andon stop", required=False)
+    note = clean_reason(note, what=_("An andon stop"), required=False)
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
     reason_id = _reason_id(session, reason_code)
@@ -207,7 +209,12 @@ def raise_andon(
         subject=station.code,
         after={"reason": shown.reason_code, "note": note},
     )
-    return AndonResult(shown, f"{station.code} stopped: {shown.reason} ({shown.reason_code}).")
+    return AndonResult(
+        shown,
+        _("{code} stopped: {reason} ({reason_code}).").format(
+            code=station.code, reason=shown.reason, reason_code=shown.reason_code
+        ),
+    )
 
 
 def end_andon(
@@ -221,7 +228,7 @@ def end_andon(
 ) -> AndonResult:
     """End the open stop at a station; who ended it is stored, and a note is added to the stop's."""
     now = now or utcnow()
-    note = clean_reason(note, what="Ending a stop", required=False)
+    note = clean_reason(note, what=_("Ending a stop"), required=False)
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
     operator = operator_by_badge(session, operator_badge, now=now)
@@ -249,7 +256,10 @@ def end_andon(
         after={"ended_at": now, "note": note},
     )
     return AndonResult(
-        shown, f"{station.code} running again after {format_duration(shown.seconds)} ({shown.reason})."
+        shown,
+        _("{code} running again after {duration} ({reason}).").format(
+            code=station.code, duration=format_duration(shown.seconds), reason=shown.reason
+        ),
     )
 
 

@@ -139,7 +139,7 @@ def override_move(
     has left the line cannot be moved.
     """
     now = now or utcnow()
-    reason = clean_reason(reason, what="An override")
+    reason = clean_reason(reason, what=_("An override"))
     catalog = plant_catalog(session)
     target = catalog.station(to_station)
     operator = operator_by_badge(session, operator_badge, now=now)

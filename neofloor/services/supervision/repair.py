@@ -96,7 +96,7 @@ def send_to_repair(
     delivered car, nor one already in the bay.
     """
     now = now or utcnow()
-    reason = clean_reason(reason, what="Sending a car to repair")
+    reason = clean_reason(reason, what=_("Sending a car to repair"))
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
     operator = operator_by_badge(session, operator_badge, now=now)
@@ -110,8 +110,9 @@ def send_to_repair(
         )
     if vehicle.state == VehicleState.HELD:
         raise VehicleHeld(
-            _("{vin} is on hold ({hold_reason}); release it before sending it to "
-"repair.").format(vin=vin, hold_reason=vehicle.hold_reason)
+            _("{vin} is on hold ({hold_reason}); release it before sending it to repair.").format(
+                vin=vin, hold_reason=vehicle.hold_reason
+            )
         )
     if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
         raise RuleViolation(
@@ -239,7 +240,7 @@ def return_from_repair(
     admin), recorded in the ledger note with the station it left.
     """
     now = now or utcnow()
-    note = clean_reason(note, what="A return from repair", required=False)
+    note = clean_reason(note, what=_("A return from repair"), required=False)
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
     named = catalog.station(to_station) if to_station else None

@@ -25,7 +25,7 @@ REASON_MAX = text.REASON_MAX
 
 def clean_reason(value: str, *, what: str, required: bool = True) -> str:
     """A reason or note by the plant's one text rule; refused when missing (if required)."""
-    cleaned = text.clean_text(value, what="The text", max_length=REASON_MAX)
+    cleaned = text.clean_text(value, what=_("The text"), max_length=REASON_MAX)
     if required and not cleaned:
         raise InvalidInput(_("{what} needs a reason.").format(what=what))
     return cleaned

@@ -50,7 +50,7 @@ def add_shift_note(
     not run on, and a shift that has not started yet (most likely a mistyped date).
     """
     now = now or utcnow()
-    body = clean_text(text, what="A shift note", max_length=NOTE_LIMIT, multiline=True)
+    body = clean_text(text, what=_("A shift note"), max_length=NOTE_LIMIT, multiline=True)
     if not body:
         raise InvalidInput(_("A shift note needs some text."))
     operator = operator_by_badge(session, badge, now=now)

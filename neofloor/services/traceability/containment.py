@@ -78,19 +78,21 @@ class RecallQuery:
         """The filters in a line, as a recall list's title says them."""
         parts: list[str] = []
         if self.model:
-            parts.append(f"model {self.model.upper()}")
+            parts.append(_("model {code}").format(code=self.model.upper()))
         if self.station:
-            parts.append(f"through {self.station.upper()}")
+            parts.append(_("through {code}").format(code=self.station.upper()))
         if self.defect:
-            parts.append(f"defect {self.defect.upper()}")
+            parts.append(_("defect {code}").format(code=self.defect.upper()))
         if self.part:
             serials = ""
             if self.serial_from or self.serial_to:
-                serials = f" serials {self.serial_from or '…'} to {self.serial_to or '…'}"
-            parts.append(f"part {self.part.upper()}{serials}")
+                serials = _(" serials {first} to {last}").format(
+                    first=self.serial_from or "…", last=self.serial_to or "…"
+                )
+            parts.append(_("part {code}{serials}").format(code=self.part.upper(), serials=serials))
         if self.lot:
-            parts.append(f"lot {self.lot}")
-        return ", ".join(parts) or "no filter"
+            parts.append(_("lot {lot}").format(lot=self.lot))
+        return ", ".join(parts) or _("no filter")
 
 
 @dataclass(frozen=True)
@@ -146,9 +148,11 @@ class RecallHoldResult:
         noun = "car" if held == 1 else "cars"
         sentence = f"{held} {noun} put on hold: {self.reason}."
         if self.already_held:
-            sentence += f" {len(self.already_held)} already on hold, left as they were."
+            sentence += _(" {count} already on hold, left as they were.").format(count=len(self.already_held))
         if self.delivered:
-            sentence += f" {len(self.delivered)} delivered: see the list for the recall letters."
+            sentence += _(" {count} delivered: see the list for the recall letters.").format(
+                count=len(self.delivered)
+            )
         return sentence
 
 
@@ -344,7 +348,7 @@ def hold_recall(
     now = now or utcnow()
     operator = operator_by_badge(session, operator_badge)
     require(operator, Action.RECALL_HOLD)
-    reason = clean_text(reason, what="A recall hold's reason", max_length=REASON_MAX, required=True)
+    reason = clean_text(reason, what=_("A recall hold's reason"), max_length=REASON_MAX, required=True)
     found = containment(session, query)
     event_ids: list[int] = []
     for car in found.to_hold:

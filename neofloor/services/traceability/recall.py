@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from neofloor.i18n import _
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.words import state_word
 from neofloor.services.quality.catalog import catalog_entry
 from neofloor.store.models import (
     Defect,
@@ -59,20 +60,20 @@ class RecallCar:
         station = self.station or "?"
         match self.state:
             case VehicleState.PLANNED:
-                return "planned, not built yet"
+                return _("planned, not built yet")
             case VehicleState.QUEUED:
-                return f"waiting for {station}"
+                return _("waiting for {station}").format(station=station)
             case VehicleState.IN_STATION:
-                return f"in {station}"
+                return _("in {station}").format(station=station)
             case VehicleState.HELD:
-                return f"held at {station}"
+                return _("held at {station}").format(station=station)
             case VehicleState.IN_REPAIR:
-                return f"in repair at {station}"
+                return _("in repair at {station}").format(station=station)
             case VehicleState.FINISHED:
-                return f"finished, in {station}"
+                return _("finished, in {station}").format(station=station)
             case VehicleState.DELIVERED:
                 return "delivered"
-        return f"{self.state} at {station}"
+        return _("{state} at {station}").format(state=state_word(self.state), station=station)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def hold_vehicle(
 ) -> HoldResult:
     """Stop a car where it is, with a reason; it cannot be started or completed until released."""
     now = now or utcnow()
-    reason = clean_text(reason, what="A hold reason", max_length=HOLD_REASON_MAX)
+    reason = clean_text(reason, what=_("A hold reason"), max_length=HOLD_REASON_MAX)
     if not reason:
         raise InvalidInput(_("A hold needs a reason."))
     catalog = plant_catalog(session)
@@ -98,7 +98,12 @@ def hold_vehicle(
         before={"state": vehicle.resume_state},
         after={"state": vehicle.state, "reason": reason},
     )
-    return HoldResult(vehicle.vin, vehicle.state, event_id, f"{vehicle.vin} held at {where}: {reason}.")
+    return HoldResult(
+        vehicle.vin,
+        vehicle.state,
+        event_id,
+        _("{vin} held at {where}: {reason}.").format(vin=vehicle.vin, where=where, reason=reason),
+    )
 
 
 def release_vehicle(
@@ -112,7 +117,7 @@ def release_vehicle(
 ) -> HoldResult:
     """Lift a hold: the car goes back to the state it was held in."""
     now = now or utcnow()
-    note = clean_text(note, what="A release note", max_length=REASON_MAX)
+    note = clean_text(note, what=_("A release note"), max_length=REASON_MAX)
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.RELEASE)
@@ -148,5 +153,7 @@ def release_vehicle(
         vehicle.vin,
         vehicle.state,
         event_id,
-        f"{vehicle.vin} released at {station_label(catalog, vehicle.station_id)}.",
+        _("{vin} released at {station_label}.").format(
+            vin=vehicle.vin, station_label=station_label(catalog, vehicle.station_id)
+        ),
     )

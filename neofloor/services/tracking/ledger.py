@@ -66,19 +66,27 @@ class ScanResult:
     def message(self) -> str:
         if self.action == "in_yard":
             if self.detail:
-                return f"{self.vin} is in the yard at {self.detail}."
-            return f"{self.vin} is in the yard without a spot: give it one."
+                return _("{vin} is in the yard at {detail}.").format(vin=self.vin, detail=self.detail)
+            return _("{vin} is in the yard without a spot: give it one.").format(vin=self.vin)
         if self.action == "handover_ready":
-            return f"{self.vin} is ready for handover: enter the customer and the financing."
+            return _("{vin} is ready for handover: enter the customer and the financing.").format(
+                vin=self.vin
+            )
         if self.action == "repair_started":
-            return f"{self.vin} repair started at {self.station}."
+            return _("{vin} repair started at {station}.").format(vin=self.vin, station=self.station)
         if self.action == "repair_completed":
-            return f"{self.vin} repaired at {self.station}; it goes back to {self.next_station}."
+            return _("{vin} repaired at {station}; it goes back to {next_station}.").format(
+                vin=self.vin, station=self.station, next_station=self.next_station
+            )
         if self.action == "started":
-            return f"{self.vin} started at {self.station}."
+            return _("{vin} started at {station}.").format(vin=self.vin, station=self.station)
         if self.state == VehicleState.FINISHED:
-            return f"{self.vin} completed {self.station}: finished, to the yard."
-        return f"{self.vin} completed {self.station}; next: {self.next_station}."
+            return _("{vin} completed {station}: finished, to the yard.").format(
+                vin=self.vin, station=self.station
+            )
+        return _("{vin} completed {station}; next: {next_station}.").format(
+            vin=self.vin, station=self.station, next_station=self.next_station
+        )
 
 
 def find_vehicle(

@@ -72,14 +72,14 @@ def _check_car(
         vin=validate_vin(vin, verify_check_digit=catalog.vin_check_digit),
         model_id=catalog.model_by_code(model).id,
         color_id=catalog.color_by_code(color),
-        order_ref=clean_text(order_ref, what="The order reference", max_length=ORDER_REF_MAX),
+        order_ref=clean_text(order_ref, what=_("The order reference"), max_length=ORDER_REF_MAX),
         build_seq=build_seq,
         options=",".join(
             o.strip().upper()
             for o in clean_text(options, what="The options", max_length=OPTIONS_MAX).split(",")
             if o.strip()
         ),
-        option_notes=clean_text(option_notes, what="The option notes", max_length=REASON_MAX),
+        option_notes=clean_text(option_notes, what=_("The option notes"), max_length=REASON_MAX),
     )
 
 
@@ -292,10 +292,10 @@ def import_plan_csv(
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise PlanImportError([f"line 1: missing column(s) {', '.join(missing)}"])
+        raise PlanImportError([_("line 1: missing column(s) {missing}").format(missing=", ".join(missing))])
     unknown = [h for h in header if h not in PLAN_COLUMNS]
     if unknown:
-        raise PlanImportError([f"line 1: unknown column(s) {', '.join(unknown)}"])
+        raise PlanImportError([_("line 1: unknown column(s) {unknown}").format(unknown=", ".join(unknown))])
     reader.fieldnames = header
     problems: list[str] = []
     cars: list[tuple[int, PlannedCar]] = []
@@ -321,22 +321,28 @@ def import_plan_csv(
                 values.get("option_notes", ""),
             )
         except NeofloorError as exc:
-            problems.append(f"line {line}: {exc}")
+            problems.append(_("line {line}: {exc}").format(line=line, exc=exc))
             continue
         if car.vin in seen_vins:
-            problems.append(f"line {line}: VIN {car.vin} repeats line {seen_vins[car.vin]}.")
+            problems.append(
+                _("line {line}: VIN {vin} repeats line {seen_vins}.").format(
+                    line=line, vin=car.vin, seen_vins=seen_vins[car.vin]
+                )
+            )
             continue
         seen_vins[car.vin] = line
         if car.build_seq is not None:
             if car.build_seq in seen_seqs:
                 problems.append(
-                    f"line {line}: build sequence {car.build_seq} repeats line {seen_seqs[car.build_seq]}."
+                    _("line {line}: build sequence {build_seq} repeats line {seen_seqs}.").format(
+                        line=line, build_seq=car.build_seq, seen_seqs=seen_seqs[car.build_seq]
+                    )
                 )
                 continue
             seen_seqs[car.build_seq] = line
         cars.append((line, car))
     if not cars and not problems:
-        raise PlanImportError(["the file has no cars"])
+        raise PlanImportError([_("the file has no cars")])
     taken_vins, taken_seqs = _taken(
         session,
         [c.vin for _unused, c in cars],
@@ -344,9 +350,13 @@ def import_plan_csv(
     )
     for line, car in cars:
         if car.vin in taken_vins:
-            problems.append(f"line {line}: VIN {car.vin} is already planned.")
+            problems.append(_("line {line}: VIN {vin} is already planned.").format(line=line, vin=car.vin))
         if car.build_seq in taken_seqs:
-            problems.append(f"line {line}: build sequence {car.build_seq} is already taken.")
+            problems.append(
+                _("line {line}: build sequence {build_seq} is already taken.").format(
+                    line=line, build_seq=car.build_seq
+                )
+            )
     if problems:
         problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
         raise PlanImportError(problems)
