@@ -60,7 +60,7 @@ from neofloor.services.quality.records import defect_record
 from neofloor.services.scan import record_scan
 from neofloor.services.supervision.andon import end_andon, raise_andon
 from neofloor.services.tracking.ledger import DOUBLE_SCAN_WINDOW
-from neofloor.services.tracking.scans import blocking_defects
+from neofloor.services.tracking.scans import blocking_defect_rows
 from neofloor.store.engine import Database
 from neofloor.store.models import (
     DefectCatalogEntry,
@@ -399,10 +399,9 @@ class LineSimulator:
         """Repair and verify the car's open serious defects where it stands (a gate would refuse it)."""
         with self.database.read() as session:
             car_id = session.execute(select(col(Vehicle.id)).where(col(Vehicle.vin) == vin)).scalar_one()
-            blocking = blocking_defects(session, car_id)
-        for line in blocking:
-            defect_id = int(line.split("#", 1)[1].split(" ", 1)[0])
-            if "repaired: verify" not in line and not self._repair(defect_id, station, now):
+            blocking = blocking_defect_rows(session, car_id)
+        for _code, defect_id, _severity, status in blocking:
+            if status != DefectStatus.REPAIRED and not self._repair(defect_id, station, now):
                 continue
             if self._verify(defect_id, station, now):
                 self.summary.repairs += 1

@@ -130,9 +130,9 @@ def _describe_postgres(error: DBAPIError, url: str) -> StoreProblem | None:
     ):
         return StoreUnreachable(
             _(
-                "The database server {server} refused the login of {value} ({reason}): "
+                "The database server {server} refused the login of {user} ({reason}): "
                 "check the user and password in the URL."
-            ).format(server=server, value=parsed.username or "this user", reason=reason)
+            ).format(server=server, user=parsed.username or _("this user"), reason=reason)
         )
     if state == _NO_DATABASE or ('database "' in lowered and "does not exist" in lowered):
         return StoreUnusable(
@@ -144,8 +144,8 @@ def _describe_postgres(error: DBAPIError, url: str) -> StoreProblem | None:
     if state in _READ_ONLY:
         return StoreReadOnly(
             _(
-                "The {where} refuses this write to {value} ({reason}): reads work; ask for write rights."
-            ).format(where=where(url), value=parsed.username or "this user", reason=reason)
+                "The {where} refuses this write to {user} ({reason}): reads work; ask for write rights."
+            ).format(where=where(url), user=parsed.username or _("this user"), reason=reason)
         )
     if (
         state[:2] in _SERVER_GONE_CLASSES

@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.delivery.stations import station_of_kind
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
@@ -45,10 +45,10 @@ from neofloor.store.models import (
 from neofloor.store.types import utcnow
 
 # What the yard list and the PDI screen say of a car's inspection.
-PDI_NOT_STARTED = "not started"
-PDI_IN_PROGRESS = "in progress"
-PDI_FAILED = "failed"
-PDI_PASSED = "passed"
+PDI_NOT_STARTED = N_("not started")
+PDI_IN_PROGRESS = N_("in progress")
+PDI_FAILED = N_("failed")
+PDI_PASSED = N_("passed")
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,8 @@ class PdiItemResult:
     @property
     def result(self) -> str:
         if self.passed is None:
-            return "to check"
-        return "passed" if self.passed else "failed"
+            return N_("to check")
+        return N_("passed") if self.passed else N_("failed")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_cat
 from neofloor.services.plant.errors import InvalidInput, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.parts import PlantParts, plant_parts
+from neofloor.services.plant.words import state_word
 from neofloor.services.tracking.ledger import ScanResult, append_event, find_vehicle
 from neofloor.store.models import (
     EventKind,
@@ -125,7 +126,7 @@ def _refuse_not_in_yard(catalog: PlantCatalog, vehicle: Vehicle) -> None:
         _("{vin} is not in the yard: it has not passed {code} (now {state} at {value}).").format(
             vin=vehicle.vin,
             code=catalog.last_production_station.code,
-            state=vehicle.state.replace("_", " "),
+            state=state_word(vehicle.state),
             value=where or _("no station"),
         )
     )

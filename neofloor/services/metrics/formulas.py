@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.shifts import Interval
 
@@ -314,8 +314,8 @@ def seconds_by(stops: Iterable[tuple[K, Interval]], within: Sequence[Interval]) 
 
 # --- the bottleneck -----------------------------------------------------------------
 
-BY_CYCLE = "longest median cycle time"
-BY_DOWNTIME = "most downtime"
+BY_CYCLE = N_("longest median cycle time")
+BY_DOWNTIME = N_("most downtime")
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import BackupFailed, InvalidInput, ToolMissing
 from neofloor.store.engine import BUSY_TIMEOUT_MS, SQLITE_HEADER, sqlite_path
 
-CLIENT_PACKAGE = "the PostgreSQL client programs (Debian: apt-get install postgresql-client)"
+CLIENT_PACKAGE = N_("the PostgreSQL client programs (Debian: apt-get install postgresql-client)")
 
 
 @dataclass(frozen=True)
@@ -200,9 +200,9 @@ def _run_client(program: str, options: list[str], url: str) -> None:
     if found is None:
         raise ToolMissing(
             _(
-                "{program} is not installed: install {CLIENT_PACKAGE}, or back up with "
+                "{program} is not installed: install {package}, or back up with "
                 "the server's own tools (docs/deploy.md)."
-            ).format(program=program, CLIENT_PACKAGE=CLIENT_PACKAGE)
+            ).format(program=program, package=_(CLIENT_PACKAGE))
         )
     uri, env = _libpq(url)
     completed = subprocess.run(

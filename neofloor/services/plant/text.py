@@ -51,8 +51,13 @@ def clean_text(
         if _forbidden(char, multiline):
             shown = f"U+{ord(char):04X}"
             raise InvalidInput(
-                f"{what} holds a control character ({shown}); type plain text"
-                + (" on one line." if char == "\n" else ".")
+                _("{what} holds a control character ({shown}); type plain text on one line.").format(
+                    what=what, shown=shown
+                )
+                if char == "\n"
+                else _("{what} holds a control character ({shown}); type plain text.").format(
+                    what=what, shown=shown
+                )
             )
     text = text.replace("\t", " ")
     if multiline:

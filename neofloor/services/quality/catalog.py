@@ -16,21 +16,21 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import InvalidInput, NotFound
 from neofloor.store.models import ZONES, DefectCatalogEntry, Severity
 
 ZONE_LABELS: dict[str, str] = {
-    "front": "Front",
-    "rear": "Rear",
-    "left": "Left",
-    "right": "Right",
-    "roof": "Roof",
-    "interior": "Interior",
-    "underbody": "Underbody",
-    "powertrain": "Powertrain",
-    "electrical": "Electrical",
-    "hv_battery": "HV battery",
+    "front": N_("Front"),
+    "rear": N_("Rear"),
+    "left": N_("Left"),
+    "right": N_("Right"),
+    "roof": N_("Roof"),
+    "interior": N_("Interior"),
+    "underbody": N_("Underbody"),
+    "powertrain": N_("Powertrain"),
+    "electrical": N_("Electrical"),
+    "hv_battery": N_("HV battery"),
 }
 assert tuple(ZONE_LABELS) == ZONES, "every zone of the store needs a label"
 

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, ColumnExpressionArgument, case, func, select
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.shifts import local_days
@@ -31,11 +31,11 @@ from neofloor.store.types import utcnow
 STATUSES: tuple[str, ...] = tuple(s.value for s in DefectStatus)
 # Age bands of open defects: (label, found less than this long ago); the last is open-ended.
 AGE_BANDS: tuple[tuple[str, timedelta | None], ...] = (
-    ("under 1 h", timedelta(hours=1)),
-    ("1-4 h", timedelta(hours=4)),
-    ("4-24 h", timedelta(hours=24)),
-    ("1-3 days", timedelta(days=3)),
-    ("over 3 days", None),
+    (N_("under 1 h"), timedelta(hours=1)),
+    (N_("1-4 h"), timedelta(hours=4)),
+    (N_("4-24 h"), timedelta(hours=24)),
+    (N_("1-3 days"), timedelta(days=3)),
+    (N_("over 3 days"), None),
 )
 
 

@@ -168,9 +168,10 @@ def override_move(
         )
     current = catalog.station_by_id(vehicle.station_id)
     if current == target:
-        where = "in" if vehicle.state == VehicleState.IN_STATION else "due at"
         raise RuleViolation(
-            _("{vin} is already {where} {code}.").format(vin=vin, where=where, code=target.code)
+            _("{vin} is already in {code}.").format(vin=vin, code=target.code)
+            if vehicle.state == VehicleState.IN_STATION
+            else _("{vin} is already due at {code}.").format(vin=vin, code=target.code)
         )
     from_code = current.code if current else None
     previous_state = vehicle.state

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import _, ngettext
 from neofloor.services.delivery.components import clean_lot, find_part
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -145,8 +145,9 @@ class RecallHoldResult:
     @property
     def message(self) -> str:
         held = len(self.held)
-        noun = "car" if held == 1 else "cars"
-        sentence = f"{held} {noun} put on hold: {self.reason}."
+        sentence = ngettext("{n} car put on hold: {reason}.", "{n} cars put on hold: {reason}.", held).format(
+            n=held, reason=self.reason
+        )
         if self.already_held:
             sentence += _(" {count} already on hold, left as they were.").format(count=len(self.already_held))
         if self.delivered:

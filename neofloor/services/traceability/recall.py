@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import _, ngettext
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.words import state_word
@@ -115,9 +115,12 @@ class Tally:
         """One sentence: how many cars, how many delivered, how many still at the plant."""
         cars = self.car_count
         if cars == 0:
-            return "No car."
-        noun = "car" if cars == 1 else "cars"
-        return f"{cars} {noun}: {self.delivered_count} delivered, {self.at_plant_count} still at the plant."
+            return _("No car.")
+        return ngettext(
+            "{n} car: {delivered} delivered, {at_plant} still at the plant.",
+            "{n} cars: {delivered} delivered, {at_plant} still at the plant.",
+            cars,
+        ).format(n=cars, delivered=self.delivered_count, at_plant=self.at_plant_count)
 
 
 @dataclass(frozen=True)
@@ -149,9 +152,10 @@ class DefectRecall(Tally):
     def summary(self) -> str:
         found = len(self.rows)
         if found == 0:
-            return "No car."
-        times = "once" if found == 1 else f"{found} times"
-        return f"{self.code} found {times}; {super().summary}"
+            return _("No car.")
+        if found == 1:
+            return _("{code} found once; {summary}").format(code=self.code, summary=super().summary)
+        return _("{code} found {n} times; {summary}").format(code=self.code, n=found, summary=super().summary)
 
 
 def check_period(start: datetime, end: datetime) -> None:

@@ -55,7 +55,9 @@ class PlanImportError(InvalidInput):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"Plan not imported: {len(problems)} problem(s).\n{lines}")
+        super().__init__(
+            _("Plan not imported: {count} problem(s).\n{lines}").format(count=len(problems), lines=lines)
+        )
 
 
 def _check_car(
