@@ -304,7 +304,7 @@ def check_pdi_item(
     if passed:
         if defect_code:
             raise InvalidInput(_("A passed item takes no defect code; fail it to log a defect."))
-        message = _("PDI {lower} passed on {vin}.").format(lower=item.name.lower(), vin=vehicle.vin)
+        message = _("PDI {item} passed on {vin}.").format(item=item.name.lower(), vin=vehicle.vin)
     else:
         if not defect_code or not defect_code.strip():
             raise InvalidInput(
@@ -324,16 +324,16 @@ def check_pdi_item(
         ).scalar_one_or_none()
         if twin is not None:
             defect_id = twin
-            message = _("PDI {lower} failed on {vin}: {code} already open as defect #{twin}.").format(
-                lower=item.name.lower(), vin=vehicle.vin, code=entry.code, twin=twin
+            message = _("PDI {item} failed on {vin}: {code} already open as defect #{twin}.").format(
+                item=item.name.lower(), vin=vehicle.vin, code=entry.code, twin=twin
             )
         else:
             logged = add_defect(
                 session, vehicle.vin, yard.code, entry.code, zone_key, operator_badge, note=note, now=now
             )
             defect_id = logged.defect.id
-            message = _("PDI {lower} failed on {vin}: defect #{defect_id} {code} logged.").format(
-                lower=item.name.lower(), vin=vehicle.vin, defect_id=defect_id, code=entry.code
+            message = _("PDI {item} failed on {vin}: defect #{defect_id} {code} logged.").format(
+                item=item.name.lower(), vin=vehicle.vin, defect_id=defect_id, code=entry.code
             )
     session.execute(
         insert(PdiCheck).values(

@@ -90,8 +90,8 @@ def parse_spot(parts: PlantParts, raw: str) -> str:
     typed = raw.strip().upper()
     if not parts.yard_rows:
         raise RuleViolation(_("This plant's config declares no yard rows: spots cannot be given."))
-    layout = _("rows {yard_rows} to {yard_rows2}, places 01 to {yard_places:02d}").format(
-        yard_rows=parts.yard_rows[0], yard_rows2=parts.yard_rows[-1], yard_places=parts.yard_places
+    layout = _("rows {first} to {last}, places 01 to {places:02d}").format(
+        first=parts.yard_rows[0], last=parts.yard_rows[-1], places=parts.yard_places
     )
     match = SPOT.fullmatch(typed)
     if match is None:
@@ -123,11 +123,11 @@ def _refuse_not_in_yard(catalog: PlantCatalog, vehicle: Vehicle) -> None:
         vehicle.return_station_id if vehicle.state == VehicleState.IN_REPAIR else vehicle.station_id
     )
     raise RuleViolation(
-        _("{vin} is not in the yard: it has not passed {code} (now {state} at {value}).").format(
+        _("{vin} is not in the yard: it has not passed {code} (now {state} at {station}).").format(
             vin=vehicle.vin,
             code=catalog.last_production_station.code,
             state=state_word(vehicle.state),
-            value=where or _("no station"),
+            station=where or _("no station"),
         )
     )
 

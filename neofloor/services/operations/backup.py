@@ -63,8 +63,8 @@ def backup_plant(url: str, destination: Path, *, force: bool = False) -> CopyRes
         str(destination),
         size,
         seconds,
-        _("Backup of {source} written to {destination} ({value:.1f} MB in {seconds:.1f} s).").format(
-            source=source, destination=destination, value=size / 1e6, seconds=seconds
+        _("Backup of {source} written to {destination} ({size:.1f} MB in {seconds:.1f} s).").format(
+            source=source, destination=destination, size=size / 1e6, seconds=seconds
         ),
     )
 

@@ -241,8 +241,8 @@ def _cars_against_ledger(conn: Connection, catalog: PlantCatalog, found: _Found)
         event_count += len(history)
         if last_event_id != history[-1][0]:
             found.add(
-                _("{vin} points at event {last_event_id}, but its last event is {history}.").format(
-                    vin=vin, last_event_id=last_event_id, history=history[-1][0]
+                _("{vin} points at event {last_event_id}, but its last event is {last}.").format(
+                    vin=vin, last_event_id=last_event_id, last=history[-1][0]
                 )
             )
         try:

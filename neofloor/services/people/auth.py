@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from neofloor.i18n import _
+from neofloor.i18n import _, ngettext
 from neofloor.services.people.audit import SessionEvent, record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -146,10 +146,11 @@ def sign_in(
                 "Wrong PIN for badge {badge}: it is locked until {until}; a supervisor can unlock it."
             ).format(badge=badge, until=_local_hhmm(session, row.locked_until))
         else:
-            tries = "try" if left == 1 else "tries"
-            message = _("Wrong PIN for badge {badge} ({left} {tries} left before it locks).").format(
-                badge=badge, left=left, tries=tries
-            )
+            message = ngettext(
+                "Wrong PIN for badge {badge} ({left} try left before it locks).",
+                "Wrong PIN for badge {badge} ({left} tries left before it locks).",
+                left,
+            ).format(badge=badge, left=left)
         session.commit()
         raise SignInRefused(message)
     if needs_upgrade(row.pin_hash):

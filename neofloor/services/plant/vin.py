@@ -54,8 +54,8 @@ def validate_vin(raw: str, *, verify_check_digit: bool = True) -> str:
         expected = check_digit(vin)
         if vin[8] != expected:
             raise InvalidVin(
-                _("VIN {vin} fails its check digit (position 9 is {vin2}, should be {expected}).").format(
-                    vin=vin, vin2=vin[8], expected=expected
+                _("VIN {vin} fails its check digit (position 9 is {digit}, should be {expected}).").format(
+                    vin=vin, digit=vin[8], expected=expected
                 )
             )
     return vin

@@ -300,9 +300,9 @@ def _refuse_at_stopped_station(
         since = to_local(stop.started_at, catalog.timezone).strftime("%H:%M")
         raise StationStopped(
             _(
-                "{code} is stopped since {since} ({code2}: {description}); no car "
+                "{code} is stopped since {since} ({reason_code}: {description}); no car "
                 "starts or completes here until the stop ends."
-            ).format(code=station.code, since=since, code2=stop.code, description=stop.description)
+            ).format(code=station.code, since=since, reason_code=stop.code, description=stop.description)
         )
 
 
