@@ -72,7 +72,7 @@ class RecallCar:
             case VehicleState.FINISHED:
                 return _("finished, in {station}").format(station=station)
             case VehicleState.DELIVERED:
-                return "delivered"
+                return _("delivered")
         return _("{state} at {station}").format(state=state_word(self.state), station=station)
 
 
