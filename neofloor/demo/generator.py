@@ -25,6 +25,7 @@ from typing import Any
 from neofloor.demo.history import History
 from neofloor.demo.rows import COLUMNS, Counts
 from neofloor.demo.spec import DEMO_END_LOCAL, DemoSpec
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import forget_catalog
 from neofloor.services.plant.config import init_plant, load_plant_config
 from neofloor.store.engine import Database
@@ -88,10 +89,19 @@ def generate_demo_plant(out: Path, spec: DemoSpec) -> str:
     raw.close()
     seconds = time.perf_counter() - began
     states = ", ".join(f"{k} {v}" for k, v in sorted(counts.states.items()))
-    return (
-        f"Demo plant written to {out} in {seconds:.1f} s: {counts.cars} cars ({states}), "
-        f"{counts.events} events, {counts.defects} defects, {counts.downtime} stops, "
-        f"{counts.deliveries} deliveries."
+    return _(
+        "Demo plant written to {out} in {seconds:.1f} s: {cars} cars "
+        "({states}), {events} events, {defects} defects, {downtime} stops, "
+        "{deliveries} deliveries."
+    ).format(
+        out=out,
+        seconds=seconds,
+        cars=counts.cars,
+        states=states,
+        events=counts.events,
+        defects=counts.defects,
+        downtime=counts.downtime,
+        deliveries=counts.deliveries,
     )
 
 

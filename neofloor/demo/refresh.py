@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlmodel import SQLModel
 
 from neofloor.demo.rows import US, stamp, to_micros
+from neofloor.i18n import _
 from neofloor.services.people.chain import AUDIT_FIELDS, EVENT_FIELDS, GENESIS, row_hash
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.shifts import ShiftCalendar, local_to_utc, shift_calendar
@@ -55,9 +56,15 @@ class MovedPlant:
 
     @property
     def message(self) -> str:
-        return (
-            f"Demo plant moved to today: its last scan, {self.last_scan_before:%Y-%m-%d %H:%M} UTC, is now "
-            f"{self.last_scan_after:%Y-%m-%d %H:%M} UTC ({self.values} times in {len(self.columns)} columns)."
+        return _(
+            "Demo plant moved to today: its last scan, {last_scan_before:%Y-%m-%d "
+            "%H:%M} UTC, is now {last_scan_after:%Y-%m-%d %H:%M} UTC ({values} "
+            "times in {count} columns)."
+        ).format(
+            last_scan_before=self.last_scan_before,
+            last_scan_after=self.last_scan_after,
+            values=self.values,
+            count=len(self.columns),
         )
 
 
@@ -83,7 +90,7 @@ class WorkingDays:
                 self.days.append(day)
             day += timedelta(days=1)
         if not self.days:
-            raise ValueError("the shift calendar has no working day")
+            raise ValueError(_("the shift calendar has no working day"))
 
     def index(self, day: date) -> int:
         """The index of the working day on or before ``day``."""
@@ -127,7 +134,7 @@ def move_plant_to_now(
         )
         last_scan_text = raw.execute("SELECT MAX(at) FROM station_event").fetchone()[0]
         if last_scan_text is None or earliest is None:
-            raise ValueError(f"{path} has no ledger events to move")
+            raise ValueError(_("{path} has no ledger events to move").format(path=path))
         last_scan = to_local(_instant(_parse(last_scan_text)), zone)
         local_now = to_local(now, zone)
         first_day = to_local(_instant(earliest), zone).date() - timedelta(days=MARGIN_DAYS)

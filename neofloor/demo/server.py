@@ -12,6 +12,7 @@ from pathlib import Path
 
 from neofloor.demo.generator import generate_demo_plant
 from neofloor.demo.spec import DemoSpec
+from neofloor.i18n import _
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.store.bulk import copy_sqlite_plant, drop_every_table
 from neofloor.store.engine import Database
@@ -25,7 +26,9 @@ def generate_demo_plant_at(url: str, spec: DemoSpec, *, force: bool = False) -> 
     with database.translated(), database.engine.begin() as conn:
         has_tables = bool(conn.exec_driver_sql("SELECT to_regclass('public.vehicle') IS NOT NULL").scalar())
         if has_tables and not force:
-            raise InvalidInput(f"The {where(url)} already holds a plant; pass --force to overwrite it.")
+            raise InvalidInput(
+                _("The {where} already holds a plant; pass --force to overwrite it.").format(where=where(url))
+            )
         if has_tables:
             drop_every_table(conn)
     database.dispose()
@@ -39,7 +42,6 @@ def generate_demo_plant_at(url: str, spec: DemoSpec, *, force: bool = False) -> 
         database.dispose()
     seconds = time.perf_counter() - began
     detail = summary.split(": ", 1)[1] if ": " in summary else summary
-    return (
-        f"Demo plant written to the {where(url)} in {seconds:.1f} s "
-        f"({sum(copied.values())} rows by COPY): {detail}"
+    return _("Demo plant written to the {where} in {seconds:.1f} s ({sum} rows by COPY): {detail}").format(
+        where=where(url), seconds=seconds, sum=sum(copied.values()), detail=detail
     )

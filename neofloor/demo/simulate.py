@@ -41,6 +41,7 @@ from sqlmodel import Session, col
 
 from neofloor.demo.delivery import DEALERS, PDI_FAILURES, SERIALS
 from neofloor.demo.ledger import FIRST_NAMES, LAST_NAMES
+from neofloor.i18n import _
 from neofloor.services.delivery.components import capture_component, parts_needed
 from neofloor.services.delivery.handover import deliver_car, financing_partners
 from neofloor.services.delivery.pdi import PDI_PASSED, check_pdi_item, pdi_status
@@ -52,14 +53,14 @@ from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import NeofloorError
 from neofloor.services.plant.operators import operator_by_badge, plant_today
 from neofloor.services.plant.parts import PlantParts, plant_parts
-from neofloor.services.plant.records import OperatorInfo
+from neofloor.services.plant.records import OperatorInfo, role_label
 from neofloor.services.quality.defect_repairs import repair_defect, verify_defect
 from neofloor.services.quality.defects import add_defect
 from neofloor.services.quality.records import defect_record
 from neofloor.services.scan import record_scan
 from neofloor.services.supervision.andon import end_andon, raise_andon
 from neofloor.services.tracking.ledger import DOUBLE_SCAN_WINDOW
-from neofloor.services.tracking.scans import blocking_defects
+from neofloor.services.tracking.scans import blocking_defect_rows
 from neofloor.store.engine import Database
 from neofloor.store.models import (
     DefectCatalogEntry,
@@ -120,16 +121,31 @@ class SimulationSummary:
 
     @property
     def message(self) -> str:
-        sentence = (
-            f"Simulated {self.started} starts and {self.completed} completions ({self.serials} serials "
-            f"scanned), {self.defects} defects ({self.repairs} repaired and verified), "
-            f"{self.stops} andon stops; {self.parked} cars parked, {self.inspected} inspected "
-            f"({self.pdi_failed} PDI items failed, {self.pdi_fixed} fixed), {self.delivered} delivered; "
-            f"{self.refused} of {self.writes + self.refused} writes refused by the rules."
+        sentence = _(
+            "Simulated {started} starts and {completed} completions ({serials} serials "
+            "scanned), {defects} defects ({repairs} repaired and verified), "
+            "{stops} andon stops; {parked} cars parked, {inspected} inspected "
+            "({pdi_failed} PDI items failed, {pdi_fixed} fixed), {delivered} delivered; "
+            "{refused} of {writes} writes refused by the rules."
+        ).format(
+            started=self.started,
+            completed=self.completed,
+            serials=self.serials,
+            defects=self.defects,
+            repairs=self.repairs,
+            stops=self.stops,
+            parked=self.parked,
+            inspected=self.inspected,
+            pdi_failed=self.pdi_failed,
+            pdi_fixed=self.pdi_fixed,
+            delivered=self.delivered,
+            refused=self.refused,
+            writes=self.writes + self.refused,
         )
         if self.stand_ins:
             who = "; ".join(f"{code}: {name}" for code, name in sorted(self.stand_ins.items()))
-            sentence += f" Nobody held a valid certification, so a line leader stood in ({who})."
+            stood_in = _("Nobody held a valid certification, so a line leader stood in ({who}).")
+            sentence += " " + stood_in.format(who=who)
         return sentence
 
 
@@ -177,7 +193,7 @@ class LineSimulator:
 
     def __init__(self, database: Database, *, speed: float = 1.0, seed: int | None = None) -> None:
         if speed <= 0:
-            raise ValueError("speed must be positive")
+            raise ValueError(_("speed must be positive"))
         self.database = database
         self.speed = speed
         self.random = random.Random(seed)
@@ -264,7 +280,9 @@ class LineSimulator:
             and person.is_line_leader
             and station.code not in self.summary.stand_ins
         ):
-            self.summary.stand_ins[station.code] = f"{person.name} ({person.role.replace('_', ' ')})"
+            self.summary.stand_ins[station.code] = _("{name} ({role})").format(
+                name=person.name, role=role_label(person.role)
+            )
         return person
 
     def _as(
@@ -278,8 +296,12 @@ class LineSimulator:
         """Make one write as whoever may make it; nobody allowed is a refusal like any other."""
         person = self._badge(action, station, prefer, exclude)
         if person is None:
-            where = f" at {station.code}" if station is not None else ""
-            self._refused(f"Nobody may {rule(action).what}{where} today.")
+            what = _(rule(action).what)
+            self._refused(
+                _("Nobody may {what} at {code} today.").format(what=what, code=station.code)
+                if station is not None
+                else _("Nobody may {what} today.").format(what=what)
+            )
             return False
         return self._write(lambda session: call(session, person.badge))
 
@@ -377,10 +399,9 @@ class LineSimulator:
         """Repair and verify the car's open serious defects where it stands (a gate would refuse it)."""
         with self.database.read() as session:
             car_id = session.execute(select(col(Vehicle.id)).where(col(Vehicle.vin) == vin)).scalar_one()
-            blocking = blocking_defects(session, car_id)
-        for line in blocking:
-            defect_id = int(line.split("#", 1)[1].split(" ", 1)[0])
-            if "repaired: verify" not in line and not self._repair(defect_id, station, now):
+            blocking = blocking_defect_rows(session, car_id)
+        for _code, defect_id, _severity, status in blocking:
+            if status != DefectStatus.REPAIRED and not self._repair(defect_id, station, now):
                 continue
             if self._verify(defect_id, station, now):
                 self.summary.repairs += 1

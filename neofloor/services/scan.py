@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.delivery.handover import delivery_scan
 from neofloor.services.delivery.yard import yard_scan
 from neofloor.services.plant.catalog import plant_catalog
@@ -50,4 +51,6 @@ def record_scan(
         return yard_scan(session, station, raw_vin, operator_badge, now=now)
     if station.kind == StationKind.DELIVERY:
         return delivery_scan(session, station, raw_vin, operator_badge, now=now)
-    raise RuleViolation(f"{station.code} is not a production station: cars are not scanned there.")
+    raise RuleViolation(
+        _("{code} is not a production station: cars are not scanned there.").format(code=station.code)
+    )

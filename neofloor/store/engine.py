@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.store.errors import CONNECT_TIMEOUT_SECONDS, StoreUnusable, describe, where
 
 DEFAULT_DB_PATH = "neofloor.db"
@@ -51,14 +52,16 @@ def database_url(db: str | None = None) -> str:
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser()}"
     scheme, rest = value.split("://", 1)
-    backend, _, driver = scheme.lower().partition("+")
+    backend, _unused, driver = scheme.lower().partition("+")
     if backend == "sqlite" and driver in ("", "pysqlite"):
         return value
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return f"{POSTGRES_DRIVER}://{rest}"
     raise StoreUnusable(
-        f"Unknown database URL scheme '{scheme}': give a file path, sqlite:///PATH "
-        "or postgresql+psycopg://USER@HOST:PORT/DATABASE."
+        _(
+            "Unknown database URL scheme '{scheme}': give a file path, "
+            "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE."
+        ).format(scheme=scheme)
     )
 
 
@@ -76,20 +79,28 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
     A missing or empty file is a new plant only for the commands that create one.
     """
     if path.is_dir():
-        raise StoreUnusable(f"{path} is a folder, not a neofloor database.")
+        raise StoreUnusable(_("{path} is a folder, not a neofloor database.").format(path=path))
     if not path.exists():
         return
     try:
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StoreUnusable(f"{path} cannot be read ({exc.strerror}): check its permissions.") from exc
+        raise StoreUnusable(
+            _("{path} cannot be read ({strerror}): check its permissions.").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from exc
     if not header:
         if create:
             return
-        raise StoreUnusable(f"{path} is empty: not a neofloor database: run neofloor init.")
+        raise StoreUnusable(
+            _("{path} is empty: not a neofloor database: run neofloor init.").format(
+                path=path
+            )
+        )
     if header != SQLITE_HEADER:
-        raise StoreUnusable(f"{path} is not a SQLite file: not a neofloor database.")
+        raise StoreUnusable(_("{path} is not a SQLite file: not a neofloor database.").format(path=path))
 
 
 def _unwritable_wal(path: Path) -> bool:
@@ -107,7 +118,8 @@ def _require_postgres_driver() -> None:
         import psycopg  # noqa: F401
     except ImportError as exc:
         raise StoreUnusable(
-            "PostgreSQL needs its driver: install neofloor[postgres] (pip install 'neofloor[postgres]')."
+            _("PostgreSQL needs its driver: install neofloor[postgres] (pip install "
+"'neofloor[postgres]').")
         ) from exc
 
 
@@ -159,7 +171,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     try:
         backend = make_url(url).get_backend_name()
     except ArgumentError as exc:
-        raise StoreUnusable(f"'{url}' is not a database URL: give a file path or a URL.") from exc
+        raise StoreUnusable(
+            _("'{url}' is not a database URL: give a file path or a URL.").format(
+                url=url
+            )
+        ) from exc
     if backend == "postgresql":
         _require_postgres_driver()
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
@@ -246,7 +262,11 @@ class Database:
         with self.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables and "vehicle" not in tables:
-            raise StoreUnusable(f"{self.where} is not a neofloor database: run neofloor init.")
+            raise StoreUnusable(
+                _("{where} is not a neofloor database: run neofloor init.").format(
+                    where=self.where
+                )
+            )
 
     @property
     def where(self) -> str:

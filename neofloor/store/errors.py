@@ -12,6 +12,8 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from neofloor.i18n import _
+
 # Seconds a terminal waits for the server to answer before it says so.
 CONNECT_TIMEOUT_SECONDS = 5
 
@@ -47,7 +49,7 @@ def where(url: str) -> str:
         return str(parsed.database or "(memory)")
     host = parsed.host or "localhost"
     port = f":{parsed.port}" if parsed.port else ""
-    return f"database {parsed.database} on {host}{port}"
+    return _("database {database} on {host}{port}").format(database=parsed.database, host=host, port=port)
 
 
 def _first_line(error: BaseException) -> str:
@@ -79,18 +81,30 @@ def _describe_sqlite(error: DBAPIError, url: str) -> StoreProblem | None:
     lowered = reason.lower()
     if "readonly" in lowered or "read-only" in lowered:
         return StoreReadOnly(
-            f"{path} is read-only for this user: reads work, but writes are refused "
-            "(give write access to the file and its folder)."
+            _(
+                "{path} is read-only for this user: reads work, but writes are refused "
+                "(give write access to the file and its folder)."
+            ).format(path=path)
         )
     if "malformed" in lowered or "not a database" in lowered or "disk i/o" in lowered:
-        return StoreUnusable(f"{path} is damaged ({reason}): restore it from a backup (see docs/deploy.md).")
+        return StoreUnusable(
+            _("{path} is damaged ({reason}): restore it from a backup (see docs/deploy.md).").format(
+                path=path, reason=reason
+            )
+        )
     if "database is locked" in lowered or "database is busy" in lowered:
         return StoreUnreachable(
-            f"{path} stayed locked by another program past the wait: nothing was written; try again "
-            "(and look for a program holding the file open)."
+            _(
+                "{path} stayed locked by another program past the wait: nothing was "
+                "written; try again (and look for a program holding the file open)."
+            ).format(path=path)
         )
     if "unable to open" in lowered:
-        return StoreUnusable(f"{path} cannot be opened ({reason}): check the path and its permissions.")
+        return StoreUnusable(
+            _("{path} cannot be opened ({reason}): check the path and its permissions.").format(
+                path=path, reason=reason
+            )
+        )
     return None
 
 
@@ -115,18 +129,23 @@ def _describe_postgres(error: DBAPIError, url: str) -> StoreProblem | None:
         or "password" in lowered
     ):
         return StoreUnreachable(
-            f"The database server {server} refused the login of {parsed.username or 'this user'} "
-            f"({reason}): check the user and password in the URL."
+            _(
+                "The database server {server} refused the login of {user} ({reason}): "
+                "check the user and password in the URL."
+            ).format(server=server, user=parsed.username or _("this user"), reason=reason)
         )
     if state == _NO_DATABASE or ('database "' in lowered and "does not exist" in lowered):
         return StoreUnusable(
-            f"The server {server} has no database {parsed.database}: create it (docs/deploy.md), "
-            "then run 'neofloor init --db URL'."
+            _(
+                "The server {server} has no database {database}: create it "
+                "(docs/deploy.md), then run 'neofloor init --db URL'."
+            ).format(server=server, database=parsed.database)
         )
     if state in _READ_ONLY:
         return StoreReadOnly(
-            f"The {where(url)} refuses this write to {parsed.username or 'this user'} ({reason}): "
-            "reads work; ask for write rights."
+            _(
+                "The {where} refuses this write to {user} ({reason}): reads work; ask for write rights."
+            ).format(where=where(url), user=parsed.username or _("this user"), reason=reason)
         )
     if (
         state[:2] in _SERVER_GONE_CLASSES
@@ -134,7 +153,9 @@ def _describe_postgres(error: DBAPIError, url: str) -> StoreProblem | None:
         or (not state and isinstance(error, OperationalError))
     ):
         return StoreUnreachable(
-            f"The database server {server} does not answer ({reason}): is it running? "
-            "Nothing was written; try again once it is back."
+            _(
+                "The database server {server} does not answer ({reason}): is it "
+                "running? Nothing was written; try again once it is back."
+            ).format(server=server, reason=reason)
         )
     return None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from neofloor.i18n import _
 from neofloor.store.errors import StoreUnusable
 from neofloor.store.revision import HEAD_REVISION
 
@@ -48,8 +49,11 @@ def refuse_newer_schema(engine: Engine, revision: str | None) -> None:
     """A database at a revision this code does not know was made by a newer neofloor: never touch it."""
     if revision is not None and revision != HEAD_REVISION and revision not in known_revisions(engine):
         raise StoreUnusable(
-            f"This database was made by a newer neofloor (schema revision {revision}, this one knows up to "
-            f"{HEAD_REVISION}): upgrade neofloor to open it."
+            _(
+                "This database was made by a newer neofloor (schema revision "
+                "{revision}, this one knows up to {HEAD_REVISION}): upgrade neofloor "
+                "to open it."
+            ).format(revision=revision, HEAD_REVISION=HEAD_REVISION)
         )
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from neofloor.i18n import _
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out, on every backend.
@@ -25,9 +27,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if not isinstance(value, datetime):
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+            raise TypeError(_("expected a datetime, got {kind}").format(kind=type(value).__name__))
         if value.tzinfo is None:
-            raise ValueError("naive datetime: store aware UTC times only")
+            raise ValueError(_("naive datetime: store aware UTC times only"))
         utc = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return utc.replace(tzinfo=None)

@@ -21,6 +21,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant import text
@@ -86,12 +87,16 @@ class PartAtStation:
 
 def clean_serial(value: str, part: PartSpec) -> str:
     """A scanned serial, trimmed and upper-cased, checked against the part's format."""
-    serial = text.clean_text(value, what=f"The {part.spoken_name} serial", max_length=SERIAL_MAX).upper()
+    serial = text.clean_text(
+        value, what=_("The {spoken_name} serial").format(spoken_name=part.spoken_name), max_length=SERIAL_MAX
+    ).upper()
     if not serial:
-        raise InvalidInput(f"The {part.spoken_name} serial is needed.")
+        raise InvalidInput(_("The {spoken_name} serial is needed.").format(spoken_name=part.spoken_name))
     if not part.pattern.fullmatch(serial):
         raise InvalidInput(
-            f"{serial} is not a {part.spoken_name} serial (expected format {part.serial_format})."
+            _("{serial} is not a {spoken_name} serial (expected format {serial_format}).").format(
+                serial=serial, spoken_name=part.spoken_name, serial_format=part.serial_format
+            )
         )
     return serial
 
@@ -100,11 +105,13 @@ def clean_lot(value: str | None) -> str | None:
     """A part lot as printed on the label, or None when none was given."""
     if value is None:
         return None
-    lot = text.clean_text(value, what="The lot", max_length=SERIAL_MAX).upper()
+    lot = text.clean_text(value, what=_("The lot"), max_length=SERIAL_MAX).upper()
     if not lot:
         return None
     if not LOT_FORMAT.fullmatch(lot):
-        raise InvalidInput(f"{lot} is not a lot number: letters, digits, '.', '/', '_' and '-' only.")
+        raise InvalidInput(
+            _("{lot} is not a lot number: letters, digits, '.', '/', '_' and '-' only.").format(lot=lot)
+        )
     return lot
 
 
@@ -113,22 +120,34 @@ def find_part(parts: PlantParts, code: str) -> PartSpec:
     part = parts.part(code)
     if part is None:
         known = ", ".join(p.code for p in parts.parts) or "none"
-        raise NotFound(f"Unknown part {code.strip()!r}; parts are {known}.")
+        raise NotFound(
+            _("Unknown part {given!r}; parts are {known}.").format(given=code.strip(), known=known)
+        )
     return part
 
 
 def _check_part_fits(catalog: PlantCatalog, part: PartSpec, vehicle: Vehicle) -> None:
     if not part.fits(vehicle.model_id):
         model = catalog.model(vehicle.model_id)
-        raise RuleViolation(f"{part.name} is not fitted to {model.code} cars ({vehicle.vin}).")
+        raise RuleViolation(
+            _("{name} is not fitted to {code} cars ({vin}).").format(
+                name=part.name, code=model.code, vin=vehicle.vin
+            )
+        )
 
 
 def _check_reached(catalog: PlantCatalog, vehicle: Vehicle, station: StationInfo) -> None:
     """A serial is captured on a built car that has reached the part's station."""
     if vehicle.state == VehicleState.DELIVERED:
-        raise RuleViolation(f"{vehicle.vin} was delivered: its components can no longer change here.")
+        raise RuleViolation(
+            _("{vin} was delivered: its components can no longer change here.").format(vin=vehicle.vin)
+        )
     if vehicle.state == VehicleState.PLANNED:
-        raise RuleViolation(f"{vehicle.vin} has not reached {station.code}: it has not started yet.")
+        raise RuleViolation(
+            _("{vin} has not reached {code}: it has not started yet.").format(
+                vin=vehicle.vin, code=station.code
+            )
+        )
     here_id = vehicle.return_station_id if vehicle.state == VehicleState.IN_REPAIR else vehicle.station_id
     here = catalog.station_by_id(here_id)
     if (
@@ -138,7 +157,11 @@ def _check_reached(catalog: PlantCatalog, vehicle: Vehicle, station: StationInfo
         and station.position is not None
         and here.position < station.position
     ):
-        raise RuleViolation(f"{vehicle.vin} has not reached {station.code}; it is at {here.code}.")
+        raise RuleViolation(
+            _("{vin} has not reached {code}; it is at {here}.").format(
+                vin=vehicle.vin, code=station.code, here=here.code
+            )
+        )
 
 
 def _refuse_fitted_elsewhere(session: Session, serial: str, part: PartSpec) -> None:
@@ -149,7 +172,11 @@ def _refuse_fitted_elsewhere(session: Session, serial: str, part: PartSpec) -> N
         .limit(1)
     ).first()
     if row is not None:
-        raise RuleViolation(f"Serial {serial} is already fitted on {row.vin}; a serial belongs to one car.")
+        raise RuleViolation(
+            _("Serial {serial} is already fitted on {vin}; a serial belongs to one car.").format(
+                serial=serial, vin=row.vin
+            )
+        )
 
 
 def _fitted_row(session: Session, vehicle_id: int, part_id: int) -> Any:
@@ -223,7 +250,9 @@ def capture_component(
     station = catalog.station(station_code) if station_code else catalog.station(part.station)
     if station.id != part.station_id:
         raise RuleViolation(
-            f"The {part.spoken_name} serial is captured at {part.station}, not {station.code}."
+            _("The {spoken_name} serial is captured at {station}, not {code}.").format(
+                spoken_name=part.spoken_name, station=part.station, code=station.code
+            )
         )
     operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.COMPONENT_ADD, station)
@@ -236,7 +265,9 @@ def capture_component(
     present = _fitted_row(session, vehicle.id, part.id)
     if present is not None:
         raise RuleViolation(
-            f"{vehicle.vin} already has {part.spoken_name} {present.serial}; replace it in repair instead."
+            _("{vin} already has {spoken_name} {serial}; replace it in repair instead.").format(
+                vin=vehicle.vin, spoken_name=part.spoken_name, serial=present.serial
+            )
         )
     _refuse_fitted_elsewhere(session, cleaned, part)
     component_id = _fit(session, vehicle, part, cleaned, cleaned_lot, station.id, operator, now)
@@ -251,7 +282,11 @@ def capture_component(
     )
     fitted = _records(session, catalog, parts, col(FittedComponent.id) == component_id)[0]
     return ComponentResult(
-        fitted, None, f"{part.name} {cleaned} recorded on {vehicle.vin} at {station.code}."
+        fitted,
+        None,
+        _("{name} {cleaned} recorded on {vin} at {code}.").format(
+            name=part.name, cleaned=cleaned, vin=vehicle.vin, code=station.code
+        ),
     )
 
 
@@ -278,10 +313,10 @@ def replace_component(
     part = find_part(parts, part_code)
     bay = catalog.repair_bay
     if bay is None:
-        raise RuleViolation("This plant has no repair bay: parts are replaced in repair.")
-    why = text.clean_text(reason, what="The reason", max_length=text.REASON_MAX)
+        raise RuleViolation(_("This plant has no repair bay: parts are replaced in repair."))
+    why = text.clean_text(reason, what=_("The reason"), max_length=text.REASON_MAX)
     if not why:
-        raise InvalidInput("A replacement needs a reason.")
+        raise InvalidInput(_("A replacement needs a reason."))
     operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.COMPONENT_REPLACE, bay)
     vehicle = find_vehicle(session, catalog, raw_vin)
@@ -295,15 +330,25 @@ def replace_component(
     )
     if not (in_repair or in_yard):
         raise RuleViolation(
-            f"{vehicle.vin} is not in repair: parts are replaced in the repair bay or the yard."
+            _("{vin} is not in repair: parts are replaced in the repair bay or the yard.").format(
+                vin=vehicle.vin
+            )
         )
     cleaned = clean_serial(serial, part)
     cleaned_lot = clean_lot(lot)
     present = _fitted_row(session, vehicle.id, part.id)
     if present is None:
-        raise RuleViolation(f"{vehicle.vin} has no {part.spoken_name} recorded; capture it instead.")
+        raise RuleViolation(
+            _("{vin} has no {spoken_name} recorded; capture it instead.").format(
+                vin=vehicle.vin, spoken_name=part.spoken_name
+            )
+        )
     if present.serial == cleaned:
-        raise RuleViolation(f"{cleaned} is the {part.spoken_name} already on {vehicle.vin}.")
+        raise RuleViolation(
+            _("{cleaned} is the {spoken_name} already on {vin}.").format(
+                cleaned=cleaned, spoken_name=part.spoken_name, vin=vehicle.vin
+            )
+        )
     _refuse_fitted_elsewhere(session, cleaned, part)
     session.execute(
         update(FittedComponent)
@@ -326,7 +371,11 @@ def replace_component(
         for row_id in (component_id, present.id)
     )
     return ComponentResult(
-        new, old, f"{part.name} on {vehicle.vin} replaced: {present.serial} removed, {cleaned} fitted."
+        new,
+        old,
+        _("{name} on {vin} replaced: {serial} removed, {cleaned} fitted.").format(
+            name=part.name, vin=vehicle.vin, serial=present.serial, cleaned=cleaned
+        ),
     )
 
 
@@ -345,13 +394,13 @@ def find_serial(session: Session, serial: str) -> list[ComponentRecord]:
 
     Refuses a serial no car ever had.
     """
-    wanted = text.clean_text(serial, what="The serial", max_length=SERIAL_MAX).upper()
+    wanted = text.clean_text(serial, what=_("The serial"), max_length=SERIAL_MAX).upper()
     if not wanted:
-        raise InvalidInput("Give a serial to look for.")
+        raise InvalidInput(_("Give a serial to look for."))
     catalog = plant_catalog(session)
     records = _records(session, catalog, plant_parts(session), None, params={"serial": wanted})
     if not records:
-        raise NotFound(f"No car has a component with serial {wanted}.")
+        raise NotFound(_("No car has a component with serial {wanted}.").format(wanted=wanted))
     return records  # newest first, by the statement's order
 
 
@@ -359,7 +408,7 @@ def components_with_lot(session: Session, lot: str, *, limit: int = 500) -> list
     """Components from one lot (on ix_fitted_component_lot), newest first, at most ``limit``."""
     wanted = clean_lot(lot)
     if wanted is None:
-        raise InvalidInput("Give a lot to look for.")
+        raise InvalidInput(_("Give a lot to look for."))
     catalog = plant_catalog(session)
     # "lot IS NOT NULL" repeated literally: the lot index is partial.
     where = and_(col(FittedComponent.lot) == wanted, sql_text("fitted_component.lot IS NOT NULL"))

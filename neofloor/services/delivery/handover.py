@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.delivery.pdi import PdiStatus, in_yard, status_of
 from neofloor.services.delivery.stations import station_of_kind
 from neofloor.services.delivery.yard import car_spot, leave_yard
@@ -81,7 +82,7 @@ class DeliveryRecord:
 
     @property
     def channel(self) -> str:
-        return f"dealer {self.dealer}" if self.dealer else "direct"
+        return _("dealer {dealer}").format(dealer=self.dealer) if self.dealer else _("direct")
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def find_partner(session: Session, code: str) -> PartnerInfo | None:
     """The partner with this code (any case); None for ``cash``; a refusal for anything else."""
     wanted = code.strip().upper()
     if not wanted:
-        raise InvalidInput("Say how the car is paid: a financing partner's code, or cash.")
+        raise InvalidInput(_("Say how the car is paid: a financing partner's code, or cash."))
     if wanted == CASH.upper():
         return None
     partners = financing_partners(session)
@@ -109,7 +110,11 @@ def find_partner(session: Session, code: str) -> PartnerInfo | None:
         if partner.code == wanted:
             return partner
     known = ", ".join(p.code for p in partners)
-    raise NotFound(f"Unknown financing partner {code.strip()!r}; partners are {known or 'none'}, or cash.")
+    raise NotFound(
+        _("Unknown financing partner {given!r}; partners are {value}, or cash.").format(
+            given=code.strip(), value=known or "none"
+        )
+    )
 
 
 def _reasons(catalog: PlantCatalog, vehicle: Vehicle, pdi: PdiStatus) -> list[str]:
@@ -120,18 +125,32 @@ def _reasons(catalog: PlantCatalog, vehicle: Vehicle, pdi: PdiStatus) -> list[st
             if vehicle.delivered_at
             else "?"
         )
-        return [f"{vehicle.vin} was already delivered ({when})."]
+        return [_("{vin} was already delivered ({when}).").format(vin=vehicle.vin, when=when)]
     if not in_yard(vehicle.state, vehicle.resume_state):
         return [
-            f"{vehicle.vin} is not in the yard: it has not passed {catalog.last_production_station.code}."
+            _("{vin} is not in the yard: it has not passed {code}.").format(
+                vin=vehicle.vin, code=catalog.last_production_station.code
+            )
         ]
     reasons = []
     if vehicle.state == VehicleState.HELD:
-        reasons.append(f"{vehicle.vin} is on hold ({vehicle.hold_reason}); a supervisor must release it.")
+        reasons.append(
+            _("{vin} is on hold ({hold_reason}); a supervisor must release it.").format(
+                vin=vehicle.vin, hold_reason=vehicle.hold_reason
+            )
+        )
     if pdi.blocking:
-        reasons.append(f"{vehicle.vin} has open serious defects {', '.join(pdi.blocking)}.")
+        reasons.append(
+            _("{vin} has open serious defects {blocking}.").format(
+                vin=vehicle.vin, blocking=", ".join(pdi.blocking)
+            )
+        )
     if not pdi.passed and pdi.to_check:
-        reasons.append(f"{vehicle.vin} has not passed PDI: {', '.join(pdi.to_check)} not passed.")
+        reasons.append(
+            _("{vin} has not passed PDI: {to_check} not passed.").format(
+                vin=vehicle.vin, to_check=", ".join(pdi.to_check)
+            )
+        )
     return reasons
 
 
@@ -147,13 +166,19 @@ def handover_check(session: Session, raw_vin: str) -> HandoverCheck:
 def _refuse(catalog: PlantCatalog, vehicle: Vehicle, pdi: PdiStatus) -> None:
     """The first reason as the right refusal: held, blocked by defects, or any other rule."""
     if vehicle.state == VehicleState.HELD and in_yard(vehicle.state, vehicle.resume_state):
-        raise VehicleHeld(f"{vehicle.vin} is on hold ({vehicle.hold_reason}); a supervisor must release it.")
+        raise VehicleHeld(
+            _("{vin} is on hold ({hold_reason}); a supervisor must release it.").format(
+                vin=vehicle.vin, hold_reason=vehicle.hold_reason
+            )
+        )
     reasons = _reasons(catalog, vehicle, pdi)
     if not reasons:
         return
     if pdi.blocking and vehicle.state == VehicleState.FINISHED:
         raise GateBlocked(
-            f"{vehicle.vin} cannot be delivered: open serious defects {', '.join(pdi.blocking)}."
+            _("{vin} cannot be delivered: open serious defects {blocking}.").format(
+                vin=vehicle.vin, blocking=", ".join(pdi.blocking)
+            )
         )
     raise RuleViolation(reasons[0])
 
@@ -183,12 +208,12 @@ def deliver_car(
     now = now or utcnow()
     catalog = plant_catalog(session)
     delivery_station = station_of_kind(catalog, StationKind.DELIVERY, "delivery")
-    name = text.clean_text(customer, what="The customer's name", max_length=text.SHORT_TEXT_MAX)
+    name = text.clean_text(customer, what=_("The customer's name"), max_length=text.SHORT_TEXT_MAX)
     if not name:
-        raise InvalidInput("A handover needs the customer's name.")
-    ref = text.clean_text(reference, what="The customer reference", max_length=text.SHORT_TEXT_MAX)
-    seller = text.clean_text(dealer, what="The dealer's name", max_length=text.SHORT_TEXT_MAX)
-    remark = text.clean_text(note, what="The note", max_length=text.REASON_MAX)
+        raise InvalidInput(_("A handover needs the customer's name."))
+    ref = text.clean_text(reference, what=_("The customer reference"), max_length=text.SHORT_TEXT_MAX)
+    seller = text.clean_text(dealer, what=_("The dealer's name"), max_length=text.SHORT_TEXT_MAX)
+    remark = text.clean_text(note, what=_("The note"), max_length=text.REASON_MAX)
     partner = find_partner(session, financing)
     operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.DELIVER, delivery_station)
@@ -256,7 +281,11 @@ def deliver_car(
         },
     )
     handed_over = deliveries_of(session, [vehicle.id])[vehicle.id]
-    return DeliveryResult(handed_over, event_id, f"{vehicle.vin} handed over to {name} ({paid}).")
+    return DeliveryResult(
+        handed_over,
+        event_id,
+        _("{vin} handed over to {name} ({paid}).").format(vin=vehicle.vin, name=name, paid=paid),
+    )
 
 
 def delivery_record(session: Session, raw_vin: str) -> DeliveryRecord | None:

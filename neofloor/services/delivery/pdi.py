@@ -19,6 +19,7 @@ from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import N_, _
 from neofloor.services.delivery.stations import station_of_kind
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
@@ -44,10 +45,10 @@ from neofloor.store.models import (
 from neofloor.store.types import utcnow
 
 # What the yard list and the PDI screen say of a car's inspection.
-PDI_NOT_STARTED = "not started"
-PDI_IN_PROGRESS = "in progress"
-PDI_FAILED = "failed"
-PDI_PASSED = "passed"
+PDI_NOT_STARTED = N_("not started")
+PDI_IN_PROGRESS = N_("in progress")
+PDI_FAILED = N_("failed")
+PDI_PASSED = N_("passed")
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,8 @@ class PdiItemResult:
     @property
     def result(self) -> str:
         if self.passed is None:
-            return "to check"
-        return "passed" if self.passed else "failed"
+            return N_("to check")
+        return N_("passed") if self.passed else N_("failed")
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ def pdi_item(parts: PlantParts, catalog: PlantCatalog, model_id: int, code: str)
             return item
     known = ", ".join(i.code for i in items) or "none"
     raise NotFound(
-        f"Unknown PDI item {code.strip()!r} for {catalog.model(model_id).code}; items are {known}."
+        _("Unknown PDI item {given!r} for {code}; items are {known}.").format(
+            given=code.strip(), code=catalog.model(model_id).code, known=known
+        )
     )
 
 
@@ -228,7 +231,7 @@ def pdi_words(session: Session, parts: PlantParts, cars: Iterable[tuple[int, int
     page = list(cars)
     if not page:
         return {}
-    ids = [car for car, _ in page]
+    ids = [car for car, _unused in page]
     checks, blocked_statement = _words_statements()
     conn = session.connection()
     latest: dict[tuple[int, int], bool] = {}
@@ -290,17 +293,23 @@ def check_pdi_item(
     vehicle = find_vehicle(session, catalog, raw_vin)
     assert vehicle.id is not None
     if not in_yard(vehicle.state, vehicle.resume_state):
-        where = "delivered" if vehicle.state == VehicleState.DELIVERED else "not finished yet"
-        raise RuleViolation(f"{vehicle.vin} is not in the yard ({where}): only cars in the yard get a PDI.")
+        where = _("delivered") if vehicle.state == VehicleState.DELIVERED else _("not finished yet")
+        raise RuleViolation(
+            _("{vin} is not in the yard ({where}): only cars in the yard get a PDI.").format(
+                vin=vehicle.vin, where=where
+            )
+        )
     item = pdi_item(parts, catalog, vehicle.model_id, item_code)
     defect_id: int | None = None
     if passed:
         if defect_code:
-            raise InvalidInput("A passed item takes no defect code; fail it to log a defect.")
-        message = f"PDI {item.name.lower()} passed on {vehicle.vin}."
+            raise InvalidInput(_("A passed item takes no defect code; fail it to log a defect."))
+        message = _("PDI {item} passed on {vin}.").format(item=item.name.lower(), vin=vehicle.vin)
     else:
         if not defect_code or not defect_code.strip():
-            raise InvalidInput(f"A failed PDI item needs a defect code from the catalog ({item.name}).")
+            raise InvalidInput(
+                _("A failed PDI item needs a defect code from the catalog ({name}).").format(name=item.name)
+            )
         entry = catalog_entry(session, defect_code)
         zone_key = normalize_zone(zone) if zone else item.zone
         twin = session.execute(
@@ -315,17 +324,16 @@ def check_pdi_item(
         ).scalar_one_or_none()
         if twin is not None:
             defect_id = twin
-            message = (
-                f"PDI {item.name.lower()} failed on {vehicle.vin}: "
-                f"{entry.code} already open as defect #{twin}."
+            message = _("PDI {item} failed on {vin}: {code} already open as defect #{twin}.").format(
+                item=item.name.lower(), vin=vehicle.vin, code=entry.code, twin=twin
             )
         else:
             logged = add_defect(
                 session, vehicle.vin, yard.code, entry.code, zone_key, operator_badge, note=note, now=now
             )
             defect_id = logged.defect.id
-            message = (
-                f"PDI {item.name.lower()} failed on {vehicle.vin}: defect #{defect_id} {entry.code} logged."
+            message = _("PDI {item} failed on {vin}: defect #{defect_id} {code} logged.").format(
+                item=item.name.lower(), vin=vehicle.vin, defect_id=defect_id, code=entry.code
             )
     session.execute(
         insert(PdiCheck).values(
@@ -351,5 +359,5 @@ def check_pdi_item(
         after=after,
     )
     if status.passed:
-        message += " PDI passed: the car may be handed over."
+        message += _(" PDI passed: the car may be handed over.")
     return PdiCheckResult(status, defect_id, message)

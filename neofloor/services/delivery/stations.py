@@ -6,6 +6,7 @@ role × action table (``people.permissions.require``), judged at the station nam
 
 from __future__ import annotations
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import RuleViolation
 from neofloor.store.models import StationKind
@@ -15,5 +16,5 @@ def station_of_kind(catalog: PlantCatalog, kind: StationKind, what: str) -> Stat
     """The plant's station of this kind (the yard, the delivery), or a refusal naming what is missing."""
     station = next((s for s in catalog.stations if s.kind == kind), None)
     if station is None:
-        raise RuleViolation(f"This plant has no {what} station in its config.")
+        raise RuleViolation(_("This plant has no {what} station in its config.").format(what=what))
     return station

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.delivery.pdi import in_yard, pdi_words
 from neofloor.services.delivery.stations import station_of_kind
 from neofloor.services.people.audit import record
@@ -27,6 +28,7 @@ from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_cat
 from neofloor.services.plant.errors import InvalidInput, RuleViolation
 from neofloor.services.plant.operators import operator_by_badge
 from neofloor.services.plant.parts import PlantParts, plant_parts
+from neofloor.services.plant.words import state_word
 from neofloor.services.tracking.ledger import ScanResult, append_event, find_vehicle
 from neofloor.store.models import (
     EventKind,
@@ -87,14 +89,24 @@ def parse_spot(parts: PlantParts, raw: str) -> str:
     """A spot as typed or scanned ("b7", "B-07") in its one written form ("B-07"), or a refusal."""
     typed = raw.strip().upper()
     if not parts.yard_rows:
-        raise RuleViolation("This plant's config declares no yard rows: spots cannot be given.")
-    layout = f"rows {parts.yard_rows[0]} to {parts.yard_rows[-1]}, places 01 to {parts.yard_places:02d}"
+        raise RuleViolation(_("This plant's config declares no yard rows: spots cannot be given."))
+    layout = _("rows {first} to {last}, places 01 to {places:02d}").format(
+        first=parts.yard_rows[0], last=parts.yard_rows[-1], places=parts.yard_places
+    )
     match = SPOT.fullmatch(typed)
     if match is None:
-        raise InvalidInput(f"{raw.strip()!r} is not a yard spot: write row-place, e.g. B-07 ({layout}).")
+        raise InvalidInput(
+            _("{given!r} is not a yard spot: write row-place, e.g. B-07 ({layout}).").format(
+                given=raw.strip(), layout=layout
+            )
+        )
     row, place = match.group(1), int(match.group(2))
     if row not in parts.yard_rows or not 1 <= place <= parts.yard_places:
-        raise InvalidInput(f"{row}-{place:02d} is not a spot of this yard ({layout}).")
+        raise InvalidInput(
+            _("{row}-{place:02d} is not a spot of this yard ({layout}).").format(
+                row=row, place=place, layout=layout
+            )
+        )
     return f"{row}-{place:02d}"
 
 
@@ -106,13 +118,17 @@ def _refuse_not_in_yard(catalog: PlantCatalog, vehicle: Vehicle) -> None:
     if in_yard(vehicle.state, vehicle.resume_state):
         return
     if vehicle.state == VehicleState.DELIVERED:
-        raise RuleViolation(f"{vehicle.vin} was delivered; it is no longer in the yard.")
+        raise RuleViolation(_("{vin} was delivered; it is no longer in the yard.").format(vin=vehicle.vin))
     where = catalog.station_code(
         vehicle.return_station_id if vehicle.state == VehicleState.IN_REPAIR else vehicle.station_id
     )
     raise RuleViolation(
-        f"{vehicle.vin} is not in the yard: it has not passed {catalog.last_production_station.code} "
-        f"(now {vehicle.state.replace('_', ' ')} at {where or 'no station'})."
+        _("{vin} is not in the yard: it has not passed {code} (now {state} at {station}).").format(
+            vin=vehicle.vin,
+            code=catalog.last_production_station.code,
+            state=state_word(vehicle.state),
+            station=where or _("no station"),
+        )
     )
 
 
@@ -151,9 +167,9 @@ def park_car(
         if car_id == vehicle.id:
             previous = taken
         elif taken == wanted:
-            raise RuleViolation(f"Spot {wanted} is taken by {vin}.")
+            raise RuleViolation(_("Spot {wanted} is taken by {vin}.").format(wanted=wanted, vin=vin))
     if previous == wanted:
-        raise RuleViolation(f"{vehicle.vin} is already parked at {wanted}.")
+        raise RuleViolation(_("{vin} is already parked at {wanted}.").format(vin=vehicle.vin, wanted=wanted))
     note = wanted if previous is None else f"{previous} -> {wanted}"
     event_id = append_event(
         session,
@@ -171,14 +187,16 @@ def park_car(
                 vehicle_id=vehicle.id, spot=wanted, parked_at=now, parked_by_id=operator.id
             )
         )
-        message = f"{vehicle.vin} parked at {wanted}."
+        message = _("{vin} parked at {wanted}.").format(vin=vehicle.vin, wanted=wanted)
     else:
         session.execute(
             update(YardPlace)
             .where(col(YardPlace.vehicle_id) == vehicle.id)
             .values(spot=wanted, parked_at=now, parked_by_id=operator.id)
         )
-        message = f"{vehicle.vin} moved from {previous} to {wanted}."
+        message = _("{vin} moved from {previous} to {wanted}.").format(
+            vin=vehicle.vin, previous=previous, wanted=wanted
+        )
     session.flush()
     record(
         session,
@@ -241,7 +259,7 @@ def yard_list(
 ) -> YardPage:
     """Every car in the yard, longest there first, a page at a time: spot, age, PDI, sold or not."""
     if offset < 0 or not 1 <= limit <= 1000:
-        raise InvalidInput("A yard page starts at 0 and holds 1 to 1000 cars.")
+        raise InvalidInput(_("A yard page starts at 0 and holds 1 to 1000 cars."))
     now = now or utcnow()
     catalog = plant_catalog(session)
     parts = plant_parts(session)

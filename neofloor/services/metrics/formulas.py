@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.shifts import Interval
 
@@ -27,24 +28,28 @@ PERFORMANCE_WARNING = 1.0
 
 def _number(value: float, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput(f"{name} should be a number, not {value!r}.")
+        raise InvalidInput(_("{name} should be a number, not {value!r}.").format(name=name, value=value))
     if not math.isfinite(value):
-        raise InvalidInput(f"{name} should be a finite number, not {value!r}.")
+        raise InvalidInput(
+            _("{name} should be a finite number, not {value!r}.").format(name=name, value=value)
+        )
     return float(value)
 
 
 def _count(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{name} should be a whole number of cars, not {value!r}.")
+        raise InvalidInput(
+            _("{name} should be a whole number of cars, not {value!r}.").format(name=name, value=value)
+        )
     if value < 0:
-        raise InvalidInput(f"{name} cannot be negative ({value}).")
+        raise InvalidInput(_("{name} cannot be negative ({value}).").format(name=name, value=value))
     return value
 
 
 def _non_negative(value: float, name: str) -> float:
     number = _number(value, name)
     if number < 0:
-        raise InvalidInput(f"{name} cannot be negative ({value}).")
+        raise InvalidInput(_("{name} cannot be negative ({value}).").format(name=name, value=value))
     return number
 
 
@@ -78,8 +83,10 @@ class OeeResult:
     def warnings(self) -> tuple[str, ...]:
         if self.performance is not None and self.performance > PERFORMANCE_WARNING:
             return (
-                "Performance is above 100 %: the ideal cycle time is probably set too long, "
-                "or downtime was recorded that did not stop the line.",
+                _(
+                    "Performance is above 100 %: the ideal cycle time is probably set too "
+                    "long, or downtime was recorded that did not stop the line."
+                ),
             )
         return ()
 
@@ -96,22 +103,34 @@ def oee(
     availability = run / planned, with run = planned − downtime;
     performance = ideal cycle × total count / run; quality = good / total.
     """
-    planned = _non_negative(planned_minutes, "Planned time")
-    downtime = _non_negative(downtime_minutes, "Downtime")
-    ideal = _non_negative(ideal_cycle_seconds, "The ideal cycle time")
-    total = _count(total_count, "The total count")
-    good = _count(good_count, "The good count")
+    planned = _non_negative(planned_minutes, _("Planned time"))
+    downtime = _non_negative(downtime_minutes, _("Downtime"))
+    ideal = _non_negative(ideal_cycle_seconds, _("The ideal cycle time"))
+    total = _count(total_count, _("The total count"))
+    good = _count(good_count, _("The good count"))
     if planned == 0:
-        raise InvalidInput("OEE needs planned production time; this period has none.")
+        raise InvalidInput(_("OEE needs planned production time; this period has none."))
     if downtime > planned:
-        raise InvalidInput(f"Downtime ({downtime:g} min) cannot exceed the planned time ({planned:g} min).")
+        raise InvalidInput(
+            _("Downtime ({downtime:g} min) cannot exceed the planned time ({planned:g} min).").format(
+                downtime=downtime, planned=planned
+            )
+        )
     if ideal == 0:
-        raise InvalidInput("The ideal cycle time must be more than zero seconds.")
+        raise InvalidInput(_("The ideal cycle time must be more than zero seconds."))
     if good > total:
-        raise InvalidInput(f"The good count ({good}) cannot exceed the total count ({total}).")
+        raise InvalidInput(
+            _("The good count ({good}) cannot exceed the total count ({total}).").format(
+                good=good, total=total
+            )
+        )
     run = planned - downtime
     if run == 0 and total > 0:
-        raise InvalidInput(f"{total} car(s) counted while the line never ran (downtime = planned time).")
+        raise InvalidInput(
+            _("{total} car(s) counted while the line never ran (downtime = planned time).").format(
+                total=total
+            )
+        )
     availability = run / planned
     performance = (ideal * total) / (run * 60) if run > 0 else None
     quality = good / total if total > 0 else None
@@ -135,12 +154,14 @@ def oee(
 
 def takt_time(available_seconds: float, cars_demanded: int) -> float | None:
     """Takt = available production time / cars demanded (seconds per car); None with no demand."""
-    available = _non_negative(available_seconds, "Available time")
-    demand = _count(cars_demanded, "Cars demanded")
+    available = _non_negative(available_seconds, _("Available time"))
+    demand = _count(cars_demanded, _("Cars demanded"))
     if demand == 0:
         return None
     if available == 0:
-        raise InvalidInput(f"{demand} car(s) demanded with no production time to make them in.")
+        raise InvalidInput(
+            _("{demand} car(s) demanded with no production time to make them in.").format(demand=demand)
+        )
     return available / demand
 
 
@@ -148,15 +169,15 @@ def _takt(takt_seconds: float | None) -> float | None:
     """A takt to plan by: None (no demand) or more than zero seconds."""
     if takt_seconds is None:
         return None
-    takt = _non_negative(takt_seconds, "Takt time")
+    takt = _non_negative(takt_seconds, _("Takt time"))
     if takt == 0:
-        raise InvalidInput("Takt time must be more than zero seconds.")
+        raise InvalidInput(_("Takt time must be more than zero seconds."))
     return takt
 
 
 def plan_so_far(elapsed_planned_seconds: float, takt_seconds: float | None) -> int:
     """Whole cars the plan expects by now: elapsed production time / takt, rounded down."""
-    elapsed = _non_negative(elapsed_planned_seconds, "Elapsed production time")
+    elapsed = _non_negative(elapsed_planned_seconds, _("Elapsed production time"))
     takt = _takt(takt_seconds)
     if takt is None:
         return 0
@@ -166,14 +187,14 @@ def plan_so_far(elapsed_planned_seconds: float, takt_seconds: float | None) -> i
 
 def plan_cars(planned_seconds: float, takt_seconds: float | None) -> float:
     """Cars the plan expects in a stretch of production time (fractional, for an hour's bar)."""
-    seconds = _non_negative(planned_seconds, "Planned time")
+    seconds = _non_negative(planned_seconds, _("Planned time"))
     takt = _takt(takt_seconds)
     return 0.0 if takt is None else seconds / takt
 
 
 def cars_behind(planned: int, actual: int) -> int:
     """Plan so far − output: positive when behind, negative when ahead."""
-    return _count(planned, "The plan") - _count(actual, "The output")
+    return _count(planned, _("The plan")) - _count(actual, _("The output"))
 
 
 # --- quality ------------------------------------------------------------------------
@@ -181,20 +202,24 @@ def cars_behind(planned: int, actual: int) -> int:
 
 def first_pass_yield(first_pass: int, passed: int) -> float | None:
     """FPY = cars that passed QG with no defect and no repair visit / cars that passed QG."""
-    good = _count(first_pass, "First-pass cars")
-    total = _count(passed, "Cars that passed QG")
+    good = _count(first_pass, _("First-pass cars"))
+    total = _count(passed, _("Cars that passed QG"))
     if good > total:
-        raise InvalidInput(f"First-pass cars ({good}) cannot exceed the cars that passed QG ({total}).")
+        raise InvalidInput(
+            _("First-pass cars ({good}) cannot exceed the cars that passed QG ({total}).").format(
+                good=good, total=total
+            )
+        )
     return good / total if total else None
 
 
 def dphu(defects: int, cars_inspected: int) -> float | None:
     """DPHU = defects recorded × 100 / cars inspected; None when no car was inspected."""
-    found = _count(defects, "Defects")
-    cars = _count(cars_inspected, "Cars inspected")
+    found = _count(defects, _("Defects"))
+    cars = _count(cars_inspected, _("Cars inspected"))
     if cars == 0:
         if found:
-            raise InvalidInput(f"{found} defect(s) counted on no inspected car.")
+            raise InvalidInput(_("{found} defect(s) counted on no inspected car.").format(found=found))
         return None
     return found * 100 / cars
 
@@ -208,10 +233,10 @@ def percentile(values: Sequence[float], pct: float) -> float | None:
     Rank = (n − 1) × pct / 100 over the sorted values (the "inclusive" method,
     numpy's default); None for no values.
     """
-    share = _number(pct, "The percentile")
+    share = _number(pct, _("The percentile"))
     if not 0 <= share <= 100:
-        raise InvalidInput(f"A percentile is between 0 and 100, not {pct}.")
-    ordered = sorted(_number(v, "A duration") for v in values)
+        raise InvalidInput(_("A percentile is between 0 and 100, not {pct}.").format(pct=pct))
+    ordered = sorted(_number(v, _("A duration")) for v in values)
     if not ordered:
         return None
     rank = (len(ordered) - 1) * share / 100
@@ -232,7 +257,7 @@ class DurationStats:
 
 
 def duration_stats(seconds: Iterable[float]) -> DurationStats:
-    values = [_non_negative(s, "A duration") for s in seconds]
+    values = [_non_negative(s, _("A duration")) for s in seconds]
     if not values:
         return DurationStats(0, None, None, None, None)
     return DurationStats(
@@ -289,8 +314,8 @@ def seconds_by(stops: Iterable[tuple[K, Interval]], within: Sequence[Interval]) 
 
 # --- the bottleneck -----------------------------------------------------------------
 
-BY_CYCLE = "longest median cycle time"
-BY_DOWNTIME = "most downtime"
+BY_CYCLE = N_("longest median cycle time")
+BY_DOWNTIME = N_("most downtime")
 
 
 @dataclass(frozen=True)

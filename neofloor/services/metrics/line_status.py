@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import CompoundSelect, Select, bindparam, func, select, text, union_all
 from sqlmodel import Session, col
 
+from neofloor.i18n import N_, _
 from neofloor.services.metrics.formulas import plan_so_far
 from neofloor.services.metrics.takt import WORKING_TIME_HORIZON, WorkingClock, takt_from_shifts
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -46,7 +47,7 @@ from neofloor.store.types import utcnow
 LEVEL_NORMAL = "normal"
 LEVEL_LATE = "late"
 LEVEL_VERY_LATE = "very_late"
-LEVEL_MARKERS = {LEVEL_NORMAL: "", LEVEL_LATE: "LATE", LEVEL_VERY_LATE: "VERY LATE"}
+LEVEL_MARKERS = {LEVEL_NORMAL: "", LEVEL_LATE: N_("LATE"), LEVEL_VERY_LATE: N_("VERY LATE")}
 # How many waiting cars a station lists; its count covers them all.
 CARS_PER_STATION = 8
 # How far back the header looks for the last production shift when none runs now.
@@ -89,9 +90,9 @@ class BoardCar:
         """Every text marker the car carries: lateness, hold, sequence."""
         flags = [self.marker] if self.marker else []
         if self.car.held:
-            flags.append("HELD")
+            flags.append(N_("HELD"))
         if self.out_of_sequence:
-            flags.append("OUT OF SEQUENCE")
+            flags.append(N_("OUT OF SEQUENCE"))
         return tuple(flags)
 
 
@@ -135,19 +136,28 @@ class ShiftProgress:
     @property
     def text(self) -> str:
         if self.shift is None:
-            return "No production shift in the last week."
-        label = f"Shift {self.shift.code}" + ("" if self.running else " (ended)")
-        done = f"{label}: {self.completed} through {self.last_station}"
+            return _("No production shift in the last week.")
+        code = self.shift.code
+        label = (
+            _("Shift {code}").format(code=code)
+            if self.running
+            else _("Shift {code} (ended)").format(code=code)
+        )
+        done = _("{shift}: {completed} through {station}").format(
+            shift=label, completed=self.completed, station=self.last_station
+        )
         if self.planned is None or self.behind is None:
-            return f"{done}, no takt."
+            return _("{done}, no takt.").format(done=done)
         if self.behind > 0:
-            pace = f"{self.behind} behind"
+            pace = _("{count} behind").format(count=self.behind)
         elif self.behind < 0:
-            pace = f"{-self.behind} ahead"
+            pace = _("{count} ahead").format(count=-self.behind)
         else:
-            pace = "on plan"
+            pace = _("on plan")
         takt = format_duration(self.takt_seconds)
-        return f"{done} / {self.planned} planned, {pace} (takt {takt})."
+        return _("{done} / {planned} planned, {pace} (takt {takt}).").format(
+            done=done, planned=self.planned, pace=pace, takt=takt
+        )
 
 
 @dataclass(frozen=True)

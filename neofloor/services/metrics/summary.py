@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.delivery.handover import count_by_financing, handovers_between
 from neofloor.services.metrics.formulas import (
     Bottleneck,
@@ -195,11 +196,11 @@ def line_oee(
 ) -> tuple[OeeResult | None, str]:
     ideal = line_ideal_cycle_seconds(catalog)
     if target_cars == 0:
-        return None, "no production was planned (no target)"
+        return None, _("no production was planned (no target)")
     if planned_seconds <= 0:
-        return None, "no planned production time has passed yet"
+        return None, _("no planned production time has passed yet")
     if ideal is None:
-        return None, "the plant config gives no ideal cycle times"
+        return None, _("the plant config gives no ideal cycle times")
     return (
         oee(planned_seconds / 60, min(downtime_seconds, planned_seconds) / 60, ideal, total, good),
         "",
@@ -338,7 +339,7 @@ def summarize_shift(session: Session, window: ShiftWindow, *, now: datetime | No
     result, note = line_oee(catalog, window.target_cars, elapsed, line_down, output, first_pass)
     handovers = handovers_between(session, window.start, as_of)
     if status == UPCOMING:
-        note = "the shift has not started"
+        note = _("the shift has not started")
     return ShiftSummary(
         plant=catalog.name,
         window=window,

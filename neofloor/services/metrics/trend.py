@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.delivery.handover import count_by_financing, handovers_between
 from neofloor.services.metrics.formulas import (
     OeeResult,
@@ -103,7 +104,7 @@ def _day_summary(
     down = union_seconds(line_stops, production)
     in_shifts = [p for p in made if any(s.contains(p.passed_at) for s in planned_shifts)]
     good_in_shifts = sum(1 for p in in_shifts if p.first_pass)
-    result, _ = line_oee(
+    result, _unused = line_oee(
         catalog,
         sum(s.target_cars for s in planned_shifts),
         planned_seconds,
@@ -139,23 +140,33 @@ def trend(session: Session, from_date: date, to_date: date, *, now: datetime | N
     """One row per production day from ``from_date`` to ``to_date`` (cut at today), and the total."""
     now = now or utcnow()
     if to_date < from_date:
-        raise InvalidInput(f"The trend ends ({to_date}) before it starts ({from_date}).")
+        raise InvalidInput(
+            _("The trend ends ({to_date}) before it starts ({from_date}).").format(
+                to_date=to_date, from_date=from_date
+            )
+        )
     catalog = plant_catalog(session)
     calendar = shift_calendar(session)
     today = calendar.day_of(now)
     if from_date > today:
-        raise InvalidInput(f"The trend starts after today ({today}): there is nothing to show yet.")
+        raise InvalidInput(
+            _("The trend starts after today ({today}): there is nothing to show yet.").format(today=today)
+        )
     last = min(to_date, today)
     span = (last - from_date).days + 1
     if span > TREND_MAX_DAYS:
-        raise InvalidInput(f"A trend covers at most {TREND_MAX_DAYS} days; this one asks for {span}.")
+        raise InvalidInput(
+            _("A trend covers at most {TREND_MAX_DAYS} days; this one asks for {span}.").format(
+                TREND_MAX_DAYS=TREND_MAX_DAYS, span=span
+            )
+        )
     days = [calendar.day(from_date + timedelta(days=i)) for i in range(span)]
     start, end = days[0].start, min(days[-1].end, max(now, days[0].start))
     passes = qg_passes(session, start, end)
     passed_at = [p.passed_at for p in passes]
     # Each line stop goes to the days it touches, so a day looks only at its own stops.
     day_starts = [d.start for d in days]
-    stops_of_day: list[list[Interval]] = [[] for _ in days]
+    stops_of_day: list[list[Interval]] = [[] for _unused in days]
     on_line = {st.code for st in catalog.production_route}
     for stopped in downtime_between(session, start, end, now=end):
         if stopped.stop.station not in on_line:
@@ -187,7 +198,7 @@ def trend(session: Session, from_date: date, to_date: date, *, now: datetime | N
     defects = sum(r.defects for r in rows)
     plan = sum(r.plan for r in rows)
     targets = sum(r.target_cars for r in rows)
-    pooled_oee, _ = line_oee(catalog, targets, pooled[0], pooled[1], int(pooled[2]), int(pooled[3]))
+    pooled_oee, _unused = line_oee(catalog, targets, pooled[0], pooled[1], int(pooled[2]), int(pooled[3]))
     overall = DaySummary(
         local_date=last,
         shifts=tuple(sorted({c for r in rows for c in r.shifts})),
@@ -236,7 +247,7 @@ class QualityFigures:
 def quality_between(session: Session, start: datetime, end: datetime) -> QualityFigures:
     """FPY and DPHU over ``[start, end)``, by the same definitions as the shift summary."""
     if end < start:
-        raise InvalidInput("The period ends before it starts.")
+        raise InvalidInput(_("The period ends before it starts."))
     passes = qg_passes(session, start, end)
     first_pass = sum(1 for p in passes if p.first_pass)
     defects = sum(p.defects for p in passes)

@@ -21,10 +21,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import BackupFailed, InvalidInput, ToolMissing
 from neofloor.store.engine import BUSY_TIMEOUT_MS, SQLITE_HEADER, sqlite_path
 
-CLIENT_PACKAGE = "the PostgreSQL client programs (Debian: apt-get install postgresql-client)"
+CLIENT_PACKAGE = N_("the PostgreSQL client programs (Debian: apt-get install postgresql-client)")
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,13 @@ class CopyResult:
 def backup_plant(url: str, destination: Path, *, force: bool = False) -> CopyResult:
     """A consistent copy of the plant at ``url`` written to ``destination`` (replaced only with ``force``)."""
     if destination.is_dir():
-        raise InvalidInput(f"{destination} is a folder: give the backup file's name.")
+        raise InvalidInput(
+            _("{destination} is a folder: give the backup file's name.").format(destination=destination)
+        )
     if destination.exists() and not force:
-        raise InvalidInput(f"{destination} exists; pass --force to overwrite it.")
+        raise InvalidInput(
+            _("{destination} exists; pass --force to overwrite it.").format(destination=destination)
+        )
     began = time.perf_counter()
     path = sqlite_path(url)
     if path is not None:
@@ -58,7 +63,9 @@ def backup_plant(url: str, destination: Path, *, force: bool = False) -> CopyRes
         str(destination),
         size,
         seconds,
-        f"Backup of {source} written to {destination} ({size / 1e6:.1f} MB in {seconds:.1f} s).",
+        _("Backup of {source} written to {destination} ({size:.1f} MB in {seconds:.1f} s).").format(
+            source=source, destination=destination, size=size / 1e6, seconds=seconds
+        ),
     )
 
 
@@ -68,7 +75,7 @@ def restore_plant(url: str, source: Path, *, force: bool = False) -> CopyResult:
     Refused when a plant is already there, unless forced (then it is replaced).
     """
     if not source.is_file():
-        raise InvalidInput(f"No backup file at {source}.")
+        raise InvalidInput(_("No backup file at {source}.").format(source=source))
     began = time.perf_counter()
     path = sqlite_path(url)
     if path is not None:
@@ -77,7 +84,9 @@ def restore_plant(url: str, source: Path, *, force: bool = False) -> CopyResult:
     else:
         target = _printable(url)
         if _postgres_has_plant(url) and not force:
-            raise InvalidInput(f"{target} already holds a plant; pass --force to replace it.")
+            raise InvalidInput(
+                _("{target} already holds a plant; pass --force to replace it.").format(target=target)
+            )
         if _is_sqlite_file(source):
             _sqlite_into_postgres(source, url)
         else:
@@ -86,7 +95,13 @@ def restore_plant(url: str, source: Path, *, force: bool = False) -> CopyResult:
     seconds = time.perf_counter() - began
     size = source.stat().st_size
     return CopyResult(
-        str(source), target, size, seconds, f"Backup {source} restored to {target} in {seconds:.1f} s."
+        str(source),
+        target,
+        size,
+        seconds,
+        _("Backup {source} restored to {target} in {seconds:.1f} s.").format(
+            source=source, target=target, seconds=seconds
+        ),
     )
 
 
@@ -95,7 +110,7 @@ def restore_plant(url: str, source: Path, *, force: bool = False) -> CopyResult:
 
 def _sqlite_backup(source: Path, destination: Path) -> None:
     if not source.is_file():
-        raise InvalidInput(f"No database at {source}.")
+        raise InvalidInput(_("No database at {source}.").format(source=source))
     partial = destination.with_name(destination.name + ".part")
     partial.unlink(missing_ok=True)
     try:
@@ -109,11 +124,15 @@ def _sqlite_backup(source: Path, destination: Path) -> None:
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             problems = [row[0] for row in copy.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
-                raise BackupFailed(f"The copy of {source} does not check out: {problems[0]}.")
+                raise BackupFailed(
+                    _("The copy of {source} does not check out: {problems}.").format(
+                        source=source, problems=problems[0]
+                    )
+                )
         _fsync(partial)
         os.replace(partial, destination)
     except sqlite3.Error as exc:
-        raise BackupFailed(f"The backup of {source} failed: {exc}.") from exc
+        raise BackupFailed(_("The backup of {source} failed: {exc}.").format(source=source, exc=exc)) from exc
     finally:
         partial.unlink(missing_ok=True)
 
@@ -125,9 +144,11 @@ def _is_sqlite_file(path: Path) -> bool:
 
 def _sqlite_restore(source: Path, target: Path, *, force: bool) -> None:
     if not _is_sqlite_file(source):
-        raise InvalidInput(f"{source} is not a SQLite backup of a plant.")
+        raise InvalidInput(_("{source} is not a SQLite backup of a plant.").format(source=source))
     if target.exists() and not force:
-        raise InvalidInput(f"{target} exists; pass --force to replace it with the backup.")
+        raise InvalidInput(
+            _("{target} exists; pass --force to replace it with the backup.").format(target=target)
+        )
     partial = target.with_name(target.name + ".restoring")
     shutil.copyfile(source, partial)
     _fsync(partial)
@@ -178,16 +199,25 @@ def _run_client(program: str, options: list[str], url: str) -> None:
     found = shutil.which(program)
     if found is None:
         raise ToolMissing(
-            f"{program} is not installed: install {CLIENT_PACKAGE}, or back up with the server's own "
-            "tools (docs/deploy.md)."
+            _(
+                "{program} is not installed: install {package}, or back up with "
+                "the server's own tools (docs/deploy.md)."
+            ).format(program=program, package=_(CLIENT_PACKAGE))
         )
     uri, env = _libpq(url)
     completed = subprocess.run(
         [found, f"--dbname={uri}", *options], capture_output=True, text=True, env=env, check=False
     )
     if completed.returncode != 0:
-        reason = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[0]
-        raise BackupFailed(f"{program} failed on {_printable(url)}: {reason}")
+        reason = (
+            completed.stderr.strip().splitlines()
+            or [_("exit code {returncode}").format(returncode=completed.returncode)]
+        )[0]
+        raise BackupFailed(
+            _("{program} failed on {url}: {reason}").format(
+                program=program, url=_printable(url), reason=reason
+            )
+        )
 
 
 def _sqlite_into_postgres(source: Path, url: str) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.records import PlantCatalog
 from neofloor.store.kinds import EventKind, VehicleState
@@ -61,13 +62,17 @@ class CheckReport:
 
     @property
     def message(self) -> str:
-        read = f"{self.cars} cars, {self.events} events, visits of {self.visit_pairs} car-station pairs"
+        read = _("{cars} cars, {events} events, visits of {visit_pairs} car-station pairs").format(
+            cars=self.cars, events=self.events, visit_pairs=self.visit_pairs
+        )
         if self.ok:
-            return f"Plant consistent ({self.store}): {read} checked."
+            return _("Plant consistent ({store}): {read} checked.").format(store=self.store, read=read)
         more = self.problem_count - len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
-        tail = f"\n  ... and {more} more." if more else ""
-        head = f"Plant NOT consistent ({self.store}): {self.problem_count} problem(s) in {read}."
+        tail = _("\n  ... and {more} more.").format(more=more) if more else ""
+        head = _("Plant NOT consistent ({store}): {problem_count} problem(s) in {read}.").format(
+            store=self.store, problem_count=self.problem_count, read=read
+        )
         return f"{head}\n{lines}{tail}"
 
 
@@ -79,8 +84,9 @@ def check_plant(session: Session) -> CheckReport:
     revision = _revision(conn)
     if revision != HEAD_REVISION:
         found.add(
-            f"schema at revision {revision or 'none'}, this neofloor writes {HEAD_REVISION}: "
-            "run 'neofloor upgrade'."
+            _("schema at revision {revision}, this neofloor writes {head}: run 'neofloor upgrade'.").format(
+                revision=revision or "none", head=HEAD_REVISION
+            )
         )
     if dialect == "sqlite":
         _sqlite_integrity(conn, found)
@@ -113,9 +119,13 @@ def _revision(conn: Connection) -> str | None:
 def _sqlite_integrity(conn: Connection, found: _Found) -> None:
     for (line,) in conn.exec_driver_sql("PRAGMA integrity_check"):
         if line != "ok":
-            found.add(f"SQLite integrity: {line}")
+            found.add(_("SQLite integrity: {line}").format(line=line))
     for table, rowid, parent, _key in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-        found.add(f"{table} row {rowid} points at a missing {parent} row.")
+        found.add(
+            _("{table} row {rowid} points at a missing {parent} row.").format(
+                table=table, rowid=rowid, parent=parent
+            )
+        )
 
 
 def _postgres_integrity(conn: Connection, found: _Found) -> None:
@@ -124,13 +134,15 @@ def _postgres_integrity(conn: Connection, found: _Found) -> None:
         "WHERE NOT indisvalid AND pg_class.relnamespace = 'public'::regnamespace"
     )
     for (name,) in invalid_indexes:
-        found.add(f"index {name} is invalid (a failed CREATE INDEX CONCURRENTLY?): REINDEX it.")
+        found.add(
+            _("index {name} is invalid (a failed CREATE INDEX CONCURRENTLY?): REINDEX it.").format(name=name)
+        )
     unvalidated = conn.exec_driver_sql(
         "SELECT conrelid::regclass::text, conname FROM pg_constraint "
         "WHERE NOT convalidated AND connamespace = 'public'::regnamespace"
     )
     for table, name in unvalidated:
-        found.add(f"constraint {name} on {table} is not validated.")
+        found.add(_("constraint {name} on {table} is not validated.").format(name=name, table=table))
     sequences = conn.exec_driver_sql(
         "SELECT c.table_name, pg_get_serial_sequence(quote_ident(c.table_name), 'id') "
         "FROM information_schema.columns c WHERE c.table_schema = current_schema() AND c.column_name = 'id'"
@@ -142,7 +154,11 @@ def _postgres_integrity(conn: Connection, found: _Found) -> None:
         last, called = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {sequence}").one()
         next_id = last + 1 if called else last
         if next_id <= highest:
-            found.add(f"{table}: its id sequence would hand out {next_id}, but ids go up to {highest}.")
+            found.add(
+                _("{table}: its id sequence would hand out {next_id}, but ids go up to {highest}.").format(
+                    table=table, next_id=next_id, highest=highest
+                )
+            )
 
 
 # --- every car against its ledger ----------------------------------------------------------
@@ -211,16 +227,24 @@ def _cars_against_ledger(conn: Connection, catalog: PlantCatalog, found: _Found)
         while pending is not None and pending[0] < car_id:
             orphans = list(pending[1])
             event_count += len(orphans)
-            found.add(f"{len(orphans)} event(s) of car id {pending[0]}, which is not in the plant.")
+            found.add(
+                _("{count} event(s) of car id {pending}, which is not in the plant.").format(
+                    count=len(orphans), pending=pending[0]
+                )
+            )
             pending = next(events, None)
         if pending is None or pending[0] != car_id:
-            found.add(f"{vin} has no event in the ledger.")
+            found.add(_("{vin} has no event in the ledger.").format(vin=vin))
             continue
         history = [row[1:] for row in pending[1]]
         pending = next(events, None)
         event_count += len(history)
         if last_event_id != history[-1][0]:
-            found.add(f"{vin} points at event {last_event_id}, but its last event is {history[-1][0]}.")
+            found.add(
+                _("{vin} points at event {last_event_id}, but its last event is {last}.").format(
+                    vin=vin, last_event_id=last_event_id, last=history[-1][0]
+                )
+            )
         try:
             replayed = _replay(history, catalog)
         except _Unreplayable:
@@ -228,13 +252,22 @@ def _cars_against_ledger(conn: Connection, catalog: PlantCatalog, found: _Found)
             continue
         if (state, station_id) != (replayed.state, replayed.station_id):
             found.add(
-                f"{vin} is {state} at {_where(catalog, station_id)}, "
-                f"but its ledger says {replayed.state} at {_where(catalog, replayed.station_id)}."
+                _("{vin} is {state} at {where}, but its ledger says {state2} at {where2}.").format(
+                    vin=vin,
+                    state=state,
+                    where=_where(catalog, station_id),
+                    state2=replayed.state,
+                    where2=_where(catalog, replayed.station_id),
+                )
             )
     while pending is not None:
         orphans = list(pending[1])
         event_count += len(orphans)
-        found.add(f"{len(orphans)} event(s) of car id {pending[0]}, which is not in the plant.")
+        found.add(
+            _("{count} event(s) of car id {pending}, which is not in the plant.").format(
+                count=len(orphans), pending=pending[0]
+            )
+        )
         pending = next(events, None)
     return car_count, event_count, unreplayed
 
@@ -272,8 +305,17 @@ LEFT OUTER JOIN station ON station.id = t.station_id
 def _visits_against_events(conn: Connection, found: _Found) -> int:
     for vin, station, starts, completes, visits, closed in _stream(conn, _VISITS_SQL):
         found.add(
-            f"{vin or 'a car not in the plant'} at {station or 'an unknown station'}: {starts} start(s) and "
-            f"{completes} completion(s), but {visits} visit(s), {closed} of them closed."
+            _(
+                "{car} at {station}: {starts} start(s) and {completes} completion(s), "
+                "but {visits} visit(s), {closed} of them closed."
+            ).format(
+                car=vin or _("a car not in the plant"),
+                station=station or _("an unknown station"),
+                starts=starts,
+                completes=completes,
+                visits=visits,
+                closed=closed,
+            )
         )
     pairs = conn.exec_driver_sql(
         "SELECT count(*) FROM (SELECT DISTINCT vehicle_id, station_id FROM station_visit) AS pairs"

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _, ngettext
 from neofloor.services.people.audit import SessionEvent, record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -45,10 +46,16 @@ def check_pin(pin: str, role: str = Role.OPERATOR) -> str:
     """``pin`` if it is a PIN the plant accepts: 4 to 12 digits; a station secret: 12+ characters."""
     if role == Role.STATION:
         if len(pin) < SECRET_MIN or not pin.isprintable():
-            raise InvalidInput(f"A station secret needs at least {SECRET_MIN} printable characters.")
+            raise InvalidInput(
+                _("A station secret needs at least {SECRET_MIN} printable characters.").format(
+                    SECRET_MIN=SECRET_MIN
+                )
+            )
         return pin
     if not (pin.isascii() and pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
-        raise InvalidInput(f"A PIN is {PIN_MIN} to {PIN_MAX} digits.")
+        raise InvalidInput(
+            _("A PIN is {PIN_MIN} to {PIN_MAX} digits.").format(PIN_MIN=PIN_MIN, PIN_MAX=PIN_MAX)
+        )
     return pin
 
 
@@ -67,7 +74,9 @@ def _operator_row(session: Session, badge: str) -> Operator:
         select(Operator).where(col(Operator.badge) == badge.strip())
     ).scalar_one_or_none()
     if row is None or not row.active:
-        raise NotFound(f"Unknown badge {badge!r}: nobody with that badge may work here.")
+        raise NotFound(
+            _("Unknown badge {badge!r}: nobody with that badge may work here.").format(badge=badge)
+        )
     return row
 
 
@@ -118,24 +127,30 @@ def sign_in(
         )
         session.commit()
         raise SignInRefused(
-            f"Badge {badge} is locked until {_local_hhmm(session, row.locked_until)} after "
-            f"{MAX_FAILURES} wrong PINs; a supervisor can unlock it."
+            _(
+                "Badge {badge} is locked until {until} after {MAX_FAILURES} wrong "
+                "PINs; a supervisor can unlock it."
+            ).format(badge=badge, until=_local_hhmm(session, row.locked_until), MAX_FAILURES=MAX_FAILURES)
         )
     if row.pin_hash is None:
         raise SignInRefused(
-            f"Badge {badge} has no PIN yet; an admin sets one with 'neofloor operator set-pin'."
+            _("Badge {badge} has no PIN yet; an admin sets one with 'neofloor operator set-pin'.").format(
+                badge=badge
+            )
         )
     if not pin_matches(row.pin_hash, pin, badge):
         _count_failure(session, row, terminal, now)
         left = MAX_FAILURES - row.failed_pins
         if row.locked_until is not None and row.locked_until > now:
-            message = (
-                f"Wrong PIN for badge {badge}: it is locked until {_local_hhmm(session, row.locked_until)}; "
-                "a supervisor can unlock it."
-            )
+            message = _(
+                "Wrong PIN for badge {badge}: it is locked until {until}; a supervisor can unlock it."
+            ).format(badge=badge, until=_local_hhmm(session, row.locked_until))
         else:
-            tries = "try" if left == 1 else "tries"
-            message = f"Wrong PIN for badge {badge} ({left} {tries} left before it locks)."
+            message = ngettext(
+                "Wrong PIN for badge {badge} ({left} try left before it locks).",
+                "Wrong PIN for badge {badge} ({left} tries left before it locks).",
+                left,
+            ).format(badge=badge, left=left)
         session.commit()
         raise SignInRefused(message)
     if needs_upgrade(row.pin_hash):
@@ -222,7 +237,7 @@ def unlock(
         before=before,
         after={"locked_until": None, "failed_pins": 0},
     )
-    return f"Badge {row.badge} ({row.name}) unlocked."
+    return _("Badge {badge} ({name}) unlocked.").format(badge=row.badge, name=row.name)
 
 
 def set_pin(
@@ -245,7 +260,7 @@ def set_pin(
     session.flush()
     # The audit says a PIN changed, never what it is.
     record(session, SessionEvent.SET_PIN, now, operator=actor, terminal=terminal, subject=row.badge)
-    return f"PIN set for badge {row.badge} ({row.name})."
+    return _("PIN set for badge {badge} ({name}).").format(badge=row.badge, name=row.name)
 
 
 def idle_sign_out_minutes(session: Session) -> int:

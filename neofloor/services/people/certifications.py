@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.auth import check_pin
 from neofloor.services.people.permissions import Action, require
@@ -84,7 +85,7 @@ def skills_matrix(
     stations = session.execute(
         select(col(Station.id), col(Station.code)).order_by(col(Station.position), col(Station.id))
     ).all()
-    codes = tuple(code for _, code in stations)
+    codes = tuple(code for _unused, code in stations)
     held: dict[tuple[int, int], OperatorStation] = {
         (c.operator_id, c.station_id): c for c in session.execute(select(OperatorStation)).scalars()
     }
@@ -118,7 +119,7 @@ def _operator(session: Session, badge: str) -> Operator:
         select(Operator).where(col(Operator.badge) == badge.strip())
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"Unknown badge {badge!r}.")
+        raise NotFound(_("Unknown badge {badge!r}.").format(badge=badge))
     return row
 
 
@@ -136,14 +137,14 @@ def add_operator(
     """A new operator with a PIN (admin); answers the sentence to show."""
     now = now or utcnow()
     require(actor, Action.OPERATOR_ADMIN)
-    badge = clean_text(badge, what="The badge", max_length=BADGE_MAX)
-    name = clean_text(name, what="The name", max_length=SHORT_TEXT_MAX)
+    badge = clean_text(badge, what=_("The badge"), max_length=BADGE_MAX)
+    name = clean_text(name, what=_("The name"), max_length=SHORT_TEXT_MAX)
     if not badge or not name:
-        raise InvalidInput("A new operator needs a badge and a name.")
+        raise InvalidInput(_("A new operator needs a badge and a name."))
     if role not in {r.value for r in Role}:
-        raise InvalidInput(f"Role should be one of {', '.join(r.value for r in Role)}.")
+        raise InvalidInput(_("Role should be one of {roles}.").format(roles=", ".join(r.value for r in Role)))
     if session.execute(select(col(Operator.id)).where(col(Operator.badge) == badge)).first() is not None:
-        raise RuleViolation(f"Badge {badge} is already taken.")
+        raise RuleViolation(_("Badge {badge} is already taken.").format(badge=badge))
     session.add(Operator(badge=badge, name=name, role=role, pin_hash=hash_pin(check_pin(pin, role))))
     session.flush()
     record(
@@ -155,7 +156,7 @@ def add_operator(
         subject=badge,
         after={"added": name, "role": role},
     )
-    return f"Operator {name} ({badge}, {role}) added."
+    return _("Operator {name} ({badge}, {role}) added.").format(name=name, badge=badge, role=role)
 
 
 def disable_operator(
@@ -166,9 +167,9 @@ def disable_operator(
     require(actor, Action.OPERATOR_ADMIN)
     row = _operator(session, badge)
     if not row.active:
-        raise RuleViolation(f"Badge {row.badge} is already disabled.")
+        raise RuleViolation(_("Badge {badge} is already disabled.").format(badge=row.badge))
     if row.badge == actor.badge:
-        raise RuleViolation("An admin may not disable their own badge.")
+        raise RuleViolation(_("An admin may not disable their own badge."))
     row.active = False
     session.add(row)
     session.flush()
@@ -182,7 +183,7 @@ def disable_operator(
         before={"active": True},
         after={"active": False},
     )
-    return f"Badge {row.badge} ({row.name}) disabled."
+    return _("Badge {badge} ({name}) disabled.").format(badge=row.badge, name=row.name)
 
 
 def certify(
@@ -200,9 +201,9 @@ def certify(
     """Certify an operator for a station (admin), or renew the certification they hold there."""
     now = now or utcnow()
     require(actor, Action.OPERATOR_ADMIN)
-    programme = clean_text(programme, what="The training programme", max_length=SHORT_TEXT_MAX)
+    programme = clean_text(programme, what=_("The training programme"), max_length=SHORT_TEXT_MAX)
     if expires_on is not None and expires_on <= certified_on:
-        raise InvalidInput("A certification must expire after the day it was granted.")
+        raise InvalidInput(_("A certification must expire after the day it was granted."))
     row = _operator(session, badge)
     station = plant_catalog(session).station(station_code)
     assert row.id is not None
@@ -232,5 +233,5 @@ def certify(
             "programme": programme,
         },
     )
-    until = f" until {expires_on.isoformat()}" if expires_on else ""
-    return f"{row.name} certified for {station.code}{until}."
+    until = _(" until {day}").format(day=expires_on.isoformat()) if expires_on else ""
+    return _("{name} certified for {code}{until}.").format(name=row.name, code=station.code, until=until)

@@ -16,6 +16,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from babel.dates import format_date
+
+from neofloor.i18n import N_, SOURCE_LANGUAGE, _, language
 from neofloor.services.plant.errors import PermissionDenied
 from neofloor.services.plant.records import OperatorInfo
 from neofloor.store.models import Role
@@ -88,103 +91,109 @@ class Rule:
     uncertified: str = ""
 
 
-_ONLY_CERTIFIED = "{name} may {what} only at a station they are certified for, not {code}."
-_ANYONE_AT_STATION = "; an inspector, supervisor, shift lead or admin can {what} there."
-_CERTIFIED_OR_LEADER = "; only someone certified there or a line leader may {what}."
+_ONLY_CERTIFIED = N_("{name} may {what} only at a station they are certified for, not {code}.")
+_ANYONE_AT_STATION = N_("; an inspector, supervisor, shift lead or admin can {what} there.")
+_CERTIFIED_OR_LEADER = N_("; only someone certified there or a line leader may {what}.")
 
 RULES: dict[Action, Rule] = {
-    Action.SCAN: Rule("scan cars", QUALITY, CREW | {Role.STATION}, "", "", "start or complete a car"),
+    Action.SCAN: Rule(N_("scan cars"), QUALITY, CREW | {Role.STATION}, "", "", N_("start or complete a car")),
     # The station's certification, or a role that acts anywhere on the line (inspectors included).
     Action.HOLD: Rule(
-        "hold a car",
+        N_("hold a car"),
         QUALITY,
         CREW,
         "",
-        "; an inspector, supervisor, shift lead or admin can hold it.",
-        "stop a car where it is, with a reason",
+        N_("; an inspector, supervisor, shift lead or admin can hold it."),
+        N_("stop a car where it is, with a reason"),
     ),
     Action.RELEASE: Rule(
-        "release a hold", QUALITY, others="that takes an admin, inspector, shift lead or supervisor."
+        N_("release a hold"), QUALITY, others=N_("that takes an admin, inspector, shift lead or supervisor.")
     ),
     Action.SEND_TO_REPAIR: Rule(
-        "send a car to repair", QUALITY, others="only a supervisor, shift lead, admin or inspector may."
+        N_("send a car to repair"),
+        QUALITY,
+        others=N_("only a supervisor, shift lead, admin or inspector may.")
     ),
-    Action.REPAIR_SCAN: Rule("scan cars", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
-    Action.BACK_TO_LINE: Rule("send cars back to the line", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.REPAIR_SCAN: Rule(N_("scan cars"), QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.BACK_TO_LINE: Rule(N_("send cars back to the line"), QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
     Action.REDIRECT: Rule(
-        "send a repaired car to another station than the one it left",
+        N_("send a repaired car to another station than the one it left"),
         LEADERS,
-        others="only a supervisor, shift lead or admin may.",
+        others=N_("only a supervisor, shift lead or admin may."),
     ),
     Action.OVERRIDE: Rule(
-        "override the build sequence", LEADERS, others="only a supervisor, shift lead or admin may."
+        N_("override the build sequence"), LEADERS, others=N_("only a supervisor, shift lead or admin may.")
     ),
-    Action.ANDON_RAISE: Rule("raise a stop", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
-    Action.ANDON_END: Rule("end a stop", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.ANDON_RAISE: Rule(N_("raise a stop"), QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
+    Action.ANDON_END: Rule(N_("end a stop"), QUALITY, CREW, elsewhere=_ANYONE_AT_STATION),
     Action.DEFECT_LOG: Rule(
-        "log defects",
+        N_("log defects"),
         QUALITY,
         CREW,
-        elsewhere="; an inspector or a line leader can {what} there.",
+        elsewhere=N_("; an inspector or a line leader can {what} there."),
         uncertified=_ONLY_CERTIFIED,
     ),
     Action.DEFECT_SEVERITY: Rule(
-        "log a defect above its catalog severity", QUALITY, others="that takes an inspector or a line leader."
+        N_("log a defect above its catalog severity"),
+        QUALITY,
+        others=N_("that takes an inspector or a line leader.")
     ),
     Action.DEFECT_REPAIR: Rule(
-        "record repairs",
+        N_("record repairs"),
         QUALITY,
         CREW,
-        elsewhere="; an inspector or a line leader can {what} there.",
+        elsewhere=N_("; an inspector or a line leader can {what} there."),
         uncertified=_ONLY_CERTIFIED,
     ),
     Action.DEFECT_VERIFY: Rule(
-        "verify repairs", frozenset({Role.INSPECTOR}), others="that takes an inspector."
+        N_("verify repairs"), frozenset({Role.INSPECTOR}), others=N_("that takes an inspector.")
     ),
     Action.DEFECT_REJECT: Rule(
-        "reject repairs", frozenset({Role.INSPECTOR}), others="that takes an inspector."
+        N_("reject repairs"), frozenset({Role.INSPECTOR}), others=N_("that takes an inspector.")
     ),
     Action.DEFECT_CANCEL: Rule(
-        "cancel a defect", QUALITY, others="that takes an inspector or a line leader."
+        N_("cancel a defect"), QUALITY, others=N_("that takes an inspector or a line leader.")
     ),
     Action.SHIFT_NOTE: Rule(
-        "write a shift note", LEADERS, others="that takes an admin, shift lead or supervisor."
+        N_("write a shift note"), LEADERS, others=N_("that takes an admin, shift lead or supervisor.")
     ),
     # The yard, the PDI and the handover: whoever holds the yard's (the delivery station's)
     # certification, operator or inspector, or a line leader anywhere.
     Action.PDI_CHECK: Rule(
-        "sign a pre-delivery inspection", LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
+        N_("sign a pre-delivery inspection"), LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
     ),
     Action.YARD_PARK: Rule(
-        "park or move cars in the yard", LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
+        N_("park or move cars in the yard"), LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
     ),
     Action.DELIVER: Rule(
-        "hand a car over to its customer", LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
+        N_("hand a car over to its customer"), LEADERS, HANDLERS, elsewhere=_CERTIFIED_OR_LEADER
     ),
     Action.RECALL_HOLD: Rule(
-        "hold the cars of a recall", LEADERS, others="only a supervisor, shift lead or admin may."
+        N_("hold the cars of a recall"), LEADERS, others=N_("only a supervisor, shift lead or admin may.")
     ),
     # A serial is captured by whoever may scan at the part's station, replaced by the repair bay's crew.
     Action.COMPONENT_ADD: Rule(
-        "record a fitted component", QUALITY, CREW | {Role.STATION}, elsewhere=_ANYONE_AT_STATION
+        N_("record a fitted component"), QUALITY, CREW | {Role.STATION}, elsewhere=_ANYONE_AT_STATION
     ),
     Action.COMPONENT_REPLACE: Rule(
-        "replace a fitted component", QUALITY, CREW, elsewhere=_ANYONE_AT_STATION
+        N_("replace a fitted component"), QUALITY, CREW, elsewhere=_ANYONE_AT_STATION
     ),
     Action.PLAN_IMPORT: Rule(
-        "add cars to the production plan", LEADERS, others="only a supervisor, shift lead or admin may."
+        N_("add cars to the production plan"),
+        LEADERS,
+        others=N_("only a supervisor, shift lead or admin may.")
     ),
     Action.OPERATOR_ADMIN: Rule(
-        "manage operators and certifications", frozenset({Role.ADMIN}), others="that takes an admin."
+        N_("manage operators and certifications"), frozenset({Role.ADMIN}), others=N_("that takes an admin.")
     ),
     Action.OPERATOR_UNLOCK: Rule(
-        "unlock a badge", LEADERS, others="only a supervisor, shift lead or admin may."
+        N_("unlock a badge"), LEADERS, others=N_("only a supervisor, shift lead or admin may.")
     ),
     Action.VIEW_SKILLS: Rule(
-        "open the skills matrix", LEADERS, others="only a supervisor, shift lead or admin may."
+        N_("open the skills matrix"), LEADERS, others=N_("only a supervisor, shift lead or admin may.")
     ),
     Action.VIEW_AUDIT: Rule(
-        "open the audit trail", LEADERS, others="only a supervisor, shift lead or admin may."
+        N_("open the audit trail"), LEADERS, others=N_("only a supervisor, shift lead or admin may.")
     ),
 }
 
@@ -213,19 +222,26 @@ def require(operator: OperatorInfo, action: Action, station: StationLike | None 
     if may(operator, action, station):
         return
     entry = RULES[action]
+    what = _(entry.what)
     if operator.role in entry.certified:
-        where = station.code if station is not None else "any station"
+        where = station.code if station is not None else _("any station")
         expired = expired_on(operator, station)
-        tail = entry.elsewhere.format(what=entry.what) if entry.elsewhere else "."
+        tail = _(entry.elsewhere).format(what=what) if entry.elsewhere else "."
         if expired is not None:
             raise PermissionDenied(
-                f"{operator.name}'s certification for {where} expired on {long_date(expired)}{tail}"
+                _("{name}'s certification for {where} expired on {day}{tail}").format(
+                    name=operator.name, where=where, day=long_date(expired), tail=tail
+                )
             )
         if entry.uncertified:
-            raise PermissionDenied(entry.uncertified.format(name=operator.name, what=entry.what, code=where))
-        raise PermissionDenied(f"{operator.name} is not certified for {where}{tail}")
-    others = entry.others or "that is not part of their role."
-    raise PermissionDenied(f"{operator.name} may not {entry.what}; {others}")
+            raise PermissionDenied(_(entry.uncertified).format(name=operator.name, what=what, code=where))
+        raise PermissionDenied(
+            _("{name} is not certified for {where}{tail}").format(name=operator.name, where=where, tail=tail)
+        )
+    others = _(entry.others) if entry.others else _("that is not part of their role.")
+    raise PermissionDenied(
+        _("{name} may not {what}; {others}").format(name=operator.name, what=what, others=others)
+    )
 
 
 def expired_on(operator: OperatorInfo, station: StationLike | None) -> date | None:
@@ -239,8 +255,10 @@ def expired_on(operator: OperatorInfo, station: StationLike | None) -> date | No
 
 
 def long_date(day: date) -> str:
-    """A date as the floor reads it: 3 Nov 2026."""
-    return f"{day.day} {day.strftime('%b %Y')}"
+    """A date as the floor reads it: 3 Nov 2026 (3 nov. 2026 in French)."""
+    if language() == SOURCE_LANGUAGE:
+        return f"{day.day} {day.strftime('%b %Y')}"
+    return format_date(day, "d MMM y", locale=language())
 
 
 def roles_for(action: Action) -> dict[Role, str]:

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.chain import GENESIS, chain_batches, row_hash
 from neofloor.store.models import VerifyRun
 from neofloor.store.types import utcnow
@@ -57,11 +58,11 @@ class VerifyResult:
     @property
     def message(self) -> str:
         if self.ok:
-            return (
-                f"Ledger and audit trail intact: {self.events_checked:,} events and "
-                f"{self.audit_checked:,} audit rows checked."
-            )
-        return f"Tampering found: {self.detail}"
+            return _(
+                "Ledger and audit trail intact: {events_checked:,} events and "
+                "{audit_checked:,} audit rows checked."
+            ).format(events_checked=self.events_checked, audit_checked=self.audit_checked)
+        return _("Tampering found: {detail}").format(detail=self.detail)
 
 
 def walk_chain(
@@ -80,13 +81,23 @@ def walk_chain(
             computed = row_hash(previous, tuple(row[2:]))
             if stored != computed:
                 what = (
-                    "has no hash (written behind the app's back)"
+                    _("has no hash (written behind the app's back)")
                     if stored is None
                     else (
-                        "does not match its content or the row before it (changed, or one before it deleted)"
+                        _(
+                            "does not match its content or the row before it (changed, or one "
+                            "before it deleted)"
+                        )
                     )
                 )
-                return ChainCheck(table, count, last_id, previous, row_id, f"{table} row {row_id} {what}.")
+                return ChainCheck(
+                    table,
+                    count,
+                    last_id,
+                    previous,
+                    row_id,
+                    _("{table} row {row_id} {what}.").format(table=table, row_id=row_id, what=what),
+                )
             if expected_head is not None and row_id == expected_head[0]:
                 if stored != expected_head[1]:
                     return ChainCheck(
@@ -95,7 +106,9 @@ def walk_chain(
                         last_id,
                         previous,
                         row_id,
-                        f"{table} row {row_id} differs from what the last check saw (chain rewritten).",
+                        _(
+                            "{table} row {row_id} differs from what the last check saw (chain rewritten)."
+                        ).format(table=table, row_id=row_id),
                     )
                 seen_expected = True
             previous, last_id = computed, row_id
@@ -109,7 +122,9 @@ def walk_chain(
             last_id,
             previous,
             expected_head[0],
-            f"{table} row {expected_head[0]}, the last one the previous check saw, is gone (rows deleted).",
+            _(
+                "{table} row {expected_head}, the last one the previous check saw, is gone (rows deleted)."
+            ).format(table=table, expected_head=expected_head[0]),
         )
     return ChainCheck(table, count, last_id, previous if last_id is not None else None)
 

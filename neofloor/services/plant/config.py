@@ -108,38 +108,54 @@ def demo_plant_text() -> str:
 def load_plant_config(path: str | os.PathLike[str] | None = None) -> PlantConfig:
     """Parse and check a plant config file (the demo plant's when no path is given)."""
     if path is None:
-        text, where = demo_plant_text(), "demo plant"
+        text, where = demo_plant_text(), _("demo plant")
     else:
         try:
             text, where = Path(path).read_text("utf-8"), str(path)
         except OSError as exc:
-            raise ConfigError(f"Cannot read plant config {path}: {exc.strerror}.") from exc
+            raise ConfigError(
+                _("Cannot read plant config {path}: {strerror}.").format(
+                    path=path, strerror=exc.strerror
+                )
+            ) from exc
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where} is not valid TOML: {exc}.") from exc
+        raise ConfigError(_("{where} is not valid TOML: {exc}.").format(where=where, exc=exc)) from exc
     return _check_config(raw, where)
 
 
 def _need(table: dict[str, Any], key: str, where: str, kind: type = str) -> Any:
     if key not in table:
-        raise ConfigError(f"{where}: missing '{key}'.")
+        raise ConfigError(_("{where}: missing '{key}'.").format(where=where, key=key))
     value = table[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{where}: '{key}' should be a {kind.__name__}.")
+        raise ConfigError(
+            _("{where}: '{key}' should be a {kind}.").format(
+                where=where, key=key, kind=kind.__name__
+            )
+        )
     return value
 
 
 def _entries(raw: dict[str, Any], key: str, where: str, *, required: bool = True) -> list[dict[str, Any]]:
     entries = raw.get(key, [])
     if required and not entries:
-        raise ConfigError(f"{where}: needs at least one [[{key}]] entry.")
+        raise ConfigError(_("{where}: needs at least one [[{key}]] entry.").format(where=where, key=key))
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise ConfigError(f"{where}: '{key}' should be a list of tables ([[{key}]]).")
+        raise ConfigError(
+            _("{where}: '{key}' should be a list of tables ([[{key}]]).").format(
+                where=where, key=key
+            )
+        )
     codes = [e.get("code", e.get("badge")) for e in entries]
     dupes = sorted({c for c in codes if c is not None and codes.count(c) > 1})
     if dupes:
-        raise ConfigError(f"{where}: duplicate {key} {', '.join(map(str, dupes))}.")
+        raise ConfigError(
+            _("{where}: duplicate {key} {codes}.").format(
+                where=where, key=key, codes=', '.join(map(str, dupes))
+            )
+        )
     return entries
 
 
@@ -147,7 +163,7 @@ def _check_shifts(shifts: list[dict[str, Any]], timezone: str, where: str) -> No
     """The shifts as the shift calendar will read them: times, breaks, days, no two overlapping."""
     definitions: list[ShiftDefinition] = []
     for sh in shifts:
-        here = f"{where} shift {sh.get('code')}"
+        here = _("{where} shift {code}").format(where=where, code=sh.get('code'))
         code = _need(sh, "code", here)
         start, end = _need(sh, "start", here), _need(sh, "end", here)
         target = _need(sh, "target_cars", here, int) if "target_cars" in sh else 0
@@ -175,13 +191,13 @@ def _certification(entry: Any, op: dict[str, Any], here: str, codes: set[str]) -
     """A certification as a table: a bare station code takes the operator's dates and programme."""
     cert = {"station": entry} if isinstance(entry, str) else dict(entry) if isinstance(entry, dict) else None
     if cert is None or not isinstance(cert.get("station"), str):
-        raise ConfigError(f"{here}: a station is a code or a table with 'station'.")
+        raise ConfigError(_("{here}: a station is a code or a table with 'station'.").format(here=here))
     if cert["station"] not in codes:
-        raise ConfigError(f"{here}: unknown station {cert['station']}.")
+        raise ConfigError(_("{here}: unknown station {cert}.").format(here=here, cert=cert['station']))
     for key in ("certified_on", "expires_on"):
         value = cert.get(key, op.get(key))
         if value is not None and not isinstance(value, date):
-            raise ConfigError(f"{here}: {key} should be a date (YYYY-MM-DD).")
+            raise ConfigError(_("{here}: {key} should be a date (YYYY-MM-DD).").format(here=here, key=key))
         cert[key] = value
     cert["programme"] = str(cert.get("programme", op.get("programme", "")))
     return cert
@@ -190,73 +206,98 @@ def _certification(entry: Any, op: dict[str, Any], here: str, codes: set[str]) -
 def _check_config(raw: dict[str, Any], where: str) -> PlantConfig:
     plant = raw.get("plant")
     if not isinstance(plant, dict):
-        raise ConfigError(f"{where}: missing the [plant] table.")
-    name = _need(plant, "name", f"{where} [plant]")
+        raise ConfigError(_("{where}: missing the [plant] table.").format(where=where))
+    name = _need(plant, "name", _("{where} [plant]").format(where=where))
     timezone = plant.get("timezone", "UTC")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{where} [plant]: unknown time zone '{timezone}'.") from exc
+        raise ConfigError(
+            _("{where} [plant]: unknown time zone '{timezone}'.").format(
+                where=where, timezone=timezone
+            )
+        ) from exc
     wmi = str(plant.get("wmi", ""))
 
     stations = _entries(raw, "stations", where)
     kinds = {k.value for k in StationKind}
     for i, st in enumerate(stations, 1):
-        here = f"{where} station {i}"
+        here = _("{where} station {i}").format(where=where, i=i)
         _need(st, "code", here)
         _need(st, "name", here)
         if st.get("kind", "work") not in kinds:
-            raise ConfigError(f"{here}: kind '{st.get('kind')}' is not one of {', '.join(sorted(kinds))}.")
+            raise ConfigError(
+                _("{here}: kind '{kind}' is not one of {kinds}.").format(
+                    here=here, kind=st.get('kind'), kinds=', '.join(sorted(kinds))
+                )
+            )
         st.setdefault("kind", "work")
     codes = {s["code"] for s in stations}
 
     models = _entries(raw, "models", where)
     for m in models:
-        _need(m, "code", f"{where} model")
-        _need(m, "name", f"{where} model {m['code']}")
+        _need(m, "code", _("{where} model").format(where=where))
+        _need(m, "name", _("{where} model {code}").format(where=where, code=m['code']))
     colors = _entries(raw, "colors", where)
     shifts = _entries(raw, "shifts", where)
     _check_shifts(shifts, timezone, where)
     defects = _entries(raw, "defects", where)
     severities = {s.value for s in Severity}
     for d in defects:
-        here = f"{where} defect {d.get('code')}"
+        here = _("{where} defect {code}").format(where=where, code=d.get('code'))
         _need(d, "description", here)
         if d.get("category") not in DEFECT_CATEGORIES:
-            raise ConfigError(f"{here}: category should be one of {', '.join(DEFECT_CATEGORIES)}.")
+            raise ConfigError(
+                _("{here}: category should be one of {DEFECT_CATEGORIES}.").format(
+                    here=here, DEFECT_CATEGORIES=', '.join(DEFECT_CATEGORIES)
+                )
+            )
         if d.get("severity") not in severities:
-            raise ConfigError(f"{here}: severity should be critical, major or minor.")
+            raise ConfigError(_("{here}: severity should be critical, major or minor.").format(here=here))
     reasons = _entries(raw, "downtime_reasons", where)
     partners = _entries(raw, "financing_partners", where, required=False)
     operators = _entries(raw, "operators", where)
     roles = {r.value for r in Role}
     for op in operators:
-        here = f"{where} operator {op.get('badge')}"
+        here = _("{where} operator {badge}").format(where=where, badge=op.get('badge'))
         _need(op, "badge", here)
         _need(op, "name", here)
         if op.get("role") not in roles:
-            raise ConfigError(f"{here}: role should be one of {', '.join(sorted(roles))}.")
+            raise ConfigError(
+                _("{here}: role should be one of {roles}.").format(
+                    here=here, roles=', '.join(sorted(roles))
+                )
+            )
         op["stations"] = [_certification(entry, op, here, codes) for entry in op.get("stations", [])]
     accounts = _entries(raw, "station_accounts", where, required=False)
     for account in accounts:
-        here = f"{where} station account {account.get('badge')}"
+        here = _("{where} station account {badge}").format(where=where, badge=account.get('badge'))
         _need(account, "badge", here)
         _need(account, "name", here)
         if _need(account, "station", here) not in codes:
-            raise ConfigError(f"{here}: unknown station {account['station']}.")
+            raise ConfigError(
+                _("{here}: unknown station {account}.").format(
+                    here=here, account=account['station']
+                )
+            )
         if len(str(_need(account, "secret", here))) < STATION_SECRET_MIN:
-            raise ConfigError(f"{here}: the secret needs at least {STATION_SECRET_MIN} characters.")
+            raise ConfigError(
+                _("{here}: the secret needs at least {STATION_SECRET_MIN} characters.").format(
+                    here=here, STATION_SECRET_MIN=STATION_SECRET_MIN
+                )
+            )
     idle = plant.get("idle_sign_out_minutes", IDLE_SIGN_OUT_DEFAULT)
     if not isinstance(idle, int) or isinstance(idle, bool) or idle < 1:
-        raise ConfigError(f"{where} [plant]: idle_sign_out_minutes should be a whole number of minutes.")
+        raise ConfigError(_("{where} [plant]: idle_sign_out_minutes should be a whole number of "
+"minutes.").format(where=where))
     instructions = raw.get("work_instructions", [])
     model_codes = {m["code"] for m in models}
     for wi in instructions:
-        here = f"{where} work instruction"
+        here = _("{where} work instruction").format(where=where)
         if _need(wi, "station", here) not in codes:
-            raise ConfigError(f"{here}: unknown station {wi['station']}.")
+            raise ConfigError(_("{here}: unknown station {wi}.").format(here=here, wi=wi['station']))
         if wi.get("model") and wi["model"] not in model_codes:
-            raise ConfigError(f"{here}: unknown model {wi['model']}.")
+            raise ConfigError(_("{here}: unknown model {wi}.").format(here=here, wi=wi['model']))
         _need(wi, "text", here)
     assert set(ZONES)  # zones are fixed by the domain, not the config
     components = _check_components(raw, where, codes, models)
@@ -306,7 +347,8 @@ def _double_scan_seconds(value: object) -> float:
     """The double-scan window: a number of seconds from 0 (none) to 60."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 60:
         raise ConfigError(
-            f"[plant] double_scan_seconds must be a number of seconds from 0 to 60, not {value!r}."
+            _("[plant] double_scan_seconds must be a number of seconds from 0 to 60, "
+"not {value!r}.").format(value=value)
         )
     return float(value)
 
@@ -320,22 +362,34 @@ def _applies_to(entry: dict[str, Any], here: str, models: list[dict[str, Any]]) 
     """The model codes an entry names by ``models`` or ``powertrains``, comma-joined ("" = all)."""
     model_codes = [m["code"] for m in models]
     if "models" in entry and "powertrains" in entry:
-        raise ConfigError(f"{here}: give 'models' or 'powertrains', not both.")
+        raise ConfigError(_("{here}: give 'models' or 'powertrains', not both.").format(here=here))
     if "models" in entry:
         named = entry["models"]
         if not isinstance(named, list) or not named:
-            raise ConfigError(f"{here}: 'models' should be a non-empty list of model codes.")
+            raise ConfigError(
+                _("{here}: 'models' should be a non-empty list of model codes.").format(
+                    here=here
+                )
+            )
         for code in named:
             if code not in model_codes:
-                raise ConfigError(f"{here}: unknown model {code}.")
+                raise ConfigError(_("{here}: unknown model {code}.").format(here=here, code=code))
         return ",".join(c for c in model_codes if c in named)
     if "powertrains" in entry:
         named = entry["powertrains"]
         if not isinstance(named, list) or not named or any(p not in POWERTRAINS for p in named):
-            raise ConfigError(f"{here}: 'powertrains' should list some of {', '.join(POWERTRAINS)}.")
+            raise ConfigError(
+                _("{here}: 'powertrains' should list some of {POWERTRAINS}.").format(
+                    here=here, POWERTRAINS=', '.join(POWERTRAINS)
+                )
+            )
         chosen = [m["code"] for m in models if m.get("powertrain", "petrol") in named]
         if not chosen:
-            raise ConfigError(f"{here}: no model has powertrain {', '.join(named)}.")
+            raise ConfigError(
+                _("{here}: no model has powertrain {named}.").format(
+                    here=here, named=', '.join(named)
+                )
+            )
         return ",".join(chosen)
     return ""
 
@@ -348,23 +402,35 @@ def _check_components(
     kinds = {s["code"]: s["kind"] for s in raw.get("stations", [])}
     checked: list[dict[str, Any]] = []
     for entry in entries:
-        here = f"{where} component {entry.get('code')}"
+        here = _("{where} component {code}").format(where=where, code=entry.get('code'))
         code = _need(entry, "code", here)
         if not PART_CODE.fullmatch(code):
-            raise ConfigError(f"{here}: a code is 1 to 16 upper-case letters, digits, '_' or '-'.")
+            raise ConfigError(
+                _("{here}: a code is 1 to 16 upper-case letters, digits, '_' or '-'.").format(
+                    here=here
+                )
+            )
         station = _need(entry, "station", here)
         if station not in station_codes:
-            raise ConfigError(f"{here}: unknown station {station}.")
+            raise ConfigError(_("{here}: unknown station {station}.").format(here=here, station=station))
         if kinds.get(station) not in (StationKind.WORK, StationKind.TEST, StationKind.QUALITY_GATE):
-            raise ConfigError(f"{here}: serials are captured at a production station, not {station}.")
+            raise ConfigError(
+                _("{here}: serials are captured at a production station, not {station}.").format(
+                    here=here, station=station
+                )
+            )
         pattern = _need(entry, "format", here)
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ConfigError(f"{here}: 'format' is not a valid regular expression ({exc}).") from exc
+            raise ConfigError(
+                _("{here}: 'format' is not a valid regular expression ({exc}).").format(
+                    here=here, exc=exc
+                )
+            ) from exc
         required = entry.get("required", True)
         if not isinstance(required, bool):
-            raise ConfigError(f"{here}: 'required' should be true or false.")
+            raise ConfigError(_("{here}: 'required' should be true or false.").format(here=here))
         checked.append(
             {
                 "code": code,
@@ -382,13 +448,21 @@ def _check_pdi_items(raw: dict[str, Any], where: str, models: list[dict[str, Any
     """``[[pdi_items]]``: the pre-delivery checklist, in file order."""
     checked: list[dict[str, Any]] = []
     for entry in _entries(raw, "pdi_items", where, required=False):
-        here = f"{where} PDI item {entry.get('code')}"
+        here = _("{where} PDI item {code}").format(where=where, code=entry.get('code'))
         code = _need(entry, "code", here)
         if not PART_CODE.fullmatch(code):
-            raise ConfigError(f"{here}: a code is 1 to 16 upper-case letters, digits, '_' or '-'.")
+            raise ConfigError(
+                _("{here}: a code is 1 to 16 upper-case letters, digits, '_' or '-'.").format(
+                    here=here
+                )
+            )
         zone = entry.get("zone", "interior")
         if zone not in ZONES:
-            raise ConfigError(f"{here}: zone should be one of {', '.join(ZONES)}.")
+            raise ConfigError(
+                _("{here}: zone should be one of {ZONES}.").format(
+                    here=here, ZONES=', '.join(ZONES)
+                )
+            )
         name = _need(entry, "name", here)
         checked.append({"code": code, "name": name, "models": _applies_to(entry, here, models), "zone": zone})
     return checked
@@ -400,15 +474,19 @@ def _check_yard(raw: dict[str, Any], where: str) -> tuple[tuple[str, ...], int]:
     if yard is None:
         return (), 0
     if not isinstance(yard, dict):
-        raise ConfigError(f"{where}: 'yard' should be a table ([yard]).")
-    rows = _need(yard, "rows", f"{where} [yard]", list)
+        raise ConfigError(_("{where}: 'yard' should be a table ([yard]).").format(where=where))
+    rows = _need(yard, "rows", _("{where} [yard]").format(where=where), list)
     if not rows or any(not isinstance(r, str) or not re.fullmatch(r"[A-Z]{1,2}", r) for r in rows):
-        raise ConfigError(f"{where} [yard]: 'rows' should list row letters such as \"A\", \"B\".")
+        raise ConfigError(
+            _("{where} [yard]: 'rows' should list row letters such as \"A\", \"B\".").format(
+                where=where
+            )
+        )
     if len(set(rows)) != len(rows):
-        raise ConfigError(f"{where} [yard]: a row is named twice.")
-    places = _need(yard, "places", f"{where} [yard]", int)
+        raise ConfigError(_("{where} [yard]: a row is named twice.").format(where=where))
+    places = _need(yard, "places", _("{where} [yard]").format(where=where), int)
     if not 1 <= places <= 99:
-        raise ConfigError(f"{where} [yard]: 'places' should be between 1 and 99.")
+        raise ConfigError(_("{where} [yard]: 'places' should be between 1 and 99.").format(where=where))
     return tuple(rows), places
 
 
@@ -419,7 +497,7 @@ def init_plant(session: Session, config: PlantConfig, *, demo_seed: int | None =
     a real plant's salts are random.
     """
     if session.exec(select(col(Station.id)).limit(1)).first() is not None:
-        raise RuleViolation("This database already holds a plant; use a new database file.")
+        raise RuleViolation(_("This database already holds a plant; use a new database file."))
     _add_settings(session, config)
     stations = _add_stations(session, config)
     models = _add_models(session, config)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from neofloor.i18n import _
 from neofloor.services.plant.clock import plant_zone, to_local
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.store.types import utcnow
@@ -49,7 +50,9 @@ def local_days(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
     clock moves.
     """
     if last < first:
-        raise InvalidInput(f"The period ends ({last}) before it starts ({first}).")
+        raise InvalidInput(
+            _("The period ends ({last}) before it starts ({first}).").format(last=last, first=first)
+        )
     start = local_to_utc(datetime.combine(first, time(0)), zone)
     return start, local_to_utc(datetime.combine(last + timedelta(days=1), time(0)), zone)
 
@@ -65,4 +68,6 @@ def parse_plant_date(text: str, timezone: str, *, now: datetime | None = None) -
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"Date {text!r} should be YYYY-MM-DD, today or yesterday.") from None
+        raise InvalidInput(
+            _("Date {text!r} should be YYYY-MM-DD, today or yesterday.").format(text=text)
+        ) from None

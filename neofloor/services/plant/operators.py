@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import NotFound
@@ -67,7 +68,9 @@ def operator_by_badge(session: Session, badge: str, *, now: datetime | None = No
     conn = session.connection()
     row = conn.execute(by_badge, {"badge": badge.strip()}).one_or_none()
     if row is None or not row.active:
-        raise NotFound(f"Unknown badge {badge!r}: nobody with that badge may work here.")
+        raise NotFound(
+            _("Unknown badge {badge!r}: nobody with that badge may work here.").format(badge=badge)
+        )
     certifications = [(r[0], r[1]) for r in conn.execute(stations_of, {"operator": row.id})]
     valid, expired = split_certifications(certifications, plant_today(session, now))
     return OperatorInfo(

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.store.models import ComponentPart, FittedComponent, PdiItem, PlantSetting
 
@@ -208,6 +209,10 @@ def prepare_parts_lookup(conn: Connection) -> None:
 def missing_sentence(station: str, vin: str, missing: tuple[PartSpec, ...]) -> str:
     """ "TRIM2 needs the driver airbag serial before VIN can complete." for one or more parts."""
     names = [p.spoken_name for p in missing]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    plural = "serial" if len(names) == 1 else "serials"
-    return f"{station} needs the {listed} {plural} before {vin} can complete."
+    if len(names) == 1:
+        return _("{station} needs the {part} serial before {vin} can complete.").format(
+            station=station, part=names[0], vin=vin
+        )
+    return _("{station} needs the {parts} and {last} serials before {vin} can complete.").format(
+        station=station, parts=", ".join(names[:-1]), last=names[-1], vin=vin
+    )

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import NotFound
 from neofloor.store.kinds import Role, StationKind, VehicleState
 
@@ -67,7 +68,7 @@ class PlantCatalog:
             if station.code == wanted:
                 return station
         known = ", ".join(s.code for s in self.stations)
-        raise NotFound(f"Unknown station {code!r}; stations are {known}.")
+        raise NotFound(_("Unknown station {code!r}; stations are {known}.").format(code=code, known=known))
 
     @cached_property
     def _stations_by_id(self) -> dict[int | None, StationInfo]:
@@ -125,14 +126,14 @@ class PlantCatalog:
             if model.code == code.strip().upper():
                 return model
         known = ", ".join(m.code for m in self.models)
-        raise NotFound(f"Unknown model {code!r}; models are {known}.")
+        raise NotFound(_("Unknown model {code!r}; models are {known}.").format(code=code, known=known))
 
     def color_by_code(self, code: str) -> int:
         for color_id, (color_code, _name) in self.colors.items():
             if color_code == code.strip().upper():
                 return color_id
-        known = ", ".join(c for c, _ in self.colors.values())
-        raise NotFound(f"Unknown color {code!r}; colors are {known}.")
+        known = ", ".join(c for c, _unused in self.colors.values())
+        raise NotFound(_("Unknown color {code!r}; colors are {known}.").format(code=code, known=known))
 
 
 def _position(station: StationInfo) -> int:
@@ -142,13 +143,21 @@ def _position(station: StationInfo) -> int:
 # Roles that may act anywhere on the line, certified or not.
 LINE_LEADERS = frozenset({Role.SUPERVISOR, Role.SHIFT_LEAD, Role.ADMIN})
 ROLE_LABELS = {
-    Role.OPERATOR: "operator",
-    Role.INSPECTOR: "inspector",
-    Role.SUPERVISOR: "supervisor",
-    Role.SHIFT_LEAD: "shift lead",
-    Role.ADMIN: "admin",
-    Role.STATION: "station account",
+    Role.OPERATOR: N_("operator"),
+    Role.INSPECTOR: N_("inspector"),
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.SHIFT_LEAD: N_("shift lead"),
+    Role.ADMIN: N_("admin"),
+    Role.STATION: N_("station account"),
 }
+
+
+def role_label(role: str) -> str:
+    """A role as people read it ("shift lead"), in the language spoken now."""
+    try:
+        return _(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
 
 
 @dataclass(frozen=True)
@@ -170,7 +179,7 @@ class OperatorInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({ROLE_LABELS.get(Role(self.role), self.role)})"
+        return _("{name} ({role})").format(name=self.name, role=role_label(self.role))
 
 
 @dataclass(frozen=True)
@@ -271,7 +280,7 @@ def stop_from_row(station: StationInfo | None, row: Sequence[Any], now: datetime
         station=station.code if station else "?",
         station_name=station.name if station else "?",
         reason_code="?" if code is None else code,
-        reason="unknown reason" if code is None else reason,
+        reason=_("unknown reason") if code is None else reason,
         started_at=started,
         ended_at=ended,
         raised_by=raised_by,

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.store.models import PlantSetting
 
@@ -44,5 +45,7 @@ def report_path(session: Session, file_name: str) -> Path:
     """The full path of the report ``file_name`` in the plant's reports folder."""
     name = file_name.strip()
     if not name or Path(name).name != name or name in (".", ".."):
-        raise InvalidInput(f"{file_name!r} is not a file name; give a name without a folder.")
+        raise InvalidInput(
+            _("{file_name!r} is not a file name; give a name without a folder.").format(file_name=file_name)
+        )
     return reports_folder(session) / name

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import pairwise
 
+from neofloor.i18n import _
 from neofloor.services.plant.errors import ConfigError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -83,10 +84,10 @@ def parse_hhmm(value: str, where: str) -> time:
     text = value.strip()
     hours, sep, minutes = text.partition(":")
     if not sep or not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ConfigError(f"{where}: time {value!r} should be HH:MM.")
+        raise ConfigError(_("{where}: time {value!r} should be HH:MM.").format(where=where, value=value))
     hour, minute = int(hours), int(minutes)
     if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ConfigError(f"{where}: time {value!r} is not a time of day.")
+        raise ConfigError(_("{where}: time {value!r} is not a time of day.").format(where=where, value=value))
     return time(hour, minute)
 
 
@@ -100,39 +101,57 @@ def parse_shift(
     target_cars: int = 0,
 ) -> ShiftDefinition:
     """A checked shift from its stored text form, or :class:`ConfigError` saying what is wrong."""
-    where = f"Shift {code}"
+    where = _("Shift {code}").format(code=code)
     start_at, end_at = parse_hhmm(start, where), parse_hhmm(end, where)
     if start_at == end_at:
-        raise ConfigError(f"{where}: start and end are both {start}; a shift needs a length.")
+        raise ConfigError(
+            _("{where}: start and end are both {start}; a shift needs a length.").format(
+                where=where, start=start
+            )
+        )
     day_set: set[int] = set()
     for day in (d.strip().lower() for d in days.split(",") if d.strip()):
         if day not in WEEKDAYS:
-            raise ConfigError(f"{where}: day {day!r} is not one of {', '.join(WEEKDAYS)}.")
+            raise ConfigError(
+                _("{where}: day {day!r} is not one of {days}.").format(
+                    where=where, day=day, days=", ".join(WEEKDAYS)
+                )
+            )
         day_set.add(WEEKDAYS.index(day))
     if target_cars < 0:
-        raise ConfigError(f"{where}: target_cars cannot be negative.")
+        raise ConfigError(_("{where}: target_cars cannot be negative.").format(where=where))
     length = (minutes_of_day(end_at) - minutes_of_day(start_at)) % (24 * 60)
     parsed: list[tuple[int, int, time, time]] = []
     for part in (p.strip() for p in breaks.split(",") if p.strip()):
         first, sep, last = part.partition("-")
         if not sep:
-            raise ConfigError(f"{where}: break {part!r} should be HH:MM-HH:MM.")
+            raise ConfigError(
+                _("{where}: break {part!r} should be HH:MM-HH:MM.").format(where=where, part=part)
+            )
         b_start, b_end = parse_hhmm(first, where), parse_hhmm(last, where)
         offset = (minutes_of_day(b_start) - minutes_of_day(start_at)) % (24 * 60)
         span = (minutes_of_day(b_end) - minutes_of_day(b_start)) % (24 * 60)
         if span == 0 or offset + span > length:
-            raise ConfigError(f"{where}: break {part} is not inside the shift {start}-{end}.")
+            raise ConfigError(
+                _("{where}: break {part} is not inside the shift {start}-{end}.").format(
+                    where=where, part=part, start=start, end=end
+                )
+            )
         parsed.append((offset, offset + span, b_start, b_end))
     parsed.sort()
-    for (_, first_end, _, _), (second_start, _, b_start, b_end) in pairwise(parsed):
+    for (_start1, first_end, _break1, _break2), (second_start, _end2, b_start, b_end) in pairwise(parsed):
         if second_start < first_end:
-            raise ConfigError(f"{where}: break {b_start:%H:%M}-{b_end:%H:%M} overlaps another break.")
+            raise ConfigError(
+                _("{where}: break {b_start:%H:%M}-{b_end:%H:%M} overlaps another break.").format(
+                    where=where, b_start=b_start, b_end=b_end
+                )
+            )
     return ShiftDefinition(
         code=code,
         name=name or code,
         start=start_at,
         end=end_at,
-        breaks=tuple((b0, b1) for _, _, b0, b1 in parsed),
+        breaks=tuple((b0, b1) for _start, _end, b0, b1 in parsed),
         days=frozenset(day_set),
         target_cars=target_cars,
     )

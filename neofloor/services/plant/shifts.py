@@ -21,6 +21,7 @@ from itertools import pairwise
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.clock import plant_zone, to_local
 from neofloor.services.plant.errors import ConfigError, InvalidInput, NotFound
@@ -170,7 +171,7 @@ class ShiftCalendar:
             if shift.code.upper() == wanted:
                 return shift
         known = ", ".join(s.code for s in self.shifts) or "none"
-        raise NotFound(f"Unknown shift {code!r}; shifts are {known}.")
+        raise NotFound(_("Unknown shift {code!r}; shifts are {known}.").format(code=code, known=known))
 
     def _window(self, shift: ShiftDefinition, local_date: date) -> ShiftWindow:
         start_local = datetime.combine(local_date, shift.start)
@@ -204,8 +205,12 @@ class ShiftCalendar:
         shift = self.definition(code)
         if not shift.runs_on(local_date):
             raise NotFound(
-                f"Shift {shift.code} does not run on {WEEKDAYS[local_date.weekday()]} "
-                f"{local_date.isoformat()}; it runs {shift.day_names}."
+                _("Shift {code} does not run on {weekday} {date}; it runs {day_names}.").format(
+                    code=shift.code,
+                    weekday=WEEKDAYS[local_date.weekday()],
+                    date=local_date.isoformat(),
+                    day_names=shift.day_names,
+                )
             )
         return self._window(shift, local_date)
 
@@ -216,7 +221,11 @@ class ShiftCalendar:
     def between(self, start_date: date, end_date: date) -> list[ShiftWindow]:
         """Every shift starting on a date from ``start_date`` to ``end_date`` (both included)."""
         if end_date < start_date:
-            raise InvalidInput(f"The period ends ({end_date}) before it starts ({start_date}).")
+            raise InvalidInput(
+                _("The period ends ({end_date}) before it starts ({start_date}).").format(
+                    end_date=end_date, start_date=start_date
+                )
+            )
         windows: list[ShiftWindow] = []
         day = start_date
         while day <= end_date:
@@ -261,7 +270,7 @@ class ShiftCalendar:
         if running is not None:
             return running
         day = local_date_of(moment, self.timezone)
-        for _ in range(lookback_days + 1):
+        for _unused in range(lookback_days + 1):
             started = [w for w in calendar.windows_on(day) if w.start <= moment]
             if started:
                 return started[-1]
@@ -297,7 +306,7 @@ class ShiftCalendar:
 
 def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None:
-        raise InvalidInput("A moment without a time zone cannot be placed in a shift.")
+        raise InvalidInput(_("A moment without a time zone cannot be placed in a shift."))
 
 
 def build_calendar(
@@ -308,7 +317,7 @@ def build_calendar(
     codes = [s.code.upper() for s in shifts]
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
-        raise ConfigError(f"Shift {dupes[0]} is defined twice.")
+        raise ConfigError(_("Shift {dupes} is defined twice.").format(dupes=dupes[0]))
     spans: list[tuple[int, int, ShiftDefinition, int]] = []
     for shift in shifts:
         for day in shift.days:
@@ -320,11 +329,13 @@ def build_calendar(
             else:
                 spans.append((begin, finish, shift, day))
     spans.sort(key=lambda s: (s[0], s[1]))
-    for (_, first_end, first, day), (second_start, _, second, _) in pairwise(spans):
+    for (_start1, first_end, first, day), (second_start, _end2, second, _day2) in pairwise(spans):
         if second_start < first_end:
             raise ConfigError(
-                f"Shifts {first.code} and {second.code} overlap on {WEEKDAYS[day]}; "
-                "every moment must belong to one shift only."
+                _(
+                    "Shifts {code} and {here} overlap on {weekday}; every moment must "
+                    "belong to one shift only."
+                ).format(code=first.code, here=second.code, weekday=WEEKDAYS[day])
             )
     return ShiftCalendar(timezone=timezone, shifts=tuple(shifts))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from neofloor.i18n import _
 from neofloor.services.plant.errors import InvalidInput
 
 # The limits of the fields people type, the same in the services, the CLI and the screens.
@@ -50,8 +51,13 @@ def clean_text(
         if _forbidden(char, multiline):
             shown = f"U+{ord(char):04X}"
             raise InvalidInput(
-                f"{what} holds a control character ({shown}); type plain text"
-                + (" on one line." if char == "\n" else ".")
+                _("{what} holds a control character ({shown}); type plain text on one line.").format(
+                    what=what, shown=shown
+                )
+                if char == "\n"
+                else _("{what} holds a control character ({shown}); type plain text.").format(
+                    what=what, shown=shown
+                )
             )
     text = text.replace("\t", " ")
     if multiline:
@@ -60,9 +66,13 @@ def clean_text(
     else:
         text = " ".join(text.split())
     if required and not text:
-        raise InvalidInput(f"{what} is needed.")
+        raise InvalidInput(_("{what} is needed.").format(what=what))
     if len(text) > max_length:
-        raise InvalidInput(f"{what} is too long: keep it under {max_length} characters ({len(text)} given).")
+        raise InvalidInput(
+            _("{what} is too long: keep it under {max_length} characters ({count} given).").format(
+                what=what, max_length=max_length, count=len(text)
+            )
+        )
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from neofloor.i18n import _
 from neofloor.services.plant.errors import InvalidVin
 
 VIN_LENGTH = 17
@@ -38,17 +39,23 @@ def validate_vin(raw: str, *, verify_check_digit: bool = True) -> str:
     """The normalized VIN, or :class:`InvalidVin` with the reason."""
     vin = normalize_vin(raw)
     if not vin:
-        raise InvalidVin("No VIN given.")
+        raise InvalidVin(_("No VIN given."))
     if len(vin) != VIN_LENGTH:
-        raise InvalidVin(f"VIN {vin} has {len(vin)} characters; a VIN has 17.")
+        raise InvalidVin(_("VIN {vin} has {count} characters; a VIN has 17.").format(vin=vin, count=len(vin)))
     bad = sorted({ch for ch in vin if ch not in VIN_ALPHABET})
     if bad:
         listed = ", ".join(bad)
-        raise InvalidVin(f"VIN {vin} contains {listed}: a VIN uses 0-9 and A-Z except I, O, Q.")
+        raise InvalidVin(
+            _("VIN {vin} contains {listed}: a VIN uses 0-9 and A-Z except I, O, Q.").format(
+                vin=vin, listed=listed
+            )
+        )
     if verify_check_digit:
         expected = check_digit(vin)
         if vin[8] != expected:
             raise InvalidVin(
-                f"VIN {vin} fails its check digit (position 9 is {vin[8]}, should be {expected})."
+                _("VIN {vin} fails its check digit (position 9 is {digit}, should be {expected}).").format(
+                    vin=vin, digit=vin[8], expected=expected
+                )
             )
     return vin

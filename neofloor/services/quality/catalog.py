@@ -16,20 +16,21 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import InvalidInput, NotFound
 from neofloor.store.models import ZONES, DefectCatalogEntry, Severity
 
 ZONE_LABELS: dict[str, str] = {
-    "front": "Front",
-    "rear": "Rear",
-    "left": "Left",
-    "right": "Right",
-    "roof": "Roof",
-    "interior": "Interior",
-    "underbody": "Underbody",
-    "powertrain": "Powertrain",
-    "electrical": "Electrical",
-    "hv_battery": "HV battery",
+    "front": N_("Front"),
+    "rear": N_("Rear"),
+    "left": N_("Left"),
+    "right": N_("Right"),
+    "roof": N_("Roof"),
+    "interior": N_("Interior"),
+    "underbody": N_("Underbody"),
+    "powertrain": N_("Powertrain"),
+    "electrical": N_("Electrical"),
+    "hv_battery": N_("HV battery"),
 }
 assert tuple(ZONE_LABELS) == ZONES, "every zone of the store needs a label"
 
@@ -86,7 +87,7 @@ def catalog_entry(session: Session, code: str) -> CatalogEntry:
     """The catalog entry with exactly this code (any case), or :class:`NotFound` with a suggestion."""
     wanted = code.strip().upper()
     if not wanted:
-        raise InvalidInput("Which defect? Give a catalog code.")
+        raise InvalidInput(_("Which defect? Give a catalog code."))
     row = session.execute(
         select(DefectCatalogEntry).where(col(DefectCatalogEntry.code) == wanted)
     ).scalar_one_or_none()
@@ -104,8 +105,8 @@ def catalog_entry(session: Session, code: str) -> CatalogEntry:
     if len(same) == 1:
         return same[0]
     guesses = [m.entry.code for m in match_catalog(entries, wanted, limit=3)]
-    hint = f"; did you mean {' or '.join(guesses)}?" if guesses else "."
-    raise NotFound(f"Unknown defect code {wanted!r} in the catalog{hint}")
+    hint = _("; did you mean {guesses}?").format(guesses=" or ".join(guesses)) if guesses else "."
+    raise NotFound(_("Unknown defect code {wanted!r} in the catalog{hint}").format(wanted=wanted, hint=hint))
 
 
 def normalize_zone(text: str) -> str:
@@ -117,7 +118,9 @@ def normalize_zone(text: str) -> str:
         if key == label.lower().replace(" ", "_"):
             return zone
     listed = ", ".join(ZONES)
-    raise InvalidInput(f"Unknown zone {text.strip()!r}; zones are {listed}.")
+    raise InvalidInput(
+        _("Unknown zone {given!r}; zones are {listed}.").format(given=text.strip(), listed=listed)
+    )
 
 
 def match_zones(text: str) -> list[str]:
@@ -138,7 +141,9 @@ def normalize_severity(text: str | None, default: str) -> str:
         return default
     value = text.strip().lower()
     if value not in SEVERITY_RANK:
-        raise InvalidInput(f"Unknown severity {text.strip()!r}; a defect is critical, major or minor.")
+        raise InvalidInput(
+            _("Unknown severity {given!r}; a defect is critical, major or minor.").format(given=text.strip())
+        )
     return value
 
 
@@ -217,7 +222,7 @@ def _letters(typed: str, entry: CatalogEntry) -> tuple[int, int, list[tuple[bool
     haystack = [(True, i, ch) for i, ch in enumerate(entry.code.lower())]
     haystack += [(False, i, ch) for i, ch in enumerate(entry.description.lower())]
     best: tuple[int, int, list[tuple[bool, int]]] | None = None
-    for first, (_, _, ch) in enumerate(haystack):
+    for first, (_is_code, _index, ch) in enumerate(haystack):
         if ch != typed[0]:
             continue
         picked = [first]
@@ -290,4 +295,4 @@ def match_catalog(source: Session | Sequence[CatalogEntry], text: str, limit: in
             )
             ranked.append((key, entry.code, match))
     ranked.sort(key=lambda item: (item[0], item[1]))
-    return [match for _, _, match in ranked[:limit]]
+    return [match for _key, _code, match in ranked[:limit]]

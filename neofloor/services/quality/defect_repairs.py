@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import N_, _
 from neofloor.services.people.chain import lock_chains
 from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -41,17 +42,23 @@ def _load(session: Session, defect_id: int) -> _Defect:
         select(Defect).where(col(Defect.id) == defect_id).with_for_update()
     ).scalar_one_or_none()
     if defect is None:
-        raise NotFound(f"No defect #{defect_id}.")
+        raise NotFound(_("No defect #{defect_id}.").format(defect_id=defect_id))
     vehicle = session.execute(select(Vehicle).where(col(Vehicle.id) == defect.vehicle_id)).scalar_one()
     code = session.execute(
         select(col(DefectCatalogEntry.code)).where(col(DefectCatalogEntry.id) == defect.catalog_id)
     ).scalar_one()
-    return _Defect(defect, vehicle, code, f"defect #{defect_id} {code}")
+    return _Defect(
+        defect, vehicle, code, _("defect #{defect_id} {code}").format(defect_id=defect_id, code=code)
+    )
 
 
 def _refuse_if_delivered(target: _Defect) -> None:
     if target.vehicle.state == VehicleState.DELIVERED:
-        raise RuleViolation(f"{target.vehicle.vin} was delivered: {target.label} can no longer change here.")
+        raise RuleViolation(
+            _("{vin} was delivered: {label} can no longer change here.").format(
+                vin=target.vehicle.vin, label=target.label
+            )
+        )
 
 
 def repair_defect(
@@ -68,7 +75,7 @@ def repair_defect(
     ``station`` is where the work was done; by default where the car is now.
     """
     now = now or utcnow()
-    repair_note = clean_text(repair_note, "repair note (what was done)", required=True)
+    repair_note = clean_text(repair_note, N_("repair note (what was done)"), required=True)
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
@@ -78,7 +85,7 @@ def repair_defect(
         raise RuleViolation(_not_open(target.label, defect.status))
     where = catalog.station(station) if station else catalog.station_by_id(vehicle.station_id)
     if where is None:
-        raise InvalidInput(f"Where was {target.label} repaired? Give the station.")
+        raise InvalidInput(_("Where was {label} repaired? Give the station.").format(label=target.label))
     require(operator, Action.DEFECT_REPAIR, where)
 
     defect.status = DefectStatus.REPAIRED
@@ -94,8 +101,9 @@ def repair_defect(
         operator,
         where.id,
         repair_note,
-        f"Defect #{defect_id} {target.code} on {vehicle.vin} repaired at {where.code}; "
-        "an inspector must verify it.",
+        _("Defect #{defect_id} {code} on {vin} repaired at {station}; an inspector must verify it.").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin, station=where.code
+        ),
         action=Action.DEFECT_REPAIR,
         vin=vehicle.vin,
     )
@@ -108,10 +116,14 @@ def _cap(label: str) -> str:
 
 def _not_open(label: str, status: str) -> str:
     if status == DefectStatus.REPAIRED:
-        return f"{_cap(label)} is already repaired; an inspector must verify or reject it."
+        return _("{defect} is already repaired; an inspector must verify or reject it.").format(
+            defect=_cap(label)
+        )
     if status == DefectStatus.VERIFIED:
-        return f"{_cap(label)} is verified and closed; log a new defect if it came back."
-    return f"{_cap(label)} was cancelled; log a new defect if there is one."
+        return _("{defect} is verified and closed; log a new defect if it came back.").format(
+            defect=_cap(label)
+        )
+    return _("{defect} was cancelled; log a new defect if there is one.").format(defect=_cap(label))
 
 
 def _repair_to_check(
@@ -124,11 +136,17 @@ def _repair_to_check(
     _refuse_if_delivered(target)
     label, status = target.label, target.row.status
     if status == DefectStatus.OPEN:
-        raise RuleViolation(f"{_cap(label)} is still open: there is no repair to {action} yet.")
+        raise RuleViolation(
+            _("{defect} is still open: there is no repair to {action} yet.").format(
+                defect=_cap(label), action=action
+            )
+        )
     if status == DefectStatus.VERIFIED:
-        raise RuleViolation(f"{_cap(label)} is already verified.")
+        raise RuleViolation(_("{defect} is already verified.").format(defect=_cap(label)))
     if status == DefectStatus.CANCELLED:
-        raise RuleViolation(f"{_cap(label)} was cancelled; there is no repair to check.")
+        raise RuleViolation(
+            _("{defect} was cancelled; there is no repair to check.").format(defect=_cap(label))
+        )
     return operator, target
 
 
@@ -142,12 +160,14 @@ def verify_defect(
 ) -> DefectResult:
     """An inspector confirms the repair: repaired -> verified, closed (not by whoever repaired it)."""
     now = now or utcnow()
-    note = clean_text(note, "note", required=False)
+    note = clean_text(note, N_("note"), required=False)
     operator, target = _repair_to_check(session, defect_id, badge, "verify", now)
     defect, vehicle = target.row, target.vehicle
     if defect.repaired_by_id == operator.id:
         raise PermissionDenied(
-            f"{operator.name} repaired {target.label} and may not verify it; another inspector must."
+            _("{name} repaired {label} and may not verify it; another inspector must.").format(
+                name=operator.name, label=target.label
+            )
         )
 
     defect.status = DefectStatus.VERIFIED
@@ -161,7 +181,9 @@ def verify_defect(
         operator,
         vehicle.station_id,
         note,
-        f"Defect #{defect_id} {target.code} on {vehicle.vin} verified: closed.",
+        _("Defect #{defect_id} {code} on {vin} verified: closed.").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin
+        ),
         action=Action.DEFECT_VERIFY,
         vin=vehicle.vin,
     )
@@ -177,7 +199,7 @@ def reject_repair(
 ) -> DefectResult:
     """An inspector sends a repair back: repaired -> open; the repair stays in the defect's story."""
     now = now or utcnow()
-    reason = clean_text(reason, "reason", required=True)
+    reason = clean_text(reason, N_("reason"), required=True)
     operator, target = _repair_to_check(session, defect_id, badge, "reject", now)
     defect, vehicle = target.row, target.vehicle
 
@@ -194,7 +216,9 @@ def reject_repair(
         operator,
         vehicle.station_id,
         reason,
-        f"Repair of defect #{defect_id} {target.code} on {vehicle.vin} rejected: open again ({reason}).",
+        _("Repair of defect #{defect_id} {code} on {vin} rejected: open again ({reason}).").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin, reason=reason
+        ),
         action=Action.DEFECT_REJECT,
         vin=vehicle.vin,
     )
@@ -210,19 +234,23 @@ def cancel_defect(
 ) -> DefectResult:
     """Withdraw a defect logged in error, with a reason; it stays on record, marked cancelled."""
     now = now or utcnow()
-    reason = clean_text(reason, "reason", required=True)
+    reason = clean_text(reason, N_("reason"), required=True)
     operator = operator_by_badge(session, badge, now=now)
     target = _load(session, defect_id)
     defect, vehicle, label = target.row, target.vehicle, target.label
     own_open = defect.found_by_id == operator.id and defect.status == DefectStatus.OPEN
     if not own_open and not may(operator, Action.DEFECT_CANCEL):
         raise PermissionDenied(
-            f"{operator.name} may not cancel {label}; that takes an inspector or a line leader."
+            _("{name} may not cancel {label}; that takes an inspector or a line leader.").format(
+                name=operator.name, label=label
+            )
         )
     if defect.status == DefectStatus.VERIFIED:
-        raise RuleViolation(f"{_cap(label)} is verified and closed; it cannot be cancelled.")
+        raise RuleViolation(
+            _("{defect} is verified and closed; it cannot be cancelled.").format(defect=_cap(label))
+        )
     if defect.status == DefectStatus.CANCELLED:
-        raise RuleViolation(f"{_cap(label)} is already cancelled.")
+        raise RuleViolation(_("{defect} is already cancelled.").format(defect=_cap(label)))
 
     defect.status = DefectStatus.CANCELLED
     defect.cancel_reason = reason
@@ -234,7 +262,9 @@ def cancel_defect(
         operator,
         vehicle.station_id,
         reason,
-        f"Defect #{defect_id} {target.code} on {vehicle.vin} cancelled: {reason}.",
+        _("Defect #{defect_id} {code} on {vin} cancelled: {reason}.").format(
+            defect_id=defect_id, code=target.code, vin=vehicle.vin, reason=reason
+        ),
         action=Action.DEFECT_CANCEL,
         vin=vehicle.vin,
     )

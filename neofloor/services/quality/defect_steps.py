@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action
 from neofloor.services.plant import text as plant_text
@@ -35,9 +36,9 @@ class DefectResult:
 
 def clean_text(value: str, what: str, *, required: bool) -> str:
     """A note by the plant's one text rule (no control characters, one limit)."""
-    text = plant_text.clean_text(value, what=f"The {what}", max_length=TEXT_LIMIT)
+    text = plant_text.clean_text(value, what=_("The {what}").format(what=_(what)), max_length=TEXT_LIMIT)
     if required and not text:
-        raise InvalidInput(f"A {what} is required.")
+        raise InvalidInput(_("A {what} is required.").format(what=_(what)))
     return text
 
 

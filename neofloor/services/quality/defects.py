@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import N_, _
 from neofloor.services.people.permissions import Action, may, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
 from neofloor.services.plant.errors import PermissionDenied, RuleViolation
@@ -46,15 +47,23 @@ from neofloor.store.types import utcnow
 def _check_car_reached(catalog: PlantCatalog, vehicle: Vehicle, station: StationInfo) -> None:
     """A defect is found on a built car, at a station it has reached."""
     if vehicle.state == VehicleState.DELIVERED:
-        raise RuleViolation(f"{vehicle.vin} was delivered: defects after handover are warranty claims.")
+        raise RuleViolation(
+            _("{vin} was delivered: defects after handover are warranty claims.").format(vin=vehicle.vin)
+        )
     if vehicle.state == VehicleState.PLANNED:
-        raise RuleViolation(f"{vehicle.vin} has not started yet: there is no car to inspect.")
+        raise RuleViolation(
+            _("{vin} has not started yet: there is no car to inspect.").format(vin=vehicle.vin)
+        )
     if station.position is None or vehicle.state == VehicleState.FINISHED:
         return
     here_id = vehicle.return_station_id if vehicle.state == VehicleState.IN_REPAIR else vehicle.station_id
     here = catalog.station_by_id(here_id)
     if here is not None and here.position is not None and station.position > here.position:
-        raise RuleViolation(f"{vehicle.vin} has not reached {station.code}; it is at {here.code}.")
+        raise RuleViolation(
+            _("{vin} has not reached {code}; it is at {here}.").format(
+                vin=vehicle.vin, code=station.code, here=here.code
+            )
+        )
 
 
 def add_defect(
@@ -77,7 +86,7 @@ def add_defect(
     """
     now = now or utcnow()
     zone_key = normalize_zone(zone)
-    note = clean_text(note, "note", required=False)
+    note = clean_text(note, N_("note"), required=False)
     catalog = plant_catalog(session)
     station = catalog.station(station_code)
     operator = operator_by_badge(session, badge, now=now)
@@ -88,8 +97,10 @@ def add_defect(
         operator, Action.DEFECT_SEVERITY
     ):
         raise PermissionDenied(
-            f"{entry.code} is {entry.default_severity} in the catalog; "
-            f"only an inspector or a line leader may log it as {level}."
+            _(
+                "{code} is {default_severity} in the catalog; only an inspector or a "
+                "line leader may log it as {level}."
+            ).format(code=entry.code, default_severity=entry.default_severity, level=level)
         )
     vehicle = find_vehicle(session, catalog, raw_vin)
     _check_car_reached(catalog, vehicle, station)
@@ -104,9 +115,11 @@ def add_defect(
         .limit(1)
     ).first()
     if twin is not None:
-        what = "still open" if twin.status == DefectStatus.OPEN else "repaired, to verify or reject"
+        what = _("still open") if twin.status == DefectStatus.OPEN else _("repaired, to verify or reject")
         raise RuleViolation(
-            f"{entry.code} at {zone_key} is already logged on {vehicle.vin} as defect #{twin.id}, {what}."
+            _("{code} at {zone_key} is already logged on {vin} as defect #{id}, {what}.").format(
+                code=entry.code, zone_key=zone_key, vin=vehicle.vin, id=twin.id, what=what
+            )
         )
 
     defect_id = inserted_id(
@@ -132,8 +145,14 @@ def add_defect(
         operator,
         station.id,
         note,
-        f"Defect #{defect_id} logged on {vehicle.vin}: "
-        f"{entry.code} {entry.description}, {zone_key}, {level}.",
+        _("Defect #{defect_id} logged on {vin}: {code} {description}, {zone_key}, {level}.").format(
+            defect_id=defect_id,
+            vin=vehicle.vin,
+            code=entry.code,
+            description=entry.description,
+            zone_key=zone_key,
+            level=level,
+        ),
         action=Action.DEFECT_LOG,
         vin=vehicle.vin,
     )

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnExpressionArgument, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import NotFound
 from neofloor.services.quality.catalog import SEVERITY_RANK
@@ -160,7 +161,7 @@ def defect_record(session: Session, defect_id: int, *, now: datetime | None = No
     """One defect by its number, or :class:`NotFound`."""
     records = defect_records(session, col(Defect.id) == defect_id, now=now)
     if not records:
-        raise NotFound(f"No defect #{defect_id}.")
+        raise NotFound(_("No defect #{defect_id}.").format(defect_id=defect_id))
     return records[0]
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, ColumnExpressionArgument, case, func, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import N_, _
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.shifts import local_days
@@ -30,11 +31,11 @@ from neofloor.store.types import utcnow
 STATUSES: tuple[str, ...] = tuple(s.value for s in DefectStatus)
 # Age bands of open defects: (label, found less than this long ago); the last is open-ended.
 AGE_BANDS: tuple[tuple[str, timedelta | None], ...] = (
-    ("under 1 h", timedelta(hours=1)),
-    ("1-4 h", timedelta(hours=4)),
-    ("4-24 h", timedelta(hours=24)),
-    ("1-3 days", timedelta(days=3)),
-    ("over 3 days", None),
+    (N_("under 1 h"), timedelta(hours=1)),
+    (N_("1-4 h"), timedelta(hours=4)),
+    (N_("4-24 h"), timedelta(hours=24)),
+    (N_("1-3 days"), timedelta(days=3)),
+    (N_("over 3 days"), None),
 )
 
 
@@ -44,7 +45,11 @@ def _statuses(status: str | Sequence[str] | None) -> tuple[str, ...] | None:
     wanted = (status,) if isinstance(status, str) else tuple(status)
     for value in wanted:
         if value not in STATUSES:
-            raise InvalidInput(f"Unknown defect status {value!r}; statuses are {', '.join(STATUSES)}.")
+            raise InvalidInput(
+                _("Unknown defect status {value!r}; statuses are {STATUSES}.").format(
+                    value=value, STATUSES=", ".join(STATUSES)
+                )
+            )
     return wanted
 
 
@@ -53,7 +58,11 @@ def _severity(severity: str | None) -> str | None:
         return None
     value = severity.strip().lower()
     if value not in SEVERITY_RANK:
-        raise InvalidInput(f"Unknown severity {severity!r}; a defect is critical, major or minor.")
+        raise InvalidInput(
+            _("Unknown severity {severity!r}; a defect is critical, major or minor.").format(
+                severity=severity
+            )
+        )
     return value
 
 
@@ -212,7 +221,7 @@ def open_defect_counts(session: Session, *, now: datetime | None = None) -> Open
         by_zone=dict(sorted(tally("zone").items(), key=lambda kv: (-kv[1], kv[0]))),
         by_severity={s: severities[s] for s in SEVERITY_RANK if s in severities},
         by_status=tally("status"),
-        by_age={label: by_age.get(label, 0) for label, _ in AGE_BANDS},
+        by_age={label: by_age.get(label, 0) for label, _unused in AGE_BANDS},
         cells=cells,
     )
 
@@ -251,11 +260,11 @@ def defect_pareto(
     Defects cancelled as logged in error do not count. Ties are listed by code.
     """
     if start.tzinfo is None or end.tzinfo is None:
-        raise InvalidInput("A period needs times with a time zone.")
+        raise InvalidInput(_("A period needs times with a time zone."))
     if end <= start:
-        raise InvalidInput("A period must end after it starts.")
+        raise InvalidInput(_("A period must end after it starts."))
     if limit < 1:
-        raise InvalidInput("A Pareto lists at least one code.")
+        raise InvalidInput(_("A Pareto lists at least one code."))
     conditions = [
         col(Defect.found_at) >= start,
         col(Defect.found_at) < end,
@@ -271,7 +280,7 @@ def defect_pareto(
         ((entries[catalog_id], count) for catalog_id, count in counts),
         key=lambda item: (-item[1], item[0].code),
     )
-    total = sum(count for _, count in ranked)
+    total = sum(count for _unused, count in ranked)
     lines = []
     running = 0
     for entry, count in ranked[:limit]:
@@ -299,4 +308,6 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(f"{text.strip()!r} is not a day; write it as YYYY-MM-DD.") from exc
+        raise InvalidInput(
+            _("{given!r} is not a day; write it as YYYY-MM-DD.").format(given=text.strip())
+        ) from exc

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -75,7 +76,9 @@ def _reason_id(session: Session, code: str) -> int:
     ).scalar_one_or_none()
     if reason_id is None:
         known = ", ".join(r.code for r in downtime_reasons(session))
-        raise NotFound(f"Unknown downtime reason {code!r}; reasons are {known}.")
+        raise NotFound(
+            _("Unknown downtime reason {code!r}; reasons are {known}.").format(code=code, known=known)
+        )
     return reason_id
 
 
@@ -88,7 +91,9 @@ def _stop_station(catalog: PlantCatalog, code: str) -> StationInfo:
     station = catalog.station(code)
     if not _stoppable(station):
         raise RuleViolation(
-            f"Stops are raised at the line's stations and the repair bay, not at {station.code}."
+            _("Stops are raised at the line's stations and the repair bay, not at {code}.").format(
+                code=station.code
+            )
         )
     return station
 
@@ -140,9 +145,11 @@ def _open_stop(session: Session, station: StationInfo) -> Downtime | None:
 
 def _stopped_sentence(session: Session, catalog: PlantCatalog, stop: Downtime, now: datetime) -> str:
     shown = _stops(session, catalog, [stop], now)[0]
-    who = f", raised by {shown.raised_by}" if shown.raised_by else ""
+    who = _(", raised by {raised_by}").format(raised_by=shown.raised_by) if shown.raised_by else ""
     since = local_hhmm(stop.started_at, catalog.timezone)
-    return f"{shown.station} is already stopped since {since} ({shown.reason}{who}); end that stop first."
+    return _("{station} is already stopped since {since} ({reason}{who}); end that stop first.").format(
+        station=shown.station, since=since, reason=shown.reason, who=who
+    )
 
 
 def raise_andon(
@@ -157,7 +164,7 @@ def raise_andon(
 ) -> AndonResult:
     """Stop a station with a reason from the plant config; refused while it is already stopped."""
     now = now or utcnow()
-    note = clean_reason(note, what="An andon stop", required=False)
+    note = clean_reason(note, what=_("An andon stop"), required=False)
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
     reason_id = _reason_id(session, reason_code)
@@ -174,7 +181,9 @@ def raise_andon(
     if latest is not None and latest.ended_at is not None and latest.ended_at > now:
         until = local_hhmm(latest.ended_at, catalog.timezone)
         raise RuleViolation(
-            f"{station.code} was stopped until {until}; a new stop cannot start before the last one ended."
+            _("{code} was stopped until {until}; a new stop cannot start before the last one ended.").format(
+                code=station.code, until=until
+            )
         )
     stop = Downtime(
         station_id=station.id,
@@ -187,7 +196,9 @@ def raise_andon(
     try:
         session.flush()
     except IntegrityError as exc:  # another terminal stopped the station a moment ago
-        raise RuleViolation(f"{station.code} is already stopped; end that stop first.") from exc
+        raise RuleViolation(
+            _("{code} is already stopped; end that stop first.").format(code=station.code)
+        ) from exc
     shown = _stops(session, catalog, [stop], now)[0]
     record(
         session,
@@ -198,7 +209,12 @@ def raise_andon(
         subject=station.code,
         after={"reason": shown.reason_code, "note": note},
     )
-    return AndonResult(shown, f"{station.code} stopped: {shown.reason} ({shown.reason_code}).")
+    return AndonResult(
+        shown,
+        _("{code} stopped: {reason} ({reason_code}).").format(
+            code=station.code, reason=shown.reason, reason_code=shown.reason_code
+        ),
+    )
 
 
 def end_andon(
@@ -212,17 +228,17 @@ def end_andon(
 ) -> AndonResult:
     """End the open stop at a station; who ended it is stored, and a note is added to the stop's."""
     now = now or utcnow()
-    note = clean_reason(note, what="Ending a stop", required=False)
+    note = clean_reason(note, what=_("Ending a stop"), required=False)
     catalog = plant_catalog(session)
     station = _stop_station(catalog, station_code)
     operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.ANDON_END, station)
     stop = _open_stop(session, station)
     if stop is None:
-        raise RuleViolation(f"{station.code} has no open stop to end.")
+        raise RuleViolation(_("{code} has no open stop to end.").format(code=station.code))
     if now < stop.started_at:
         since = local_hhmm(stop.started_at, catalog.timezone)
-        raise InvalidInput(f"A stop cannot end before it started ({since}).")
+        raise InvalidInput(_("A stop cannot end before it started ({since}).").format(since=since))
     stop.ended_at = now
     stop.ended_by_id = operator.id
     if note:
@@ -240,7 +256,10 @@ def end_andon(
         after={"ended_at": now, "note": note},
     )
     return AndonResult(
-        shown, f"{station.code} running again after {format_duration(shown.seconds)} ({shown.reason})."
+        shown,
+        _("{code} running again after {duration} ({reason}).").format(
+            code=station.code, duration=format_duration(shown.seconds), reason=shown.reason
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -138,7 +139,7 @@ def override_move(
     has left the line cannot be moved.
     """
     now = now or utcnow()
-    reason = clean_reason(reason, what="An override")
+    reason = clean_reason(reason, what=_("An override"))
     catalog = plant_catalog(session)
     target = catalog.station(to_station)
     operator = operator_by_badge(session, operator_badge, now=now)
@@ -146,17 +147,32 @@ def override_move(
     vehicle = find_vehicle(session, catalog, raw_vin)
     vin = vehicle.vin
     if vehicle.state == VehicleState.HELD:
-        raise VehicleHeld(f"{vin} is on hold ({vehicle.hold_reason}); release it before moving it.")
+        raise VehicleHeld(
+            _("{vin} is on hold ({hold_reason}); release it before moving it.").format(
+                vin=vin, hold_reason=vehicle.hold_reason
+            )
+        )
     if vehicle.state == VehicleState.IN_REPAIR:
-        raise RuleViolation(f"{vin} is in the repair bay; name the station when it returns from repair.")
+        raise RuleViolation(
+            _("{vin} is in the repair bay; name the station when it returns from repair.").format(vin=vin)
+        )
     if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
-        raise RuleViolation(f"{vin} has already left the line; only cars on the line can be moved.")
+        raise RuleViolation(
+            _("{vin} has already left the line; only cars on the line can be moved.").format(vin=vin)
+        )
     if not target.is_production:
-        raise RuleViolation(f"{target.code} is not a line station; an override moves a car along the line.")
+        raise RuleViolation(
+            _("{code} is not a line station; an override moves a car along the line.").format(
+                code=target.code
+            )
+        )
     current = catalog.station_by_id(vehicle.station_id)
     if current == target:
-        where = "in" if vehicle.state == VehicleState.IN_STATION else "due at"
-        raise RuleViolation(f"{vin} is already {where} {target.code}.")
+        raise RuleViolation(
+            _("{vin} is already in {code}.").format(vin=vin, code=target.code)
+            if vehicle.state == VehicleState.IN_STATION
+            else _("{vin} is already due at {code}.").format(vin=vin, code=target.code)
+        )
     from_code = current.code if current else None
     previous_state = vehicle.state
     event_id = append_event(
@@ -191,7 +207,9 @@ def override_move(
         state=vehicle.state,
         event_id=event_id,
         at=now,
-        message=f"{vin} moved by override from {from_code or '-'} to {target.code}: {reason}.",
+        message=_("{vin} moved by override from {origin} to {code}: {reason}.").format(
+            vin=vin, origin=from_code or "-", code=target.code, reason=reason
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo, plant_catalog
@@ -61,7 +62,7 @@ class RepairResult:
 def _repair_bay(catalog: PlantCatalog) -> StationInfo:
     bay = catalog.repair_bay
     if bay is None:
-        raise RuleViolation("This plant has no repair bay.")
+        raise RuleViolation(_("This plant has no repair bay."))
     return bay
 
 
@@ -95,7 +96,7 @@ def send_to_repair(
     delivered car, nor one already in the bay.
     """
     now = now or utcnow()
-    reason = clean_reason(reason, what="Sending a car to repair")
+    reason = clean_reason(reason, what=_("Sending a car to repair"))
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
     operator = operator_by_badge(session, operator_badge, now=now)
@@ -104,15 +105,23 @@ def send_to_repair(
     vin = vehicle.vin
     if vehicle.state == VehicleState.IN_REPAIR:
         since = local_hhmm(vehicle.state_since, catalog.timezone)
-        raise RuleViolation(f"{vin} is already in the repair bay (since {since}).")
+        raise RuleViolation(
+            _("{vin} is already in the repair bay (since {since}).").format(vin=vin, since=since)
+        )
     if vehicle.state == VehicleState.HELD:
         raise VehicleHeld(
-            f"{vin} is on hold ({vehicle.hold_reason}); release it before sending it to repair."
+            _("{vin} is on hold ({hold_reason}); release it before sending it to repair.").format(
+                vin=vin, hold_reason=vehicle.hold_reason
+            )
         )
     if vehicle.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
-        raise RuleViolation(f"{vin} has already left the line; only cars on the line go to repair.")
+        raise RuleViolation(
+            _("{vin} has already left the line; only cars on the line go to repair.").format(vin=vin)
+        )
     if vehicle.state == VehicleState.PLANNED:
-        raise RuleViolation(f"{vin} has not started on the line yet; only cars on the line go to repair.")
+        raise RuleViolation(
+            _("{vin} has not started on the line yet; only cars on the line go to repair.").format(vin=vin)
+        )
     left = catalog.station_by_id(vehicle.station_id)
     event_id = append_event(
         session,
@@ -150,7 +159,15 @@ def send_to_repair(
         left_station=left_code,
         event_id=event_id,
         at=now,
-        message=f"{vin} sent to {bay.code} from {left_code or 'the line'}: {reason}.",
+        message=(
+            _("{vin} sent to {code} from {origin}: {reason}.").format(
+                vin=vin, code=bay.code, origin=left_code, reason=reason
+            )
+            if left_code
+            else _("{vin} sent to {code} from the line: {reason}.").format(
+                vin=vin, code=bay.code, reason=reason
+            )
+        ),
     )
 
 
@@ -178,11 +195,15 @@ def repair_scan(
     assert vehicle.id is not None
     refuse_double_scan(vehicle, bay, now, catalog.double_scan_window)
     if vehicle.state != VehicleState.IN_REPAIR:
-        raise RuleViolation(f"{vin} is not in the repair bay; a supervisor sends cars there from the line.")
+        raise RuleViolation(
+            _("{vin} is not in the repair bay; a supervisor sends cars there from the line.").format(vin=vin)
+        )
     back_to = catalog.station_code(vehicle.return_station_id)
     phase = _repair_phase(session, vehicle.id)
     if phase == PHASE_REPAIRED:
-        raise RuleViolation(f"{vin} is already repaired; it waits to go back to {back_to}.")
+        raise RuleViolation(
+            _("{vin} is already repaired; it waits to go back to {back_to}.").format(vin=vin, back_to=back_to)
+        )
     kind = EventKind.REPAIR_START if phase == PHASE_WAITING else EventKind.REPAIR_COMPLETE
     event_id = append_event(
         session, vehicle, kind, now, station_id=bay.id, operator=operator, terminal=terminal
@@ -219,7 +240,7 @@ def return_from_repair(
     admin), recorded in the ledger note with the station it left.
     """
     now = now or utcnow()
-    note = clean_reason(note, what="A return from repair", required=False)
+    note = clean_reason(note, what=_("A return from repair"), required=False)
     catalog = plant_catalog(session)
     bay = _repair_bay(catalog)
     named = catalog.station(to_station) if to_station else None
@@ -228,23 +249,31 @@ def return_from_repair(
     vin = vehicle.vin
     assert vehicle.id is not None
     if vehicle.state != VehicleState.IN_REPAIR:
-        raise RuleViolation(f"{vin} is not in the repair bay.")
+        raise RuleViolation(_("{vin} is not in the repair bay.").format(vin=vin))
     phase = _repair_phase(session, vehicle.id)
     if phase == PHASE_WAITING:
-        raise RuleViolation(f"{vin} has not been repaired yet: scan it in and out at {bay.code} first.")
+        raise RuleViolation(
+            _("{vin} has not been repaired yet: scan it in and out at {code} first.").format(
+                vin=vin, code=bay.code
+            )
+        )
     if phase == PHASE_REPAIRING:
-        raise RuleViolation(f"{vin} is still being repaired: scan it out at {bay.code} first.")
+        raise RuleViolation(
+            _("{vin} is still being repaired: scan it out at {code} first.").format(vin=vin, code=bay.code)
+        )
     left = catalog.station_by_id(vehicle.return_station_id)
     target = named or left
     if target is None:
-        raise RuleViolation(f"{vin} has no station to go back to; name one.")
+        raise RuleViolation(_("{vin} has no station to go back to; name one.").format(vin=vin))
     if target != left:
         require(operator, Action.REDIRECT)
     else:
         require(operator, Action.BACK_TO_LINE, bay)
     if not target.is_production:
         raise RuleViolation(
-            f"{target.code} is not a production station; a repaired car goes back to the line."
+            _("{code} is not a production station; a repaired car goes back to the line.").format(
+                code=target.code
+            )
         )
     moved = f"{bay.code} -> {target.code}"
     if target != left and left is not None:
@@ -264,7 +293,6 @@ def return_from_repair(
     vehicle.return_station_id = None
     vehicle.state_since = now
     session.flush()
-    instead = f" (instead of {left.code})" if left is not None and target != left else ""
     record(
         session,
         Action.BACK_TO_LINE if target == left else Action.REDIRECT,
@@ -283,5 +311,11 @@ def return_from_repair(
         left_station=left.code if left else None,
         event_id=event_id,
         at=now,
-        message=f"{vin} back from repair, queued at {target.code}{instead}.",
+        message=(
+            _("{vin} back from repair, queued at {code} (instead of {planned}).").format(
+                vin=vin, code=target.code, planned=left.code
+            )
+            if left is not None and target != left
+            else _("{vin} back from repair, queued at {code}.").format(vin=vin, code=target.code)
+        ),
     )

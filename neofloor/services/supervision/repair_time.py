@@ -15,6 +15,7 @@ from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import NotFound
 from neofloor.services.plant.vin import normalize_vin
@@ -193,7 +194,9 @@ def car_repair_time(session: Session, raw_vin: str, *, now: datetime | None = No
     vin = normalize_vin(raw_vin)
     row = session.execute(select(col(Vehicle.id), col(Vehicle.state)).where(col(Vehicle.vin) == vin)).first()
     if row is None:
-        raise NotFound(f"Unknown VIN {vin or raw_vin!r}: it is not in the production plan.")
+        raise NotFound(
+            _("Unknown VIN {value!r}: it is not in the production plan.").format(value=vin or raw_vin)
+        )
     visits = tuple(_visits(catalog, _repair_events(session, [row[0]])))
     return CarRepairTime(
         vin=vin,
@@ -317,6 +320,6 @@ def repair_time_summary(
     return RepairTimeSummary(
         start=start,
         end=end,
-        visits=tuple(v for v, _ in kept),
-        seconds_per_visit=tuple(s for _, s in kept),
+        visits=tuple(v for v, _unused in kept),
+        seconds_per_visit=tuple(s for _unused, s in kept),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from neofloor.i18n import _
 from neofloor.services.plant import text
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import InvalidInput
@@ -24,9 +25,9 @@ REASON_MAX = text.REASON_MAX
 
 def clean_reason(value: str, *, what: str, required: bool = True) -> str:
     """A reason or note by the plant's one text rule; refused when missing (if required)."""
-    cleaned = text.clean_text(value, what="The text", max_length=REASON_MAX)
+    cleaned = text.clean_text(value, what=_("The text"), max_length=REASON_MAX)
     if required and not cleaned:
-        raise InvalidInput(f"{what} needs a reason.")
+        raise InvalidInput(_("{what} needs a reason.").format(what=what))
     return cleaned
 
 

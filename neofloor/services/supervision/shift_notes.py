@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.errors import InvalidInput, RuleViolation
@@ -49,15 +50,17 @@ def add_shift_note(
     not run on, and a shift that has not started yet (most likely a mistyped date).
     """
     now = now or utcnow()
-    body = clean_text(text, what="A shift note", max_length=NOTE_LIMIT, multiline=True)
+    body = clean_text(text, what=_("A shift note"), max_length=NOTE_LIMIT, multiline=True)
     if not body:
-        raise InvalidInput("A shift note needs some text.")
+        raise InvalidInput(_("A shift note needs some text."))
     operator = operator_by_badge(session, badge, now=now)
     require(operator, Action.SHIFT_NOTE)
     window = shift_window(session, local_date, shift_code)
     if now < window.start:
         raise RuleViolation(
-            f"Shift {window.label} has not started yet; notes are for a shift under way or past."
+            _("Shift {label} has not started yet; notes are for a shift under way or past.").format(
+                label=window.label
+            )
         )
     note_id = inserted_id(
         session.execute(

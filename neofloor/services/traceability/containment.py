@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _, ngettext
 from neofloor.services.delivery.components import clean_lot, find_part
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -77,19 +78,21 @@ class RecallQuery:
         """The filters in a line, as a recall list's title says them."""
         parts: list[str] = []
         if self.model:
-            parts.append(f"model {self.model.upper()}")
+            parts.append(_("model {code}").format(code=self.model.upper()))
         if self.station:
-            parts.append(f"through {self.station.upper()}")
+            parts.append(_("through {code}").format(code=self.station.upper()))
         if self.defect:
-            parts.append(f"defect {self.defect.upper()}")
+            parts.append(_("defect {code}").format(code=self.defect.upper()))
         if self.part:
             serials = ""
             if self.serial_from or self.serial_to:
-                serials = f" serials {self.serial_from or '…'} to {self.serial_to or '…'}"
-            parts.append(f"part {self.part.upper()}{serials}")
+                serials = _(" serials {first} to {last}").format(
+                    first=self.serial_from or "…", last=self.serial_to or "…"
+                )
+            parts.append(_("part {code}{serials}").format(code=self.part.upper(), serials=serials))
         if self.lot:
-            parts.append(f"lot {self.lot}")
-        return ", ".join(parts) or "no filter"
+            parts.append(_("lot {lot}").format(lot=self.lot))
+        return ", ".join(parts) or _("no filter")
 
 
 @dataclass(frozen=True)
@@ -142,12 +145,15 @@ class RecallHoldResult:
     @property
     def message(self) -> str:
         held = len(self.held)
-        noun = "car" if held == 1 else "cars"
-        sentence = f"{held} {noun} put on hold: {self.reason}."
+        sentence = ngettext("{n} car put on hold: {reason}.", "{n} cars put on hold: {reason}.", held).format(
+            n=held, reason=self.reason
+        )
         if self.already_held:
-            sentence += f" {len(self.already_held)} already on hold, left as they were."
+            sentence += _(" {count} already on hold, left as they were.").format(count=len(self.already_held))
         if self.delivered:
-            sentence += f" {len(self.delivered)} delivered: see the list for the recall letters."
+            sentence += _(" {count} delivered: see the list for the recall letters.").format(
+                count=len(self.delivered)
+            )
         return sentence
 
 
@@ -238,7 +244,9 @@ def _part_cars(
         ]
     narrowed = bool(query.serial_from or query.serial_to or query.lot)
     if not narrowed and cars is None:
-        raise InvalidInput("A part recall needs a serial range, a lot, or a station or defect to narrow it.")
+        raise InvalidInput(
+            _("A part recall needs a serial range, a lot, or a station or defect to narrow it.")
+        )
     names = {p.id: p.code for p in parts.parts}
     stmt = select(
         col(FittedComponent.vehicle_id),
@@ -273,13 +281,13 @@ def containment(session: Session, query: RecallQuery) -> Containment:
     that ends before it starts or is needed (a station) and missing.
     """
     if not query.anchored:
-        raise InvalidInput("Say what the recall is about: a station, a defect code, a part or a lot.")
+        raise InvalidInput(_("Say what the recall is about: a station, a defect code, a part or a lot."))
     if (query.serial_from or query.serial_to) and not query.part:
-        raise InvalidInput("A serial range needs the part it numbers: give --part.")
+        raise InvalidInput(_("A serial range needs the part it numbers: give --part."))
     period = query.start is not None or query.end is not None
     if period:
         if query.start is None or query.end is None:
-            raise InvalidInput("A recall period needs both its first and its last day.")
+            raise InvalidInput(_("A recall period needs both its first and its last day."))
         check_period(query.start, query.end)
     catalog = plant_catalog(session)
     model = catalog.model_by_code(query.model) if query.model else None
@@ -289,7 +297,7 @@ def containment(session: Session, query: RecallQuery) -> Containment:
     defects: dict[int, tuple[int, ...]] = {}
     parts: dict[int, tuple[tuple[str, str, str | None], ...]] = {}
     if query.station and (query.start is None or query.end is None):
-        raise InvalidInput("A station recall needs a period: give its first and last day.")
+        raise InvalidInput(_("A station recall needs a period: give its first and last day."))
     if query.defect:
         defects = _defect_cars(session, query.defect, query.start, query.end)
         cars = _intersect(cars, defects)
@@ -341,7 +349,7 @@ def hold_recall(
     now = now or utcnow()
     operator = operator_by_badge(session, operator_badge)
     require(operator, Action.RECALL_HOLD)
-    reason = clean_text(reason, what="A recall hold's reason", max_length=REASON_MAX, required=True)
+    reason = clean_text(reason, what=_("A recall hold's reason"), max_length=REASON_MAX, required=True)
     found = containment(session, query)
     event_ids: list[int] = []
     for car in found.to_hold:

@@ -21,8 +21,10 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
+from neofloor.i18n import _, ngettext
 from neofloor.services.plant.catalog import PlantCatalog, plant_catalog
 from neofloor.services.plant.errors import InvalidInput
+from neofloor.services.plant.words import state_word
 from neofloor.services.quality.catalog import catalog_entry
 from neofloor.store.models import (
     Defect,
@@ -58,20 +60,20 @@ class RecallCar:
         station = self.station or "?"
         match self.state:
             case VehicleState.PLANNED:
-                return "planned, not built yet"
+                return _("planned, not built yet")
             case VehicleState.QUEUED:
-                return f"waiting for {station}"
+                return _("waiting for {station}").format(station=station)
             case VehicleState.IN_STATION:
-                return f"in {station}"
+                return _("in {station}").format(station=station)
             case VehicleState.HELD:
-                return f"held at {station}"
+                return _("held at {station}").format(station=station)
             case VehicleState.IN_REPAIR:
-                return f"in repair at {station}"
+                return _("in repair at {station}").format(station=station)
             case VehicleState.FINISHED:
-                return f"finished, in {station}"
+                return _("finished, in {station}").format(station=station)
             case VehicleState.DELIVERED:
-                return "delivered"
-        return f"{self.state} at {station}"
+                return _("delivered")
+        return _("{state} at {station}").format(state=state_word(self.state), station=station)
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,12 @@ class Tally:
         """One sentence: how many cars, how many delivered, how many still at the plant."""
         cars = self.car_count
         if cars == 0:
-            return "No car."
-        noun = "car" if cars == 1 else "cars"
-        return f"{cars} {noun}: {self.delivered_count} delivered, {self.at_plant_count} still at the plant."
+            return _("No car.")
+        return ngettext(
+            "{n} car: {delivered} delivered, {at_plant} still at the plant.",
+            "{n} cars: {delivered} delivered, {at_plant} still at the plant.",
+            cars,
+        ).format(n=cars, delivered=self.delivered_count, at_plant=self.at_plant_count)
 
 
 @dataclass(frozen=True)
@@ -147,16 +152,17 @@ class DefectRecall(Tally):
     def summary(self) -> str:
         found = len(self.rows)
         if found == 0:
-            return "No car."
-        times = "once" if found == 1 else f"{found} times"
-        return f"{self.code} found {times}; {super().summary}"
+            return _("No car.")
+        if found == 1:
+            return _("{code} found once; {summary}").format(code=self.code, summary=super().summary)
+        return _("{code} found {n} times; {summary}").format(code=self.code, n=found, summary=super().summary)
 
 
 def check_period(start: datetime, end: datetime) -> None:
     if start.tzinfo is None or end.tzinfo is None:
-        raise InvalidInput("A recall period needs times with a time zone.")
+        raise InvalidInput(_("A recall period needs times with a time zone."))
     if end <= start:
-        raise InvalidInput("A recall period must end after it starts.")
+        raise InvalidInput(_("A recall period must end after it starts."))
 
 
 def with_car(*columns: Any, vehicle_id: Any) -> Select[Any]:
@@ -218,7 +224,7 @@ def cars_through_station(
     station, and a period that is empty or ends before it starts.
     """
     if not model_code.strip():
-        raise InvalidInput("Which model? Give a model code.")
+        raise InvalidInput(_("Which model? Give a model code."))
     check_period(start, end)
     catalog = plant_catalog(session)
     model = catalog.model_by_code(model_code)

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.plant.catalog import plant_catalog
 from neofloor.services.plant.errors import NotFound
 from neofloor.services.plant.records import CarSummary, car_from_row, instructions_for
@@ -149,7 +150,9 @@ def vehicle_history(session: Session, raw_vin: str) -> VehicleHistory:
     car_stmt, events_stmt, stays_stmt, defects_stmt = _history_stmts()
     row = session.execute(car_stmt, {"vin": vin}).first()
     if row is None:
-        raise NotFound(f"Unknown VIN {vin or raw_vin!r}: it is not in the production plan.")
+        raise NotFound(
+            _("Unknown VIN {value!r}: it is not in the production plan.").format(value=vin or raw_vin)
+        )
     car = car_from_row(catalog, row)
     vehicle_id, planned_at, first_start_at, finished_at, delivered_at = row[11:]
     params = {"car": vehicle_id}

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.permissions import Action, require
 from neofloor.services.plant.catalog import plant_catalog
@@ -52,19 +53,25 @@ def hold_vehicle(
 ) -> HoldResult:
     """Stop a car where it is, with a reason; it cannot be started or completed until released."""
     now = now or utcnow()
-    reason = clean_text(reason, what="A hold reason", max_length=HOLD_REASON_MAX)
+    reason = clean_text(reason, what=_("A hold reason"), max_length=HOLD_REASON_MAX)
     if not reason:
-        raise InvalidInput("A hold needs a reason.")
+        raise InvalidInput(_("A hold needs a reason."))
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, operator_badge, now=now)
     vehicle = find_vehicle(session, catalog, raw_vin)
     # Holding takes the certification of the station the car is at, or a line role.
     require(operator, Action.HOLD, catalog.station_by_id(vehicle.station_id))
     if vehicle.state == VehicleState.HELD:
-        raise RuleViolation(f"{vehicle.vin} is already on hold ({vehicle.hold_reason}).")
+        raise RuleViolation(
+            _("{vin} is already on hold ({hold_reason}).").format(
+                vin=vehicle.vin, hold_reason=vehicle.hold_reason
+            )
+        )
     if vehicle.state == VehicleState.DELIVERED:
         raise RuleViolation(
-            f"{vehicle.vin} was delivered; only cars still in the plant (line, repair, yard) can be held."
+            _("{vin} was delivered; only cars still in the plant (line, repair, yard) can be held.").format(
+                vin=vehicle.vin
+            )
         )
     event_id = append_event(
         session,
@@ -91,7 +98,12 @@ def hold_vehicle(
         before={"state": vehicle.resume_state},
         after={"state": vehicle.state, "reason": reason},
     )
-    return HoldResult(vehicle.vin, vehicle.state, event_id, f"{vehicle.vin} held at {where}: {reason}.")
+    return HoldResult(
+        vehicle.vin,
+        vehicle.state,
+        event_id,
+        _("{vin} held at {where}: {reason}.").format(vin=vehicle.vin, where=where, reason=reason),
+    )
 
 
 def release_vehicle(
@@ -105,13 +117,13 @@ def release_vehicle(
 ) -> HoldResult:
     """Lift a hold: the car goes back to the state it was held in."""
     now = now or utcnow()
-    note = clean_text(note, what="A release note", max_length=REASON_MAX)
+    note = clean_text(note, what=_("A release note"), max_length=REASON_MAX)
     catalog = plant_catalog(session)
     operator = operator_by_badge(session, operator_badge, now=now)
     require(operator, Action.RELEASE)
     vehicle = find_vehicle(session, catalog, raw_vin)
     if vehicle.state != VehicleState.HELD:
-        raise RuleViolation(f"{vehicle.vin} is not on hold.")
+        raise RuleViolation(_("{vin} is not on hold.").format(vin=vehicle.vin))
     event_id = append_event(
         session,
         vehicle,
@@ -141,5 +153,7 @@ def release_vehicle(
         vehicle.vin,
         vehicle.state,
         event_id,
-        f"{vehicle.vin} released at {station_label(catalog, vehicle.station_id)}.",
+        _("{vin} released at {station_label}.").format(
+            vin=vehicle.vin, station_label=station_label(catalog, vehicle.station_id)
+        ),
     )

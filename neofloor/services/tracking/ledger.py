@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.chain import lock_and_head, lock_chains, row_hash
 from neofloor.services.plant.catalog import PlantCatalog, StationInfo
 from neofloor.services.plant.errors import (
@@ -65,19 +66,27 @@ class ScanResult:
     def message(self) -> str:
         if self.action == "in_yard":
             if self.detail:
-                return f"{self.vin} is in the yard at {self.detail}."
-            return f"{self.vin} is in the yard without a spot: give it one."
+                return _("{vin} is in the yard at {detail}.").format(vin=self.vin, detail=self.detail)
+            return _("{vin} is in the yard without a spot: give it one.").format(vin=self.vin)
         if self.action == "handover_ready":
-            return f"{self.vin} is ready for handover: enter the customer and the financing."
+            return _("{vin} is ready for handover: enter the customer and the financing.").format(
+                vin=self.vin
+            )
         if self.action == "repair_started":
-            return f"{self.vin} repair started at {self.station}."
+            return _("{vin} repair started at {station}.").format(vin=self.vin, station=self.station)
         if self.action == "repair_completed":
-            return f"{self.vin} repaired at {self.station}; it goes back to {self.next_station}."
+            return _("{vin} repaired at {station}; it goes back to {next_station}.").format(
+                vin=self.vin, station=self.station, next_station=self.next_station
+            )
         if self.action == "started":
-            return f"{self.vin} started at {self.station}."
+            return _("{vin} started at {station}.").format(vin=self.vin, station=self.station)
         if self.state == VehicleState.FINISHED:
-            return f"{self.vin} completed {self.station}: finished, to the yard."
-        return f"{self.vin} completed {self.station}; next: {self.next_station}."
+            return _("{vin} completed {station}: finished, to the yard.").format(
+                vin=self.vin, station=self.station
+            )
+        return _("{vin} completed {station}; next: {next_station}.").format(
+            vin=self.vin, station=self.station, next_station=self.next_station
+        )
 
 
 def find_vehicle(
@@ -98,7 +107,7 @@ def find_vehicle(
         query = query.with_for_update().execution_options(populate_existing=True)
     vehicle: Vehicle | None = session.execute(query).scalar_one_or_none()
     if vehicle is None:
-        raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
+        raise NotFound(_("Unknown VIN {vin}: it is not in the production plan.").format(vin=vin))
     return vehicle
 
 
@@ -106,7 +115,7 @@ def inserted_id(result: Result[Any]) -> int:
     """The primary key of the row an ``insert`` statement just wrote."""
     key = cast("CursorResult[Any]", result).inserted_primary_key
     if key is None:
-        raise RuntimeError("The insert wrote no row.")
+        raise RuntimeError(_("The insert wrote no row."))
     return int(key[0])
 
 
@@ -216,7 +225,9 @@ def refuse_double_scan(
     ):
         seconds = max(1, math.ceil((vehicle.last_scan_at + window - now).total_seconds()))
         raise DoubleScan(
-            f"Double scan of {vehicle.vin} at {station.code} ignored; a scan counts again in {seconds} s.",
+            _("Double scan of {vin} at {code} ignored; a scan counts again in {seconds} s.").format(
+                vin=vehicle.vin, code=station.code, seconds=seconds
+            ),
             counts_from=vehicle.last_scan_at + window,
         )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import audit_values, record
 from neofloor.services.people.chain import AUDIT_FIELDS, lock_and_head, row_hash
 from neofloor.services.people.permissions import Action, require
@@ -54,7 +55,9 @@ class PlanImportError(InvalidInput):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"Plan not imported: {len(problems)} problem(s).\n{lines}")
+        super().__init__(
+            _("Plan not imported: {count} problem(s).\n{lines}").format(count=len(problems), lines=lines)
+        )
 
 
 def _check_car(
@@ -71,14 +74,14 @@ def _check_car(
         vin=validate_vin(vin, verify_check_digit=catalog.vin_check_digit),
         model_id=catalog.model_by_code(model).id,
         color_id=catalog.color_by_code(color),
-        order_ref=clean_text(order_ref, what="The order reference", max_length=ORDER_REF_MAX),
+        order_ref=clean_text(order_ref, what=_("The order reference"), max_length=ORDER_REF_MAX),
         build_seq=build_seq,
         options=",".join(
             o.strip().upper()
             for o in clean_text(options, what="The options", max_length=OPTIONS_MAX).split(",")
             if o.strip()
         ),
-        option_notes=clean_text(option_notes, what="The option notes", max_length=REASON_MAX),
+        option_notes=clean_text(option_notes, what=_("The option notes"), max_length=REASON_MAX),
     )
 
 
@@ -90,17 +93,26 @@ def read_plan_file(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise InvalidInput(
+            _("Cannot read {path}: {strerror}.").format(path=path, strerror=exc.strerror)
+        ) from exc
     for mark, encoding in _OTHER_ENCODINGS:
         if data.startswith(mark):
-            raise InvalidInput(f"{path} is {encoding} text: save the plan as CSV UTF-8 and import it again.")
+            raise InvalidInput(
+                _("{path} is {encoding} text: save the plan as CSV UTF-8 and import it again.").format(
+                    path=path, encoding=encoding
+                )
+            )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InvalidInput(
-            f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}, perhaps Windows-1252 "
-            "or Latin-1): save the plan as CSV UTF-8 and import it again."
+            _(
+                "{path} is not UTF-8 text (byte 0x{data:02x} on line {line}, perhaps "
+                "Windows-1252 or Latin-1): save the plan as CSV UTF-8 and import it "
+                "again."
+            ).format(path=path, data=data[exc.start], line=line)
         ) from exc
 
 
@@ -259,9 +271,9 @@ def add_vehicle(
     car = _check_car(catalog, vin, model, color, order_ref, build_seq, options, option_notes)
     taken_vins, taken_seqs = _taken(session, [car.vin], [build_seq] if build_seq is not None else [])
     if taken_vins:
-        raise RuleViolation(f"VIN {car.vin} is already planned.")
+        raise RuleViolation(_("VIN {vin} is already planned.").format(vin=car.vin))
     if taken_seqs:
-        raise RuleViolation(f"Build sequence {build_seq} is already taken.")
+        raise RuleViolation(_("Build sequence {build_seq} is already taken.").format(build_seq=build_seq))
     _write_cars(session, catalog, [car], now or utcnow(), operator, terminal)
     return car.vin
 
@@ -282,10 +294,10 @@ def import_plan_csv(
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise PlanImportError([f"line 1: missing column(s) {', '.join(missing)}"])
+        raise PlanImportError([_("line 1: missing column(s) {missing}").format(missing=", ".join(missing))])
     unknown = [h for h in header if h not in PLAN_COLUMNS]
     if unknown:
-        raise PlanImportError([f"line 1: unknown column(s) {', '.join(unknown)}"])
+        raise PlanImportError([_("line 1: unknown column(s) {unknown}").format(unknown=", ".join(unknown))])
     reader.fieldnames = header
     problems: list[str] = []
     cars: list[tuple[int, PlannedCar]] = []
@@ -297,7 +309,9 @@ def import_plan_csv(
         try:
             seq_text = values.get("build_seq", "")
             if seq_text and not seq_text.isdigit():
-                raise InvalidInput(f"build_seq {seq_text!r} is not a whole number.")
+                raise InvalidInput(
+                    _("build_seq {seq_text!r} is not a whole number.").format(seq_text=seq_text)
+                )
             car = _check_car(
                 catalog,
                 values.get("vin", ""),
@@ -309,32 +323,44 @@ def import_plan_csv(
                 values.get("option_notes", ""),
             )
         except NeofloorError as exc:
-            problems.append(f"line {line}: {exc}")
+            problems.append(_("line {line}: {exc}").format(line=line, exc=exc))
             continue
         if car.vin in seen_vins:
-            problems.append(f"line {line}: VIN {car.vin} repeats line {seen_vins[car.vin]}.")
+            problems.append(
+                _("line {line}: VIN {vin} repeats line {seen_vins}.").format(
+                    line=line, vin=car.vin, seen_vins=seen_vins[car.vin]
+                )
+            )
             continue
         seen_vins[car.vin] = line
         if car.build_seq is not None:
             if car.build_seq in seen_seqs:
                 problems.append(
-                    f"line {line}: build sequence {car.build_seq} repeats line {seen_seqs[car.build_seq]}."
+                    _("line {line}: build sequence {build_seq} repeats line {seen_seqs}.").format(
+                        line=line, build_seq=car.build_seq, seen_seqs=seen_seqs[car.build_seq]
+                    )
                 )
                 continue
             seen_seqs[car.build_seq] = line
         cars.append((line, car))
     if not cars and not problems:
-        raise PlanImportError(["the file has no cars"])
+        raise PlanImportError([_("the file has no cars")])
     taken_vins, taken_seqs = _taken(
-        session, [c.vin for _, c in cars], [c.build_seq for _, c in cars if c.build_seq is not None]
+        session,
+        [c.vin for _unused, c in cars],
+        [c.build_seq for _unused, c in cars if c.build_seq is not None],
     )
     for line, car in cars:
         if car.vin in taken_vins:
-            problems.append(f"line {line}: VIN {car.vin} is already planned.")
+            problems.append(_("line {line}: VIN {vin} is already planned.").format(line=line, vin=car.vin))
         if car.build_seq in taken_seqs:
-            problems.append(f"line {line}: build sequence {car.build_seq} is already taken.")
+            problems.append(
+                _("line {line}: build sequence {build_seq} is already taken.").format(
+                    line=line, build_seq=car.build_seq
+                )
+            )
     if problems:
         problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
         raise PlanImportError(problems)
-    _write_cars(session, catalog, [c for _, c in cars], now or utcnow(), operator, terminal)
+    _write_cars(session, catalog, [c for _unused, c in cars], now or utcnow(), operator, terminal)
     return len(cars)

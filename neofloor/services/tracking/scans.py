@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from neofloor.i18n import _
 from neofloor.services.people.audit import record
 from neofloor.services.people.chain import lock_chains
 from neofloor.services.people.permissions import Action, require
@@ -46,6 +47,7 @@ from neofloor.services.plant.operators import (
 )
 from neofloor.services.plant.parts import missing_parts, missing_sentence, plant_parts, prepare_parts_lookup
 from neofloor.services.plant.vin import validate_vin
+from neofloor.services.plant.words import severity_word
 from neofloor.services.tracking.ledger import ScanResult, refuse_double_scan, station_label, write_event
 from neofloor.store.models import (
     VEHICLE_IN_PLANT,
@@ -63,18 +65,31 @@ from neofloor.store.models import (
 )
 
 
+def blocking_defect_rows(session: Session, vehicle_id: int) -> list[tuple[str, int, str, str]]:
+    """The car's open or unverified critical/major defects: (code, id, severity, status).
+
+    One query on ix_defect_vehicle.
+    """
+    rows = session.connection().execute(_scan_statements().blocking, {"car": vehicle_id}).all()
+    return [(code, defect_id, severity, status) for code, defect_id, severity, status in rows]
+
+
 def blocking_defects(session: Session, vehicle_id: int) -> list[str]:
     """The car's open or unverified critical/major defects, each with what it still needs.
 
     "FN-BRK #12 (critical, open: repair and verify)", "WL-DOOR #13 (major,
     repaired: verify)": the code, the number the repair and verify commands
-    take, and the next step. One query on ix_defect_vehicle.
+    take, and the next step, in the language spoken now.
     """
-    rows = session.connection().execute(_scan_statements().blocking, {"car": vehicle_id}).all()
-    next_step = {DefectStatus.OPEN: "open: repair and verify", DefectStatus.REPAIRED: "repaired: verify"}
+    open_step, repaired_step = _("open: repair and verify"), _("repaired: verify")
     return [
-        f"{code} #{defect_id} ({severity}, {next_step[DefectStatus(status)]})"
-        for code, defect_id, severity, status in rows
+        _("{code} #{defect_id} ({severity}, {step})").format(
+            code=code,
+            defect_id=defect_id,
+            severity=severity_word(severity),
+            step=open_step if DefectStatus(status) == DefectStatus.OPEN else repaired_step,
+        )
+        for code, defect_id, severity, status in blocking_defect_rows(session, vehicle_id)
     ]
 
 
@@ -227,25 +242,37 @@ def production_scan(
     lock_chains(conn)  # before the car's row lock, as every move does (people/chain.py)
     car = conn.execute(statements.car, {"vin": vin}).one_or_none()
     if car is None:
-        raise NotFound(f"Unknown VIN {vin}: it is not in the production plan.")
+        raise NotFound(_("Unknown VIN {vin}: it is not in the production plan.").format(vin=vin))
 
     refuse_double_scan(car, station, now, catalog.double_scan_window)
     _refuse_at_stopped_station(conn, statements, catalog, station)
     if car.state == VehicleState.HELD:
-        raise VehicleHeld(f"{vin} is on hold ({car.hold_reason}); a supervisor must release it.")
+        raise VehicleHeld(
+            _("{vin} is on hold ({hold_reason}); a supervisor must release it.").format(
+                vin=vin, hold_reason=car.hold_reason
+            )
+        )
     if car.state == VehicleState.IN_REPAIR:
-        raise RuleViolation(f"{vin} is in the repair bay; it must come back from repair first.")
+        raise RuleViolation(
+            _("{vin} is in the repair bay; it must come back from repair first.").format(vin=vin)
+        )
     if car.state in (VehicleState.FINISHED, VehicleState.DELIVERED):
-        raise RuleViolation(f"{vin} has already passed {catalog.last_production_station.code}.")
+        raise RuleViolation(
+            _("{vin} has already passed {code}.").format(vin=vin, code=catalog.last_production_station.code)
+        )
     if car.state in (VehicleState.PLANNED, VehicleState.QUEUED):
         if car.station_id != station.id:
             raise OutOfSequence(
-                f"{vin} is due at {station_label(catalog, car.station_id)}, not {station.code}."
+                _("{vin} is due at {station_label}, not {code}.").format(
+                    vin=vin, station_label=station_label(catalog, car.station_id), code=station.code
+                )
             )
         result = _start(conn, statements, car, station, operator, terminal, now)
     elif car.station_id != station.id:
         raise OutOfSequence(
-            f"{vin} is in {station_label(catalog, car.station_id)}; complete it there before {station.code}."
+            _("{vin} is in {station_label}; complete it there before {code}.").format(
+                vin=vin, station_label=station_label(catalog, car.station_id), code=station.code
+            )
         )
     else:
         result = _complete(session, conn, statements, catalog, car, station, operator, terminal, now)
@@ -272,8 +299,10 @@ def _refuse_at_stopped_station(
     if stop is not None:
         since = to_local(stop.started_at, catalog.timezone).strftime("%H:%M")
         raise StationStopped(
-            f"{station.code} is stopped since {since} ({stop.code}: {stop.description}); "
-            "no car starts or completes here until the stop ends."
+            _(
+                "{code} is stopped since {since} ({reason_code}: {description}); no car "
+                "starts or completes here until the stop ends."
+            ).format(code=station.code, since=since, reason_code=stop.code, description=stop.description)
         )
 
 
@@ -334,7 +363,9 @@ def _complete(
         blocking = blocking_defects(session, car.id)
         if blocking:
             raise GateBlocked(
-                f"{car.vin} cannot pass {station.code}: open serious defects {', '.join(blocking)}."
+                _("{vin} cannot pass {code}: open serious defects {defects}.").format(
+                    vin=car.vin, code=station.code, defects=", ".join(blocking)
+                )
             )
     values: dict[str, Any] = {
         "car": car.id,
