@@ -232,7 +232,8 @@ def operator_list_command(args: argparse.Namespace) -> int:
         CertStatus.EXPIRED: _("EXP"),
         CertStatus.NONE: ".",
     }
-    headers = f"{_('badge'):<8} {_('name'):<24} {_('role'):<11} "
+    badge, name, role = _("badge"), _("name"), _("role")
+    headers = f"{badge:<8} {name:<24} {role:<11} "
     print(headers + " ".join(f"{c:<7}" for c in matrix.stations))
     for row in matrix.rows:
         cells = " ".join(f"{marks[c.status]:<7}" for c in row.cells)

@@ -436,9 +436,12 @@ def line_command(args: argparse.Namespace) -> int:
         )
         print(f"{st.station.code:<8} {counts}{stopped}")
         for car in (*st.in_station, *st.queue):
-            where = f"{pgettext('a car inside a station', 'in'):<3}" if car.inside else "   "
+            inside = pgettext("a car inside a station", "in")
+            where = f"{inside:<3}" if car.inside else "   "
             timed = format_duration(car.seconds)
-            line = f"   {where}#{car.car.build_seq:<6} {car.car.vin}  {timed:>8}  {' '.join(car.flags)}"
+            # The markers are the service's words, marked for the catalog there and translated here.
+            flags = " ".join(_(flag) for flag in car.flags)
+            line = f"   {where}#{car.car.build_seq:<6} {car.car.vin}  {timed:>8}  {flags}"
             print(line.rstrip())
     if status.in_repair:
         count = len(status.in_repair)
