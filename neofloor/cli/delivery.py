@@ -258,7 +258,8 @@ def yard_list_command(args: argparse.Namespace) -> int:
                 model=f"{car.model:<4}",
                 color=f"{car.color:<14}",
                 duration=f"{format_duration(car.seconds_in_yard):>9}",
-                pdi=f"{car.pdi:<11}",
+                # The PDI words are the service's, marked for the catalog there.
+                pdi=f"{_(car.pdi):<11}",
                 sale=_("sold") if car.sold else _("stock"),
                 held=held,
             )
@@ -289,7 +290,7 @@ def pdi_show_command(args: argparse.Namespace) -> int:
         verdict = _("PDI of {vin} ({model}): {status}")
     else:
         verdict = _("PDI of {vin} ({model}): {status} (not in the yard)")
-    print(verdict.format(vin=status.vin, model=status.model, status=status.status))
+    print(verdict.format(vin=status.vin, model=status.model, status=_(status.status)))
     for item in status.items:
         defect = (
             "  " + _("defect #{id} {code}").format(id=item.defect_id, code=item.defect_code)
@@ -301,7 +302,8 @@ def pdi_show_command(args: argparse.Namespace) -> int:
             if item.at
             else ""
         )
-        print(f"  {item.code:<12} {item.name:<20} {item.result:<8}{defect}{by}")
+        result = _(item.result)
+        print(f"  {item.code:<12} {item.name:<20} {result:<8}{defect}{by}")
     for blocking in status.blocking:
         print("  " + _("open serious defect: {defect}").format(defect=blocking))
     return 0
