@@ -45,33 +45,37 @@ COMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="neofloor",
-        description="Shop-floor system: follow every car, by VIN, through the plant. "
-        "With no command, opens the terminal app.",
+        description=_(
+            "Shop-floor system: follow every car, by VIN, through the plant. "
+            "With no command, opens the terminal app."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"neofloor {__version__}")
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
-        help="database file or URL (default: $NEOFLOOR_DATABASE_URL, else ./neofloor.db)",
+        help=_("database file or URL (default: $NEOFLOOR_DATABASE_URL, else ./neofloor.db)"),
     )
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
         help=_("the language to speak (default: $NEOFLOOR_LANG, else the plant's, else en)"),
     )
-    parser.add_argument("--station", metavar="CODE", help="bind this terminal to a station (e.g. TRIM1)")
+    parser.add_argument(
+        "--station", metavar="CODE", help=_("bind this terminal to a station (e.g. TRIM1)")
+    )
     parser.add_argument(
         "--terminal",
         metavar="NAME",
         default=socket.gethostname(),
-        help="this terminal's name in the ledger (default: the host name)",
+        help=_("this terminal's name in the ledger (default: the host name)"),
     )
     from neofloor.cli.serve import WALL_VIEWS
 
     parser.add_argument(
         "--view",
         choices=WALL_VIEWS,
-        help="a read-only wall screen: only this view, no sign-in, nothing written",
+        help=_("a read-only wall screen: only this view, no sign-in, nothing written"),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -98,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except (NeofloorError, StoreProblem) as exc:
-        print(f"neofloor: {exc}", file=sys.stderr)
+        print(_("neofloor: {problem}").format(problem=exc), file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
@@ -135,7 +139,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         url = database_url(args.db)
     except StoreProblem as exc:
-        print(f"neofloor: {exc}", file=sys.stderr)
+        print(_("neofloor: {problem}").format(problem=exc), file=sys.stderr)
         return exc.exit_code
     app = NeofloorApp(
         url,

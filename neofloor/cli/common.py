@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from getpass import getpass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from neofloor.i18n import N_, _
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import InvalidInput, NotFound, PermissionDenied
 
@@ -70,8 +71,12 @@ def read_pin(badge: str) -> str:
     if pin is not None:
         return pin
     if not sys.stdin.isatty():
-        raise PermissionDenied(f"Badge {badge} needs its PIN: type it at a terminal or set {PIN_ENV}.")
-    return getpass(f"PIN for badge {badge}: ")
+        raise PermissionDenied(
+            _("Badge {badge} needs its PIN: type it at a terminal or set {variable}.").format(
+                badge=badge, variable=PIN_ENV
+            )
+        )
+    return getpass(_("PIN for badge {badge}: ").format(badge=badge))
 
 
 def signed_in(args: argparse.Namespace, database: Database | None = None) -> OperatorInfo:
@@ -83,7 +88,7 @@ def signed_in(args: argparse.Namespace, database: Database | None = None) -> Ope
 
     badge = str(getattr(args, "operator", "") or "").strip()
     if not badge:
-        raise InvalidInput("Who is writing? Give --operator BADGE.")
+        raise InvalidInput(_("Who is writing? Give --operator BADGE."))
     pin = read_pin(badge)
     with (database or open_database(args)).write() as session:
         return sign_in(session, badge, pin, args.terminal)
@@ -102,11 +107,14 @@ def run_write(args: argparse.Namespace, write: Callable[[Session], Outcome]) -> 
     return 0
 
 
-def station_arg(args: argparse.Namespace, named: str | None, question: str = "Which station?") -> str:
-    """The station this command names, else the terminal's ``--station``; refused with neither."""
+def station_arg(args: argparse.Namespace, named: str | None, question: str = N_("Which station?")) -> str:
+    """The station this command names, else the terminal's ``--station``; refused with neither.
+
+    ``question`` is marked with ``N_`` by the caller and translated here, where it is shown.
+    """
     station = named or args.station
     if not station:
-        raise InvalidInput(f"{question} Give --station CODE.")
+        raise InvalidInput(_("{question} Give --station CODE.").format(question=_(question)))
     return str(station)
 
 
@@ -120,7 +128,9 @@ def open_database(args: argparse.Namespace, *, must_exist: bool = True) -> Datab
     url = database_url(args.db)
     path = sqlite_path(url)
     if must_exist and path is not None and not path.exists():
-        raise NotFound(f"No database at {path}: create one with 'neofloor init' or 'neofloor demo'.")
+        raise NotFound(
+            _("No database at {path}: create one with 'neofloor init' or 'neofloor demo'.").format(path=path)
+        )
     database = Database(url, create=not must_exist)
     if must_exist:
         speak_plant_language(database)

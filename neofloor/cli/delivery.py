@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from neofloor.cli.common import open_database, printed_json, run_write
+from neofloor.i18n import _, ngettext
 
 
 def register(commands: Any) -> None:
@@ -19,16 +20,16 @@ def register(commands: Any) -> None:
     _register_pdi(commands)
 
     deliver = commands.add_parser(
-        "deliver", help="hand a car over to its customer (PDI passed, no serious defect open, not held)"
+        "deliver", help=_("hand a car over to its customer (PDI passed, no serious defect open, not held)")
     )
     deliver.add_argument("vin")
     deliver.add_argument("--customer", required=True, metavar="NAME")
-    deliver.add_argument("--reference", default="", metavar="REF", help="the customer's order or contract")
+    deliver.add_argument("--reference", default="", metavar="REF", help=_("the customer's order or contract"))
     deliver.add_argument(
-        "--dealer", default="", metavar="NAME", help="the dealer who sold it (default: direct)"
+        "--dealer", default="", metavar="NAME", help=_("the dealer who sold it (default: direct)")
     )
     deliver.add_argument(
-        "--financing", required=True, metavar="CODE|cash", help="a financing partner's code, or cash"
+        "--financing", required=True, metavar="CODE|cash", help=_("a financing partner's code, or cash")
     )
     deliver.add_argument("--note", default="")
     deliver.add_argument("--operator", required=True, metavar="BADGE")
@@ -36,60 +37,60 @@ def register(commands: Any) -> None:
 
 
 def _register_component(commands: Any) -> None:
-    component = commands.add_parser("component", help="key component serials: add, replace, find, list")
+    component = commands.add_parser("component", help=_("key component serials: add, replace, find, list"))
     actions = component.add_subparsers(dest="component_command", metavar="ACTION", required=True)
 
-    add = actions.add_parser("add", help="record the serial of a part fitted to a car at its station")
+    add = actions.add_parser("add", help=_("record the serial of a part fitted to a car at its station"))
     add.add_argument("vin")
-    add.add_argument("part", help="the part's code (ECU, AIRBAG-D, HV-BATTERY...)")
+    add.add_argument("part", help=_("the part's code (ECU, AIRBAG-D, HV-BATTERY...)"))
     add.add_argument("serial")
     add.add_argument("--lot", default=None)
     add.add_argument("--operator", required=True, metavar="BADGE")
     add.add_argument(
-        "--station", dest="at_station", metavar="CODE", help="where it is fitted (default: the part's)"
+        "--station", dest="at_station", metavar="CODE", help=_("where it is fitted (default: the part's)")
     )
     add.set_defaults(handler=component_add_command)
 
     replace = actions.add_parser(
-        "replace", help="replace a part in repair: the old serial is kept, marked removed"
+        "replace", help=_("replace a part in repair: the old serial is kept, marked removed")
     )
     replace.add_argument("vin")
     replace.add_argument("part")
-    replace.add_argument("serial", help="the new part's serial")
+    replace.add_argument("serial", help=_("the new part's serial"))
     replace.add_argument("--lot", default=None)
     replace.add_argument("--reason", required=True)
     replace.add_argument("--operator", required=True, metavar="BADGE")
     replace.set_defaults(handler=component_replace_command)
 
-    find = actions.add_parser("find", help="the car a serial is (or was) on, when fitted and by whom")
+    find = actions.add_parser("find", help=_("the car a serial is (or was) on, when fitted and by whom"))
     find.add_argument("serial")
-    find.add_argument("--json", action="store_true", help="print JSON")
+    find.add_argument("--json", action="store_true", help=_("print JSON"))
     find.set_defaults(handler=component_find_command)
 
-    listing = actions.add_parser("list", help="every serial fitted to a car, replacements included")
+    listing = actions.add_parser("list", help=_("every serial fitted to a car, replacements included"))
     listing.add_argument("vin")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=component_list_command)
 
     needs = actions.add_parser(
-        "needs", help="the serials a station still needs from a car before it completes"
+        "needs", help=_("the serials a station still needs from a car before it completes")
     )
     needs.add_argument("vin")
     needs.add_argument("--station", dest="at_station", required=True, metavar="CODE")
-    needs.add_argument("--json", action="store_true", help="print JSON")
+    needs.add_argument("--json", action="store_true", help=_("print JSON"))
     needs.set_defaults(handler=component_needs_command)
 
 
 def _register_yard(commands: Any) -> None:
-    yard = commands.add_parser("yard", help="the finished-car yard: list, park")
+    yard = commands.add_parser("yard", help=_("the finished-car yard: list, park"))
     actions = yard.add_subparsers(dest="yard_command", metavar="ACTION", required=True)
 
-    listing = actions.add_parser("list", help="every car in the yard: spot, age, PDI, sold or not")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing = actions.add_parser("list", help=_("every car in the yard: spot, age, PDI, sold or not"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=yard_list_command)
 
     park = actions.add_parser(
-        "park", help="park a car of the yard at a spot (row-place, e.g. B-07), or move it"
+        "park", help=_("park a car of the yard at a spot (row-place, e.g. B-07), or move it")
     )
     park.add_argument("vin")
     park.add_argument("spot")
@@ -98,23 +99,23 @@ def _register_yard(commands: Any) -> None:
 
 
 def _register_pdi(commands: Any) -> None:
-    pdi = commands.add_parser("pdi", help="the pre-delivery inspection: show, check")
+    pdi = commands.add_parser("pdi", help=_("the pre-delivery inspection: show, check"))
     actions = pdi.add_subparsers(dest="pdi_command", metavar="ACTION", required=True)
 
-    show = actions.add_parser("show", help="a car's checklist, each item's latest result, the verdict")
+    show = actions.add_parser("show", help=_("a car's checklist, each item's latest result, the verdict"))
     show.add_argument("vin")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=pdi_show_command)
 
-    check = actions.add_parser("check", help="pass an item, or fail it with a catalog defect")
+    check = actions.add_parser("check", help=_("pass an item, or fail it with a catalog defect"))
     check.add_argument("vin")
-    check.add_argument("item", help="the checklist item's code (LIGHTS, PAINT, DOCS...)")
+    check.add_argument("item", help=_("the checklist item's code (LIGHTS, PAINT, DOCS...)"))
     result = check.add_mutually_exclusive_group(required=True)
-    result.add_argument("--pass", dest="passed", action="store_true", help="the item is right")
+    result.add_argument("--pass", dest="passed", action="store_true", help=_("the item is right"))
     result.add_argument(
-        "--fail", dest="defect", metavar="DEFECT_CODE", help="the item failed: the defect found"
+        "--fail", dest="defect", metavar="DEFECT_CODE", help=_("the item failed: the defect found")
     )
-    check.add_argument("--zone", default=None, help="where the defect is (default: the item's zone)")
+    check.add_argument("--zone", default=None, help=_("where the defect is (default: the item's zone)"))
     check.add_argument("--note", default="")
     check.add_argument("--operator", required=True, metavar="BADGE")
     check.set_defaults(handler=pdi_check_command)
@@ -166,14 +167,20 @@ def _print_components(records: Any, zone: str) -> None:
     from neofloor.services.plant.text import printable
 
     for r in records:
-        line = (
-            f"{r.vin}  {r.part:<11} {r.serial:<16} lot {r.lot or '-':<10} {r.station:<8} "
-            f"fitted {_when(r.fitted_at, zone)} by {printable(r.fitted_by or '?')}"
+        line = _("{vin}  {part} {serial} lot {lot} {station} fitted {moment} by {who}").format(
+            vin=r.vin,
+            part=f"{r.part:<11}",
+            serial=f"{r.serial:<16}",
+            lot=f"{r.lot or '-':<10}",
+            station=f"{r.station:<8}",
+            moment=_when(r.fitted_at, zone),
+            who=printable(r.fitted_by or "?"),
         )
         if r.removed_at is not None:
-            line += (
-                f"  REMOVED {_when(r.removed_at, zone)} by {printable(r.removed_by or '?')}: "
-                f"{printable(r.removal_reason)}"
+            line += "  " + _("REMOVED {moment} by {who}: {reason}").format(
+                moment=_when(r.removed_at, zone),
+                who=printable(r.removed_by or "?"),
+                reason=printable(r.removal_reason),
             )
         print(line)
 
@@ -201,7 +208,7 @@ def component_list_command(args: argparse.Namespace) -> int:
     if printed_json(args, records):
         return 0
     if not records:
-        print("No component serial recorded on this car.")
+        print(_("No component serial recorded on this car."))
         return 0
     _print_components(records, zone)
     return 0
@@ -215,10 +222,10 @@ def component_needs_command(args: argparse.Namespace) -> int:
     if printed_json(args, parts):
         return 0
     if not parts:
-        print(f"{args.at_station.upper()} captures no serial from this car.")
+        print(_("{station} captures no serial from this car.").format(station=args.at_station.upper()))
         return 0
     for p in parts:
-        status = p.serial or ("MISSING" if p.required else "optional, not captured")
+        status = p.serial or (_("MISSING") if p.required else _("optional, not captured"))
         print(f"{p.code:<11} {p.name:<20} {status}")
     return 0
 
@@ -240,16 +247,24 @@ def yard_list_command(args: argparse.Namespace) -> int:
     if printed_json(args, cars):
         return 0
     if not cars:
-        print("No car in the yard.")
+        print(_("No car in the yard."))
         return 0
     for car in cars:
-        held = f"  HELD: {printable(car.hold_reason or '')}" if car.held else ""
+        held = "  " + _("HELD: {reason}").format(reason=printable(car.hold_reason or "")) if car.held else ""
         print(
-            f"{car.spot or '-':<5} {car.vin}  {car.model:<4} {car.color:<14} "
-            f"{format_duration(car.seconds_in_yard):>9} in yard  PDI {car.pdi:<11} "
-            f"{'sold' if car.sold else 'stock'}{held}"
+            _("{spot} {vin}  {model} {color} {duration} in yard  PDI {pdi} {sale}{held}").format(
+                spot=f"{car.spot or '-':<5}",
+                vin=car.vin,
+                model=f"{car.model:<4}",
+                color=f"{car.color:<14}",
+                duration=f"{format_duration(car.seconds_in_yard):>9}",
+                # The PDI words are the service's, marked for the catalog there.
+                pdi=f"{_(car.pdi):<11}",
+                sale=_("sold") if car.sold else _("stock"),
+                held=held,
+            )
         )
-    print(f"{len(cars)} cars in the yard.")
+    print(ngettext("{n} car in the yard.", "{n} cars in the yard.", len(cars)).format(n=len(cars)))
     return 0
 
 
@@ -271,16 +286,26 @@ def pdi_show_command(args: argparse.Namespace) -> int:
         zone = plant_catalog(session).timezone
     if printed_json(args, status):
         return 0
-    print(
-        f"PDI of {status.vin} ({status.model}): {status.status}"
-        + ("" if status.in_yard else " (not in the yard)")
-    )
+    if status.in_yard:
+        verdict = _("PDI of {vin} ({model}): {status}")
+    else:
+        verdict = _("PDI of {vin} ({model}): {status} (not in the yard)")
+    print(verdict.format(vin=status.vin, model=status.model, status=_(status.status)))
     for item in status.items:
-        defect = f"  defect #{item.defect_id} {item.defect_code}" if item.defect_id else ""
-        by = f"  {_when(item.at, zone)} by {printable(item.by or '?')}" if item.at else ""
-        print(f"  {item.code:<12} {item.name:<20} {item.result:<8}{defect}{by}")
+        defect = (
+            "  " + _("defect #{id} {code}").format(id=item.defect_id, code=item.defect_code)
+            if item.defect_id
+            else ""
+        )
+        by = (
+            "  " + _("{moment} by {who}").format(moment=_when(item.at, zone), who=printable(item.by or "?"))
+            if item.at
+            else ""
+        )
+        result = _(item.result)
+        print(f"  {item.code:<12} {item.name:<20} {result:<8}{defect}{by}")
     for blocking in status.blocking:
-        print(f"  open serious defect: {blocking}")
+        print("  " + _("open serious defect: {defect}").format(defect=blocking))
     return 0
 
 

@@ -8,54 +8,61 @@ from pathlib import Path
 from typing import Any
 
 from neofloor.cli.common import open_database, printed_json, run_write, signed_in, station_arg
+from neofloor.i18n import N_, _, ngettext
 from neofloor.services.plant.text import printable
 
 
 def register(commands: Any) -> None:
-    scan = commands.add_parser("scan", help="scan a car at a station: starts it, or completes it")
+    scan = commands.add_parser("scan", help=_("scan a car at a station: starts it, or completes it"))
     scan.add_argument("vin")
-    scan.add_argument("--station", dest="scan_station", metavar="CODE", help="station (default: --station)")
-    scan.add_argument("--operator", required=True, metavar="BADGE", help="badge of who scans")
+    scan.add_argument(
+        "--station", dest="scan_station", metavar="CODE", help=_("station (default: --station)")
+    )
+    scan.add_argument("--operator", required=True, metavar="BADGE", help=_("badge of who scans"))
     scan.set_defaults(handler=scan_command)
 
-    hold = commands.add_parser("hold", help="hold a car where it is, with a reason")
+    hold = commands.add_parser("hold", help=_("hold a car where it is, with a reason"))
     hold.add_argument("vin")
     hold.add_argument("--reason", required=True)
     hold.add_argument("--operator", required=True, metavar="BADGE")
     hold.set_defaults(handler=hold_command)
 
-    release = commands.add_parser("release", help="release a held car (supervisor, shift lead, inspector)")
+    release = commands.add_parser("release", help=_("release a held car (supervisor, shift lead, inspector)"))
     release.add_argument("vin")
     release.add_argument("--operator", required=True, metavar="BADGE")
     release.add_argument("--note", default="")
     release.set_defaults(handler=release_command)
 
-    history = commands.add_parser("history", help="a car's full history")
+    history = commands.add_parser("history", help=_("a car's full history"))
     history.add_argument("vin")
-    history.add_argument("--json", action="store_true", help="print JSON")
+    history.add_argument("--json", action="store_true", help=_("print JSON"))
     history.set_defaults(handler=history_command)
 
-    queue = commands.add_parser("queue", help="cars in and waiting for a station")
+    queue = commands.add_parser("queue", help=_("cars in and waiting for a station"))
     queue.add_argument("queue_station", metavar="STATION")
     queue.add_argument("--limit", type=int, default=20)
     queue.add_argument("--json", action="store_true")
     queue.set_defaults(handler=queue_command)
 
-    plan = commands.add_parser("plan", help="plan cars: one, or a CSV production plan")
+    plan = commands.add_parser("plan", help=_("plan cars: one, or a CSV production plan"))
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
-    add = plan_commands.add_parser("add", help="plan one car")
+    add = plan_commands.add_parser("add", help=_("plan one car"))
     add.add_argument("vin")
     add.add_argument("--model", required=True)
     add.add_argument("--color", required=True)
-    add.add_argument("--order", default="", help="order reference")
-    add.add_argument("--seq", type=int, default=None, help="build sequence (default: next)")
-    add.add_argument("--options", default="", help="option codes, comma-separated")
-    add.add_argument("--notes", default="", help="option notes for the stations")
-    add.add_argument("--operator", required=True, metavar="BADGE", help="who plans (supervisor, shift lead)")
+    add.add_argument("--order", default="", help=_("order reference"))
+    add.add_argument("--seq", type=int, default=None, help=_("build sequence (default: next)"))
+    add.add_argument("--options", default="", help=_("option codes, comma-separated"))
+    add.add_argument("--notes", default="", help=_("option notes for the stations"))
+    add.add_argument(
+        "--operator", required=True, metavar="BADGE", help=_("who plans (supervisor, shift lead)")
+    )
     add.set_defaults(handler=plan_add_command)
-    imp = plan_commands.add_parser("import", help="import a CSV plan (all rows or none)")
+    imp = plan_commands.add_parser("import", help=_("import a CSV plan (all rows or none)"))
     imp.add_argument("file", type=Path)
-    imp.add_argument("--operator", required=True, metavar="BADGE", help="who plans (supervisor, shift lead)")
+    imp.add_argument(
+        "--operator", required=True, metavar="BADGE", help=_("who plans (supervisor, shift lead)")
+    )
     imp.set_defaults(handler=plan_import_command)
 
 
@@ -91,18 +98,28 @@ def history_command(args: argparse.Namespace) -> int:
     car = history.car
     print(
         printable(
-            f"{car.vin}  #{car.build_seq}  {history.model_name}, {history.color_name}  order {car.order_ref}"
+            _("{vin}  #{seq}  {model}, {color}  order {order}").format(
+                vin=car.vin,
+                seq=car.build_seq,
+                model=history.model_name,
+                color=history.color_name,
+                order=car.order_ref,
+            )
         )
     )
     print(
-        f"state: {car.state} at {car.station or '-'}  lead time: {format_duration(history.lead_time_seconds)}"
+        _("state: {state} at {station}  lead time: {lead_time}").format(
+            state=car.state,
+            station=car.station or "-",
+            lead_time=format_duration(history.lead_time_seconds),
+        )
     )
     for event in history.events:
         when = to_local(event.at, zone).strftime("%Y-%m-%d %H:%M:%S")
         who = event.operator or ""
         print(printable(f"  {when}  {event.kind:<15} {event.station or '':<8} {who:<24} {event.note}"))
     if history.defects:
-        print("defects:")
+        print(_("defects:"))
         for d in history.defects:
             print(
                 printable(
@@ -120,10 +137,10 @@ def queue_command(args: argparse.Namespace) -> int:
         waiting = station_queue(session, args.queue_station, limit=args.limit)
     if printed_json(args, {"in_station": inside, "queue": waiting}):
         return 0
-    for label, cars in (("in station", inside), ("queue", waiting)):
-        print(f"{label}:")
+    for label, cars in ((N_("in station:"), inside), (N_("queue:"), waiting)):
+        print(_(label))
         for car in cars:
-            held = f"  HELD: {car.hold_reason}" if car.held else ""
+            held = "  " + _("HELD: {reason}").format(reason=car.hold_reason) if car.held else ""
             print(printable(f"  #{car.build_seq:<6} {car.vin}  {car.model:<4} {car.color:<14}{held}"))
     return 0
 
@@ -146,7 +163,7 @@ def plan_add_command(args: argparse.Namespace) -> int:
             badge=operator.badge,
             terminal=args.terminal,
         )
-    print(f"{vin} planned.")
+    print(_("{vin} planned.").format(vin=vin))
     return 0
 
 
@@ -158,7 +175,13 @@ def plan_import_command(args: argparse.Namespace) -> int:
 
     database = open_database(args)
     operator = signed_in(args, database)
-    with progress(f"Planning the cars of {args.file.name}"), database.write() as session:
+    planning = _("Planning the cars of {name}").format(name=args.file.name)
+    with progress(planning), database.write() as session:
         count = import_plan_csv(session, text, badge=operator.badge, terminal=args.terminal)
-    print(f"{count} car(s) planned from {args.file}.", file=sys.stdout)
+    print(
+        ngettext("{n} car(s) planned from {path}.", "{n} car(s) planned from {path}.", count).format(
+            n=count, path=args.file
+        ),
+        file=sys.stdout,
+    )
     return 0

@@ -8,26 +8,27 @@ from pathlib import Path
 from typing import Any
 
 from neofloor.cli.common import printed_json
+from neofloor.i18n import _
 
 
 def register(commands: Any) -> None:
     """Add ``neofloor check``, ``neofloor backup`` and ``neofloor restore`` to the neofloor parser."""
     check = commands.add_parser(
-        "check", help="check the store, every car against its ledger, the visits against their events"
+        "check", help=_("check the store, every car against its ledger, the visits against their events")
     )
-    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     check.set_defaults(handler=check_command)
 
-    backup = commands.add_parser("backup", help="a consistent copy of the plant, while terminals write")
-    backup.add_argument("dest", type=Path, metavar="DEST", help="backup file to write")
-    backup.add_argument("--force", action="store_true", help="overwrite DEST if it exists")
+    backup = commands.add_parser("backup", help=_("a consistent copy of the plant, while terminals write"))
+    backup.add_argument("dest", type=Path, metavar="DEST", help=_("backup file to write"))
+    backup.add_argument("--force", action="store_true", help=_("overwrite DEST if it exists"))
     backup.set_defaults(handler=backup_command)
 
-    restore = commands.add_parser("restore", help="put a backup in place as the plant (terminals stopped)")
+    restore = commands.add_parser("restore", help=_("put a backup in place as the plant (terminals stopped)"))
     restore.add_argument(
-        "source", type=Path, metavar="BACKUP", help="backup file written by 'neofloor backup'"
+        "source", type=Path, metavar="BACKUP", help=_("backup file written by 'neofloor backup'")
     )
-    restore.add_argument("--force", action="store_true", help="replace the plant already there")
+    restore.add_argument("--force", action="store_true", help=_("replace the plant already there"))
     restore.set_defaults(handler=restore_command)
 
 
@@ -39,7 +40,7 @@ def check_command(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        raise NotFound(f"No database at {path}.")
+        raise NotFound(_("No database at {path}.").format(path=path))
     # Reads only: an old schema is reported, not upgraded.
     database = Database(url, upgrade=False, create=False)
     with database.read() as session:

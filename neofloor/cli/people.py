@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, plant_days, signed_in
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.services.plant.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -26,24 +26,26 @@ TAMPERED_EXIT = 7
 
 
 def register(commands: Any) -> None:
-    operator = commands.add_parser("operator", help="operators: add, disable, set-pin, unlock, certify, list")
+    operator = commands.add_parser(
+        "operator", help=_("operators: add, disable, set-pin, unlock, certify, list")
+    )
     actions = operator.add_subparsers(dest="operator_command", metavar="ACTION", required=True)
 
-    add = actions.add_parser("add", help="add an operator (admin); the new PIN is asked for")
+    add = actions.add_parser("add", help=_("add an operator (admin); the new PIN is asked for"))
     add.add_argument("badge")
     add.add_argument("--name", required=True)
     add.add_argument(
-        "--role", required=True, help="operator, inspector, supervisor, shift_lead, admin, station"
+        "--role", required=True, help=_("operator, inspector, supervisor, shift_lead, admin, station")
     )
     _signer(add)
     add.set_defaults(handler=operator_add_command)
 
-    disable = actions.add_parser("disable", help="take a badge out of use (admin)")
+    disable = actions.add_parser("disable", help=_("take a badge out of use (admin)"))
     disable.add_argument("badge")
     _signer(disable)
     disable.set_defaults(handler=operator_disable_command)
 
-    set_pin = actions.add_parser("set-pin", help="set a badge's PIN (admin, or your own)")
+    set_pin = actions.add_parser("set-pin", help=_("set a badge's PIN (admin, or your own)"))
     set_pin.add_argument("badge")
     _signer(set_pin)
     set_pin.set_defaults(handler=operator_set_pin_command)
@@ -56,43 +58,45 @@ def register(commands: Any) -> None:
     _signer(set_lang)
     set_lang.set_defaults(handler=operator_set_lang_command)
 
-    unlock = actions.add_parser("unlock", help="lift a badge's lockout (supervisor, shift lead, admin)")
+    unlock = actions.add_parser("unlock", help=_("lift a badge's lockout (supervisor, shift lead, admin)"))
     unlock.add_argument("badge")
     _signer(unlock)
     unlock.set_defaults(handler=operator_unlock_command)
 
-    certify = actions.add_parser("certify", help="certify an operator for a station (admin)")
+    certify = actions.add_parser("certify", help=_("certify an operator for a station (admin)"))
     certify.add_argument("badge")
     certify.add_argument("--for", dest="cert_station", required=True, metavar="STATION")
-    certify.add_argument("--on", dest="certified_on", default=None, metavar="DATE", help="default: today")
-    certify.add_argument("--expires", required=True, metavar="DATE", help="first day it no longer holds")
-    certify.add_argument("--programme", required=True, help="the training it came from")
+    certify.add_argument("--on", dest="certified_on", default=None, metavar="DATE", help=_("default: today"))
+    certify.add_argument("--expires", required=True, metavar="DATE", help=_("first day it no longer holds"))
+    certify.add_argument("--programme", required=True, help=_("the training it came from"))
     _signer(certify)
     certify.set_defaults(handler=operator_certify_command)
 
-    listing = actions.add_parser("list", help="operators and their certifications (the skills matrix)")
+    listing = actions.add_parser("list", help=_("operators and their certifications (the skills matrix)"))
     listing.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
-    listing.add_argument("--out", metavar="FILE", help="the spreadsheet's file (with --format xlsx)")
-    listing.add_argument("--all", action="store_true", help="disabled badges too")
+    listing.add_argument("--out", metavar="FILE", help=_("the spreadsheet's file (with --format xlsx)"))
+    listing.add_argument("--all", action="store_true", help=_("disabled badges too"))
     listing.set_defaults(handler=operator_list_command)
 
-    audit = commands.add_parser("audit", help="the audit trail: who did what, newest first")
+    audit = commands.add_parser("audit", help=_("the audit trail: who did what, newest first"))
     audit.add_argument("--person", metavar="BADGE")
-    audit.add_argument("--vin", metavar="VIN", help="a car (or any subject: a badge, a station)")
-    audit.add_argument("--action", metavar="ACTION", help="scan, hold, sign_in_failed, ...")
-    audit.add_argument("--since", metavar="DATE", help="first plant day (YYYY-MM-DD, today, yesterday)")
-    audit.add_argument("--until", metavar="DATE", help="last plant day (included)")
+    audit.add_argument("--vin", metavar="VIN", help=_("a car (or any subject: a badge, a station)"))
+    audit.add_argument("--action", metavar="ACTION", help=_("scan, hold, sign_in_failed, ..."))
+    audit.add_argument("--since", metavar="DATE", help=_("first plant day (YYYY-MM-DD, today, yesterday)"))
+    audit.add_argument("--until", metavar="DATE", help=_("last plant day (included)"))
     audit.add_argument("--limit", type=int, default=100)
     audit.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
-    audit.add_argument("--out", metavar="FILE", help="the spreadsheet's file (with --format xlsx)")
+    audit.add_argument("--out", metavar="FILE", help=_("the spreadsheet's file (with --format xlsx)"))
     audit.set_defaults(handler=audit_command)
 
-    verify = commands.add_parser("verify", help="check the ledger's and the audit trail's hash chains")
+    verify = commands.add_parser("verify", help=_("check the ledger's and the audit trail's hash chains"))
     verify.set_defaults(handler=verify_command)
 
 
 def _signer(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--operator", required=True, metavar="BADGE", help="who does it (signs with a PIN)")
+    parser.add_argument(
+        "--operator", required=True, metavar="BADGE", help=_("who does it (signs with a PIN)")
+    )
 
 
 def _new_pin(badge: str) -> str:
@@ -104,10 +108,12 @@ def _new_pin(badge: str) -> str:
     if pin is not None:
         return pin
     if not sys.stdin.isatty():
-        raise InvalidInput(f"Type the new PIN for {badge} at a terminal, or set NEOFLOOR_NEW_PIN.")
-    first = getpass(f"New PIN for badge {badge}: ")
-    if getpass("Again: ") != first:
-        raise InvalidInput("The two PINs differ; nothing changed.")
+        raise InvalidInput(
+            _("Type the new PIN for {badge} at a terminal, or set NEOFLOOR_NEW_PIN.").format(badge=badge)
+        )
+    first = getpass(_("New PIN for badge {badge}: ").format(badge=badge))
+    if getpass(_("Again: ")) != first:
+        raise InvalidInput(_("The two PINs differ; nothing changed."))
     return first
 
 
@@ -115,7 +121,9 @@ def _day(text: str, label: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"{label} should be a date, YYYY-MM-DD ({text!r} given).") from exc
+        raise InvalidInput(
+            _("{option} should be a date, YYYY-MM-DD ({text} given).").format(option=label, text=repr(text))
+        ) from exc
 
 
 def operator_add_command(args: argparse.Namespace) -> int:
@@ -192,7 +200,7 @@ def operator_list_command(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from neofloor.reports.people_sheets import skills_sheets
 
-        _save_sheets(skills_sheets(matrix), args.out, "Skills matrix")
+        _save_sheets(skills_sheets(matrix), args.out, N_("Skills matrix written to {path}."))
         return 0
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -227,16 +235,22 @@ def operator_list_command(args: argparse.Namespace) -> int:
                     )
         return 0
     marks = {
-        CertStatus.VALID: "ok",
-        CertStatus.EXPIRING: "soon",
-        CertStatus.EXPIRED: "EXP",
+        CertStatus.VALID: _("ok"),
+        CertStatus.EXPIRING: _("soon"),
+        CertStatus.EXPIRED: _("EXP"),
         CertStatus.NONE: ".",
     }
-    print(f"{'badge':<8} {'name':<24} {'role':<11} " + " ".join(f"{c:<7}" for c in matrix.stations))
+    badge, name, role = _("badge"), _("name"), _("role")
+    headers = f"{badge:<8} {name:<24} {role:<11} "
+    print(headers + " ".join(f"{c:<7}" for c in matrix.stations))
     for row in matrix.rows:
         cells = " ".join(f"{marks[c.status]:<7}" for c in row.cells)
         print(f"{row.badge:<8} {row.name[:24]:<24} {row.role:<11} {cells}".rstrip())
-    print(f"ok valid, soon expires within 30 days, EXP expired (as of {matrix.today.isoformat()}).")
+    print(
+        _("ok valid, soon expires within 30 days, EXP expired (as of {day}).").format(
+            day=matrix.today.isoformat()
+        )
+    )
     return 0
 
 
@@ -263,9 +277,9 @@ def audit_command(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from neofloor.reports.people_sheets import audit_sheets
 
-        _save_sheets(audit_sheets(page.lines, zone), args.out, "Audit trail")
+        _save_sheets(audit_sheets(page.lines, zone), args.out, N_("Audit trail written to {path}."))
         if page.next_before is not None:
-            print("(more: raise --limit, or narrow the filters)")
+            print(_("(more: raise --limit, or narrow the filters)"))
         return 0
     fields = ["at", "badge", "role", "terminal", "action", "subject", "before", "after"]
     rows = [
@@ -287,14 +301,14 @@ def audit_command(args: argparse.Namespace) -> int:
         writer.writerows(rows)
         return 0
     if not rows:
-        print("No audit rows match.")
+        print(_("No audit rows match."))
     for row in rows:
         at, badge, role, terminal, action, subject, before, after = row
         print(
             f"{at}  {badge:<8} {role:<10} {terminal:<12} {action:<15} {subject:<17} {before} {after}".rstrip()
         )
     if page.next_before is not None:
-        print("(more: raise --limit, or narrow the filters)")
+        print(_("(more: raise --limit, or narrow the filters)"))
     return 0
 
 
@@ -312,10 +326,11 @@ def _check_out(args: argparse.Namespace) -> None:
         needs_out(args.out)
 
 
-def _save_sheets(sheets: Sequence[Sheet], out: str, what: str) -> None:
+def _save_sheets(sheets: Sequence[Sheet], out: str, written: str) -> None:
+    """Save the spreadsheet and say where: ``written`` is a message marked with ``N_``, with ``{path}``."""
     from neofloor.reports.xlsx import save_xlsx
 
-    print(f"{what} written to {save_xlsx(sheets, out)}.")
+    print(_(written).format(path=save_xlsx(sheets, out)))
 
 
 def verify_command(args: argparse.Namespace) -> int:
@@ -330,7 +345,7 @@ def verify_command(args: argparse.Namespace) -> int:
     if result.ok:
         print(result.message)
         return 0
-    print(f"neofloor: {result.message}", file=sys.stderr)
+    print(_("neofloor: {problem}").format(problem=result.message), file=sys.stderr)
     return TAMPERED_EXIT
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from neofloor.cli.common import open_database, plain, plant_days, run_write, station_arg, to_json
+from neofloor.i18n import N_, _, decimal_text, ngettext
 from neofloor.services.plant.errors import InvalidInput
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -48,11 +49,26 @@ LIST_FIELDS = (
     "car_station",
 )
 PARETO_FIELDS = ("rank", "code", "description", "category", "count", "share", "cumulative_share")
+# The column titles of the tables printed for people (translated where printed).
+LIST_HEADERS = (
+    N_("ID"),
+    "VIN",
+    N_("CODE"),
+    N_("SEVERITY"),
+    N_("STATUS"),
+    N_("ZONE"),
+    N_("STATION"),
+    N_("FOUND"),
+    N_("AGE"),
+    N_("DESCRIPTION"),
+)
+CATALOG_HEADERS = (N_("CODE"), N_("SEVERITY"), N_("CATEGORY"), N_("DESCRIPTION"))
+PARETO_HEADERS = ("#", N_("CODE"), N_("COUNT"), N_("SHARE"), N_("CUMUL."), N_("DESCRIPTION"))
 
 
 def register(commands: Any) -> None:
     """Add ``neofloor defect ...`` to the neofloor parser."""
-    defect = commands.add_parser("defect", help="log, repair, verify and list defects; Pareto of codes")
+    defect = commands.add_parser("defect", help=_("log, repair, verify and list defects; Pareto of codes"))
     actions = defect.add_subparsers(dest="defect_command", metavar="ACTION", required=True)
     _register_logging(actions)
     _register_review(actions)
@@ -69,40 +85,42 @@ def _defect_action(actions: Any, name: str, help_text: str) -> Any:
 
 def _register_logging(actions: Any) -> None:
     """``defect add`` and ``defect repair``: the line records defects and their repairs."""
-    add = actions.add_parser("add", help="log a defect found on a car")
+    add = actions.add_parser("add", help=_("log a defect found on a car"))
     add.add_argument("vin")
     add.add_argument(
-        "--station", dest="defect_station", metavar="CODE", help="where found (default: --station)"
+        "--station", dest="defect_station", metavar="CODE", help=_("where found (default: --station)")
     )
-    add.add_argument("--code", required=True, help="defect catalog code (see 'neofloor defect catalog')")
-    add.add_argument("--zone", required=True, help="front, rear, left, right, roof, interior, underbody, ...")
-    add.add_argument("--severity", choices=SEVERITY_CHOICES, help="default: the catalog's")
+    add.add_argument("--code", required=True, help=_("defect catalog code (see 'neofloor defect catalog')"))
+    add.add_argument(
+        "--zone", required=True, help=_("front, rear, left, right, roof, interior, underbody, ...")
+    )
+    add.add_argument("--severity", choices=SEVERITY_CHOICES, help=_("default: the catalog's"))
     add.add_argument("--note", default="")
-    add.add_argument("--operator", required=True, metavar="BADGE", help="badge of who found it")
+    add.add_argument("--operator", required=True, metavar="BADGE", help=_("badge of who found it"))
     add.set_defaults(handler=add_command)
 
-    repair = _defect_action(actions, "repair", "record the repair of a defect (open -> repaired)")
-    repair.add_argument("--note", required=True, help="what was done")
-    repair.add_argument("--operator", required=True, metavar="BADGE", help="badge of who repaired it")
+    repair = _defect_action(actions, "repair", _("record the repair of a defect (open -> repaired)"))
+    repair.add_argument("--note", required=True, help=_("what was done"))
+    repair.add_argument("--operator", required=True, metavar="BADGE", help=_("badge of who repaired it"))
     repair.add_argument(
-        "--station", dest="defect_station", metavar="CODE", help="where (default: where the car is)"
+        "--station", dest="defect_station", metavar="CODE", help=_("where (default: where the car is)")
     )
     repair.set_defaults(handler=repair_command)
 
 
 def _register_review(actions: Any) -> None:
     """``defect verify``, ``reject`` and ``cancel``: an inspector's or supervisor's word."""
-    verify = _defect_action(actions, "verify", "an inspector confirms a repair (repaired -> verified)")
-    verify.add_argument("--operator", required=True, metavar="BADGE", help="the inspector's badge")
+    verify = _defect_action(actions, "verify", _("an inspector confirms a repair (repaired -> verified)"))
+    verify.add_argument("--operator", required=True, metavar="BADGE", help=_("the inspector's badge"))
     verify.add_argument("--note", default="")
     verify.set_defaults(handler=verify_command)
 
-    reject = _defect_action(actions, "reject", "an inspector sends a repair back (repaired -> open)")
+    reject = _defect_action(actions, "reject", _("an inspector sends a repair back (repaired -> open)"))
     reject.add_argument("--reason", required=True)
-    reject.add_argument("--operator", required=True, metavar="BADGE", help="the inspector's badge")
+    reject.add_argument("--operator", required=True, metavar="BADGE", help=_("the inspector's badge"))
     reject.set_defaults(handler=reject_command)
 
-    cancel = _defect_action(actions, "cancel", "cancel a defect logged in error (kept on record)")
+    cancel = _defect_action(actions, "cancel", _("cancel a defect logged in error (kept on record)"))
     cancel.add_argument("--reason", required=True)
     cancel.add_argument("--operator", required=True, metavar="BADGE")
     cancel.set_defaults(handler=cancel_command)
@@ -110,53 +128,57 @@ def _register_review(actions: Any) -> None:
 
 def _register_queries(actions: Any) -> None:
     """``defect list`` and ``defect show``."""
-    listing = actions.add_parser("list", help="defects, filtered (default: open and unverified)")
-    listing.add_argument("--vin", help="one car's defects (delivered cars included)")
-    listing.add_argument("--station", dest="defect_station", metavar="CODE", help="where found")
+    listing = actions.add_parser("list", help=_("defects, filtered (default: open and unverified)"))
+    listing.add_argument("--vin", help=_("one car's defects (delivered cars included)"))
+    listing.add_argument("--station", dest="defect_station", metavar="CODE", help=_("where found"))
     listing.add_argument("--zone")
     listing.add_argument("--severity", choices=SEVERITY_CHOICES)
     listing.add_argument(
         "--status",
         default="open,repaired",
-        help="comma-separated statuses (open, repaired, verified, cancelled) or 'all'",
+        help=_("comma-separated statuses (open, repaired, verified, cancelled) or 'all'"),
     )
-    listing.add_argument("--older-than", type=float, metavar="HOURS", help="found more than HOURS ago")
+    listing.add_argument("--older-than", type=float, metavar="HOURS", help=_("found more than HOURS ago"))
     listing.add_argument(
-        "--delivered", action="store_true", help="include cars already delivered (always with --vin)"
+        "--delivered", action="store_true", help=_("include cars already delivered (always with --vin)")
     )
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--offset", type=int, default=0)
     listing.add_argument("--format", choices=FORMATS, default="table")
-    listing.add_argument("--out", metavar="FILE", help="the .xlsx file to write (with --format xlsx)")
+    listing.add_argument("--out", metavar="FILE", help=_("the .xlsx file to write (with --format xlsx)"))
     listing.set_defaults(handler=list_command)
 
-    show = _defect_action(actions, "show", "one defect and its full story")
+    show = _defect_action(actions, "show", _("one defect and its full story"))
     show.add_argument("--format", choices=("table", "json"), default="table")
     show.set_defaults(handler=show_command)
 
 
 def _register_catalog(actions: Any) -> None:
     """``defect catalog`` and ``defect pareto``."""
-    catalog = actions.add_parser("catalog", help="the defect catalog, or the entries matching TEXT")
-    catalog.add_argument("text", nargs="?", default="", help="part of a code or description ('wl', 'run')")
-    catalog.add_argument("--limit", type=int, default=None, help="default: 8 matches, or the whole catalog")
+    catalog = actions.add_parser("catalog", help=_("the defect catalog, or the entries matching TEXT"))
+    catalog.add_argument("text", nargs="?", default="", help=_("part of a code or description ('wl', 'run')"))
+    catalog.add_argument(
+        "--limit", type=int, default=None, help=_("default: 8 matches, or the whole catalog")
+    )
     catalog.add_argument("--format", choices=FORMATS, default="table")
-    catalog.add_argument("--out", metavar="FILE", help="the .xlsx file to write (with --format xlsx)")
+    catalog.add_argument("--out", metavar="FILE", help=_("the .xlsx file to write (with --format xlsx)"))
     catalog.set_defaults(handler=catalog_command)
 
-    pareto = actions.add_parser("pareto", help="defect codes by count and share over plant local days")
+    pareto = actions.add_parser("pareto", help=_("defect codes by count and share over plant local days"))
     pareto.add_argument(
         "--from",
         dest="first_day",
         required=True,
         metavar="DATE",
-        help="first day: YYYY-MM-DD, today, yesterday",
+        help=_("first day: YYYY-MM-DD, today, yesterday"),
     )
-    pareto.add_argument("--to", dest="last_day", required=True, metavar="DATE", help="last day (included)")
-    pareto.add_argument("--station", dest="defect_station", metavar="CODE", help="only defects found there")
+    pareto.add_argument("--to", dest="last_day", required=True, metavar="DATE", help=_("last day (included)"))
+    pareto.add_argument(
+        "--station", dest="defect_station", metavar="CODE", help=_("only defects found there")
+    )
     pareto.add_argument("--limit", type=int, default=20)
     pareto.add_argument("--format", choices=FORMATS, default="table")
-    pareto.add_argument("--out", metavar="FILE", help="the .xlsx file to write (with --format xlsx)")
+    pareto.add_argument("--out", metavar="FILE", help=_("the .xlsx file to write (with --format xlsx)"))
     pareto.set_defaults(handler=pareto_command)
 
 
@@ -166,7 +188,7 @@ def _register_catalog(actions: Any) -> None:
 def add_command(args: argparse.Namespace) -> int:
     from neofloor.services.quality.defects import add_defect
 
-    station = station_arg(args, args.defect_station, "Where was it found?")
+    station = station_arg(args, args.defect_station, N_("Where was it found?"))
     return run_write(
         args,
         lambda s: add_defect(
@@ -218,6 +240,16 @@ def _short(value: datetime | None, zone: str) -> str:
     return to_local(value, zone).strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
 
+def _headers(titles: Sequence[str]) -> list[str]:
+    """Column titles in the language spoken now ("VIN" and "#" are not in the catalog: kept)."""
+    return [_(title) for title in titles]
+
+
+def _share(ratio: float) -> str:
+    """42.9% in English, as the table has always printed it; 42,9 % in French."""
+    return _("{percent}%").format(percent=decimal_text(ratio * 100))
+
+
 def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     cells = [[str(c) for c in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
@@ -238,7 +270,7 @@ def _check_out(args: argparse.Namespace) -> None:
 
         needs_out(args.out)
     elif args.out:
-        raise InvalidInput("--out writes a spreadsheet: give it with --format xlsx.")
+        raise InvalidInput(_("--out writes a spreadsheet: give it with --format xlsx."))
 
 
 def _write_xlsx(
@@ -247,7 +279,11 @@ def _write_xlsx(
     from neofloor.reports.xlsx import Sheet, save_xlsx
 
     path = save_xlsx([Sheet(name, fields, rows, zone)], out)
-    print(f"{len(rows)} row(s) written to {path}.")
+    print(
+        ngettext("{n} row(s) written to {path}.", "{n} row(s) written to {path}.", len(rows)).format(
+            n=len(rows), path=path
+        )
+    )
 
 
 def _statuses(text: str) -> tuple[str, ...] | None:
@@ -255,7 +291,7 @@ def _statuses(text: str) -> tuple[str, ...] | None:
         return None
     wanted = tuple(s.strip().lower() for s in text.split(",") if s.strip())
     if not wanted:
-        raise InvalidInput("Which statuses? Give --status open,repaired or --status all.")
+        raise InvalidInput(_("Which statuses? Give --status open,repaired or --status all."))
     return wanted
 
 
@@ -267,10 +303,10 @@ def list_command(args: argparse.Namespace) -> int:
     from neofloor.services.quality.reports import open_defects
 
     if args.limit < 1 or args.offset < 0:
-        raise InvalidInput("--limit must be at least 1 and --offset at least 0.")
+        raise InvalidInput(_("--limit must be at least 1 and --offset at least 0."))
     _check_out(args)
     if args.older_than is not None and args.older_than < 0:
-        raise InvalidInput("--older-than takes a number of hours, 0 or more.")
+        raise InvalidInput(_("--older-than takes a number of hours, 0 or more."))
     statuses = _statuses(args.status)
     closed_wanted = statuses is None or any(s in ("verified", "cancelled") for s in statuses)
     with open_database(args).read() as session:
@@ -306,12 +342,12 @@ def list_command(args: argparse.Namespace) -> int:
             for r in records
         ]
         header = [("age" if f == "age_seconds" else f) for f in LIST_FIELDS]
-        _write_xlsx("Defects", header, cells, zone, args.out)
+        _write_xlsx(_("Defects"), header, cells, zone, args.out)
     elif not records:
-        print("No defects match.")
+        print(_("No defects match."))
     else:
         _print_table(
-            ("ID", "VIN", "CODE", "SEVERITY", "STATUS", "ZONE", "STATION", "FOUND", "AGE", "DESCRIPTION"),
+            _headers(LIST_HEADERS),
             [
                 (
                     r.id,
@@ -342,11 +378,23 @@ def show_command(args: argparse.Namespace) -> int:
         print(to_json(story, zone))
         return 0
     d = story.defect
-    print(f"Defect #{d.id}  {d.code} {d.description}  ({d.category})")
-    print(f"car: {d.vin}  #{d.build_seq} {d.model}, {d.car_state} at {d.car_station or '-'}")
-    print(f"{d.severity}, {d.zone}, found at {d.station}; status: {d.status}")
+    print(
+        _("Defect #{id}  {code} {description}  ({category})").format(
+            id=d.id, code=d.code, description=d.description, category=d.category
+        )
+    )
+    print(
+        _("car: {vin}  #{seq} {model}, {state} at {station}").format(
+            vin=d.vin, seq=d.build_seq, model=d.model, state=d.car_state, station=d.car_station or "-"
+        )
+    )
+    print(
+        _("{severity}, {zone}, found at {station}; status: {status}").format(
+            severity=d.severity, zone=d.zone, station=d.station, status=d.status
+        )
+    )
     if d.note:
-        print(f"note: {d.note}")
+        print(_("note: {note}").format(note=d.note))
     for event in story.events:
         when, where, who = _short(event.at, zone), event.station or "", event.operator or ""
         print(f"  {when}  {event.kind:<9} {where:<8} {who:<24} {event.note}".rstrip())
@@ -368,12 +416,12 @@ def catalog_command(args: argparse.Namespace) -> int:
         _write_csv(("id", "code", "description", "category", "default_severity"), rows)
     elif args.format == "xlsx":
         fields = ("id", "code", "description", "category", "default_severity")
-        _write_xlsx("Defect catalog", fields, [[row[f] for f in fields] for row in rows], None, args.out)
+        _write_xlsx(_("Defect catalog"), fields, [[row[f] for f in fields] for row in rows], None, args.out)
     elif not chosen:
-        print(f"No catalog entry matches {args.text!r}.")
+        print(_("No catalog entry matches {text}.").format(text=repr(args.text)))
     else:
         _print_table(
-            ("CODE", "SEVERITY", "CATEGORY", "DESCRIPTION"),
+            _headers(CATALOG_HEADERS),
             [(e.code, e.default_severity, e.category, e.description) for e in chosen],
         )
     return 0
@@ -428,25 +476,30 @@ def pareto_command(args: argparse.Namespace) -> int:
             ]
             for r, line in zip(rows, pareto.lines, strict=True)
         ]
-        _write_xlsx(f"Pareto {first} to {last}", PARETO_FIELDS, cells, None, args.out)
+        sheet = _("Pareto {first} to {last}").format(first=first, last=last)
+        _write_xlsx(sheet, PARETO_FIELDS, cells, None, args.out)
     elif not pareto.total:
-        print(f"No defects found from {first} to {last}.")
+        print(_("No defects found from {first} to {last}.").format(first=first, last=last))
     else:
-        print(f"Defects found from {first} to {last}: {pareto.total}")
+        print(
+            _("Defects found from {first} to {last}: {total}").format(
+                first=first, last=last, total=pareto.total
+            )
+        )
         _print_table(
-            ("#", "CODE", "COUNT", "SHARE", "CUMUL.", "DESCRIPTION"),
+            _headers(PARETO_HEADERS),
             [
                 (
                     r["rank"],
                     r["code"],
                     r["count"],
-                    f"{line.share:.1%}",
-                    f"{line.cumulative_share:.1%}",
+                    _share(line.share),
+                    _share(line.cumulative_share),
                     r["description"],
                 )
                 for r, line in zip(rows, pareto.lines, strict=True)
             ],
         )
         if pareto.other_count:
-            print(f"other codes: {pareto.other_count}")
+            print(_("other codes: {count}").format(count=pareto.other_count))
     return 0

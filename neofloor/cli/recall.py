@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, station_arg
+from neofloor.i18n import N_, _
 from neofloor.reports.formats import EXPORT_FORMATS
 from neofloor.services.plant.errors import InvalidInput
 
@@ -33,64 +34,68 @@ if TYPE_CHECKING:
 def register(commands: Any) -> None:
     """Add ``neofloor recall station|defect|cars`` and ``neofloor record`` to the neofloor parser."""
     recall = commands.add_parser(
-        "recall", help="recall containment: the cars a bad batch or a drift touches, and where they are"
+        "recall", help=_("recall containment: the cars a bad batch or a drift touches, and where they are")
     )
     questions = recall.add_subparsers(dest="recall_command", metavar="QUESTION", required=True)
 
-    station = questions.add_parser("station", help="cars of a model that completed a station in a period")
-    station.add_argument("--model", required=True, metavar="CODE", help="model code (e.g. C1E)")
+    station = questions.add_parser("station", help=_("cars of a model that completed a station in a period"))
+    station.add_argument("--model", required=True, metavar="CODE", help=_("model code (e.g. C1E)"))
     station.add_argument(
         "--station",
         dest="recall_station",
         metavar="CODE",
-        help="station the cars completed (default: the terminal's --station)",
+        help=_("station the cars completed (default: the terminal's --station)"),
     )
     _period_and_output(station)
     station.set_defaults(handler=station_recall_command)
 
-    defect = questions.add_parser("defect", help="cars on which a defect code was found in a period")
-    defect.add_argument("--code", required=True, metavar="CODE", help="defect catalog code (e.g. WL-DOOR)")
+    defect = questions.add_parser("defect", help=_("cars on which a defect code was found in a period"))
+    defect.add_argument("--code", required=True, metavar="CODE", help=_("defect catalog code (e.g. WL-DOOR)"))
     _period_and_output(defect)
     defect.set_defaults(handler=defect_recall_command)
 
     cars = questions.add_parser(
         "cars",
-        help="cars every filter given agrees on (model, station and period, defect, part serials, lot); "
-        "--hold stops those still at the plant",
+        help=_(
+            "cars every filter given agrees on (model, station and period, defect, part serials, lot); "
+            "--hold stops those still at the plant"
+        ),
     )
-    cars.add_argument("--model", metavar="CODE", help="only cars of this model (e.g. C1E)")
+    cars.add_argument("--model", metavar="CODE", help=_("only cars of this model (e.g. C1E)"))
     cars.add_argument(
         "--station",
         dest="recall_station",
         metavar="CODE",
-        help="cars that completed this station in the period",
+        help=_("cars that completed this station in the period"),
     )
-    cars.add_argument("--defect", metavar="CODE", help="cars on which this defect code was found")
-    cars.add_argument("--part", metavar="PART", help="cars fitted with this part (e.g. HV_BATTERY)")
-    cars.add_argument("--serial-from", metavar="SERIAL", help="the part's first serial in the range")
-    cars.add_argument("--serial-to", metavar="SERIAL", help="the part's last serial in the range")
-    cars.add_argument("--lot", metavar="LOT", help="cars fitted with a part of this lot")
+    cars.add_argument("--defect", metavar="CODE", help=_("cars on which this defect code was found"))
+    cars.add_argument("--part", metavar="PART", help=_("cars fitted with this part (e.g. HV_BATTERY)"))
+    cars.add_argument("--serial-from", metavar="SERIAL", help=_("the part's first serial in the range"))
+    cars.add_argument("--serial-to", metavar="SERIAL", help=_("the part's last serial in the range"))
+    cars.add_argument("--lot", metavar="LOT", help=_("cars fitted with a part of this lot"))
     cars.add_argument(
-        "--from", dest="from_date", metavar="DATE", help="first plant day (completion, finding, fitting)"
+        "--from", dest="from_date", metavar="DATE", help=_("first plant day (completion, finding, fitting)")
     )
-    cars.add_argument("--to", dest="to_date", metavar="DATE", help="last day (default: today, with --from)")
+    cars.add_argument(
+        "--to", dest="to_date", metavar="DATE", help=_("last day (default: today, with --from)")
+    )
     cars.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
-    cars.add_argument("--out", metavar="FILE", help="write the list to FILE instead of printing it")
+    cars.add_argument("--out", metavar="FILE", help=_("write the list to FILE instead of printing it"))
     cars.add_argument(
         "--hold",
         action="store_true",
-        help="put every car still at the plant on hold, in one transaction (line leaders)",
+        help=_("put every car still at the plant on hold, in one transaction (line leaders)"),
     )
-    cars.add_argument("--reason", default="", help="why the cars are held (with --hold)")
-    cars.add_argument("--operator", metavar="BADGE", help="who holds them (with --hold)")
+    cars.add_argument("--reason", default="", help=_("why the cars are held (with --hold)"))
+    cars.add_argument("--operator", metavar="BADGE", help=_("who holds them (with --hold)"))
     cars.set_defaults(handler=cars_recall_command)
 
     record = commands.add_parser(
-        "record", help="a car's build record: stations, components, defects, holds, PDI, delivery"
+        "record", help=_("a car's build record: stations, components, defects, holds, PDI, delivery")
     )
     record.add_argument("vin")
     record.add_argument("--format", dest="fmt", choices=("md", "json"), default="md")
-    record.add_argument("--out", metavar="FILE", help="write the record to FILE instead of printing it")
+    record.add_argument("--out", metavar="FILE", help=_("write the record to FILE instead of printing it"))
     record.set_defaults(handler=record_command)
 
 
@@ -100,13 +105,13 @@ def _period_and_output(parser: argparse.ArgumentParser) -> None:
         dest="from_date",
         required=True,
         metavar="DATE",
-        help="first plant day: YYYY-MM-DD, today...",
+        help=_("first plant day: YYYY-MM-DD, today..."),
     )
     parser.add_argument(
-        "--to", dest="to_date", default="today", metavar="DATE", help="last day (default: today)"
+        "--to", dest="to_date", default="today", metavar="DATE", help=_("last day (default: today)")
     )
     parser.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
-    parser.add_argument("--out", metavar="FILE", help="write the list to FILE instead of printing it")
+    parser.add_argument("--out", metavar="FILE", help=_("write the list to FILE instead of printing it"))
 
 
 def _period(session: Session, args: argparse.Namespace) -> tuple[datetime, datetime]:
@@ -128,7 +133,7 @@ def _emit(summary: str, text: str, fmt: str, args: argparse.Namespace) -> None:
     if args.out:
         path = save_report(text, args.out)
         print(summary)
-        print(f"Recall list written to {path}.")
+        print(_("Recall list written to {path}.").format(path=path))
     elif fmt == "md":
         print(text, end="")
     else:
@@ -152,7 +157,7 @@ def _emit_sheets(summary: str, sheets: Sequence[Sheet], out: str) -> None:
 
     path = save_xlsx(sheets, out)
     print(summary)
-    print(f"Recall list written to {path}.")
+    print(_("Recall list written to {path}.").format(path=path))
 
 
 def station_recall_command(args: argparse.Namespace) -> int:
@@ -160,10 +165,10 @@ def station_recall_command(args: argparse.Namespace) -> int:
     from neofloor.services.traceability.recall import cars_through_station
 
     fmt = _check_export(args)
-    station = station_arg(args, args.recall_station, "Which station did the cars complete?")
+    station = station_arg(args, args.recall_station, N_("Which station did the cars complete?"))
     from neofloor.cli.common import progress
 
-    with progress("Finding the cars"), open_database(args).read() as session:
+    with progress(_("Finding the cars")), open_database(args).read() as session:
         recall = cars_through_station(session, args.model, station, *_period(session, args))
     if fmt == "xlsx":
         from neofloor.reports.recall_report import station_recall_sheets
@@ -181,7 +186,7 @@ def defect_recall_command(args: argparse.Namespace) -> int:
     fmt = _check_export(args)
     from neofloor.cli.common import progress
 
-    with progress("Finding the cars"), open_database(args).read() as session:
+    with progress(_("Finding the cars")), open_database(args).read() as session:
         recall = cars_with_defect(session, args.code, *_period(session, args))
     if fmt == "xlsx":
         from neofloor.reports.recall_report import defect_recall_sheets
@@ -198,7 +203,7 @@ def _query(session: Session, args: argparse.Namespace) -> RecallQuery:
     start = end = None
     if args.from_date or args.to_date:
         if not args.from_date:
-            raise InvalidInput("A recall period needs its first day: give --from.")
+            raise InvalidInput(_("A recall period needs its first day: give --from."))
         if args.to_date is None:
             args.to_date = "today"
         start, end = _period(session, args)
@@ -224,7 +229,7 @@ def cars_recall_command(args: argparse.Namespace) -> int:
     database = open_database(args)
     if args.hold:
         if not args.operator:
-            raise InvalidInput("Who holds the cars? Give --operator BADGE.")
+            raise InvalidInput(_("Who holds the cars? Give --operator BADGE."))
         with database.write() as session:
             held = hold_recall(session, _query(session, args), args.reason, args.operator, args.terminal)
         # Stdout stays machine-readable for CSV and JSON printed on the terminal.
@@ -250,7 +255,8 @@ def record_command(args: argparse.Namespace) -> int:
         record = build_record(session, args.vin)
     text = render_build_record(record, args.fmt)
     if args.out:
-        print(f"Build record of {record.vin} written to {save_report(text, args.out)}.")
+        path = save_report(text, args.out)
+        print(_("Build record of {vin} written to {path}.").format(vin=record.vin, path=path))
     else:
         print(text, end="")
     return 0

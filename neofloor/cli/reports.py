@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from neofloor.cli.common import open_database, signed_in
+from neofloor.i18n import _
 from neofloor.reports.formats import EXPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -15,36 +16,36 @@ if TYPE_CHECKING:
 
 def register(commands: Any) -> None:
     """Add ``neofloor report shift|trend|note`` to the neofloor parser."""
-    report = commands.add_parser("report", help="shift handover and trend reports, shift notes")
+    report = commands.add_parser("report", help=_("shift handover and trend reports, shift notes"))
     kinds = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
 
     shift = kinds.add_parser(
         "shift",
-        help="a shift's handover report (default: the shift under way, else the last one)",
+        help=_("a shift's handover report (default: the shift under way, else the last one)"),
     )
-    shift.add_argument("--date", metavar="DATE", help="plant-local date: YYYY-MM-DD, today, yesterday")
-    shift.add_argument("--shift", dest="shift_code", metavar="CODE", help="shift code (e.g. A)")
+    shift.add_argument("--date", metavar="DATE", help=_("plant-local date: YYYY-MM-DD, today, yesterday"))
+    shift.add_argument("--shift", dest="shift_code", metavar="CODE", help=_("shift code (e.g. A)"))
     shift.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
-    shift.add_argument("--out", metavar="FILE", help="write the report to FILE instead of printing it")
+    shift.add_argument("--out", metavar="FILE", help=_("write the report to FILE instead of printing it"))
     shift.add_argument(
         "--save",
         action="store_true",
-        help="write the report to the plant's reports folder (handover-DATE-SHIFT.FORMAT)",
+        help=_("write the report to the plant's reports folder (handover-DATE-SHIFT.FORMAT)"),
     )
     shift.set_defaults(handler=shift_report_command)
 
-    trend = kinds.add_parser("trend", help="one row per production day: output, plan, FPY, DPHU, OEE")
+    trend = kinds.add_parser("trend", help=_("one row per production day: output, plan, FPY, DPHU, OEE"))
     trend.add_argument("--from", dest="from_date", required=True, metavar="DATE")
-    trend.add_argument("--to", dest="to_date", default="today", metavar="DATE", help="default: today")
+    trend.add_argument("--to", dest="to_date", default="today", metavar="DATE", help=_("default: today"))
     trend.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, default="md")
-    trend.add_argument("--out", metavar="FILE", help="write the report to FILE instead of printing it")
+    trend.add_argument("--out", metavar="FILE", help=_("write the report to FILE instead of printing it"))
     trend.set_defaults(handler=trend_report_command)
 
-    note = kinds.add_parser("note", help="add a note to a shift's handover (shift lead, supervisor)")
-    note.add_argument("--date", default="today", metavar="DATE", help="default: today")
+    note = kinds.add_parser("note", help=_("add a note to a shift's handover (shift lead, supervisor)"))
+    note.add_argument("--date", default="today", metavar="DATE", help=_("default: today"))
     note.add_argument("--shift", dest="shift_code", required=True, metavar="CODE")
-    note.add_argument("--operator", required=True, metavar="BADGE", help="badge of who writes the note")
-    note.add_argument("text", nargs="+", help="the note")
+    note.add_argument("--operator", required=True, metavar="BADGE", help=_("badge of who writes the note"))
+    note.add_argument("text", nargs="+", help=_("the note"))
     note.set_defaults(handler=note_command)
 
 
@@ -53,7 +54,7 @@ def _emit(text: str, out: str | None) -> None:
 
     if out:
         path = save_report(text, out)
-        print(f"Report written to {path.resolve()}.")
+        print(_("Report written to {path}.").format(path=path.resolve()))
     else:
         print(text, end="")
 
@@ -69,7 +70,7 @@ def _check_out(args: argparse.Namespace) -> None:
 def _emit_sheets(sheets: Sequence[Sheet], out: str) -> None:
     from neofloor.reports.xlsx import save_xlsx
 
-    print(f"Report written to {save_xlsx(sheets, out)}.")
+    print(_("Report written to {path}.").format(path=save_xlsx(sheets, out)))
 
 
 def shift_report_command(args: argparse.Namespace) -> int:
@@ -86,7 +87,7 @@ def shift_report_command(args: argparse.Namespace) -> int:
         if args.date is None and args.shift_code is None:
             window = calendar.current_or_last(now)
             if window is None:
-                raise NotFound("No shift has run in the last two weeks; give --date and --shift.")
+                raise NotFound(_("No shift has run in the last two weeks; give --date and --shift."))
         else:
             day = parse_plant_date(args.date or "today", calendar.timezone, now=now)
             if args.shift_code is not None:
@@ -94,12 +95,16 @@ def shift_report_command(args: argparse.Namespace) -> int:
             else:
                 shifts = calendar.windows_on(day)
                 if len(shifts) != 1:
-                    codes = ", ".join(w.code for w in shifts) or "none"
-                    raise InvalidInput(f"Which shift of {day}? Give --shift CODE (shifts that day: {codes}).")
+                    codes = ", ".join(w.code for w in shifts) or _("none")
+                    raise InvalidInput(
+                        _("Which shift of {day}? Give --shift CODE (shifts that day: {codes}).").format(
+                            day=day, codes=codes
+                        )
+                    )
                 window = shifts[0]
         if args.save and args.out is None and args.fmt != "xlsx":
             path = write_shift_report(session, window.local_date, window.code, fmt=args.fmt, now=now)
-            print(f"Report written to {path}.")
+            print(_("Report written to {path}.").format(path=path))
             return 0
         summary = summarize_shift(session, window, now=now)
         if args.save and args.out is None:
@@ -162,5 +167,9 @@ def note_command(args: argparse.Namespace) -> int:
             now=now,
             terminal=args.terminal,
         )
-    print(f"Note added to shift {note.shift_date.isoformat()} {note.shift_code} by {note.author}.")
+    print(
+        _("Note added to shift {day} {shift} by {author}.").format(
+            day=note.shift_date.isoformat(), shift=note.shift_code, author=note.author
+        )
+    )
     return 0

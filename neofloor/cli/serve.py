@@ -12,6 +12,8 @@ import shlex
 import sys
 from typing import Any
 
+from neofloor.i18n import _
+
 # The views a wall screen shows (kept here too, so the parser does not import Textual).
 WALL_VIEWS = ("board", "dashboard")
 DEFAULT_HOST = "127.0.0.1"
@@ -22,26 +24,32 @@ def register(commands: Any) -> None:
     """Add ``neofloor serve`` to the neofloor parser."""
     serve = commands.add_parser(
         "serve",
-        help="serve the app to web browsers (one app per visitor; --view for a read-only wall screen)",
+        help=_("serve the app to web browsers (one app per visitor; --view for a read-only wall screen)"),
     )
-    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=_("address to listen on (default: {host})").format(host=DEFAULT_HOST),
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=_("port (default: {port})").format(port=DEFAULT_PORT)
+    )
     serve.add_argument(
         "--view",
         dest="serve_view",
         choices=WALL_VIEWS,
-        help="serve a read-only wall screen showing this view: no sign-in, nothing written",
+        help=_("serve a read-only wall screen showing this view: no sign-in, nothing written"),
     )
     serve.add_argument(
         "--station",
         dest="serve_station",
         metavar="CODE",
-        help="bind every visitor's terminal to this station (default: the top-level --station)",
+        help=_("bind every visitor's terminal to this station (default: the top-level --station)"),
     )
     serve.add_argument(
         "--public-url",
         metavar="URL",
-        help="the address browsers use, when it differs from http://HOST:PORT (a reverse proxy)",
+        help=_("the address browsers use, when it differs from http://HOST:PORT (a reverse proxy)"),
     )
     serve.set_defaults(handler=serve_command)
 
@@ -65,16 +73,23 @@ def serve_command(args: argparse.Namespace) -> int:
     from neofloor.store.engine import database_url
 
     if not 0 < args.port < 65536:
-        raise InvalidInput(f"Port {args.port} is not a port number (1 to 65535).")
+        raise InvalidInput(_("Port {port} is not a port number (1 to 65535).").format(port=args.port))
     missing = sqlite_file(database_url(args.db))
     if missing is not None and not missing.exists():
-        raise InvalidInput(f"No database at {missing}: create one with 'neofloor init' or 'neofloor demo'.")
+        raise InvalidInput(
+            _("No database at {path}: create one with 'neofloor init' or 'neofloor demo'.").format(
+                path=missing
+            )
+        )
     from textual_serve.server import Server
 
     title = f"neofloor {args.serve_view}" if args.serve_view else "neofloor"
     server = Server(
         app_command(args), host=args.host, port=args.port, title=title, public_url=args.public_url
     )
-    print(f"Serving neofloor on http://{args.host}:{args.port} (Ctrl+C stops).", flush=True)
+    print(
+        _("Serving neofloor on {address} (Ctrl+C stops).").format(address=f"http://{args.host}:{args.port}"),
+        flush=True,
+    )
     server.serve()
     return 0
