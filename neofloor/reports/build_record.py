@@ -257,7 +257,7 @@ def record_markdown(record: BuildRecord) -> list[str]:
 
     section(
         _("Stations"),
-        (_("Station"), _("Start"), _("End"), _("Time"), _("Operator")),
+        (_("Station"), _("Start"), _("End"), pgettext("duration", "Time"), _("Operator")),
         [
             (
                 s.station,

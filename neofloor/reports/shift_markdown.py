@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from neofloor.i18n import N_, _, ngettext
+from neofloor.i18n import N_, _, ngettext, pgettext
 from neofloor.reports.common import (
     DASH,
     clock,
@@ -66,12 +66,12 @@ def _heading_lines(summary: ShiftSummary) -> list[str]:
         "",
     ]
     if summary.status == UPCOMING:
-        out += [f"**{_('The shift has not started yet: no numbers to report.')}**", ""]
+        out += ["**" + _("The shift has not started yet: no numbers to report.") + "**", ""]
     elif summary.no_production:
         nothing = _("No production in this shift: no car passed QG between {start} and {end}.").format(
             start=clock(w.start, zone), end=clock(summary.as_of, zone)
         )
-        out += [f"**{nothing}** {_('FPY, DPHU and lead time have nothing to measure.')}", ""]
+        out += [f"**{nothing}** " + _("FPY, DPHU and lead time have nothing to measure."), ""]
     return out
 
 
@@ -114,7 +114,7 @@ def _oee_lines(summary: ShiftSummary) -> list[str]:
             _("{good} first-pass of {cars} car(s)").format(good=result.good_count, cars=result.total_count),
         ),
     ]
-    lines = md_table((_("Factor"), _("Value"), _("From")), rows, "lrl")
+    lines = md_table((_("Factor"), _("Value"), pgettext("made from", "From")), rows, "lrl")
     lines += [f"> {w}" for w in result.warnings]
     return lines
 

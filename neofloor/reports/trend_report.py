@@ -185,7 +185,7 @@ def render_trend_report(report: Trend, fmt: str = "md") -> str:
                 _md_row(d, f"{weekday_word(d.local_date.weekday())} {d.local_date.isoformat()}")
                 for d in report.days
             ),
-            _md_row(report.total, f"**{_('Total')}**"),
+            _md_row(report.total, "**" + _("Total") + "**"),
         ],
         "llrrrrrrrrr",
     )
@@ -196,7 +196,7 @@ def render_trend_report(report: Trend, fmt: str = "md") -> str:
             _("Delivered to customers: {cars} ({paid}).").format(cars=report.total.deliveries, paid=paid),
         ]
     if report.total.no_production:
-        out += ["", f"**{_('No production in this period: no car passed QG.')}**"]
+        out += ["", "**" + _("No production in this period: no car passed QG.") + "**"]
     return "\n".join(out) + "\n"
 
 
