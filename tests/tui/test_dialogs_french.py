@@ -36,8 +36,8 @@ def test_key_descriptions_stay_english_in_the_class_and_have_a_french() -> None:
     assert descriptions == ["Stop", "End stop", "To repair", "Back to line", "Override"]
     with speaking_french():
         assert [_(d) for d in descriptions] == [
-            "Arrêter",
-            "Fin d'arrêt",
+            "Arrêt",
+            "Relancer",
             "En retouche",
             "Retour en ligne",
             "Forçage",
