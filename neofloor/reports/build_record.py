@@ -10,7 +10,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from neofloor.reports.common import DASH, duration, iso_local, md_table, stamp
+from neofloor.i18n import _, pgettext
+from neofloor.reports.common import (
+    DASH,
+    defect_status_word,
+    duration,
+    iso_local,
+    md_table,
+    severity_word,
+    stamp,
+    state_word,
+)
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.text import printable
 from neofloor.services.traceability.build_record import BuildRecord
@@ -20,6 +30,23 @@ RECORD_FORMATS = ("md", "json")
 
 def _t(value: str | None) -> str:
     return DASH if value is None or value == "" else printable(value)
+
+
+def pdi_status_word(status: str) -> str:
+    """The inspection's status, capitalised, as people read it ("passed" -> "Passed")."""
+    words = {
+        "not started": pgettext("pdi status", "Not started"),
+        "in progress": pgettext("pdi status", "In progress"),
+        "failed": pgettext("pdi status", "Failed"),
+        "passed": pgettext("pdi status", "Passed"),
+    }
+    return words.get(status, status.capitalize())
+
+
+def pdi_result_word(result: str) -> str:
+    """An inspection item's result as people read it."""
+    words = {"passed": pgettext("pdi result", "passed"), "failed": pgettext("pdi result", "failed")}
+    return words.get(result, result)
 
 
 def build_record_data(record: BuildRecord) -> dict[str, Any]:
@@ -177,22 +204,42 @@ def build_record_data(record: BuildRecord) -> dict[str, Any]:
 def record_markdown(record: BuildRecord) -> list[str]:
     """The record's Markdown lines: the car, then one section per part of its life."""
     zone = record.timezone
+    options = ", ".join(record.options) or _("none")
     out = [
-        f"# Build record: {record.vin}",
+        "# " + _("Build record: {vin}").format(vin=record.vin),
         "",
-        f"- Model: {record.model_name} ({record.model}), colour {record.color}",
-        f"- Build sequence: {record.build_seq}; order {_t(record.order_ref)}",
-        f"- Options: {', '.join(record.options) or 'none'}"
+        "- "
+        + _("Model: {name} ({model}), colour {colour}").format(
+            name=record.model_name, model=record.model, colour=record.color
+        ),
+        "- "
+        + _("Build sequence: {sequence}; order {order}").format(
+            sequence=record.build_seq, order=_t(record.order_ref)
+        ),
+        "- "
+        + _("Options: {options}").format(options=options)
         + (f" ({printable(record.option_notes)})" if record.option_notes else ""),
-        f"- State: {record.state.replace('_', ' ')}" + (f" at {record.station}" if record.station else ""),
+        "- "
+        + (
+            _("State: {state} at {station}").format(state=state_word(record.state), station=record.station)
+            if record.station
+            else _("State: {state}").format(state=state_word(record.state))
+        ),
     ]
     if record.hold_reason:
-        out.append(f"- On hold: {printable(record.hold_reason)}")
+        out.append("- " + _("On hold: {reason}").format(reason=printable(record.hold_reason)))
     out += [
-        f"- Planned {stamp(record.planned_at, zone)}; first start {stamp(record.first_start_at, zone)}; "
-        f"finished {stamp(record.finished_at, zone)}; lead time {duration(record.lead_time_seconds)}",
-        f"- Times are plant time ({zone}); read {stamp(record.read_at, zone)}; "
-        f"{record.event_count} ledger events.",
+        "- "
+        + _("Planned {planned}; first start {started}; finished {finished}; lead time {lead_time}").format(
+            planned=stamp(record.planned_at, zone),
+            started=stamp(record.first_start_at, zone),
+            finished=stamp(record.finished_at, zone),
+            lead_time=duration(record.lead_time_seconds),
+        ),
+        "- "
+        + _("Times are plant time ({zone}); read {read}; {events} ledger events.").format(
+            zone=zone, read=stamp(record.read_at, zone), events=record.event_count
+        ),
     ]
 
     def section(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]], empty: str) -> None:
@@ -202,9 +249,15 @@ def record_markdown(record: BuildRecord) -> list[str]:
         else:
             out.append(empty)
 
+    def by(moment: Any, who: str | None) -> str:
+        return _("{moment} by {who}").format(moment=stamp(moment, zone), who=_t(who))
+
+    def by_why(moment: Any, who: str | None, why: str | None) -> str:
+        return _("{moment} by {who}: {why}").format(moment=stamp(moment, zone), who=_t(who), why=_t(why))
+
     section(
-        "Stations",
-        ("Station", "Start", "End", "Time", "Operator"),
+        _("Stations"),
+        (_("Station"), _("Start"), _("End"), pgettext("duration", "Time"), _("Operator")),
         [
             (
                 s.station,
@@ -215,11 +268,11 @@ def record_markdown(record: BuildRecord) -> list[str]:
             )
             for s in record.stays
         ],
-        "Not started.",
+        _("Not started."),
     )
     section(
-        "Components",
-        ("Part", "Serial", "Lot", "Station", "Fitted", "By", "Removed"),
+        _("Components"),
+        (_("Part"), _("Serial"), _("Lot"), _("Station"), _("Fitted"), _("By"), _("Removed")),
         [
             (
                 f"{c.part_name} ({c.part})",
@@ -228,60 +281,54 @@ def record_markdown(record: BuildRecord) -> list[str]:
                 _t(c.station),
                 stamp(c.fitted_at, zone),
                 _t(c.fitted_by),
-                DASH
-                if c.removed_at is None
-                else f"{stamp(c.removed_at, zone)} by {_t(c.removed_by)}: {_t(c.removal_reason)}",
+                DASH if c.removed_at is None else by_why(c.removed_at, c.removed_by, c.removal_reason),
             )
             for c in record.components
         ],
-        "No component serial recorded.",
+        _("No component serial recorded."),
     )
     section(
-        "Defects",
-        ("#", "Code", "Zone", "Severity", "Status", "Found", "Repair", "Verified"),
+        _("Defects"),
+        ("#", _("Code"), _("Zone"), _("Severity"), _("Status"), _("Found"), _("Repair"), _("Verified")),
         [
             (
                 d.id,
                 f"{d.code} {d.description}",
                 d.zone,
-                d.severity,
-                d.status,
-                f"{d.station} {stamp(d.found_at, zone)} by {_t(d.found_by)}",
-                DASH
-                if d.repaired_at is None
-                else f"{stamp(d.repaired_at, zone)} by {_t(d.repaired_by)}: {_t(d.repair_note)}",
-                DASH if d.verified_at is None else f"{stamp(d.verified_at, zone)} by {_t(d.verified_by)}",
+                severity_word(d.severity),
+                defect_status_word(d.status),
+                f"{d.station} {by(d.found_at, d.found_by)}",
+                DASH if d.repaired_at is None else by_why(d.repaired_at, d.repaired_by, d.repair_note),
+                DASH if d.verified_at is None else by(d.verified_at, d.verified_by),
             )
             for d in record.defects
         ],
-        "No defect recorded.",
+        _("No defect recorded."),
     )
     section(
-        "Holds",
-        ("Held", "At", "By", "Reason", "Released"),
+        _("Holds"),
+        (_("Held"), _("At"), _("By"), _("Reason"), _("Released")),
         [
             (
                 stamp(h.held_at, zone),
                 _t(h.station),
                 _t(h.held_by),
                 _t(h.reason),
-                "still held"
-                if h.released_at is None
-                else f"{stamp(h.released_at, zone)} by {_t(h.released_by)}",
+                _("still held") if h.released_at is None else by(h.released_at, h.released_by),
             )
             for h in record.holds
         ],
-        "Never held.",
+        _("Never held."),
     )
     section(
-        "Overrides",
-        ("When", "To", "By", "Reason"),
+        _("Overrides"),
+        (_("When"), _("To"), _("By"), _("Reason")),
         [(stamp(o.at, zone), _t(o.station), _t(o.by), _t(o.reason)) for o in record.overrides],
-        "None.",
+        _("None."),
     )
     section(
-        "Repair bay",
-        ("Sent", "From", "Why", "Repaired", "Back", "To"),
+        _("Repair bay"),
+        (_("Sent"), _("From"), _("Why"), _("Repaired"), _("Back"), _("To")),
         [
             (
                 stamp(r.sent_at, zone),
@@ -293,11 +340,11 @@ def record_markdown(record: BuildRecord) -> list[str]:
             )
             for r in record.repairs
         ],
-        "Never sent to the repair bay.",
+        _("Never sent to the repair bay."),
     )
     section(
-        "Andon stops waited through",
-        ("Station", "Reason", "Started", "Ended", "Waited"),
+        _("Andon stops waited through"),
+        (_("Station"), _("Reason"), _("Started"), _("Ended"), _("Waited")),
         [
             (
                 s.stop.station,
@@ -308,48 +355,64 @@ def record_markdown(record: BuildRecord) -> list[str]:
             )
             for s in record.stops
         ],
-        "None.",
+        _("None."),
     )
     section(
-        "Yard",
-        ("When", "Spot", "By"),
+        _("Yard"),
+        (_("When"), _("Spot"), _("By")),
         [(stamp(p.at, zone), printable(p.spot), _t(p.by)) for p in record.parks],
-        "Never parked in the yard.",
+        _("Never parked in the yard."),
     )
-    out.extend(["", "## Pre-delivery inspection", ""])
+    out.extend(["", "## " + _("Pre-delivery inspection"), ""])
     if record.pdi is None:
-        out.append("Not started.")
+        out.append(_("Not started."))
     else:
+        status = pdi_status_word(record.pdi.status)
         out.append(
-            f"{record.pdi.status.capitalize()}"
-            + (f", passed {stamp(record.pdi.passed_at, zone)}." if record.pdi.passed_at else ".")
+            _("{status}, passed {moment}.").format(status=status, moment=stamp(record.pdi.passed_at, zone))
+            if record.pdi.passed_at
+            else _("{status}.").format(status=status)
         )
         if record.pdi.blocking:
-            out.append("Stopped by: " + "; ".join(printable(b) for b in record.pdi.blocking))
+            out.append(
+                _("Stopped by: {blocking}").format(
+                    blocking="; ".join(printable(b) for b in record.pdi.blocking)
+                )
+            )
         if record.pdi.items:
             out.append("")
             out.extend(
                 md_table(
-                    ("Item", "Result", "When", "By", "Defect"),
+                    (_("Item"), _("Result"), _("When"), _("By"), _("Defect")),
                     [
-                        (i.name, i.result, stamp(i.at, zone), _t(i.by), _t(i.defect_code))
+                        (i.name, pdi_result_word(i.result), stamp(i.at, zone), _t(i.by), _t(i.defect_code))
                         for i in record.pdi.items
                     ],
                 )
             )
-    out.extend(["", "## Delivery", ""])
+    out.extend(["", "## " + _("Delivery"), ""])
     delivery = record.delivery
     if delivery is None:
-        out.append("Not delivered.")
+        out.append(_("Not delivered."))
     else:
+        sold = (
+            _("through {dealer}").format(dealer=printable(delivery.dealer))
+            if delivery.dealer
+            else _("directly")
+        )
         out += [
-            f"- Customer: {_t(delivery.customer)}; reference {_t(delivery.customer_reference)}",
-            f"- Sold: {'through ' + printable(delivery.dealer) if delivery.dealer else 'directly'}; "
-            f"paid: {printable(delivery.financing_name)}",
-            f"- Handed over {stamp(delivery.delivered_at, zone)} by {_t(delivery.handed_over_by)}",
+            "- "
+            + _("Customer: {customer}; reference {reference}").format(
+                customer=_t(delivery.customer), reference=_t(delivery.customer_reference)
+            ),
+            "- " + _("Sold: {sold}; paid: {paid}").format(sold=sold, paid=printable(delivery.financing_name)),
+            "- "
+            + _("Handed over {moment} by {who}").format(
+                moment=stamp(delivery.delivered_at, zone), who=_t(delivery.handed_over_by)
+            ),
         ]
         if delivery.note:
-            out.append(f"- Note: {printable(delivery.note)}")
+            out.append("- " + _("Note: {note}").format(note=printable(delivery.note)))
     return out
 
 
@@ -360,4 +423,6 @@ def render_build_record(record: BuildRecord, fmt: str = "md") -> str:
         return json.dumps(build_record_data(record), indent=2, ensure_ascii=False) + "\n"
     if kind == "md":
         return "\n".join(record_markdown(record)) + "\n"
-    raise InvalidInput(f"Unknown format {fmt!r}; a build record is written as md or json.")
+    raise InvalidInput(
+        _("Unknown format {format}; a build record is written as md or json.").format(format=repr(fmt))
+    )

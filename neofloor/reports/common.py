@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from neofloor.i18n import _, decimal_text, percent_text, pgettext
 from neofloor.reports.formats import REPORT_FORMATS
 from neofloor.services.metrics.formulas import OeeResult
 from neofloor.services.plant.clock import format_duration, to_local
@@ -24,13 +25,17 @@ def check_format(fmt: str) -> str:
     if value == "markdown":
         value = "md"
     if value not in REPORT_FORMATS:
-        raise InvalidInput(f"Report format {fmt!r} is not one of {', '.join(REPORT_FORMATS)}.")
+        raise InvalidInput(
+            _("Report format {format} is not one of {formats}.").format(
+                format=repr(fmt), formats=", ".join(REPORT_FORMATS)
+            )
+        )
     return value
 
 
 def percent(ratio: float | None) -> str:
-    """0.7273 -> "72.7 %"; no value -> a dash."""
-    return DASH if ratio is None else f"{ratio * 100:.1f} %"
+    """0.7273 -> "72.7 %" ("72,7 %" in French); no value -> a dash."""
+    return DASH if ratio is None else percent_text(ratio)
 
 
 def percent_value(ratio: float | None) -> float | None:
@@ -49,7 +54,8 @@ def oee_factors(result: OeeResult) -> dict[str, float | None]:
 
 
 def number(value: float | None, decimals: int = 1) -> str:
-    return DASH if value is None else f"{value:.{decimals}f}"
+    """A figure for people, in the language's decimal mark; no value -> a dash."""
+    return DASH if value is None else decimal_text(value, decimals)
 
 
 def minutes(value: float | None) -> str:
@@ -57,8 +63,8 @@ def minutes(value: float | None) -> str:
     if value is None:
         return DASH
     if abs(value - round(value)) < 0.05:
-        return f"{round(value)} min"
-    return f"{value:.1f} min"
+        return _("{minutes} min").format(minutes=round(value))
+    return _("{minutes} min").format(minutes=decimal_text(value))
 
 
 def duration(seconds: float | None) -> str:
@@ -110,12 +116,58 @@ def save_report(text: str, path: str | os.PathLike[str]) -> Path:
     """Write a report to ``path`` (its folder must exist); returns the path written."""
     target = Path(path).expanduser()
     if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; give a file name for the report.")
+        raise InvalidInput(_("{path} is a folder; give a file name for the report.").format(path=target))
     if not target.parent.exists():
-        raise InvalidInput(f"Cannot write {target}: the folder {target.parent} does not exist.")
+        raise InvalidInput(
+            _("Cannot write {path}: the folder {folder} does not exist.").format(
+                path=target, folder=target.parent
+            )
+        )
     try:
         # Stored text cannot drive the terminal that later shows the file.
         target.write_text(printable(text, multiline=True), encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"Cannot write {target}: {exc.strerror}.") from exc
+        raise InvalidInput(
+            _("Cannot write {path}: {problem}.").format(path=target, problem=exc.strerror)
+        ) from exc
     return target
+
+
+def severity_word(severity: str) -> str:
+    """A defect's severity as people read it (the code itself when unknown)."""
+    words = {
+        "critical": pgettext("severity", "critical"),
+        "major": pgettext("severity", "major"),
+        "minor": pgettext("severity", "minor"),
+    }
+    return words.get(severity, severity)
+
+
+def defect_status_word(status: str) -> str:
+    """A defect's status as people read it (the code itself when unknown)."""
+    words = {
+        "open": pgettext("defect status", "open"),
+        "repaired": pgettext("defect status", "repaired"),
+        "verified": pgettext("defect status", "verified"),
+        "cancelled": pgettext("defect status", "cancelled"),
+    }
+    return words.get(status, status)
+
+
+def state_word(state: str) -> str:
+    """A car's state as people read it ("in_station" -> "in station"; the code spelled out when unknown)."""
+    words = {
+        "planned": pgettext("car state", "planned"),
+        "queued": pgettext("car state", "queued"),
+        "in_station": pgettext("car state", "in station"),
+        "held": pgettext("car state", "held"),
+        "in_repair": pgettext("car state", "in repair"),
+        "finished": pgettext("car state", "finished"),
+        "delivered": pgettext("car state", "delivered"),
+    }
+    return words.get(state, state.replace("_", " "))
+
+
+def yes_no(value: bool) -> str:
+    """yes or no, in the language spoken."""
+    return _("yes") if value else _("no")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from neofloor.reports.common import DASH, check_format, csv_text, iso_local, md_table, stamp
+from neofloor.i18n import _
+from neofloor.reports.common import DASH, check_format, csv_text, iso_local, md_table, stamp, yes_no
 from neofloor.reports.recall_report import period_label
 from neofloor.reports.xlsx import Sheet, column_titles
 from neofloor.services.plant.text import printable
@@ -103,15 +104,16 @@ def containment_sheets(found: Containment) -> list[Sheet]:
         ]
         for car in found.rows
     ]
-    return [Sheet(f"Recall {found.query.describe()}", column_titles(COLUMNS), rows, found.timezone)]
+    name = _("Recall {what}").format(what=found.query.describe())
+    return [Sheet(name, column_titles(COLUMNS), rows, found.timezone)]
 
 
 def _matched(car: ContainedCar, zone: str) -> str:
     said = []
     if car.completed_at is not None:
-        said.append(f"completed {stamp(car.completed_at, zone)}")
+        said.append(_("completed {moment}").format(moment=stamp(car.completed_at, zone)))
     if car.defect_ids:
-        said.append("defect " + ", ".join(f"#{d}" for d in car.defect_ids))
+        said.append(_("defect {numbers}").format(numbers=", ".join(f"#{d}" for d in car.defect_ids)))
     if car.parts:
         said.append(printable(parts_text(car)))
     return "; ".join(said) or DASH
@@ -130,32 +132,33 @@ def render_containment(found: Containment, fmt: str = "md") -> str:
         ]
         return csv_text(COLUMNS, ([row[c] for c in COLUMNS] for row in flat))
     query, zone = found.query, found.timezone
-    title = f"# Recall: {query.describe()}"
+    title = "# " + _("Recall: {what}").format(what=query.describe())
     if query.start is not None and query.end is not None:
         title += f", {period_label(query.start, query.end, zone)}"
     out = [
         title,
         "",
-        f"Cars every filter agrees on, in build order; times are plant time ({zone}).",
+        _("Cars every filter agrees on, in build order; times are plant time ({zone}).").format(zone=zone),
         "",
         found.summary,
     ]
     at_plant = [c for c in found.rows if c.at_plant]
     if at_plant:
-        out += ["", f"## Still at the plant ({len(at_plant)}; {len(found.to_hold)} not on hold)", ""]
+        still = _("Still at the plant ({cars}; {not_held} not on hold)").format(
+            cars=len(at_plant), not_held=len(found.to_hold)
+        )
+        out += ["", f"## {still}", ""]
         out += md_table(
-            ("Seq", "VIN", "Model", "Where now", "On hold", "Matched"),
-            [
-                (c.build_seq, c.vin, c.model, c.where, "yes" if c.held else "no", _matched(c, zone))
-                for c in at_plant
-            ],
+            (_("Seq"), _("VIN"), _("Model"), _("Where now"), _("On hold"), _("Matched")),
+            [(c.build_seq, c.vin, c.model, c.where, yes_no(c.held), _matched(c, zone)) for c in at_plant],
             "r",
         )
     delivered = found.delivered_cars
     if delivered:
-        out += ["", f"## Delivered: the recall letters ({len(delivered)})", ""]
+        letters = _("Delivered: the recall letters ({cars})").format(cars=len(delivered))
+        out += ["", f"## {letters}", ""]
         out += md_table(
-            ("Seq", "VIN", "Model", "Customer", "Handed over", "Financing", "Matched"),
+            (_("Seq"), _("VIN"), _("Model"), _("Customer"), _("Handed over"), _("Financing"), _("Matched")),
             [
                 (
                     c.build_seq,
@@ -163,7 +166,7 @@ def render_containment(found: Containment, fmt: str = "md") -> str:
                     c.model,
                     printable(c.customer or DASH),
                     stamp(c.delivered_at, zone),
-                    printable(c.financing_partner or "cash"),
+                    printable(c.financing_partner or _("cash")),
                     _matched(c, zone),
                 )
                 for c in delivered

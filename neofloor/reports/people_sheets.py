@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from neofloor.i18n import _
 from neofloor.reports.xlsx import Sheet, column_titles
 from neofloor.services.people.audit import AuditLine
 from neofloor.services.people.certifications import CertStatus, SkillsMatrix
@@ -56,7 +57,7 @@ def skills_rows(matrix: SkillsMatrix) -> list[list[Any]]:
 
 def skills_sheets(matrix: SkillsMatrix) -> list[Sheet]:
     """The skills matrix as one sheet, one row per certification."""
-    return [Sheet("Skills", column_titles(SKILLS_COLUMNS), skills_rows(matrix))]
+    return [Sheet(_("Skills"), column_titles(SKILLS_COLUMNS), skills_rows(matrix))]
 
 
 def audit_sheets(lines: Sequence[AuditLine], zone: str) -> list[Sheet]:
@@ -74,4 +75,4 @@ def audit_sheets(lines: Sequence[AuditLine], zone: str) -> list[Sheet]:
         ]
         for line in lines
     ]
-    return [Sheet("Audit", column_titles(AUDIT_COLUMNS), rows, zone)]
+    return [Sheet(_("Audit"), column_titles(AUDIT_COLUMNS), rows, zone)]

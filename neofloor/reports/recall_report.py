@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from neofloor.reports.common import DASH, check_format, csv_text, iso_local, md_table, stamp
+from neofloor.i18n import N_, _
+from neofloor.reports.common import (
+    DASH,
+    check_format,
+    csv_text,
+    defect_status_word,
+    iso_local,
+    md_table,
+    severity_word,
+    stamp,
+)
 from neofloor.reports.xlsx import Sheet, column_titles
 from neofloor.services.plant.clock import to_local
 from neofloor.services.traceability.recall import DefectRecall, RecallCar, StationRecall
@@ -45,8 +55,10 @@ def period_label(start: datetime, end: datetime, zone: str) -> str:
     first, after = to_local(start, zone), to_local(end, zone)
     if first.time() == time(0) and after.time() == time(0):
         last = after.date() - timedelta(days=1)
-        return first.date().isoformat() if last == first.date() else f"{first.date()} to {last}"
-    return f"{stamp(start, zone)} to {stamp(end, zone)} (end excluded)"
+        if last == first.date():
+            return first.date().isoformat()
+        return _("{first} to {last}").format(first=first.date().isoformat(), last=last.isoformat())
+    return _("{start} to {end} (end excluded)").format(start=stamp(start, zone), end=stamp(end, zone))
 
 
 def _text(value: str | None) -> str:
@@ -126,7 +138,7 @@ def _as_data(kind: str, data: dict[str, Any], columns: Sequence[str]) -> str:
     return csv_text(columns, ([row[c] for c in columns] for row in data["rows"]))
 
 
-_DELIVERY_HEADER = ("Delivered", "Customer", "Financing")
+_DELIVERY_HEADER = (N_("Delivered"), N_("Customer"), N_("Financing"))
 
 
 def _delivery_cells(car: RecallCar, zone: str) -> tuple[str, str, str]:
@@ -140,11 +152,28 @@ def render_station_recall(recall: StationRecall, fmt: str = "md") -> str:
         return _as_data(kind, station_recall_data(recall), STATION_COLUMNS)
     zone = recall.timezone
     return _markdown(
-        f"# Recall: {recall.model} through {recall.station}, {period_label(recall.start, recall.end, zone)}",
-        f"Cars of model {recall.model} ({recall.model_name}) that completed {recall.station} "
-        f"({recall.station_name}) in the period, in build order; times are plant time ({zone}).",
+        "# "
+        + _("Recall: {model} through {station}, {period}").format(
+            model=recall.model, station=recall.station, period=period_label(recall.start, recall.end, zone)
+        ),
+        _(
+            "Cars of model {model} ({model_name}) that completed {station} ({station_name}) in the period, "
+            "in build order; times are plant time ({zone})."
+        ).format(
+            model=recall.model,
+            model_name=recall.model_name,
+            station=recall.station,
+            station_name=recall.station_name,
+            zone=zone,
+        ),
         recall.summary,
-        ("Seq", "VIN", "Where now", f"Completed {recall.station}", *_DELIVERY_HEADER),
+        (
+            _("Seq"),
+            _("VIN"),
+            _("Where now"),
+            _("Completed {station}").format(station=recall.station),
+            *(_(title) for title in _DELIVERY_HEADER),
+        ),
         [
             (c.build_seq, c.vin, c.where, stamp(c.completed_at, zone), *_delivery_cells(c, zone))
             for c in recall.rows
@@ -159,18 +188,32 @@ def render_defect_recall(recall: DefectRecall, fmt: str = "md") -> str:
         return _as_data(kind, defect_recall_data(recall), DEFECT_COLUMNS)
     zone = recall.timezone
     return _markdown(
-        f"# Recall: defect {recall.code}, {period_label(recall.start, recall.end, zone)}",
-        f"Cars on which {recall.code} ({recall.description}) was found in the period, in build order, "
-        f"one row per defect (cancelled ones left out); times are plant time ({zone}).",
+        "# "
+        + _("Recall: defect {code}, {period}").format(
+            code=recall.code, period=period_label(recall.start, recall.end, zone)
+        ),
+        _(
+            "Cars on which {code} ({description}) was found in the period, in build order, "
+            "one row per defect (cancelled ones left out); times are plant time ({zone})."
+        ).format(code=recall.code, description=recall.description, zone=zone),
         recall.summary,
-        ("Seq", "VIN", "Model", "Defect", "Status", "Found", "Where now", *_DELIVERY_HEADER),
+        (
+            _("Seq"),
+            _("VIN"),
+            _("Model"),
+            _("Defect"),
+            _("Status"),
+            _("Found"),
+            _("Where now"),
+            *(_(title) for title in _DELIVERY_HEADER),
+        ),
         [
             (
                 c.build_seq,
                 c.vin,
                 c.model,
-                f"#{c.defect_id} {c.zone}, {c.severity}",
-                c.defect_status,
+                f"#{c.defect_id} {c.zone}, {severity_word(c.severity)}",
+                defect_status_word(c.defect_status),
                 stamp(c.found_at, zone),
                 c.where,
                 *_delivery_cells(c, zone),
@@ -201,11 +244,18 @@ def station_recall_sheets(recall: StationRecall) -> list[Sheet]:
     """The cars of a model through a station, as one spreadsheet sheet."""
     return [
         _recall_sheet(
-            f"Recall {recall.model} {recall.station}", STATION_COLUMNS, recall.rows, recall.timezone
+            _("Recall {model} {station}").format(model=recall.model, station=recall.station),
+            STATION_COLUMNS,
+            recall.rows,
+            recall.timezone,
         )
     ]
 
 
 def defect_recall_sheets(recall: DefectRecall) -> list[Sheet]:
     """The cars on which a defect code was found, as one spreadsheet sheet."""
-    return [_recall_sheet(f"Recall {recall.code}", DEFECT_COLUMNS, recall.rows, recall.timezone)]
+    return [
+        _recall_sheet(
+            _("Recall {code}").format(code=recall.code), DEFECT_COLUMNS, recall.rows, recall.timezone
+        )
+    ]

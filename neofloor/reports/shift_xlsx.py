@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from neofloor.i18n import _
+from neofloor.reports.common import defect_status_word
 from neofloor.reports.xlsx import Ratio, Sheet
 from neofloor.services.metrics.summary import ShiftSummary
 
@@ -32,41 +34,50 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
     Line now, Overrides, Notes: the handover report's sections, in its order."""
     zone = summary.window.timezone
     w = summary.window
-    item = ("Item", "Value")
+    item = (_("Item"), _("Value"))
     shift = Sheet(
-        "Shift",
+        _("Shift"),
         item,
         [
-            ("Plant", summary.plant),
-            ("Date", w.local_date),
-            ("Shift", w.code),
-            ("Name", w.name),
-            ("Start", w.start),
-            ("End", w.end),
-            ("Time zone", zone),
-            ("Status", summary.status),
-            ("Numbers up to", summary.as_of),
-            ("Report made", summary.now),
+            (_("Plant"), summary.plant),
+            (_("Date"), w.local_date),
+            (_("Shift"), w.code),
+            (_("Name"), w.name),
+            (_("Start"), w.start),
+            (_("End"), w.end),
+            (_("Time zone"), zone),
+            (_("Status"), summary.status),
+            (_("Numbers up to"), summary.as_of),
+            (_("Report made"), summary.now),
         ],
         zone,
     )
     pace = Sheet(
-        "Pace",
+        _("Pace"),
         item,
         [
-            ("Output (cars through QG)", summary.output),
-            ("Plan so far", summary.plan_so_far),
-            ("Cars behind (negative: ahead)", summary.cars_behind),
-            ("Target", summary.target_cars),
-            ("Takt", _seconds(summary.takt_seconds)),
-            ("Planned time", _minutes(summary.planned_minutes)),
-            ("Planned time elapsed", _minutes(summary.elapsed_planned_minutes)),
-            ("No production", summary.no_production),
+            (_("Output (cars through QG)"), summary.output),
+            (_("Plan so far"), summary.plan_so_far),
+            (_("Cars behind (negative: ahead)"), summary.cars_behind),
+            (_("Target"), summary.target_cars),
+            (_("Takt"), _seconds(summary.takt_seconds)),
+            (_("Planned time"), _minutes(summary.planned_minutes)),
+            (_("Planned time elapsed"), _minutes(summary.elapsed_planned_minutes)),
+            (_("No production"), summary.no_production),
         ],
     )
     hourly = Sheet(
-        "By hour",
-        ("Hour", "Start", "End", "Plan", "Output", "Plan to date", "Output to date", "Status"),
+        _("By hour"),
+        (
+            _("Hour"),
+            _("Start"),
+            _("End"),
+            _("Plan"),
+            _("Output"),
+            _("Plan to date"),
+            _("Output to date"),
+            _("Status"),
+        ),
         [
             (h.label, h.start, h.end, h.plan, h.output, h.cumulative_plan, h.cumulative_output, h.status)
             for h in summary.hourly
@@ -74,46 +85,55 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
         zone,
     )
     quality = Sheet(
-        "Quality",
+        _("Quality"),
         item,
         [
-            ("First pass", summary.first_pass),
-            ("FPY", _ratio(summary.fpy)),
-            ("Defects", summary.defects),
-            ("DPHU", summary.dphu),
-            ("Lead time, median", _seconds(summary.lead_time.median)),
-            ("Lead time, p90", _seconds(summary.lead_time.p90)),
+            (_("First pass"), summary.first_pass),
+            (_("FPY"), _ratio(summary.fpy)),
+            (_("Defects"), summary.defects),
+            (_("DPHU"), summary.dphu),
+            (_("Lead time, median"), _seconds(summary.lead_time.median)),
+            (_("Lead time, p90"), _seconds(summary.lead_time.p90)),
         ],
     )
     deliveries = Sheet(
-        "Deliveries",
-        ("Financing", "Cars"),
+        _("Deliveries"),
+        (_("Financing"), _("Cars")),
         [
             *((name, count) for name, count in summary.deliveries_by_financing),
-            ("Total", summary.deliveries),
+            (_("Total"), summary.deliveries),
         ],
     )
     result = summary.oee
     oee_rows: list[tuple[Any, ...]]
     if result is None:
-        oee_rows = [("OEE", None, summary.oee_note)]
+        oee_rows = [(_("OEE"), None, summary.oee_note)]
     else:
         oee_rows = [
-            ("OEE", Ratio(result.oee), "availability × performance × quality"),
-            ("Availability", Ratio(result.availability), ""),
-            ("Performance", _ratio(result.performance), ""),
-            ("Quality", _ratio(result.quality), ""),
-            ("Planned time", _minutes(result.planned_minutes), ""),
-            ("Line downtime", _minutes(result.downtime_minutes), ""),
-            ("Run time", _minutes(result.run_minutes), ""),
-            ("Ideal cycle", _seconds(result.ideal_cycle_seconds), "slowest ideal cycle on the route"),
-            ("Cars made", result.total_count, ""),
-            ("Good cars", result.good_count, ""),
+            (_("OEE"), Ratio(result.oee), _("availability × performance × quality")),
+            (_("Availability"), Ratio(result.availability), ""),
+            (_("Performance"), _ratio(result.performance), ""),
+            (_("Quality"), _ratio(result.quality), ""),
+            (_("Planned time"), _minutes(result.planned_minutes), ""),
+            (_("Line downtime"), _minutes(result.downtime_minutes), ""),
+            (_("Run time"), _minutes(result.run_minutes), ""),
+            (_("Ideal cycle"), _seconds(result.ideal_cycle_seconds), _("slowest ideal cycle on the route")),
+            (_("Cars made"), result.total_count, ""),
+            (_("Good cars"), result.good_count, ""),
         ]
-    oee = Sheet("OEE", ("Item", "Value", "Detail"), oee_rows)
+    oee = Sheet(_("OEE"), (_("Item"), _("Value"), _("Detail")), oee_rows)
     stations = Sheet(
-        "Stations",
-        ("Station", "Name", "Ideal cycle", "Median cycle", "P90 cycle", "Cycles", "Downtime", "Bottleneck"),
+        _("Stations"),
+        (
+            _("Station"),
+            _("Name"),
+            _("Ideal cycle"),
+            _("Median cycle"),
+            _("P90 cycle"),
+            _("Cycles"),
+            _("Downtime"),
+            _("Bottleneck"),
+        ),
         [
             (
                 s.station,
@@ -129,20 +149,20 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
         ],
     )
     station_quality = Sheet(
-        "Quality by station",
-        ("Station", "Name", "Cars", "First pass", "FPY", "Defects found", "DPHU"),
+        _("Quality by station"),
+        (_("Station"), _("Name"), _("Cars"), _("First pass"), _("FPY"), _("Defects found"), _("DPHU")),
         [
             (q.station, q.name, q.cars, q.first_pass, _ratio(q.fpy), q.defects, q.dphu)
             for q in summary.quality_by_station
         ],
     )
     downtime = Sheet(
-        "Downtime",
-        ("Reason code", "Reason", "Downtime", "Stops", "Stations"),
+        _("Downtime"),
+        (_("Reason code"), _("Reason"), _("Downtime"), _("Stops"), _("Stations")),
         [
             (
                 "LINE",
-                "line downtime (any station stopped)",
+                _("line downtime (any station stopped)"),
                 _minutes(summary.line_downtime_minutes),
                 None,
                 "",
@@ -156,40 +176,41 @@ def shift_sheets(summary: ShiftSummary) -> list[Sheet]:
     line = summary.line
     # Time: when it began (the hold, the defect's finding); a held car also says since when it
     # has been at its station.
-    line_rows: list[tuple[Any, ...]] = [("WIP", "", "", line.wip, "", line.at, None)]
+    line_rows: list[tuple[Any, ...]] = [(_("WIP"), "", "", line.wip, "", line.at, None)]
     line_rows += [
-        ("held", c.vin, c.station or "", None, c.reason, c.held_since, c.at_station_since) for c in line.held
+        (_("held"), c.vin, c.station or "", None, c.reason, c.held_since, c.at_station_since)
+        for c in line.held
     ]
     line_rows += [
-        ("in repair", r.vin, r.left_station or "", None, r.reason, None, None) for r in line.in_repair
+        (_("in repair"), r.vin, r.left_station or "", None, r.reason, None, None) for r in line.in_repair
     ]
     line_rows += [
         (
-            "open critical defect",
+            _("open critical defect"),
             d.vin,
             d.station,
             None,
-            f"{d.code} {d.description} ({d.status})",
+            f"{d.code} {d.description} ({defect_status_word(d.status)})",
             d.found_at,
             None,
         )
         for d in line.open_critical
     ]
     line_now = Sheet(
-        "Line now",
-        ("What", "VIN", "Station", "Cars", "Detail", "Time", "At the station since"),
+        _("Line now"),
+        (_("What"), _("VIN"), _("Station"), _("Cars"), _("Detail"), _("Time"), _("At the station since")),
         line_rows,
         zone,
     )
     overrides = Sheet(
-        "Overrides",
-        ("Time", "VIN", "To station", "By", "Note"),
+        _("Overrides"),
+        (_("Time"), _("VIN"), _("To station"), _("By"), _("Note")),
         [(o.at, o.vin, o.to_station or "", o.by or "", o.note) for o in summary.overrides],
         zone,
     )
     notes = Sheet(
-        "Notes",
-        ("Written", "Author", "Note"),
+        _("Notes"),
+        (_("Written"), _("Author"), _("Note")),
         [(n.written_at, n.author or "", n.text) for n in summary.notes],
         zone,
     )

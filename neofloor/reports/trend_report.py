@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from neofloor.i18n import N_, _, pgettext
 from neofloor.reports.common import (
     DASH,
     check_format,
@@ -123,7 +124,7 @@ def _md_row(day: DaySummary, label: str) -> tuple[Any, ...]:
     behind = day.cars_behind
     return (
         label,
-        " ".join(day.shifts) or "off",
+        " ".join(day.shifts) or _("off"),
         day.plan,
         day.output,
         f"{behind:+d}" if behind else "0",
@@ -137,8 +138,22 @@ def _md_row(day: DaySummary, label: str) -> tuple[Any, ...]:
 
 
 MD_HEADER = (
-    "Day", "Shifts", "Plan", "Output", "Behind", "FPY", "DPHU", "Downtime", "Lead time", "OEE", "Delivered",
+    N_("Day"), N_("Shifts"), N_("Plan"), N_("Output"), N_("Behind"), N_("FPY"), N_("DPHU"), N_("Downtime"),
+    N_("Lead time"), N_("OEE"), N_("Delivered"),
 )  # fmt: skip
+
+
+def weekday_word(index: int) -> str:
+    """The plant calendar's short day name (mon ... sun) in the language spoken, for people."""
+    return (
+        pgettext("weekday", "mon"),
+        pgettext("weekday", "tue"),
+        pgettext("weekday", "wed"),
+        pgettext("weekday", "thu"),
+        pgettext("weekday", "fri"),
+        pgettext("weekday", "sat"),
+        pgettext("weekday", "sun"),
+    )[index]
 
 
 def render_trend_report(report: Trend, fmt: str = "md") -> str:
@@ -152,28 +167,36 @@ def render_trend_report(report: Trend, fmt: str = "md") -> str:
         return csv_text(COLUMNS, rows)
     zone = report.timezone
     out = [
-        f"# Trend: {report.plant}, {report.from_date.isoformat()} to {report.to_date.isoformat()}",
+        "# "
+        + _("Trend: {plant}, {first} to {last}").format(
+            plant=report.plant, first=report.from_date.isoformat(), last=report.to_date.isoformat()
+        ),
         "",
-        f"One row per production day (plant time, {zone}); numbers up to {stamp(report.now, zone)}.",
-        "Behind: plan − output (negative: ahead). OEE over the shifts with a target.",
+        _("One row per production day (plant time, {zone}); numbers up to {moment}.").format(
+            zone=zone, moment=stamp(report.now, zone)
+        ),
+        _("Behind: plan − output (negative: ahead). OEE over the shifts with a target."),
         "",
     ]
     out += md_table(
-        MD_HEADER,
+        [_(title) for title in MD_HEADER],
         [
             *(
-                _md_row(d, f"{WEEKDAYS[d.local_date.weekday()]} {d.local_date.isoformat()}")
+                _md_row(d, f"{weekday_word(d.local_date.weekday())} {d.local_date.isoformat()}")
                 for d in report.days
             ),
-            _md_row(report.total, "**Total**"),
+            _md_row(report.total, "**" + _("Total") + "**"),
         ],
         "llrrrrrrrrr",
     )
     if report.total.deliveries:
         paid = ", ".join(f"{name} {count}" for name, count in report.total.deliveries_by_financing)
-        out += ["", f"Delivered to customers: {report.total.deliveries} ({paid})."]
+        out += [
+            "",
+            _("Delivered to customers: {cars} ({paid}).").format(cars=report.total.deliveries, paid=paid),
+        ]
     if report.total.no_production:
-        out += ["", "**No production in this period: no car passed QG.**"]
+        out += ["", "**" + _("No production in this period: no car passed QG.") + "**"]
     return "\n".join(out) + "\n"
 
 
@@ -207,27 +230,27 @@ def trend_sheets(report: Trend) -> list[Sheet]:
         )
 
     header = (
-        "Date",
-        "Weekday",
-        "Shifts",
-        "Status",
-        "Target",
-        "Plan",
-        "Output",
-        "Cars behind",
-        "First pass",
-        "FPY",
-        "Defects",
-        "DPHU",
-        "Line downtime",
-        "Planned time",
-        "Lead time, median",
-        "OEE",
-        "Availability",
-        "Performance",
-        "Quality",
-        "Deliveries",
+        _("Date"),
+        _("Weekday"),
+        _("Shifts"),
+        _("Status"),
+        _("Target"),
+        _("Plan"),
+        _("Output"),
+        _("Cars behind"),
+        _("First pass"),
+        _("FPY"),
+        _("Defects"),
+        _("DPHU"),
+        _("Line downtime"),
+        _("Planned time"),
+        _("Lead time, median"),
+        _("OEE"),
+        _("Availability"),
+        _("Performance"),
+        _("Quality"),
+        _("Deliveries"),
     )
-    rows = [row(d, d.local_date, WEEKDAYS[d.local_date.weekday()]) for d in report.days]
-    rows.append(row(report.total, "Total", ""))
-    return [Sheet("Trend", header, rows, report.timezone)]
+    rows = [row(d, d.local_date, weekday_word(d.local_date.weekday())) for d in report.days]
+    rows.append(row(report.total, _("Total"), ""))
+    return [Sheet(_("Trend"), header, rows, report.timezone)]

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from neofloor.i18n import N_, _
 from neofloor.services.plant.clock import to_local
 from neofloor.services.plant.errors import InvalidInput
 
@@ -39,6 +40,44 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 # What Excel refuses in a sheet's name, and how long a name may be.
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
+# A programming slip, never a person's: an aware time needs the sheet's plant zone.
+NO_ZONE = "an aware time in a sheet without a zone"
+# The titles of the CSV columns the reports' sheets carry, for the catalog: each is the column's
+# name spelled out ("completed_at" -> "Completed at"), which is also what a name not listed reads.
+COLUMN_TITLES = {
+    "build_seq": N_("Build seq"),
+    "vin": N_("Vin"),
+    "model": N_("Model"),
+    "state": N_("State"),
+    "station": N_("Station"),
+    "where": N_("Where"),
+    "held": N_("Held"),
+    "completed_at": N_("Completed at"),
+    "defect_ids": N_("Defect ids"),
+    "parts": N_("Parts"),
+    "delivered_at": N_("Delivered at"),
+    "customer": N_("Customer"),
+    "financing_partner": N_("Financing partner"),
+    "defect_id": N_("Defect id"),
+    "defect_status": N_("Defect status"),
+    "severity": N_("Severity"),
+    "zone": N_("Zone"),
+    "found_at": N_("Found at"),
+    "badge": N_("Badge"),
+    "name": N_("Name"),
+    "role": N_("Role"),
+    "active": N_("Active"),
+    "status": N_("Status"),
+    "certified_on": N_("Certified on"),
+    "expires_on": N_("Expires on"),
+    "programme": N_("Programme"),
+    "at": N_("At"),
+    "terminal": N_("Terminal"),
+    "action": N_("Action"),
+    "subject": N_("Subject"),
+    "before": N_("Before"),
+    "after": N_("After"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,13 +103,14 @@ class Sheet:
 
 
 def column_titles(columns: Sequence[str]) -> list[str]:
-    """A sheet's header from the CSV's column names: ``completed_at`` reads "Completed at"."""
-    return [c.replace("_", " ").capitalize() for c in columns]
+    """A sheet's header from the CSV's column names: ``completed_at`` reads "Completed at" (in the
+    language spoken; the CSV keeps its names)."""
+    return [_(COLUMN_TITLES.get(c) or c.replace("_", " ").capitalize()) for c in columns]
 
 
 def sheet_name(name: str) -> str:
     """A name Excel accepts: no []:*?/\\, at most 31 characters, not empty."""
-    cleaned = _SHEET_NAME_BAD.sub("-", name).strip("'").strip() or "Sheet"
+    cleaned = _SHEET_NAME_BAD.sub("-", name).strip("'").strip() or _("Sheet")
     return cleaned[:SHEET_NAME_MAX]
 
 
@@ -81,11 +121,11 @@ def _cell_value(value: Any, zone: str | None) -> tuple[Any, str | None]:
     if isinstance(value, Ratio):
         return value.value, PERCENT_FORMAT
     if isinstance(value, bool):
-        return ("yes" if value else "no"), None
+        return (_("yes") if value else _("no")), None
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             if zone is None:
-                raise ValueError("an aware time in a sheet without a zone")
+                raise ValueError(NO_ZONE)
             value = to_local(value, zone)
         return value.replace(tzinfo=None), DATETIME_FORMAT
     if isinstance(value, date):
@@ -183,14 +223,20 @@ def save_xlsx(sheets: Sequence[Sheet], path: str | os.PathLike[str]) -> Path:
     """Write the workbook to ``path`` (its folder must exist); returns the path written."""
     target = Path(path).expanduser()
     if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; give a file name for the spreadsheet.")
+        raise InvalidInput(_("{path} is a folder; give a file name for the spreadsheet.").format(path=target))
     if not target.parent.exists():
-        raise InvalidInput(f"Cannot write {target}: the folder {target.parent} does not exist.")
+        raise InvalidInput(
+            _("Cannot write {path}: the folder {folder} does not exist.").format(
+                path=target, folder=target.parent
+            )
+        )
     data = xlsx_bytes(sheets)
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise InvalidInput(f"Cannot write {target}: {exc.strerror}.") from exc
+        raise InvalidInput(
+            _("Cannot write {path}: {problem}.").format(path=target, problem=exc.strerror)
+        ) from exc
     return target
 
 
@@ -198,5 +244,5 @@ def needs_out(out: str | None) -> None:
     """A workbook is a file: refuse to print one on a terminal."""
     if not out:
         raise InvalidInput(
-            "An .xlsx spreadsheet is a file, not text: give --out FILE.xlsx with --format xlsx."
+            _("An .xlsx spreadsheet is a file, not text: give --out FILE.xlsx with --format xlsx.")
         )

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.widgets.scan_field import FloorInput
 
@@ -49,9 +50,16 @@ class AndonReasonDialog(ModalScreen[AndonRequest | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without stopping."),
-        Binding("up", "move(-1)", "Previous", id="previous-reason", show=False, tooltip="The reason above."),
-        Binding("down", "move(1)", "Next", id="next-reason", show=False, tooltip="The reason below."),
+        Binding("escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Close without stopping.")),
+        Binding(
+            "up",
+            "move(-1)",
+            N_("Previous"),
+            id="previous-reason",
+            show=False,
+            tooltip=N_("The reason above."),
+        ),
+        Binding("down", "move(1)", N_("Next"), id="next-reason", show=False, tooltip=N_("The reason below.")),
     ]
 
     @dataclass
@@ -71,16 +79,16 @@ class AndonReasonDialog(ModalScreen[AndonRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Stop {self.station}: why?", classes="dialog-title")
+            yield Label(_("Stop {station}: why?").format(station=self.station), classes="dialog-title")
             if self.about:
                 yield Label(self.about, classes="dialog-hint")
             yield Label(
-                "↑ ↓ or the first letters, then Enter. Tab: add a note. Escape: no stop.",
+                _("↑ ↓ or the first letters, then Enter. Tab: add a note. Escape: no stop."),
                 classes="dialog-hint",
             )
-            yield FloorInput(placeholder="First letters of the reason", id="reason-typed", max_length=40)
+            yield FloorInput(placeholder=_("First letters of the reason"), id="reason-typed", max_length=40)
             yield OptionList(id="reasons")
-            yield FloorInput(placeholder="Note (optional)", id="andon-note", max_length=200)
+            yield FloorInput(placeholder=_("Note (optional)"), id="andon-note", max_length=200)
             yield Label("", id="andon-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
@@ -126,7 +134,11 @@ class AndonReasonDialog(ModalScreen[AndonRequest | None]):
         options = self.query_one("#reasons", OptionList)
         if options.highlighted is None or not self.shown:
             typed = self.query_one("#reason-typed", Input).value.strip()
-            sentence = f"No downtime reason starts with {typed!r}." if typed else "Pick a reason first."
+            sentence = (
+                _("No downtime reason starts with {typed}.").format(typed=repr(typed))
+                if typed
+                else _("Pick a reason first.")
+            )
             self.app.bell()
             self.query_one("#andon-error", Label).update(sentence)
             return

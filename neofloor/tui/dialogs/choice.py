@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.i18n import N_, _
+
 
 class ChoiceDialog(ModalScreen[str | None]):
     """Answers the chosen option's value, or ``None`` on Escape.
@@ -23,7 +25,7 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without choosing."),
+        Binding("escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Close without choosing.")),
     ]
 
     def __init__(
@@ -37,7 +39,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Label("↑ ↓ to choose, Enter to confirm, Escape to cancel.", classes="dialog-hint")
+            yield Label(_("↑ ↓ to choose, Enter to confirm, Escape to cancel."), classes="dialog-hint")
             yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="choices")
 
     def on_mount(self) -> None:

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from neofloor.i18n import N_, _
 from neofloor.tui.floor import floor_of
 from neofloor.tui.writes import NOT_RECORDED, Answer, write_in_worker
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from neofloor.tui.dialogs.line_actions import Writer
 
 # The headline of a completion refused for want of serials: the station terminal opens this dialog on it.
-SERIALS_NEEDED = "✘ SERIALS NEEDED"
+SERIALS_NEEDED = N_("✘ SERIALS NEEDED")
 
 
 def parts_text(parts: list[PartAtStation], current: PartAtStation | None) -> Text:
@@ -51,10 +52,12 @@ def parts_text(parts: list[PartAtStation], current: PartAtStation | None) -> Tex
             lines.append(part.serial, style="bold")
         elif part is current:
             lines.append("▶ ", style="bold")
-            lines.append(f"{part.name}: scan its serial", style="bold reverse")
+            lines.append(_("{part}: scan its serial").format(part=part.name), style="bold reverse")
         else:
             lines.append("· ", style="dim")
-            lines.append(part.name + ("" if part.required else " (optional)"), style="dim")
+            lines.append(
+                part.name if part.required else _("{part} (optional)").format(part=part.name), style="dim"
+            )
     return lines
 
 
@@ -66,9 +69,9 @@ class ComponentDialog(ModalScreen[bool]):
         Binding(
             "escape",
             "cancel",
-            "Stop",
+            N_("Stop"),
             id="cancel-serials",
-            tooltip="Stop asking: the car cannot complete until its serials are in.",
+            tooltip=N_("Stop asking: the car cannot complete until its serials are in."),
         ),
     ]
 
@@ -95,15 +98,20 @@ class ComponentDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Serials for {self.vin} at {self.writer.station}", classes="dialog-title")
+            yield Label(
+                _("Serials for {vin} at {station}").format(vin=self.vin, station=self.writer.station),
+                classes="dialog-title",
+            )
             yield Static(parts_text(self.parts, self.current), id="serial-parts")
             yield Input(placeholder=self._placeholder(), id="serial", max_length=64)
-            yield Label("Scan or type the serial, Enter to record it; Escape to stop.", classes="dialog-hint")
+            yield Label(
+                _("Scan or type the serial, Enter to record it; Escape to stop."), classes="dialog-hint"
+            )
             yield Label("", id="serial-answer", classes="dialog-error")
 
     def _placeholder(self) -> str:
         part = self.current
-        return f"Scan the {part.name} serial" if part else "Every serial is in."
+        return _("Scan the {part} serial").format(part=part.name) if part else _("Every serial is in.")
 
     def on_mount(self) -> None:
         self.query_one("#serial", Input).focus()
@@ -139,7 +147,7 @@ class ComponentDialog(ModalScreen[bool]):
 
         def answered(answer: Answer[str]) -> ComponentDialog.Captured:
             if answer.result is None:
-                return self.Captured(answer.sentence(NOT_RECORDED), False)
+                return self.Captured(answer.sentence(_(NOT_RECORDED)), False)
             return self.Captured(answer.result, True)
 
         write_in_worker(self, unit, answered, group="serial-write")

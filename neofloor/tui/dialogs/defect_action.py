@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from neofloor.i18n import N_, _, pgettext
 from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.widgets.defect_table import zone_words
 
@@ -26,10 +27,10 @@ TERMINAL_STATION = "*"
 
 # What each defect action needs the defect to be, and how it is said once done.
 DEFECT_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "repair": (("open",), "✔ REPAIRED"),
-    "verify": (("repaired",), "✔ VERIFIED"),
-    "reject": (("repaired",), "✔ REJECTED: OPEN AGAIN"),
-    "cancel": (("open", "repaired"), "✔ CANCELLED"),
+    "repair": (("open",), N_("✔ REPAIRED")),
+    "verify": (("repaired",), N_("✔ VERIFIED")),
+    "reject": (("repaired",), N_("✔ REJECTED: OPEN AGAIN")),
+    "cancel": (("open", "repaired"), N_("✔ CANCELLED")),
 }
 
 
@@ -61,24 +62,49 @@ def change_defect(change: DefectChange) -> Any:
         return cancel_defect(session, number, badge, text, now=now)
 
 
+def severity_word(severity: str) -> str:
+    """A severity as people read it in the language spoken (the stored code when unknown)."""
+    words = {
+        "critical": pgettext("severity", "critical"),
+        "major": pgettext("severity", "major"),
+        "minor": pgettext("severity", "minor"),
+    }
+    return words.get(severity, severity)
+
+
 def defect_dialog(action: str, record: DefectRecord) -> NoteDialog:
     """The question an action asks before anything is written."""
     label = f"#{record.id} {record.code}"
-    about = f"{record.description} · {zone_words(record.zone)} · {record.severity} · {record.vin}"
-    repair = (
-        f"Repaired at {record.repair_station or '?'} by {record.repaired_by or '?'}: {record.repair_note}"
+    about = (
+        f"{record.description} · {zone_words(record.zone)} · {severity_word(record.severity)} · {record.vin}"
+    )
+    repair = _("Repaired at {station} by {who}: {note}").format(
+        station=record.repair_station or "?", who=record.repaired_by or "?", note=record.repair_note
     )
     if action == "repair":
-        return NoteDialog(f"Repair of defect {label}", about, "What was done", required=True)
+        return NoteDialog(
+            _("Repair of defect {defect}").format(defect=label), about, _("What was done"), required=True
+        )
     if action == "verify":
         return NoteDialog(
-            f"Verify the repair of {label}", repair, "Note (optional), Enter to verify", required=False
+            _("Verify the repair of {defect}").format(defect=label),
+            repair,
+            _("Note (optional), Enter to verify"),
+            required=False,
         )
     if action == "reject":
         return NoteDialog(
-            f"Reject the repair of {label}", repair, "Why the repair is not good", required=True
+            _("Reject the repair of {defect}").format(defect=label),
+            repair,
+            _("Why the repair is not good"),
+            required=True,
         )
-    return NoteDialog(f"Cancel defect {label}", about, "Why it was logged in error", required=True)
+    return NoteDialog(
+        _("Cancel defect {defect}").format(defect=label),
+        about,
+        _("Why it was logged in error"),
+        required=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +141,7 @@ def found_at_choices(catalog: PlantCatalog, terminal: str | None) -> list[tuple[
     """Where a defect may be found: this terminal's station first, then the route, then the rest."""
     choices: list[tuple[str, str]] = []
     if terminal:
-        choices.append((TERMINAL_STATION, f"This terminal's station ({terminal})"))
+        choices.append((TERMINAL_STATION, _("This terminal's station ({station})").format(station=terminal)))
     on_route = sorted((s for s in catalog.stations if s.position is not None), key=lambda s: s.position or 0)
     off_route = [s for s in catalog.stations if s.position is None]
     choices += [(s.code, f"{s.code:<8} {s.name}") for s in (*on_route, *off_route)]

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from neofloor.i18n import N_, _
 from neofloor.tui.widgets.match_list import MatchList
 
 if TYPE_CHECKING:
@@ -22,9 +23,13 @@ class DefectPickDialog(ModalScreen[str | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-defect-pick", tooltip="Do not fail the item."),
-        Binding("up", "move(-1)", "Up", id="defect-pick-up", show=False, tooltip="The match above."),
-        Binding("down", "move(1)", "Down", id="defect-pick-down", show=False, tooltip="The match below."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="cancel-defect-pick", tooltip=N_("Do not fail the item.")
+        ),
+        Binding("up", "move(-1)", N_("Up"), id="defect-pick-up", show=False, tooltip=N_("The match above.")),
+        Binding(
+            "down", "move(1)", N_("Down"), id="defect-pick-down", show=False, tooltip=N_("The match below.")
+        ),
     ]
 
     def __init__(self, title: str, catalog: list[CatalogEntry]) -> None:
@@ -35,9 +40,9 @@ class DefectPickDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(placeholder="defect: code or words", id="defect-typed", max_length=60)
+            yield Input(placeholder=_("defect: code or words"), id="defect-typed", max_length=60)
             yield Label(
-                "Type, ↑ ↓ to choose, Enter to fail the item, Escape to cancel.", classes="dialog-hint"
+                _("Type, ↑ ↓ to choose, Enter to fail the item, Escape to cancel."), classes="dialog-hint"
             )
             yield MatchList(id="defect-matches")
             yield Label("", id="defect-pick-error", classes="dialog-error")
@@ -57,7 +62,7 @@ class DefectPickDialog(ModalScreen[str | None]):
         choice = self.query_one("#defect-matches", MatchList).choice
         if choice is None:
             self.query_one("#defect-pick-error", Label).update(
-                "No defect matches: type a few letters of one."
+                _("No defect matches: type a few letters of one.")
             )
             return
         self.dismiss(choice)

@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 
-from neofloor.i18n import _
+from neofloor.i18n import N_, _
 from neofloor.tui.floor import floor_of
 
 if TYPE_CHECKING:
@@ -42,8 +42,8 @@ def guide_line(role: str | None) -> str:
     """The line naming the guide of ``role``; all of them for nobody (or a station account)."""
     guide = GUIDES.get(role or "")
     if guide is not None:
-        return f"Your role's guide: {guide}."
-    return "Guides for each role: docs/guide-*.md (operator, inspector, supervisor, shift-lead, admin)."
+        return _("Your role's guide: {guide}.").format(guide=guide)
+    return _("Guides for each role: docs/guide-*.md (operator, inspector, supervisor, shift-lead, admin).")
 
 
 def keys_of(app: App[Any], screen: Screen[Any]) -> list[KeyLine]:
@@ -80,7 +80,7 @@ class KeysHelpDialog(ModalScreen[None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1", "dismiss", "Close", id="close-help", tooltip="Back to the view."),
+        Binding("escape,f1", "dismiss", N_("Close"), id="close-help", tooltip=N_("Back to the view.")),
     ]
 
     def __init__(self, title: str, lines: list[KeyLine]) -> None:
@@ -90,10 +90,10 @@ class KeysHelpDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="keys-help"):
-            yield Label(f"Keys: {self.title_text}", classes="dialog-title")
+            yield Label(_("Keys: {view}").format(view=self.title_text), classes="dialog-title")
             with VerticalScroll(id="keys-list"):
                 yield Static(keys_table(self.lines), id="keys")
             operator = floor_of(self).operator
             guide = guide_line(operator.role if operator else None)
             yield Label(guide, classes="dialog-hint", id="keys-guide")
-            yield Label("Escape or F1 closes this; Ctrl+Q quits neofloor.", classes="dialog-hint")
+            yield Label(_("Escape or F1 closes this; Ctrl+Q quits neofloor."), classes="dialog-hint")

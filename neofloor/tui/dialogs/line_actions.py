@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.andon_reason import AndonReasonDialog, AndonRequest
 from neofloor.tui.dialogs.move_car import Move, MoveDialog
 from neofloor.tui.dialogs.note import NoteDialog
@@ -38,29 +39,39 @@ if TYPE_CHECKING:
 # The supervisor's keys: Ctrl combinations a scan field leaves alone and a scanner never types.
 LINE_ACTION_BINDINGS: list[BindingType] = [
     Binding(
-        "ctrl+s", "raise_stop", "Stop", id="raise-stop", tooltip="Andon: stop the station, with a reason."
+        "ctrl+s",
+        "raise_stop",
+        N_("Stop"),
+        id="raise-stop",
+        tooltip=N_("Andon: stop the station, with a reason."),
     ),
-    Binding("ctrl+g", "end_stop", "End stop", id="end-stop", tooltip="The station runs again: end its stop."),
+    Binding(
+        "ctrl+g",
+        "end_stop",
+        N_("End stop"),
+        id="end-stop",
+        tooltip=N_("The station runs again: end its stop."),
+    ),
     Binding(
         "ctrl+r",
         "send_to_repair",
-        "To repair",
+        N_("To repair"),
         id="send-to-repair",
-        tooltip="Send the selected car to the repair bay, with a reason (supervisor, inspector).",
+        tooltip=N_("Send the selected car to the repair bay, with a reason (supervisor, inspector)."),
     ),
     Binding(
         "ctrl+b",
         "return_from_repair",
-        "Back to line",
+        N_("Back to line"),
         id="return-from-repair",
-        tooltip="Send the selected repaired car back to the line: to the station it left, or another.",
+        tooltip=N_("Send the selected repaired car back to the line: to the station it left, or another."),
     ),
     Binding(
         "ctrl+o",
         "override",
-        "Override",
+        N_("Override"),
         id="override-car",
-        tooltip="Move the selected car to another station, with a reason (supervisor).",
+        tooltip=N_("Move the selected car to another station, with a reason (supervisor)."),
     ),
 ]
 
@@ -108,8 +119,12 @@ def repair_not_done(vin: str, phase: str, bay: str) -> str:
     if phase == "repaired":
         return ""
     if phase == "repairing":
-        return f"{vin} is still being repaired: scan it out at {bay} first, then Ctrl+B."
-    return f"{vin} has not been repaired yet: scan it at {bay} to start, again to finish, then Ctrl+B."
+        return _("{vin} is still being repaired: scan it out at {bay} first, then Ctrl+B.").format(
+            vin=vin, bay=bay
+        )
+    return _(
+        "{vin} has not been repaired yet: scan it at {bay} to start, again to finish, then Ctrl+B."
+    ).format(vin=vin, bay=bay)
 
 
 @dataclass
@@ -186,7 +201,7 @@ class LineWrites:
 
         def answered(answer: Answer[Any]) -> WriteAnswered:
             if answer.result is None:
-                return WriteAnswered(Outcome("refused", answer.sentence(NOT_RECORDED)))
+                return WriteAnswered(Outcome("refused", answer.sentence(_(NOT_RECORDED))))
             return WriteAnswered(Outcome("done", answer.result.message, write.headline), write.vin, True)
 
         write_in_worker(cast("DOMNode", self), unit, answered, group="line-write")
@@ -204,9 +219,10 @@ def ask_hold(app: App[Any], vin: str, about: str, done: Done) -> None:
 
             return hold_vehicle(session, vin, reason, who.badge, who.terminal, now=who.now)
 
-        done(Write("✔ HELD", vin, hold))
+        done(Write(_("✔ HELD"), vin, hold))
 
-    app.push_screen(NoteDialog(f"Hold {vin}", about, "Reason for the hold", required=True), answered)
+    dialog = NoteDialog(_("Hold {vin}").format(vin=vin), about, _("Reason for the hold"), required=True)
+    app.push_screen(dialog, answered)
 
 
 def ask_release(app: App[Any], vin: str, about: str, done: Done) -> None:
@@ -221,9 +237,10 @@ def ask_release(app: App[Any], vin: str, about: str, done: Done) -> None:
 
             return release_vehicle(session, vin, who.badge, note, who.terminal, now=who.now)
 
-        done(Write("✔ RELEASED", vin, release))
+        done(Write(_("✔ RELEASED"), vin, release))
 
-    app.push_screen(NoteDialog(f"Release {vin}", about, "Note (optional)", required=False), answered)
+    dialog = NoteDialog(_("Release {vin}").format(vin=vin), about, _("Note (optional)"), required=False)
+    app.push_screen(dialog, answered)
 
 
 def ask_send_to_repair(app: App[Any], vin: str, about: str, done: Done) -> None:
@@ -238,9 +255,11 @@ def ask_send_to_repair(app: App[Any], vin: str, about: str, done: Done) -> None:
 
             return send_to_repair(session, vin, reason, who.badge, who.terminal, now=who.now)
 
-        done(Write("✔ SENT TO REPAIR", vin, send))
+        done(Write(_("✔ SENT TO REPAIR"), vin, send))
 
-    dialog = NoteDialog(f"Send {vin} to the repair bay", about, "Reason for the repair", required=True)
+    dialog = NoteDialog(
+        _("Send {vin} to the repair bay").format(vin=vin), about, _("Reason for the repair"), required=True
+    )
     app.push_screen(dialog, answered)
 
 
@@ -261,15 +280,15 @@ def ask_return_from_repair(
                 session, vin, who.badge, to_station, move.text, who.terminal, now=who.now
             )
 
-        done(Write("✔ BACK FROM REPAIR", vin, back))
+        done(Write(_("✔ BACK FROM REPAIR"), vin, back))
 
-    notes = {left: "the station it left"} if left else {}
+    notes = {left: _("the station it left")} if left else {}
     dialog = MoveDialog(
-        f"Send {vin} back to the line",
-        f"{about} · another station than the one it left takes a supervisor.",
+        _("Send {vin} back to the line").format(vin=vin),
+        _("{about} · another station than the one it left takes a supervisor.").format(about=about),
         stations,
         left,
-        "Note (optional)",
+        _("Note (optional)"),
         required=False,
         notes=notes,
     )
@@ -290,7 +309,7 @@ def ask_override(
 
             return override_move(session, vin, move.station, move.text, who.badge, who.terminal, now=who.now)
 
-        done(Write("✔ MOVED BY OVERRIDE", vin, override))
+        done(Write(_("✔ MOVED BY OVERRIDE"), vin, override))
 
     from neofloor.services.supervision.overrides import stations_skipped
 
@@ -298,13 +317,13 @@ def ask_override(
     # Skipping ahead is the usual override: offer the station after the one the car is at.
     chosen = codes[min(codes.index(current) + 1, len(codes) - 1)] if current in codes else None
     dialog = MoveDialog(
-        f"Override: move {vin} out of sequence",
-        f"{about} · a supervisor's decision, with a reason.",
+        _("Override: move {vin} out of sequence").format(vin=vin),
+        _("{about} · a supervisor's decision, with a reason.").format(about=about),
         stations,
         chosen,
-        "Reason for the override",
+        _("Reason for the override"),
         required=True,
-        notes={current: "where it is now"} if current else {},
+        notes={current: _("where it is now")} if current else {},
         skipped=partial(stations_skipped, codes, current),
     )
     app.push_screen(dialog, answered)
@@ -322,7 +341,7 @@ def ask_raise_stop(app: App[Any], station: str, about: str, done: Done) -> None:
 
             return raise_andon(session, station, request.reason_code, who.badge, request.note, now=who.now)
 
-        done(Write("■ STOPPED", None, stop))
+        done(Write(_("■ STOPPED"), None, stop))
 
     app.push_screen(AndonReasonDialog(station, about), answered)
 
@@ -335,4 +354,4 @@ def end_stop(station: str) -> Write:
 
         return end_andon(session, station, who.badge, now=who.now)
 
-    return Write("✔ RUNNING AGAIN", None, run_again)
+    return Write(_("✔ RUNNING AGAIN"), None, run_again)

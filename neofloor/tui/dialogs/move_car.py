@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.i18n import N_, _, ngettext
 from neofloor.tui.widgets.scan_field import FloorInput
 
 if TYPE_CHECKING:
@@ -38,11 +39,20 @@ class MoveDialog(ModalScreen[Move | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without moving the car."),
         Binding(
-            "up", "move(-1)", "Previous", id="previous-station", show=False, tooltip="The station above."
+            "escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Close without moving the car.")
         ),
-        Binding("down", "move(1)", "Next", id="next-station", show=False, tooltip="The station below."),
+        Binding(
+            "up",
+            "move(-1)",
+            N_("Previous"),
+            id="previous-station",
+            show=False,
+            tooltip=N_("The station above."),
+        ),
+        Binding(
+            "down", "move(1)", N_("Next"), id="next-station", show=False, tooltip=N_("The station below.")
+        ),
     ]
 
     def __init__(
@@ -78,7 +88,9 @@ class MoveDialog(ModalScreen[Move | None]):
                 id="move-stations",
             )
             yield FloorInput(placeholder=self.prompt, id="move-text", max_length=200)
-            yield Label("↑ ↓ choose the station, Enter to confirm, Escape to cancel.", classes="dialog-hint")
+            yield Label(
+                _("↑ ↓ choose the station, Enter to confirm, Escape to cancel."), classes="dialog-hint"
+            )
             yield Label("", id="move-skips", classes="dialog-error", markup=False)
             yield Label("", id="move-error", classes="dialog-error", markup=False)
 
@@ -111,7 +123,9 @@ class MoveDialog(ModalScreen[Move | None]):
     def _show_skips(self) -> None:
         skips = self._skips()
         words = (
-            f"Skips {', '.join(skips)}: {'it is' if len(skips) == 1 else 'they are'} left undone."
+            ngettext(
+                "Skips {stations}: it is left undone.", "Skips {stations}: they are left undone.", len(skips)
+            ).format(stations=", ".join(skips))
             if skips
             else ""
         )
@@ -126,7 +140,9 @@ class MoveDialog(ModalScreen[Move | None]):
         text = event.value.strip()
         if self.required and not text:
             self.app.bell()
-            self.query_one("#move-error", Label).update(f"{self.prompt}: type it first.")
+            self.query_one("#move-error", Label).update(
+                _("{prompt}: type it first.").format(prompt=self.prompt)
+            )
             return
         options = self.query_one("#move-stations", OptionList)
         if options.highlighted is None:
@@ -138,7 +154,9 @@ class MoveDialog(ModalScreen[Move | None]):
             self.app.bell()
             stations = ", ".join(skips)
             self.query_one("#move-error", Label).update(
-                f"This move skips {stations}. Enter again to confirm, ↑ ↓ to choose another station."
+                _(
+                    "This move skips {stations}. Enter again to confirm, ↑ ↓ to choose another station."
+                ).format(stations=stations)
             )
             return
         self.dismiss(Move(code, text))

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from neofloor.i18n import N_, _
 from neofloor.tui.widgets.scan_field import FloorInput
 
 
@@ -19,7 +20,9 @@ class NoteDialog(ModalScreen[str | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without doing anything."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Close without doing anything.")
+        ),
     ]
 
     def __init__(self, title: str, about: str, prompt: str, *, required: bool) -> None:
@@ -34,7 +37,7 @@ class NoteDialog(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Label(self.about, classes="dialog-hint")
             yield FloorInput(placeholder=self.prompt, id="note", max_length=200)
-            hint = "Enter to confirm, Escape to cancel."
+            hint = _("Enter to confirm, Escape to cancel.")
             yield Label(hint, classes="dialog-hint")
             yield Label("", id="note-error", classes="dialog-error", markup=False)
 
@@ -42,7 +45,9 @@ class NoteDialog(ModalScreen[str | None]):
     def _confirmed(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if self.required and not text:
-            self.query_one("#note-error", Label).update(f"{self.prompt}: type it first.")
+            self.query_one("#note-error", Label).update(
+                _("{prompt}: type it first.").format(prompt=self.prompt)
+            )
             return
         self.dismiss(text)
 

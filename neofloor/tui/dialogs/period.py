@@ -12,13 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from neofloor.i18n import N_, _, pgettext
+
 
 class PeriodDialog(ModalScreen[tuple[date, date] | None]):
     """Answers (first day, last day), both included, or ``None`` on Escape."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Keep the period shown."),
+        Binding("escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Keep the period shown.")),
     ]
 
     def __init__(self, first: date, last: date) -> None:
@@ -28,15 +30,15 @@ class PeriodDialog(ModalScreen[tuple[date, date] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Which days?", classes="dialog-title")
-            yield Label("Production days as YYYY-MM-DD, both included.", classes="dialog-hint")
+            yield Label(_("Which days?"), classes="dialog-title")
+            yield Label(_("Production days as YYYY-MM-DD, both included."), classes="dialog-hint")
             with Horizontal(classes="period-row"):
-                yield Label("From", classes="period-label")
+                yield Label(pgettext("period", "From"), classes="period-label")
                 yield Input(self.first.isoformat(), id="period-first", max_length=10)
             with Horizontal(classes="period-row"):
-                yield Label("To", classes="period-label")
+                yield Label(pgettext("period", "To"), classes="period-label")
                 yield Input(self.last.isoformat(), id="period-last", max_length=10)
-            yield Label("Enter to go on, Escape to cancel.", classes="dialog-hint")
+            yield Label(_("Enter to go on, Escape to cancel."), classes="dialog-hint")
             yield Label("", id="period-error", classes="dialog-error")
 
     def on_mount(self) -> None:
@@ -65,7 +67,7 @@ class PeriodDialog(ModalScreen[tuple[date, date] | None]):
         if last < first:
             self.app.bell()
             self.query_one("#period-error", Label).update(
-                f"The period ends ({last}) before it starts ({first})."
+                _("The period ends ({last}) before it starts ({first}).").format(last=last, first=first)
             )
             return
         self.dismiss((first, last))

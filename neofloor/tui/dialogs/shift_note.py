@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from neofloor.i18n import _
 from neofloor.tui.dialogs.writing import ResultT, WritingDialog
 from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.scan_field import FloorInput
@@ -28,21 +29,27 @@ class ShiftNoteDialog(WritingDialog[ResultT]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Note for the handover of shift {self.shift}", classes="dialog-title")
             yield Label(
-                f"Written as {plain(self.author)}. It goes into the shift's handover report.",
+                _("Note for the handover of shift {shift}").format(shift=self.shift), classes="dialog-title"
+            )
+            yield Label(
+                _("Written as {author}. It goes into the shift's handover report.").format(
+                    author=plain(self.author)
+                ),
                 classes="dialog-hint",
                 markup=False,
             )
-            yield FloorInput(placeholder="What the next shift should know", id="note", max_length=NOTE_LENGTH)
-            yield Label("Enter to add the note, Escape to cancel.", classes="dialog-hint")
+            yield FloorInput(
+                placeholder=_("What the next shift should know"), id="note", max_length=NOTE_LENGTH
+            )
+            yield Label(_("Enter to add the note, Escape to cancel."), classes="dialog-hint")
             yield Label("", id="refusal", classes="dialog-error", markup=False)
 
     @on(Input.Submitted, "#note")
     def _entered(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if not text:
-            self.say("Type the note first.")
+            self.say(_("Type the note first."))
             return
         save = self.save
         self.submit(lambda: save(text))

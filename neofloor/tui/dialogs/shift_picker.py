@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.i18n import N_, _, ngettext
+
 if TYPE_CHECKING:
     from neofloor.services.plant.shifts import ShiftCalendar, ShiftDefinition
 
@@ -30,11 +32,23 @@ class ShiftPickerDialog(ModalScreen[ShiftChoice | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Keep the shift shown."),
+        Binding("escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Keep the shift shown.")),
         Binding(
-            "up", "move(-1)", "Previous shift", id="previous-shift-choice", show=False, tooltip="Shift above."
+            "up",
+            "move(-1)",
+            N_("Previous shift"),
+            id="previous-shift-choice",
+            show=False,
+            tooltip=N_("Shift above."),
         ),
-        Binding("down", "move(1)", "Next shift", id="next-shift-choice", show=False, tooltip="Shift below."),
+        Binding(
+            "down",
+            "move(1)",
+            N_("Next shift"),
+            id="next-shift-choice",
+            show=False,
+            tooltip=N_("Shift below."),
+        ),
     ]
 
     def __init__(self, calendar: ShiftCalendar, shown: ShiftChoice, now: Callable[[], datetime]) -> None:
@@ -45,16 +59,16 @@ class ShiftPickerDialog(ModalScreen[ShiftChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Show another shift", classes="dialog-title")
+            yield Label(_("Show another shift"), classes="dialog-title")
             yield Label(
-                "Type the date (YYYY-MM-DD, today or yesterday), pick the shift with ↑ ↓.",
+                _("Type the date (YYYY-MM-DD, today or yesterday), pick the shift with ↑ ↓."),
                 classes="dialog-hint",
             )
-            yield Input(self.shown[0].isoformat(), placeholder="YYYY-MM-DD", id="shift-day", max_length=20)
+            yield Input(self.shown[0].isoformat(), placeholder=_("YYYY-MM-DD"), id="shift-day", max_length=20)
             yield OptionList(
                 *(Option(_describe(s), id=s.code) for s in self.calendar.shifts), id="shift-codes"
             )
-            yield Label("Enter to show it, Escape to cancel.", classes="dialog-hint")
+            yield Label(_("Enter to show it, Escape to cancel."), classes="dialog-hint")
             yield Label("", id="picker-refusal", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
@@ -91,7 +105,7 @@ class ShiftPickerDialog(ModalScreen[ShiftChoice | None]):
 
         highlighted = self.query_one("#shift-codes", OptionList).highlighted
         if highlighted is None or not self.calendar.shifts:
-            return "The plant has no shifts in its config."
+            return _("The plant has no shifts in its config.")
         code = self.calendar.shifts[highlighted].code
         now = self.now()
         try:
@@ -100,7 +114,9 @@ class ShiftPickerDialog(ModalScreen[ShiftChoice | None]):
         except NeofloorError as exc:
             return str(exc)
         if window.start > now:
-            return f"Shift {window.label} has not started yet; pick a shift under way or past."
+            return _("Shift {shift} has not started yet; pick a shift under way or past.").format(
+                shift=window.label
+            )
         return (window.local_date, window.code)
 
     def action_cancel(self) -> None:
@@ -108,5 +124,9 @@ class ShiftPickerDialog(ModalScreen[ShiftChoice | None]):
 
 
 def _describe(shift: ShiftDefinition) -> str:
-    target = f"{shift.target_cars} cars" if shift.target_cars else "no target"
+    target = (
+        ngettext("{n} car", "{n} cars", shift.target_cars).format(n=shift.target_cars)
+        if shift.target_cars
+        else _("no target")
+    )
     return f"{shift.code:<4} {shift.name}: {shift.start:%H:%M}–{shift.end:%H:%M}, {shift.day_names}, {target}"

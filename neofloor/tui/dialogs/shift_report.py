@@ -18,12 +18,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.writing import ResultT, WritingDialog
 
 FORMATS = (
-    ("md", "Markdown (.md): to read, print or mail"),
-    ("csv", "CSV (.csv): one figure a row, for a spreadsheet"),
-    ("json", "JSON (.json): every number unrounded, for other programs"),
+    ("md", N_("Markdown (.md): to read, print or mail")),
+    ("csv", N_("CSV (.csv): one figure a row, for a spreadsheet")),
+    ("json", N_("JSON (.json): every number unrounded, for other programs")),
 )
 
 
@@ -33,9 +34,16 @@ class ShiftReportDialog(WritingDialog[ResultT]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *WritingDialog.BINDINGS,
         Binding(
-            "up", "move(-1)", "Previous format", id="previous-format", show=False, tooltip="Format above."
+            "up",
+            "move(-1)",
+            N_("Previous format"),
+            id="previous-format",
+            show=False,
+            tooltip=N_("Format above."),
         ),
-        Binding("down", "move(1)", "Next format", id="next-format", show=False, tooltip="Format below."),
+        Binding(
+            "down", "move(1)", N_("Next format"), id="next-format", show=False, tooltip=N_("Format below.")
+        ),
     ]
 
     def __init__(
@@ -53,12 +61,19 @@ class ShiftReportDialog(WritingDialog[ResultT]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Handover report of shift {self.shift}", classes="dialog-title")
-            yield Label("↑ ↓ to choose the format; edit the file name if you like.", classes="dialog-hint")
-            yield OptionList(*(Option(text, id=fmt) for fmt, text in FORMATS), id="formats")
-            yield Input(self.names["md"], placeholder="File name or path", id="report-path")
-            yield Label(f"In {self.folder}", classes="dialog-hint", id="report-folder", markup=False)
-            yield Label("Enter to write the report, Escape to cancel.", classes="dialog-hint")
+            yield Label(
+                _("Handover report of shift {shift}").format(shift=self.shift), classes="dialog-title"
+            )
+            yield Label(_("↑ ↓ to choose the format; edit the file name if you like."), classes="dialog-hint")
+            yield OptionList(*(Option(_(text), id=fmt) for fmt, text in FORMATS), id="formats")
+            yield Input(self.names["md"], placeholder=_("File name or path"), id="report-path")
+            yield Label(
+                _("In {folder}").format(folder=self.folder),
+                classes="dialog-hint",
+                id="report-folder",
+                markup=False,
+            )
+            yield Label(_("Enter to write the report, Escape to cancel."), classes="dialog-hint")
             yield Label("", id="refusal", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
@@ -92,7 +107,7 @@ class ShiftReportDialog(WritingDialog[ResultT]):
     def _entered(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
         if not typed:
-            self.say("Type a file name for the report.")
+            self.say(_("Type a file name for the report."))
             return
         write, fmt, target = self.write, self.chosen_format, self.target(typed)
         self.submit(lambda: write(fmt, target))

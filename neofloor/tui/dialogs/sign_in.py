@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.safe_text import plain, safe
 from neofloor.tui.writes import Answer, write_in_worker
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from neofloor.store.engine import Database
 
 # What the dialog says of a failure that is not a refusal (the database did not answer).
-NOT_SIGNED_IN = "Not signed in: the database failed ({error}). Try again."
+NOT_SIGNED_IN = N_("Not signed in: the database failed ({error}). Try again.")
 
 
 class SignInDialog(ModalScreen["OperatorInfo | None"]):
@@ -39,10 +40,21 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Sign nobody in (or back to the badge)."
+            "escape",
+            "cancel",
+            N_("Cancel"),
+            id="cancel-dialog",
+            tooltip=N_("Sign nobody in (or back to the badge)."),
         ),
-        Binding("up", "move(-1)", "Previous", id="previous-operator", show=False, tooltip="The name above."),
-        Binding("down", "move(1)", "Next", id="next-operator", show=False, tooltip="The name below."),
+        Binding(
+            "up",
+            "move(-1)",
+            N_("Previous"),
+            id="previous-operator",
+            show=False,
+            tooltip=N_("The name above."),
+        ),
+        Binding("down", "move(1)", N_("Next"), id="next-operator", show=False, tooltip=N_("The name below.")),
     ]
 
     @dataclass
@@ -80,18 +92,18 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="sign-in"):
-            yield Label("Sign in", classes="dialog-title")
+            yield Label(_("Sign in"), classes="dialog-title")
             with Vertical(id="badge-step"):
                 yield Label(
-                    "Scan or type your badge and press Enter, or find your name with ↑ ↓ and Enter.",
+                    _("Scan or type your badge and press Enter, or find your name with ↑ ↓ and Enter."),
                     classes="dialog-hint",
                 )
-                yield Input(placeholder="Badge, or part of a name", id="badge")
+                yield Input(placeholder=_("Badge, or part of a name"), id="badge")
                 yield OptionList(id="operators")
             with Vertical(id="pin-step"):
                 yield Label("", id="pin-for", classes="dialog-hint", markup=False)
-                yield Input(placeholder="PIN", id="pin", password=True, max_length=12)
-                yield Label("Enter to sign in, Escape to give another badge.", classes="dialog-hint")
+                yield Input(placeholder=_("PIN"), id="pin", password=True, max_length=12)
+                yield Label(_("Enter to sign in, Escape to give another badge."), classes="dialog-hint")
             yield Label(self.problem, id="sign-in-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
@@ -164,7 +176,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
                 (s.code for s in catalog.stations if s.id in operator.station_ids),
                 key=lambda code: catalog.station(code).position or 99,
             )
-        where = ", ".join(stations) if stations else "whole line" if operator.is_line_leader else "-"
+        where = ", ".join(stations) if stations else _("whole line") if operator.is_line_leader else "-"
         return safe(f"{operator.badge:<6} {operator.label:<34} {where}")
 
     def action_move(self, step: int) -> None:
@@ -186,7 +198,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
         if options.highlighted is not None and self.shown:
             self.ask_pin(self.shown[options.highlighted])
         elif typed:
-            self._refuse(f"Nobody called {typed!r} may work here.")
+            self._refuse(_("Nobody called {name} may work here.").format(name=repr(typed)))
 
     @on(OptionList.OptionSelected, "#operators")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -199,7 +211,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
         self.badge = operator.badge
         self.query_one("#badge-step").display = False
         self.query_one("#pin-step").display = True
-        whose = f"Badge {operator.badge} · {plain(operator.label)}: your PIN"
+        whose = _("Badge {badge} · {name}: your PIN").format(badge=operator.badge, name=plain(operator.label))
         self.query_one("#pin-for", Label).update(whose)
         pin = self.query_one("#pin", Input)
         pin.value = ""
@@ -211,7 +223,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
         if database is None or badge is None or self.signing_in:
             return
         if not event.value:
-            self._refuse("Type your PIN, then Enter.")
+            self._refuse(_("Type your PIN, then Enter."))
             return
         self.signing_in = True
         self.say("")
@@ -225,7 +237,7 @@ class SignInDialog(ModalScreen["OperatorInfo | None"]):
 
         def answered(answer: Answer[OperatorInfo]) -> SignInDialog.PinAnswered:
             if answer.result is None:
-                return self.PinAnswered(None, answer.sentence(NOT_SIGNED_IN))
+                return self.PinAnswered(None, answer.sentence(_(NOT_SIGNED_IN)))
             return self.PinAnswered(answer.result, "")
 
         write_in_worker(self, sign_in, answered, group="sign-in", exclusive=True)

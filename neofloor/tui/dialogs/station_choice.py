@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.i18n import N_, _
+
 if TYPE_CHECKING:
     from neofloor.services.plant.catalog import StationInfo
 
@@ -34,9 +36,15 @@ class StationDialog(ModalScreen[str | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Keep the current station."),
-        Binding("down", "move(1)", "Next", id="next-station", show=False, tooltip="The next station."),
-        Binding("up", "move(-1)", "Previous", id="previous-station", show=False, tooltip="The one before."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Keep the current station.")
+        ),
+        Binding(
+            "down", "move(1)", N_("Next"), id="next-station", show=False, tooltip=N_("The next station.")
+        ),
+        Binding(
+            "up", "move(-1)", N_("Previous"), id="previous-station", show=False, tooltip=N_("The one before.")
+        ),
     ]
 
     def __init__(self, stations: tuple[StationInfo, ...], current: str | None, problem: str = "") -> None:
@@ -48,14 +56,14 @@ class StationDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Which station is this terminal at?", classes="dialog-title")
+            yield Label(_("Which station is this terminal at?"), classes="dialog-title")
             if self.problem:
                 yield Label(self.problem, id="station-problem", classes="dialog-error")
             yield Label(
-                "Type a few letters of its code or name, or ↑ ↓; Enter to confirm, Escape to cancel.",
+                _("Type a few letters of its code or name, or ↑ ↓; Enter to confirm, Escape to cancel."),
                 classes="dialog-hint",
             )
-            yield Input(placeholder="Station code or name", id="station-filter", max_length=20)
+            yield Input(placeholder=_("Station code or name"), id="station-filter", max_length=20)
             yield OptionList(*self._options(), id="stations")
             yield Label("", id="station-none", classes="dialog-error")
 
@@ -75,7 +83,11 @@ class StationDialog(ModalScreen[str | None]):
         options.clear_options()
         options.add_options(self._options())
         options.highlighted = 0 if self.shown else None
-        none = f"No station's code or name holds '{event.value.strip()}'." if not self.shown else ""
+        none = (
+            _("No station's code or name holds '{typed}'.").format(typed=event.value.strip())
+            if not self.shown
+            else ""
+        )
         self.query_one("#station-none", Label).update(none)
 
     def action_move(self, step: int) -> None:

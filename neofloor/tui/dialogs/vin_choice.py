@@ -12,13 +12,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.i18n import N_, _, ngettext
+
 
 class VinChoiceDialog(ModalScreen[str | None]):
     """Answers the chosen VIN, or ``None`` on Escape."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without choosing a car."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="cancel-dialog", tooltip=N_("Close without choosing a car.")
+        ),
     ]
 
     def __init__(self, typed: str, vins: list[str]) -> None:
@@ -28,8 +32,10 @@ class VinChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"{len(self.vins)} cars match {self.typed}", classes="dialog-title")
-            yield Label("↑ ↓ to choose, Enter to open, Escape to cancel.", classes="dialog-hint")
+            count = len(self.vins)
+            title = ngettext("{n} car matches {typed}", "{n} cars match {typed}", count)
+            yield Label(title.format(n=count, typed=self.typed), classes="dialog-title")
+            yield Label(_("↑ ↓ to choose, Enter to open, Escape to cancel."), classes="dialog-hint")
             yield OptionList(*(Option(vin, id=vin) for vin in self.vins), id="vins")
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from neofloor.i18n import N_, _
 from neofloor.tui.writes import Answer, write_in_worker
 
 ResultT = TypeVar("ResultT")
@@ -27,7 +28,13 @@ class WritingDialog(ModalScreen[ResultT | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-dialog", tooltip="Close without writing anything."),
+        Binding(
+            "escape",
+            "cancel",
+            N_("Cancel"),
+            id="cancel-dialog",
+            tooltip=N_("Close without writing anything."),
+        ),
     ]
 
     @dataclass
@@ -52,7 +59,7 @@ class WritingDialog(ModalScreen[ResultT | None]):
     def _write(self, write: Callable[[], ResultT]) -> None:
         def answered(answer: Answer[ResultT]) -> WritingDialog.Answered:
             if not answer.wrote:
-                return self.Answered(None, answer.sentence("Nothing was written: {error}"))
+                return self.Answered(None, answer.sentence(_("Nothing was written: {error}")))
             return self.Answered(answer.result, "")
 
         write_in_worker(self, write, answered, group="dialog-write", exclusive=True)
