@@ -25,6 +25,7 @@ from neofloor.i18n import N_, _, ngettext
 from neofloor.tui.formatting import stamp_text
 from neofloor.tui.safe_text import plain
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.skills import role_word
 from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
@@ -108,7 +109,7 @@ def audit_cells(line: AuditLine, zone: str) -> tuple[Cell, ...]:
     return (
         stamp_text(line.at, zone),
         Text(plain(line.badge) or "-"),
-        Text(plain(line.role.replace("_", " ")) or "-"),
+        Text(plain(role_word(line.role)) or "-"),
         Text(plain(line.terminal) or "-"),
         action,
         Text(plain(line.subject) or "-"),
