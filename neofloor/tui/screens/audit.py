@@ -213,8 +213,8 @@ class AuditScreen(FloorScreen):
             status.update(_("Nothing in the trail matches these filters.") if self.filters.narrowed else "")
             return
         older = page is not None and page.next_before is not None
-        more = f" · {_('PgDn: older')}" if older else f" · {_('the oldest')}"
-        newer = f" · {_('PgUp: newer')}" if number > 1 else ""
+        more = " · " + (_("PgDn: older") if older else _("the oldest"))
+        newer = " · " + _("PgUp: newer") if number > 1 else ""
         status.update(
             ngettext(
                 "Page {number}, newest first: {count} row{more}{newer}",

@@ -169,7 +169,7 @@ class PdiScreen(FloorScreen):
         )
         headline.append(pdi_word(status.status), style=STATUS_STYLES.get(status.status, "bold"))
         if not status.in_yard:
-            headline.append(f" · {_('not in the yard')}", style="bold red")
+            headline.append(" · " + _("not in the yard"), style="bold red")
         title.update(headline)
         blocking = self.query_one("#pdi-blocking", Label)
         blocking.update(
