@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from neofloor.i18n import N_
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -34,7 +36,7 @@ class FloorView:
 
     def open(self) -> Screen[None]:
         """A new instance of the view's screen (Textual calls this for the mode)."""
-        module_name, _, class_name = self.screen.partition(":")
+        module_name, _colon, class_name = self.screen.partition(":")
         screen_class = getattr(importlib.import_module(module_name), class_name)
         return screen_class()  # type: ignore[no-any-return]
 
@@ -52,42 +54,42 @@ class FloorView:
 FLOOR_VIEWS: tuple[FloorView, ...] = (
     FloorView(
         "station",
-        "Station terminal",
+        N_("Station terminal"),
         "f5",
-        "Terminal",
-        "Scan cars in and out of this terminal's station.",
+        N_("Terminal"),
+        N_("Scan cars in and out of this terminal's station."),
         "neofloor.tui.screens.station:StationScreen",
     ),
     FloorView(
         "board",
-        "Line board",
+        N_("Line board"),
         "f6",
-        "Board",
-        "Every station with its cars, WIP, held cars and andon stops.",
+        N_("Board"),
+        N_("Every station with its cars, WIP, held cars and andon stops."),
         "neofloor.tui.screens.board:LineBoardScreen",
     ),
     FloorView(
         "defects",
-        "Defect entry",
+        N_("Defect entry"),
         "f10",
-        "Defects",
-        "Scan a car and log the defects found on it, one after another.",
+        N_("Defects"),
+        N_("Scan a car and log the defects found on it, one after another."),
         "neofloor.tui.screens.defects:DefectEntryScreen",
     ),
     FloorView(
         "quality",
-        "Quality overview",
+        N_("Quality overview"),
         "f11",
-        "Quality",
-        "Open defects, the Pareto of defect codes, FPY and DPHU by day and shift.",
+        N_("Quality"),
+        N_("Open defects, the Pareto of defect codes, FPY and DPHU by day and shift."),
         "neofloor.tui.screens.quality:QualityScreen",
     ),
     FloorView(
         "dashboard",
-        "Shift dashboard",
+        N_("Shift dashboard"),
         "f12",
-        "Dashboard",
-        "Output against plan, FPY, DPHU, OEE, stations and downtime of a shift; the handover report.",
+        N_("Dashboard"),
+        N_("Output against plan, FPY, DPHU, OEE, stations and downtime of a shift; the handover report."),
         "neofloor.tui.screens.dashboard:DashboardScreen",
     ),
 )
@@ -97,10 +99,10 @@ FLOOR_VIEWS: tuple[FloorView, ...] = (
 # terminal is bound to the yard (the app follows the station's kind).
 YARD_VIEW = FloorView(
     "yard",
-    "Yard terminal",
+    N_("Yard terminal"),
     "f5",
-    "Terminal",
-    "Park and move finished cars; their PDI and handover.",
+    N_("Terminal"),
+    N_("Park and move finished cars; their PDI and handover."),
     "neofloor.tui.screens.yard:YardScreen",
 )
 

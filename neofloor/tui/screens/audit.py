@@ -21,9 +21,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _, ngettext
 from neofloor.tui.formatting import stamp_text
 from neofloor.tui.safe_text import plain
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.skills import role_word
 from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from neofloor.services.people.audit import AuditLine, AuditPage
     from neofloor.store.engine import Database
 
-COLUMNS = ("When", "Badge", "Role", "Terminal", "Action", "About", "Change")
+COLUMNS = (N_("When"), N_("Badge"), N_("Role"), N_("Terminal"), N_("Action"), N_("About"), N_("Change"))
 # Rows of one page (the services cap it; a screen shows a few dozen at once).
 PAGE = 50
 # A value in the change column is cut to this many characters.
@@ -74,7 +76,9 @@ def parse_day(typed: str, what: str) -> date | None:
     try:
         return date.fromisoformat(typed)
     except ValueError:
-        raise ValueError(f"{what} is not a day: type it as YYYY-MM-DD (for example 2026-11-26).") from None
+        raise ValueError(
+            _("{what} is not a day: type it as YYYY-MM-DD (for example 2026-11-26).").format(what=what)
+        ) from None
 
 
 def change_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
@@ -105,7 +109,7 @@ def audit_cells(line: AuditLine, zone: str) -> tuple[Cell, ...]:
     return (
         stamp_text(line.at, zone),
         Text(plain(line.badge) or "-"),
-        Text(plain(line.role.replace("_", " ")) or "-"),
+        Text(plain(role_word(line.role)) or "-"),
         Text(plain(line.terminal) or "-"),
         action,
         Text(plain(line.subject) or "-"),
@@ -119,10 +123,12 @@ class AuditScreen(FloorScreen):
     CSS_PATH = "audit.tcss"
     AUTO_FOCUS = "#audit-badge"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="audit-back", tooltip="Close the audit trail."),
-        Binding("pagedown", "page(1)", "Older", id="audit-older", tooltip="The next, older page."),
-        Binding("pageup", "page(-1)", "Newer", id="audit-newer", tooltip="The page before, newer."),
-        Binding("f2", "clear_filters", "Clear", id="audit-clear", tooltip="Show the whole trail again."),
+        Binding("escape", "back", N_("Back"), id="audit-back", tooltip=N_("Close the audit trail.")),
+        Binding("pagedown", "page(1)", N_("Older"), id="audit-older", tooltip=N_("The next, older page.")),
+        Binding("pageup", "page(-1)", N_("Newer"), id="audit-newer", tooltip=N_("The page before, newer.")),
+        Binding(
+            "f2", "clear_filters", N_("Clear"), id="audit-clear", tooltip=N_("Show the whole trail again.")
+        ),
     ]
 
     @dataclass
@@ -142,13 +148,13 @@ class AuditScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        yield Label("Audit trail", id="audit-title", classes="section-title")
+        yield Label(_("Audit trail"), id="audit-title", classes="section-title")
         with Horizontal(id="audit-filters"):
-            yield Input(placeholder="Badge", id="audit-badge", compact=True, max_length=32)
-            yield Input(placeholder="Car VIN (or badge)", id="audit-subject", compact=True, max_length=64)
-            yield Input(placeholder="Action", id="audit-action", compact=True, max_length=32)
-            yield Input(placeholder="From YYYY-MM-DD", id="audit-since", compact=True, max_length=10)
-            yield Input(placeholder="To YYYY-MM-DD", id="audit-until", compact=True, max_length=10)
+            yield Input(placeholder=_("Badge"), id="audit-badge", compact=True, max_length=32)
+            yield Input(placeholder=_("Car VIN (or badge)"), id="audit-subject", compact=True, max_length=64)
+            yield Input(placeholder=_("Action"), id="audit-action", compact=True, max_length=32)
+            yield Input(placeholder=_("From YYYY-MM-DD"), id="audit-since", compact=True, max_length=10)
+            yield Input(placeholder=_("To YYYY-MM-DD"), id="audit-until", compact=True, max_length=10)
         yield Label("", id="audit-status", markup=False)
         yield FloorTable(id="audit-lines", cursor_type="row")
         yield KeyFooter()
@@ -189,7 +195,8 @@ class AuditScreen(FloorScreen):
         self.page = message.page
         zone = self.floor.catalog.timezone if self.floor.catalog else "UTC"
         rows = [audit_cells(line, zone) for line in message.page.lines]
-        fill_table(self.query_one("#audit-lines", DataTable), COLUMNS, rows, select=0)
+        titles = [_(title) for title in COLUMNS]
+        fill_table(self.query_one("#audit-lines", DataTable), titles, rows, select=0)
         self._show_status()
         self.refresh_bindings()
 
@@ -203,11 +210,18 @@ class AuditScreen(FloorScreen):
         count = len(page.lines) if page else 0
         number = len(self.pages)
         if count == 0:
-            status.update("Nothing in the trail matches these filters." if self.filters.narrowed else "")
+            status.update(_("Nothing in the trail matches these filters.") if self.filters.narrowed else "")
             return
-        more = " · PgDn: older" if page is not None and page.next_before is not None else " · the oldest"
-        newer = " · PgUp: newer" if number > 1 else ""
-        status.update(f"Page {number}, newest first: {count} rows{more}{newer}")
+        older = page is not None and page.next_before is not None
+        more = " · " + (_("PgDn: older") if older else _("the oldest"))
+        newer = " · " + _("PgUp: newer") if number > 1 else ""
+        status.update(
+            ngettext(
+                "Page {number}, newest first: {count} row{more}{newer}",
+                "Page {number}, newest first: {count} rows{more}{newer}",
+                count,
+            ).format(number=number, count=count, more=more, newer=newer)
+        )
 
     # --- filtering and paging -----------------------------------------------------
 
@@ -217,15 +231,15 @@ class AuditScreen(FloorScreen):
         fields = ("badge", "subject", "action", "since", "until")
         value = {name: self.query_one(f"#audit-{name}", Input).value.strip() for name in fields}
         try:
-            since = parse_day(value["since"], "From")
-            until = parse_day(value["until"], "To")
+            since = parse_day(value["since"], _("From"))
+            until = parse_day(value["until"], _("To"))
         except ValueError as exc:
             self.app.bell()
             self._show_status(str(exc))
             return
         if since and until and until < since:
             self.app.bell()
-            self._show_status("The period ends before it starts: From must be on or before To.")
+            self._show_status(_("The period ends before it starts: From must be on or before To."))
             return
         action = value["action"].casefold().replace(" ", "_")
         self.filters = AuditFilters(value["badge"], value["subject"].upper(), action, since, until)
@@ -262,4 +276,3 @@ class AuditScreen(FloorScreen):
 
     def action_back(self) -> None:
         self.dismiss()
-

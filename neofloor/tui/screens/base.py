@@ -11,7 +11,7 @@ from textual import events
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from neofloor.i18n import language
+from neofloor.i18n import _, language
 from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.permissions import offered
 
@@ -103,7 +103,7 @@ class FloorScreen(Screen[None]):
         """A database call that failed unexpectedly is said, not swallowed."""
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.notify(f"{error}", title="The database did not answer", severity="error", timeout=10)
+            self.notify(f"{error}", title=_("The database did not answer"), severity="error", timeout=10)
 
 
 def _permitted_first(check: CheckAction) -> CheckAction:

@@ -30,6 +30,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.board_view import BoardView, read_board
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
@@ -95,17 +96,24 @@ class LineBoardScreen(LineWrites, FloorScreen):
     CSS_PATH = "board.tcss"
     AUTO_FOCUS = "#stations"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f4", "history", "History", id="car-history", tooltip="Open the selected car's history."),
+        Binding(
+            "f4", "history", N_("History"), id="car-history", tooltip=N_("Open the selected car's history.")
+        ),
         *LINE_ACTION_BINDINGS,
         Binding(
             "ctrl+t",
             "toggle_overrides",
-            "Overrides",
+            N_("Overrides"),
             id="overrides-today",
-            tooltip="Today's overrides, or back to the highlighted station's cars.",
+            tooltip=N_("Today's overrides, or back to the highlighted station's cars."),
         ),
         Binding(
-            "escape", "stations", "Stations", id="board-stations", show=False, tooltip="Back to the stations."
+            "escape",
+            "stations",
+            N_("Stations"),
+            id="board-stations",
+            show=False,
+            tooltip=N_("Back to the stations."),
         ),
     ]
 
@@ -131,9 +139,9 @@ class LineBoardScreen(LineWrites, FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        yield Label("Line board", id="line-summary")
+        yield Label(_("Line board"), id="line-summary")
         yield Label("", id="line-counts")
-        yield Label(LEGEND, id="legend")
+        yield Label(_(LEGEND), id="legend")
         yield AndonBanner(id="andon")
         with Horizontal(id="board-body"):
             with Vertical(id="board-main"):
@@ -155,11 +163,11 @@ class LineBoardScreen(LineWrites, FloorScreen):
         ):
             table = self.query_one(table_id, DataTable)
             for label, key in columns:
-                table.add_column(label, key=key)
+                table.add_column(_(label), key=key)
         self.query_one("#overrides", DataTable).display = False
         self.query_one("#board-result", Static).display = False
-        self.query_one("#bay-panel", Static).border_title = "Repair bay"
-        self.query_one("#overrides-panel", Static).border_title = "Overrides today"
+        self.query_one("#bay-panel", Static).border_title = _("Repair bay")
+        self.query_one("#overrides-panel", Static).border_title = _("Overrides today")
         self.set_interval(1.0, self._tick)
         self.set_interval(RETIME_SECONDS, self._retime)
 
@@ -301,10 +309,12 @@ class LineBoardScreen(LineWrites, FloorScreen):
         """The wide screen's side panels: the bay's cars with their time, today's overrides."""
         bay = self.query_one("#bay-panel", Static)
         bay.update(bay_panel(self.bay))
-        bay.border_title = f"Repair bay: {len(self.bay)} · {duration(sum(c.seconds for c in self.bay))}"
+        bay.border_title = _("Repair bay: {count} · {time}").format(
+            count=len(self.bay), time=duration(sum(c.seconds for c in self.bay))
+        )
         moves = self.query_one("#overrides-panel", Static)
         moves.update(overrides_panel(self.overrides, self._zone()))
-        moves.border_title = f"Overrides today: {len(self.overrides)}"
+        moves.border_title = _("Overrides today: {count}").format(count=len(self.overrides))
 
     def selected_vin(self) -> str | None:
         """The car the keys act on: the highlighted car, or the highlighted override's car."""
@@ -362,7 +372,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
     def action_history(self) -> None:
         vin = self.selected_vin()
         if vin is None:
-            self._answer(Outcome("refused", "No car selected: choose a station with cars first."))
+            self._answer(Outcome("refused", _("No car selected: choose a station with cars first.")))
             return
         self.post_message(VehicleRequested(vin))
 
@@ -406,10 +416,10 @@ class LineBoardScreen(LineWrites, FloorScreen):
         """Who writes; or show why nothing can be written."""
         floor = self.floor
         if floor.database is None:
-            self._answer(Outcome("refused", floor.problem or "The plant database is not open yet."))
+            self._answer(Outcome("refused", floor.problem or _("The plant database is not open yet.")))
             return None
         if floor.operator is None:
-            self._answer(Outcome("refused", "Nobody is signed in: press F8 and sign in first."))
+            self._answer(Outcome("refused", _("Nobody is signed in: press F8 and sign in first.")))
             return None
         return Writer(floor.database, floor.operator.badge, floor.terminal, floor.now())
 
@@ -424,7 +434,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
         """The last action's result, under the board: green done, red refused (with a bell)."""
         line = self.query_one("#board-result", Static)
         text = Text()
-        text.append(outcome.title, style="bold")
+        text.append(_(outcome.title), style="bold")
         text.append(f" {outcome.sentence}")
         line.update(text)
         line.display = True
@@ -434,7 +444,7 @@ class LineBoardScreen(LineWrites, FloorScreen):
             self.app.bell()
 
     def _no_car(self) -> None:
-        self._answer(Outcome("refused", "No car selected: highlight a station, Enter, then ↑ ↓ to a car."))
+        self._answer(Outcome("refused", _("No car selected: highlight a station, Enter, then ↑ ↓ to a car.")))
 
     def _line_car(self) -> ActedOn | None:
         car = self.selected_board_car()
@@ -444,13 +454,13 @@ class LineBoardScreen(LineWrites, FloorScreen):
         car = self.selected_bay_car()
         if car is None:
             return None
-        not_yet = repair_not_done(car.vin, car.phase, self._bay_code() or "the repair bay")
+        not_yet = repair_not_done(car.vin, car.phase, self._bay_code() or _("the repair bay"))
         return ActedOn(car.vin, describe_bay_car(car), car.left_station, not_yet)
 
     def action_raise_stop(self) -> None:
         code = self.selected_code()
         if code is not None and self._writer() is not None:
-            ask_raise_stop(self.app, code, "Raised from the line board.", self._run)
+            ask_raise_stop(self.app, code, _("Raised from the line board."), self._run)
 
     def action_end_stop(self) -> None:
         code = self.selected_code()

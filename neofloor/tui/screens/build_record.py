@@ -23,9 +23,21 @@ from textual.message import Message
 from textual.widgets import Label, Markdown
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
+
+# A car's states as the record's title line names them.
+STATE_NAMES = {
+    "planned": N_("planned"),
+    "queued": N_("queued"),
+    "in_station": N_("in station"),
+    "held": N_("held"),
+    "in_repair": N_("in repair"),
+    "finished": N_("finished"),
+    "delivered": N_("delivered"),
+}
 
 if TYPE_CHECKING:
     from neofloor.services.traceability.build_record import BuildRecord
@@ -38,20 +50,20 @@ class BuildRecordScreen(FloorScreen):
     CSS_PATH = "build_record.tcss"
     AUTO_FOCUS = "#record"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="record-back", tooltip="Close the build record."),
+        Binding("escape", "back", N_("Back"), id="record-back", tooltip=N_("Close the build record.")),
         Binding(
             "p",
             "print('md')",
-            "Print to file",
+            N_("Print to file"),
             id="print-record",
-            tooltip="Write the record as Markdown to build-record-VIN.md.",
+            tooltip=N_("Write the record as Markdown to build-record-VIN.md."),
         ),
         Binding(
             "j",
             "print('json')",
-            "JSON",
+            N_("JSON"),
             id="print-record-json",
-            tooltip="Write the record as JSON to build-record-VIN.json.",
+            tooltip=N_("Write the record as JSON to build-record-VIN.json."),
         ),
     ]
 
@@ -74,7 +86,7 @@ class BuildRecordScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        yield Label(f"Build record of {self.vin}: reading…", id="record-title")
+        yield Label(_("Build record of {vin}: reading…").format(vin=self.vin), id="record-title")
         with VerticalScroll(id="record"):
             yield Markdown("", id="record-text")
         yield KeyFooter()
@@ -110,9 +122,14 @@ class BuildRecordScreen(FloorScreen):
         self.record = message.record
         self.loaded_marker = message.marker
         record = message.record
+        state = STATE_NAMES.get(record.state)
         title.update(
-            f"Build record of {record.vin} · #{record.build_seq} {record.model} · "
-            f"{record.state.replace('_', ' ')}"
+            _("Build record of {vin} · #{seq} {model} · {state}").format(
+                vin=record.vin,
+                seq=record.build_seq,
+                model=record.model,
+                state=_(state) if state else record.state.replace("_", " "),
+            )
         )
         # The title line is the label's; the Markdown starts at the car's facts.
         self.query_one("#record-text", Markdown).update("\n".join(record_markdown(record)[2:]))
@@ -139,7 +156,7 @@ class BuildRecordScreen(FloorScreen):
         except NeofloorError as exc:
             self.post_message(self.Printed(str(exc), False))
             return
-        self.post_message(self.Printed(f"Build record written to {path}.", True))
+        self.post_message(self.Printed(_("Build record written to {path}.").format(path=path), True))
 
     def on_build_record_screen_printed(self, message: Printed) -> None:
         self.notify(message.sentence, severity="information" if message.ok else "error", timeout=6)

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widgets import Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.shift_note import ShiftNoteDialog
 from neofloor.tui.dialogs.shift_picker import ShiftChoice, ShiftPickerDialog
 from neofloor.tui.dialogs.shift_report import ShiftReportDialog
@@ -65,7 +66,13 @@ if TYPE_CHECKING:
 REFRESH_SECONDS = 5.0
 # How often the screen looks whether a reload is due (a comparison, no database call).
 TICK_SECONDS = 1.0
-FIGURES = (("output", "Output"), ("fpy", "FPY"), ("dphu", "DPHU"), ("oee", "OEE"), ("wip", "WIP now"))
+FIGURES = (
+    ("output", N_("Output")),
+    ("fpy", N_("FPY")),
+    ("dphu", N_("DPHU")),
+    ("oee", N_("OEE")),
+    ("wip", N_("WIP now")),
+)
 
 
 class DashboardScreen(FloorScreen):
@@ -77,49 +84,63 @@ class DashboardScreen(FloorScreen):
         Binding(
             "left",
             "step_shift(-1)",
-            "Shift",
+            N_("Shift"),
             key_display="←→",
             priority=True,
             id="dashboard-previous-shift",
-            tooltip="Show the shift before the one shown (→ the one after).",
+            tooltip=N_("Show the shift before the one shown (→ the one after)."),
         ),
         Binding(
             "right",
             "step_shift(1)",
-            "Next shift",
+            N_("Next shift"),
             show=False,
             priority=True,
             id="dashboard-next-shift",
-            tooltip="Show the shift after the one shown.",
+            tooltip=N_("Show the shift after the one shown."),
         ),
         Binding(
             "home",
             "current_shift",
-            "Now",
+            N_("Now"),
             priority=True,
             id="dashboard-current-shift",
-            tooltip="Back to the shift under way, or the last one that ran.",
-        ),
-        Binding("f2", "pick_shift", "Day", id="dashboard-pick-shift", tooltip="Show a shift of another day."),
-        Binding(
-            "f3", "add_note", "Note", id="dashboard-add-note", tooltip="Add a note to the shift's handover."
+            tooltip=N_("Back to the shift under way, or the last one that ran."),
         ),
         Binding(
-            "f4", "write_report", "Report", id="dashboard-write-report", tooltip="Write the handover report."
+            "f2",
+            "pick_shift",
+            N_("Day"),
+            id="dashboard-pick-shift",
+            tooltip=N_("Show a shift of another day."),
+        ),
+        Binding(
+            "f3",
+            "add_note",
+            N_("Note"),
+            id="dashboard-add-note",
+            tooltip=N_("Add a note to the shift's handover."),
+        ),
+        Binding(
+            "f4",
+            "write_report",
+            N_("Report"),
+            id="dashboard-write-report",
+            tooltip=N_("Write the handover report."),
         ),
         Binding(
             "c",
             "copy_report_path",
-            "Copy path",
+            N_("Copy path"),
             id="dashboard-copy-report-path",
-            tooltip="Copy the full path of the report just written to the clipboard.",
+            tooltip=N_("Copy the full path of the report just written to the clipboard."),
         ),
         Binding(
             "o",
             "open_report",
-            "Open report",
+            N_("Open report"),
             id="dashboard-open-report",
-            tooltip="Open the report just written with the program the system has for it.",
+            tooltip=N_("Open the report just written with the program the system has for it."),
         ),
     ]
 
@@ -157,11 +178,11 @@ class DashboardScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        yield Label("Shift dashboard: reading the shift…", id="dash-title", markup=False)
+        yield Label(_("Shift dashboard: reading the shift…"), id="dash-title", markup=False)
         yield Label("", id="dash-banner", markup=False)
         with Horizontal(id="dash-figures"):
             for key, title in FIGURES:
-                yield BigNumber(title, id=f"figure-{key}")
+                yield BigNumber(_(title), id=f"figure-{key}")
         with VerticalScroll(id="dash-body"):
             with Horizontal(id="dash-middle"):
                 with Vertical(id="stations-box", classes="dash-box"):
@@ -181,11 +202,13 @@ class DashboardScreen(FloorScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#stations-box").border_title = "Stations: cycle time of the shift"
-        self.query_one("#pareto-box").border_title = "Downtime by reason"
-        self.query_one("#chart-box").border_title = "Cars through QG, cumulative: output (solid), plan (dots)"
-        self.query_one("#open-issues").border_title = "Open now, for the handover"
-        self.query_one("#shift-notes").border_title = "Shift notes (F3 adds one)"
+        self.query_one("#stations-box").border_title = _("Stations: cycle time of the shift")
+        self.query_one("#pareto-box").border_title = _("Downtime by reason")
+        self.query_one("#chart-box").border_title = _(
+            "Cars through QG, cumulative: output (solid), plan (dots)"
+        )
+        self.query_one("#open-issues").border_title = _("Open now, for the handover")
+        self.query_one("#shift-notes").border_title = _("Shift notes (F3 adds one)")
         self.set_interval(TICK_SECONDS, self._tick)
 
     # --- reading ----------------------------------------------------------------
@@ -219,7 +242,7 @@ class DashboardScreen(FloorScreen):
         if get_current_worker().is_cancelled:
             return
         if summary is None:
-            sentence = "No shift has run in the last two weeks: press F2 to pick a day."
+            sentence = _("No shift has run in the last two weeks: press F2 to pick a day.")
             self.post_message(self.NothingToShow(wanted, sentence, calendar, marker))
         else:
             self.post_message(self.Loaded(wanted, summary, calendar, marker, reports))
@@ -238,7 +261,7 @@ class DashboardScreen(FloorScreen):
         self.loaded_marker = message.marker
         self.calendar = message.calendar
         self.summary = None
-        self.query_one("#dash-title", Label).update("Shift dashboard")
+        self.query_one("#dash-title", Label).update(_("Shift dashboard"))
         self._banner(message.sentence)
         self.add_class("-nothing")
 
@@ -294,7 +317,7 @@ class DashboardScreen(FloorScreen):
         issues.show(summary.line, zone, self.floor.now())
         # A past shift's line is rebuilt as it stood when the shift ended: say so, not "now".
         ended = summary.line.at < self.floor.now() - timedelta(minutes=1)
-        issues.border_title = "As the shift ended" if ended else "Open now, for the handover"
+        issues.border_title = _("As the shift ended") if ended else _("Open now, for the handover")
         self.query_one("#shift-notes", ShiftNotes).show(summary.notes, zone)
 
     def _show_tables(self, summary: ShiftSummary) -> None:
@@ -329,14 +352,14 @@ class DashboardScreen(FloorScreen):
 
     def action_step_shift(self, step: int) -> None:
         if self.calendar is None or self.summary is None:
-            self.notify("The shift is still being read.", timeout=3)
+            self.notify(_("The shift is still being read."), timeout=3)
             return
         target = neighbour_shift(self.calendar, self.summary.window, step, until=self.floor.now())
         if target is None:
             self.notify(
-                "This is the latest shift: no later one has started."
+                _("This is the latest shift: no later one has started.")
                 if step > 0
-                else f"No earlier shift in the {SHIFT_SEARCH_DAYS} days before this one.",
+                else _("No earlier shift in the {days} days before this one.").format(days=SHIFT_SEARCH_DAYS),
                 timeout=4,
             )
             return
@@ -344,14 +367,14 @@ class DashboardScreen(FloorScreen):
 
     def action_current_shift(self) -> None:
         if self.wanted is None:
-            self.notify("This is the shift under way, or the last one that ran.", timeout=3)
+            self.notify(_("This is the shift under way, or the last one that ran."), timeout=3)
             return
         self.wanted = None
         self.reload()
 
     def action_pick_shift(self) -> None:
         if self.calendar is None:
-            self.notify("The shift calendar is still being read.", timeout=3)
+            self.notify(_("The shift calendar is still being read."), timeout=3)
             return
         shown = (
             (self.summary.window.local_date, self.summary.window.code)
@@ -370,10 +393,10 @@ class DashboardScreen(FloorScreen):
     def action_add_note(self) -> None:
         database, operator, summary = self.floor.database, self.floor.operator, self.summary
         if database is None or summary is None:
-            self.notify(self.floor.problem or "No shift is shown yet.", severity="warning")
+            self.notify(self.floor.problem or _("No shift is shown yet."), severity="warning")
             return
         if operator is None:
-            self.notify("Nobody is signed in: press F8 and sign in first.", severity="warning")
+            self.notify(_("Nobody is signed in: press F8 and sign in first."), severity="warning")
             return
         window, badge, clock = summary.window, operator.badge, self.floor.now
 
@@ -385,7 +408,9 @@ class DashboardScreen(FloorScreen):
 
         def added(note: ShiftNoteLine | None) -> None:
             if note is not None:
-                self.notify(f"Note added to the handover of shift {window.label}.", timeout=4)
+                self.notify(
+                    _("Note added to the handover of shift {shift}.").format(shift=window.label), timeout=4
+                )
                 # Notes do not move the change marker: read the shift again now.
                 self.reload()
 
@@ -396,7 +421,7 @@ class DashboardScreen(FloorScreen):
 
         database, summary = self.floor.database, self.summary
         if database is None or summary is None:
-            self.notify(self.floor.problem or "No shift is shown yet.", severity="warning")
+            self.notify(self.floor.problem or _("No shift is shown yet."), severity="warning")
             return
         window, clock = summary.window, self.floor.now
         names = {fmt: default_shift_report_name(summary, fmt) for fmt in FORMAT_NAMES}
@@ -419,7 +444,7 @@ class DashboardScreen(FloorScreen):
             self.show_summary(written.summary)
         sentence = written_sentence(written)
         report = self.query_one("#dash-report", Label)
-        report.update(f"{sentence} c copies its path, o opens it.")
+        report.update(_("{sentence} c copies its path, o opens it.").format(sentence=sentence))
         report.add_class("-shown")
         # Said on the screen's report line, which a toast over it would hide.
         self.refresh_bindings()
@@ -435,7 +460,7 @@ class DashboardScreen(FloorScreen):
         if self.last_report is not None:
             path = str(self.last_report.path)
             self.app.copy_to_clipboard(path)
-            self.notify(f"Copied: {path}", timeout=4)
+            self.notify(_("Copied: {path}").format(path=path), timeout=4)
 
     def action_open_report(self) -> None:
         """The report opened by the system's program for its kind of file (a browser, an editor)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.binding import Binding
 from textual.message import Message
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.defect_action import DEFECT_ACTIONS, DefectChange, change_defect, defect_dialog
 from neofloor.tui.floor import floor_of
 from neofloor.tui.widgets.last_result import Outcome
@@ -28,16 +29,16 @@ DEFECT_STEP_BINDINGS = [
     Binding(
         "r",
         "defect_step('repair')",
-        "Repair",
+        N_("Repair"),
         id="repair-highlighted-defect",
-        tooltip="Record the repair of the highlighted defect: what was done.",
+        tooltip=N_("Record the repair of the highlighted defect: what was done."),
     ),
     Binding(
         "v",
         "defect_step('verify')",
-        "Verify",
+        N_("Verify"),
         id="verify-highlighted-defect",
-        tooltip="Inspector: the highlighted defect's repair is good, close it.",
+        tooltip=N_("Inspector: the highlighted defect's repair is good, close it."),
     ),
 ]
 
@@ -75,9 +76,9 @@ class DefectSteps:
             return
         database, operator = floor.database, floor.operator
         if database is None or operator is None:
-            refusal = "Nobody is signed in: press F8 and sign in first."
+            refusal = _("Nobody is signed in: press F8 and sign in first.")
             if database is None:
-                refusal = floor.problem or "The plant database is not open yet."
+                refusal = floor.problem or _("The plant database is not open yet.")
             self._defect_outcome(Outcome("refused", refusal))
             return
         badge = operator.badge

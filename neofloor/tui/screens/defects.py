@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Label
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.defect_action import TERMINAL_STATION, DefectWriter, found_at_choices, log_defect
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
@@ -48,8 +49,8 @@ if TYPE_CHECKING:
     from neofloor.services.tracking.history import VehicleHistory
     from neofloor.store.engine import Database
 
-READY_NO_CAR = Outcome("ready", "Scan or type the car's VIN (or its last digits), then Enter.", "READY")
-HOW_TO_LOG = "Defect: code or words, Enter · zone: first letters, Enter · Enter logs it."
+READY_NO_CAR = N_("Scan or type the car's VIN (or its last digits), then Enter.")
+HOW_TO_LOG = N_("Defect: code or words, Enter · zone: first letters, Enter · Enter logs it.")
 
 
 class DefectEntryScreen(DefectSteps, FloorScreen):
@@ -62,23 +63,23 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
         Binding(
             "f3",
             "choose_found_at",
-            "Found at",
+            N_("Found at"),
             id="choose-found-at",
-            tooltip="Where the defect was found (this terminal's station by default).",
+            tooltip=N_("Where the defect was found (this terminal's station by default)."),
         ),
         Binding(
             "f4",
             "history",
-            "History",
+            N_("History"),
             id="car-history",
-            tooltip="Open the car's history: its defects, their repair and verification.",
+            tooltip=N_("Open the car's history: its defects, their repair and verification."),
         ),
         Binding(
             "escape",
             "clear",
-            "Clear",
+            N_("Clear"),
             id="clear-defect",
-            tooltip="Clear the defect being typed; again to scan another car.",
+            tooltip=N_("Clear the defect being typed; again to scan another car."),
         ),
     ]
 
@@ -131,7 +132,7 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#entry-result", LastResult).outcome = READY_NO_CAR
+        self.query_one("#entry-result", LastResult).outcome = Outcome("ready", _(READY_NO_CAR), _("READY"))
         self.watch(self.app, "station", self._station_changed)
         self.watch(self.app, "problem", self._show_problem)
         self.watch(self.app, "catalog", self._catalog_changed)
@@ -205,7 +206,9 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
 
     def on_defect_entry_screen_car_matches(self, message: CarMatches) -> None:
         if not message.vins:
-            self._answer(Outcome("refused", f"No car's VIN starts or ends with {message.typed}."))
+            self._answer(
+                Outcome("refused", _("No car's VIN starts or ends with {typed}.").format(typed=message.typed))
+            )
             return
 
         def chosen(vin: str | None) -> None:
@@ -220,7 +223,8 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
             self.vin = car.vin
             self._logged_defect = None
             self.form.clear()
-            self._answer(Outcome("ready", HOW_TO_LOG, f"CAR {car.vin} #{car.build_seq}"))
+            headline = _("CAR {vin} #{seq}").format(vin=car.vin, seq=car.build_seq)
+            self._answer(Outcome("ready", _(HOW_TO_LOG), headline))
             self.form.focus_field("defect")
         elif car.vin != self.vin:
             return  # an answer for a car no longer on the form
@@ -240,7 +244,7 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
         title = self.query_one("#car-defects-title", Label)
         table = self.query_one("#car-defects", DefectTable)
         if self.car is None:
-            title.update("Defects: scan a car to see and log them")
+            title.update(_("Defects: scan a car to see and log them"))
             table.display = False
             return
         table.display = bool(self.defects)
@@ -258,7 +262,7 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
 
     def _show_problem(self, problem: str) -> None:
         if problem:
-            self._answer(Outcome("refused", problem, "✘ NO DATABASE"), ring=False)
+            self._answer(Outcome("refused", problem, _("✘ NO DATABASE")), ring=False)
 
     def _answer(self, outcome: Outcome, *, ring: bool = True) -> None:
         self.query_one("#entry-result", LastResult).outcome = outcome
@@ -301,7 +305,7 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
     @on(DefectForm.LogAsked)
     def _log_asked(self, message: DefectForm.LogAsked) -> None:
         if self.vin is None or self.car is None:
-            self._answer(Outcome("refused", "Scan the car's VIN first."))
+            self._answer(Outcome("refused", _("Scan the car's VIN first.")))
             self.form.focus_field("vin")
             return
         writer = self._writer()
@@ -311,7 +315,7 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
     def _open(self, typed: str) -> None:
         database = self.floor.database
         if database is None:
-            self._answer(Outcome("refused", self.floor.problem or "The plant database is not open yet."))
+            self._answer(Outcome("refused", self.floor.problem or _("The plant database is not open yet.")))
             return
         self._open_car(database, typed, self.floor.now(), select=None, scanned=True)
 
@@ -321,11 +325,11 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
         station = self._station()
         refusal = ""
         if floor.database is None:
-            refusal = floor.problem or "The plant database is not open yet."
+            refusal = floor.problem or _("The plant database is not open yet.")
         elif floor.operator is None:
-            refusal = "Nobody is signed in: press F8 and sign in first."
+            refusal = _("Nobody is signed in: press F8 and sign in first.")
         elif station is None:
-            refusal = "This terminal has no station: press F3 to say where the defect was found."
+            refusal = _("This terminal has no station: press F3 to say where the defect was found.")
         if refusal or floor.database is None or floor.operator is None or station is None:
             self._answer(Outcome("refused", refusal))
             return None
@@ -337,9 +341,9 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
         def answered(answer: Answer[DefectResult]) -> DefectEntryScreen.Answered:
             result = answer.result
             if result is None:
-                sentence = answer.sentence("Not logged: the database failed ({error}). Log it again.")
+                sentence = answer.sentence(_("Not logged: the database failed ({error}). Log it again."))
                 return self.Answered(Outcome("refused", sentence))
-            return self.Answered(Outcome("done", result.message, "✔ LOGGED"), result.defect.id)
+            return self.Answered(Outcome("done", result.message, _("✔ LOGGED")), result.defect.id)
 
         log = partial(log_defect, writer, vin, code, zone, severity, note)
         write_in_worker(self, log, answered, group="defect-write")
@@ -361,7 +365,7 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
     def action_choose_found_at(self) -> None:
         catalog = self.floor.catalog
         if catalog is None:
-            self._answer(Outcome("refused", self.floor.problem or "The plant database is not open yet."))
+            self._answer(Outcome("refused", self.floor.problem or _("The plant database is not open yet.")))
             return
         terminal = self.floor.station
         choices = found_at_choices(catalog, terminal)
@@ -372,11 +376,11 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
                 self.form.show_station(self._station())
 
         current = self.found_at or (TERMINAL_STATION if terminal else None)
-        self.app.push_screen(ChoiceDialog("Where was the defect found?", choices, current), chosen)
+        self.app.push_screen(ChoiceDialog(_("Where was the defect found?"), choices, current), chosen)
 
     def action_history(self) -> None:
         if self.vin is None:
-            self._answer(Outcome("refused", "No car on the form: scan one first."))
+            self._answer(Outcome("refused", _("No car on the form: scan one first.")))
             self.form.focus_field("vin")
             return
         self.post_message(VehicleRequested(self.vin))

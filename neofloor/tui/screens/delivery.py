@@ -23,7 +23,9 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.pdi import pdi_word
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
 from neofloor.tui.widgets.last_result import LastResult, Outcome
@@ -36,9 +38,9 @@ if TYPE_CHECKING:
 CASH = "cash"
 # The fields people type, in tab order: (id, placeholder, longest).
 FIELDS = (
-    ("customer", "Customer's name", 120),
-    ("reference", "Customer's reference (order, contract): optional", 120),
-    ("dealer", "Dealer who sold it (empty: sold directly)", 120),
+    ("customer", N_("Customer's name"), 120),
+    ("reference", N_("Customer's reference (order, contract): optional"), 120),
+    ("dealer", N_("Dealer who sold it (empty: sold directly)"), 120),
 )
 
 
@@ -58,9 +60,15 @@ class DeliveryScreen(FloorScreen):
     CSS_PATH = "delivery.tcss"
     AUTO_FOCUS = "#d-customer"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="delivery-back", tooltip="Back to the yard, nothing written."),
         Binding(
-            "f2", "hand_over", "Hand over", id="hand-over", tooltip="Hand the car over to this customer."
+            "escape", "back", N_("Back"), id="delivery-back", tooltip=N_("Back to the yard, nothing written.")
+        ),
+        Binding(
+            "f2",
+            "hand_over",
+            N_("Hand over"),
+            id="hand-over",
+            tooltip=N_("Hand the car over to this customer."),
         ),
     ]
 
@@ -85,19 +93,19 @@ class DeliveryScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        yield Label(f"Handover of {self.vin}: reading…", id="delivery-title")
+        yield Label(_("Handover of {vin}: reading…").format(vin=self.vin), id="delivery-title")
         yield Label("", id="delivery-reasons")
         with Vertical(id="delivery-form"):
             for key, placeholder, longest in FIELDS:
-                yield Input(placeholder=placeholder, id=f"d-{key}", max_length=longest, compact=True)
-            yield Label("Paid: ↑ ↓ to choose", classes="delivery-label")
-            yield OptionList(Option("Cash", id=CASH), id="d-financing")
+                yield Input(placeholder=_(placeholder), id=f"d-{key}", max_length=longest, compact=True)
+            yield Label(_("Paid: ↑ ↓ to choose"), classes="delivery-label")
+            yield OptionList(Option(_("Cash"), id=CASH), id="d-financing")
         yield LastResult(id="delivery-result")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#delivery-result", LastResult).outcome = Outcome(
-            "ready", "Type the customer, choose how it was paid, F2 hands the car over."
+            "ready", _("Type the customer, choose how it was paid, F2 hands the car over.")
         )
 
     def reload(self) -> None:
@@ -135,14 +143,17 @@ class DeliveryScreen(FloorScreen):
             chosen = options.highlighted
             options.clear_options()
             options.add_options(
-                [Option("Cash", id=CASH)]
+                [Option(_("Cash"), id=CASH)]
                 + [Option(f"{p.name} ({p.kind})", id=p.code) for p in message.partners]
             )
             options.highlighted = chosen or 0
         check = message.check
-        headline = Text(f"Handover of {check.vin} · PDI {check.pdi.status}: ", style="bold")
+        headline = Text(
+            _("Handover of {vin} · PDI {status}: ").format(vin=check.vin, status=pdi_word(check.pdi.status)),
+            style="bold",
+        )
         headline.append(
-            "ready" if check.ready else "not ready", style="bold green" if check.ready else "bold red"
+            _("ready") if check.ready else _("not ready"), style="bold green" if check.ready else "bold red"
         )
         title.update(headline)
         reasons = self.query_one("#delivery-reasons", Label)
@@ -185,7 +196,7 @@ class DeliveryScreen(FloorScreen):
             return
         if database is None or operator is None:
             self._answer(
-                Outcome("refused", floor.problem or "Nobody is signed in: press F8 and sign in first.")
+                Outcome("refused", floor.problem or _("Nobody is signed in: press F8 and sign in first."))
             )
             return
         form, vin, badge, terminal, now = self.form(), self.vin, operator.badge, floor.terminal, floor.now()
@@ -209,7 +220,7 @@ class DeliveryScreen(FloorScreen):
         def answer(reply: Answer[DeliveryResult]) -> DeliveryScreen.HandedOver:
             if reply.result is None:
                 return self.HandedOver(Outcome("refused", reply.sentence(NOT_RECORDED)), False)
-            return self.HandedOver(Outcome("done", reply.result.message, "✔ HANDED OVER"), True)
+            return self.HandedOver(Outcome("done", reply.result.message, _("✔ HANDED OVER")), True)
 
         write_in_worker(self, unit, answer, group="delivery-write")
 
@@ -218,7 +229,7 @@ class DeliveryScreen(FloorScreen):
         if message.wrote:
             self.delivered = True
             self.query_one("#delivery-title", Label).update(
-                Text(f"{self.vin} handed over.", style="bold green")
+                Text(_("{vin} handed over.").format(vin=self.vin), style="bold green")
             )
             self.query_one("#delivery-reasons", Label).display = False
             self.refresh_bindings()

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.defect_pick import DefectPickDialog
 from neofloor.tui.floor import floor_of
 from neofloor.tui.formatting import stamp_text
@@ -39,12 +40,25 @@ if TYPE_CHECKING:
 
 RESULT_STYLES = {"passed": "green", "failed": "bold red", "to check": "dim"}
 STATUS_STYLES = {"passed": "bold green", "failed": "bold red"}
+# The services' words for an item's result and a car's PDI status, as people read them.
+PDI_WORDS = {
+    "passed": N_("passed"),
+    "failed": N_("failed"),
+    "to check": N_("to check"),
+    "not started": N_("not started"),
+    "in progress": N_("in progress"),
+}
+
+
+def pdi_word(word: str) -> str:
+    """A PDI result or status in the language spoken now (an unknown word as it is)."""
+    return _(PDI_WORDS[word]) if word in PDI_WORDS else word
 
 
 def item_cells(item: PdiItemResult, zone: str) -> tuple[str | Text, ...]:
     return (
         item.name,
-        Text(item.result, style=RESULT_STYLES.get(item.result, "")),
+        Text(pdi_word(item.result), style=RESULT_STYLES.get(item.result, "")),
         item.defect_code or "",
         item.by or "",
         stamp_text(item.at, zone) if item.at else "",
@@ -57,9 +71,11 @@ class PdiScreen(FloorScreen):
     CSS_PATH = "pdi.tcss"
     AUTO_FOCUS = "#pdi-items"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="pdi-back", tooltip="Back to the yard."),
-        Binding("p", "check(True)", "Pass", id="pdi-pass", tooltip="The item under the cursor passed."),
-        Binding("f", "fail", "Fail", id="pdi-fail", tooltip="The item failed: log the defect found."),
+        Binding("escape", "back", N_("Back"), id="pdi-back", tooltip=N_("Back to the yard.")),
+        Binding(
+            "p", "check(True)", N_("Pass"), id="pdi-pass", tooltip=N_("The item under the cursor passed.")
+        ),
+        Binding("f", "fail", N_("Fail"), id="pdi-fail", tooltip=N_("The item failed: log the defect found.")),
     ]
 
     @dataclass
@@ -83,7 +99,7 @@ class PdiScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        yield Label(f"Pre-delivery inspection of {self.vin}: reading…", id="pdi-title")
+        yield Label(_("Pre-delivery inspection of {vin}: reading…").format(vin=self.vin), id="pdi-title")
         yield FloorTable(id="pdi-items", cursor_type="row")
         yield Label("", id="pdi-blocking")
         yield LastResult(id="pdi-result")
@@ -92,15 +108,15 @@ class PdiScreen(FloorScreen):
     def on_mount(self) -> None:
         table = self.query_one("#pdi-items", DataTable)
         for label, key in (
-            ("Item", "item"),
-            ("Result", "result"),
-            ("Defect", "defect"),
-            ("By", "by"),
-            ("When", "at"),
+            (_("Item"), "item"),
+            (_("Result"), "result"),
+            (_("Defect"), "defect"),
+            (_("By"), "by"),
+            (_("When"), "at"),
         ):
             table.add_column(label, key=key)
         self.query_one("#pdi-result", LastResult).outcome = Outcome(
-            "ready", "p passes the item under the cursor, f fails it with a defect."
+            "ready", _("p passes the item under the cursor, f fails it with a defect.")
         )
 
     def reload(self) -> None:
@@ -148,14 +164,19 @@ class PdiScreen(FloorScreen):
                 target = next((i for i in to_check if i > row), to_check[0] if to_check else row)
             self._move_on = False
             table.move_cursor(row=min(target, table.row_count - 1), animate=False)
-        headline = Text(f"PDI of {status.vin} ({status.model}): ", style="bold")
-        headline.append(status.status, style=STATUS_STYLES.get(status.status, "bold"))
+        headline = Text(
+            _("PDI of {vin} ({model}): ").format(vin=status.vin, model=status.model), style="bold"
+        )
+        headline.append(pdi_word(status.status), style=STATUS_STYLES.get(status.status, "bold"))
         if not status.in_yard:
-            headline.append(" · not in the yard", style="bold red")
+            headline.append(" · " + _("not in the yard"), style="bold red")
         title.update(headline)
         blocking = self.query_one("#pdi-blocking", Label)
         blocking.update(
-            Text("Stops the handover: " + "; ".join(status.blocking), style="bold red")
+            Text(
+                _("Stops the handover: {reasons}").format(reasons="; ".join(status.blocking)),
+                style="bold red",
+            )
             if status.blocking
             else ""
         )
@@ -193,7 +214,8 @@ class PdiScreen(FloorScreen):
                 self._write(item.code, False, code)
 
         self.app.push_screen(
-            DefectPickDialog(f"{item.name} failed: which defect?", self.defect_catalog), chosen
+            DefectPickDialog(_("{item} failed: which defect?").format(item=item.name), self.defect_catalog),
+            chosen,
         )
 
     def _write(self, item: str, passed: bool, defect: str | None) -> None:
@@ -201,7 +223,7 @@ class PdiScreen(FloorScreen):
         database, operator = floor.database, floor.operator
         if database is None or operator is None:
             self._answer(
-                Outcome("refused", floor.problem or "Nobody is signed in: press F8 and sign in first.")
+                Outcome("refused", floor.problem or _("Nobody is signed in: press F8 and sign in first."))
             )
             return
         vin, badge, terminal, now = self.vin, operator.badge, floor.terminal, floor.now()
@@ -217,7 +239,7 @@ class PdiScreen(FloorScreen):
         def answer(reply: Answer[PdiCheckResult]) -> PdiScreen.Checked:
             if reply.result is None:
                 return self.Checked(Outcome("refused", reply.sentence(NOT_RECORDED)), False)
-            headline = "✔ PASSED" if passed else "✘ FAILED, DEFECT LOGGED"
+            headline = _("✔ PASSED") if passed else _("✘ FAILED, DEFECT LOGGED")
             return self.Checked(Outcome("done", reply.result.message, headline), True)
 
         write_in_worker(self, unit, answer, group="pdi-write")

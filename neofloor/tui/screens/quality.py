@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import DataTable, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.period import PeriodDialog
 from neofloor.tui.formatting import plant_time
@@ -58,6 +59,8 @@ PARETO_CODES = 20
 # The choice that lifts a filter.
 ALL = "*"
 FIRST_TABLE = {"open-tab": "#open-list", "pareto-tab": "#pareto", "yield-tab": "#yield-days"}
+# The severities as people read them in the filter's choices.
+SEVERITY_WORDS = {"critical": N_("critical"), "major": N_("major"), "minor": N_("minor")}
 
 
 class QualityScreen(DefectSteps, FloorScreen):
@@ -68,47 +71,98 @@ class QualityScreen(DefectSteps, FloorScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         *DEFECT_STEP_BINDINGS,
         Binding(
-            "f2", "show_tab('open-tab')", "Open defects", id="show-open-defects", tooltip="Open defects."
+            "f2",
+            "show_tab('open-tab')",
+            N_("Open defects"),
+            id="show-open-defects",
+            tooltip=N_("Open defects."),
         ),
-        Binding("f3", "show_tab('pareto-tab')", "Pareto", id="show-pareto", tooltip="The Pareto of codes."),
+        Binding(
+            "f3", "show_tab('pareto-tab')", N_("Pareto"), id="show-pareto", tooltip=N_("The Pareto of codes.")
+        ),
         Binding(
             "f4",
             "show_tab('yield-tab')",
-            "FPY & DPHU",
+            N_("FPY & DPHU"),
             id="show-fpy-dphu",
-            tooltip="First-pass yield and defects per hundred units, per day and shift.",
+            tooltip=N_("First-pass yield and defects per hundred units, per day and shift."),
         ),
         Binding(
-            "right_square_bracket", "page(1)", "Next page", id="next-defects-page", tooltip="Later defects."
+            "right_square_bracket",
+            "page(1)",
+            N_("Next page"),
+            id="next-defects-page",
+            tooltip=N_("Later defects."),
         ),
         Binding(
             "left_square_bracket",
             "page(-1)",
-            "Previous page",
+            N_("Previous page"),
             id="previous-defects-page",
-            tooltip="Older ones.",
+            tooltip=N_("Older ones."),
         ),
         # The keys of the filter and period bars, which name them on screen.
-        Binding("s", "filter('station')", "Station", id="filter-station", show=False, tooltip="Where found."),
-        Binding("z", "filter('zone')", "Zone", id="filter-zone", show=False, tooltip="Zone of the car."),
         Binding(
-            "e", "filter('severity')", "Severity", id="filter-severity", show=False, tooltip="How serious."
+            "s",
+            "filter('station')",
+            N_("Station"),
+            id="filter-station",
+            show=False,
+            tooltip=N_("Where found."),
         ),
-        Binding("a", "filter('age')", "Age", id="filter-age", show=False, tooltip="Found longer ago than."),
         Binding(
-            "u", "filter('status')", "Status", id="filter-status", show=False, tooltip="Open or repaired."
+            "z", "filter('zone')", N_("Zone"), id="filter-zone", show=False, tooltip=N_("Zone of the car.")
         ),
         Binding(
-            "x", "clear_filters", "Clear filters", id="clear-filters", show=False, tooltip="All of them."
+            "e",
+            "filter('severity')",
+            N_("Severity"),
+            id="filter-severity",
+            show=False,
+            tooltip=N_("How serious."),
         ),
-        Binding("t", "period('today')", "Today", id="period-today", show=False, tooltip="Today's figures."),
-        Binding("w", "period('week')", "This week", id="period-week", show=False, tooltip="Since Monday."),
         Binding(
-            "m", "period('30days')", "30 days", id="period-30-days", show=False, tooltip="The last 30 days."
+            "a", "filter('age')", N_("Age"), id="filter-age", show=False, tooltip=N_("Found longer ago than.")
         ),
-        Binding("d", "period('dates')", "Dates", id="period-dates", show=False, tooltip="Days typed in."),
         Binding(
-            "c", "open_recall", "Recall", id="open-recall", tooltip="The cars a recall concerns; hold them."
+            "u",
+            "filter('status')",
+            N_("Status"),
+            id="filter-status",
+            show=False,
+            tooltip=N_("Open or repaired."),
+        ),
+        Binding(
+            "x",
+            "clear_filters",
+            N_("Clear filters"),
+            id="clear-filters",
+            show=False,
+            tooltip=N_("All of them."),
+        ),
+        Binding(
+            "t", "period('today')", N_("Today"), id="period-today", show=False, tooltip=N_("Today's figures.")
+        ),
+        Binding(
+            "w", "period('week')", N_("This week"), id="period-week", show=False, tooltip=N_("Since Monday.")
+        ),
+        Binding(
+            "m",
+            "period('30days')",
+            N_("30 days"),
+            id="period-30-days",
+            show=False,
+            tooltip=N_("The last 30 days."),
+        ),
+        Binding(
+            "d", "period('dates')", N_("Dates"), id="period-dates", show=False, tooltip=N_("Days typed in.")
+        ),
+        Binding(
+            "c",
+            "open_recall",
+            N_("Recall"),
+            id="open-recall",
+            tooltip=N_("The cars a recall concerns; hold them."),
         ),
     ]
 
@@ -163,11 +217,11 @@ class QualityScreen(DefectSteps, FloorScreen):
     def compose(self) -> ComposeResult:
         yield PlantHeader()
         with TabbedContent(id="quality-tabs", initial="open-tab"):
-            with TabPane("Open defects", id="open-tab"):
+            with TabPane(_("Open defects"), id="open-tab"):
                 yield OpenDefectsPane()
-            with TabPane("Pareto", id="pareto-tab"):
+            with TabPane(_("Pareto"), id="pareto-tab"):
                 yield ParetoPane()
-            with TabPane("FPY & DPHU", id="yield-tab"):
+            with TabPane(_("FPY & DPHU"), id="yield-tab"):
                 yield YieldPane()
         yield KeyFooter()
 
@@ -307,25 +361,31 @@ class QualityScreen(DefectSteps, FloorScreen):
             stations = [s.code for s in catalog.route] + [
                 s.code for s in catalog.stations if s.position is None
             ]
-            choices = [(ALL, "All stations")]
+            choices = [(ALL, _("All stations"))]
             choices += [(code, f"{code:<8} {counts.by_station.get(code, 0):>4}") for code in stations]
-            current, title = f.station, "Found at which station?"
+            current, title = f.station, _("Found at which station?")
         elif what == "zone":
             from neofloor.services.quality import ZONE_LABELS
 
-            choices = [(ALL, "All zones")]
-            choices += [(z, f"{label:<12} {counts.by_zone.get(z, 0):>4}") for z, label in ZONE_LABELS.items()]
-            current, title = f.zone, "Which zone of the car?"
+            choices = [(ALL, _("All zones"))]
+            choices += [
+                (z, f"{_(label):<12} {counts.by_zone.get(z, 0):>4}") for z, label in ZONE_LABELS.items()
+            ]
+            current, title = f.zone, _("Which zone of the car?")
         elif what == "severity":
-            choices = [(ALL, "All severities")]
-            choices += [(s, f"{s:<9} {counts.by_severity.get(s, 0):>4}") for s in SEVERITIES]
-            current, title = f.severity, "How serious?"
+            choices = [(ALL, _("All severities"))]
+            choices += [
+                (s, f"{_(SEVERITY_WORDS.get(s, s)):<9} {counts.by_severity.get(s, 0):>4}") for s in SEVERITIES
+            ]
+            current, title = f.severity, _("How serious?")
         elif what == "age":
-            choices = [(ALL, "Any age")] + [(key, label) for key, (label, _limit) in AGE_FILTERS.items()]
-            current, title = f.age, "Found how long ago?"
+            choices = [(ALL, _("Any age"))] + [
+                (key, _(label)) for key, (label, _limit) in AGE_FILTERS.items()
+            ]
+            current, title = f.age, _("Found how long ago?")
         else:
-            choices = [(key, label) for key, (label, _statuses) in STATUS_FILTERS.items()]
-            current, title = f.status, "Which status?"
+            choices = [(key, _(label)) for key, (label, _statuses) in STATUS_FILTERS.items()]
+            current, title = f.status, _("Which status?")
 
         def chosen(value: str | None) -> None:
             if value is None:
@@ -446,9 +506,9 @@ class QualityScreen(DefectSteps, FloorScreen):
     def _defect_outcome(self, outcome: Outcome) -> None:
         if outcome.kind == "refused":
             self.app.bell()
-            self.notify(outcome.sentence, title="Not recorded", severity="error", timeout=8)
+            self.notify(outcome.sentence, title=_("Not recorded"), severity="error", timeout=8)
         else:
-            self.notify(outcome.sentence, title=outcome.title, timeout=5)
+            self.notify(outcome.sentence, title=_(outcome.title), timeout=5)
 
     def on_defect_step_answered(self, message: DefectStepAnswered) -> None:
         self._defect_outcome(message.outcome)

@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _, day_month_year_text, ngettext
 from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.formatting import plant_time
 from neofloor.tui.messages import VehicleRequested
@@ -54,15 +55,15 @@ if TYPE_CHECKING:
 PAGE = 50
 # The filter fields: (id, placeholder, tooltip).
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("model", "Model", "Only cars of this model (C1, C1E)."),
-    ("station", "Station", "Cars that completed this station in the period."),
-    ("from", "From", "First plant day: YYYY-MM-DD, today, yesterday."),
-    ("to", "to", "Last plant day (default: today)."),
-    ("defect", "Defect", "Cars on which this defect code was found."),
-    ("part", "Part", "Cars fitted with this part now (HV-BATTERY, ECU...)."),
-    ("serial_from", "Serials", "The part's first serial in the range."),
-    ("serial_to", "to", "The part's last serial in the range."),
-    ("lot", "Lot", "Cars fitted with a part of this lot."),
+    ("model", N_("Model"), N_("Only cars of this model (C1, C1E).")),
+    ("station", N_("Station"), N_("Cars that completed this station in the period.")),
+    ("from", N_("From"), N_("First plant day: YYYY-MM-DD, today, yesterday.")),
+    ("to", N_("to"), N_("Last plant day (default: today).")),
+    ("defect", N_("Defect"), N_("Cars on which this defect code was found.")),
+    ("part", N_("Part"), N_("Cars fitted with this part now (HV-BATTERY, ECU...).")),
+    ("serial_from", N_("Serials"), N_("The part's first serial in the range.")),
+    ("serial_to", N_("to"), N_("The part's last serial in the range.")),
+    ("lot", N_("Lot"), N_("Cars fitted with a part of this lot.")),
 )
 
 
@@ -91,7 +92,7 @@ def read_query(session: Session, filters: Filters, now: datetime) -> RecallQuery
     start = end = None
     if filters.first_day or filters.last_day:
         if not filters.first_day:
-            raise InvalidInput("A recall period needs its first day: type it in From.")
+            raise InvalidInput(_("A recall period needs its first day: type it in From."))
         zone = plant_catalog(session).timezone
         first = parse_plant_date(filters.first_day, zone, now=now)
         last = parse_plant_date(filters.last_day or "today", zone, now=now)
@@ -115,8 +116,8 @@ def car_cells(car: ContainedCar, zone: str) -> tuple[str | Text, ...]:
     from neofloor.services.plant.text import printable
 
     if car.delivered and car.delivered_at is not None:
-        day = plant_time(car.delivered_at, zone).strftime("%d %b %Y")
-        paid = car.financing_partner or "cash"
+        day = day_month_year_text(plant_time(car.delivered_at, zone))
+        paid = car.financing_partner or _("cash")
         where = Text(printable(f"{car.customer or '?'}, {day}, {paid}"), style="italic")
     else:
         # "held at TRIM1" says the hold; shown reversed, as the floor's lists show a held car.
@@ -130,22 +131,38 @@ class RecallScreen(FloorScreen):
     CSS_PATH = "recall.tcss"
     AUTO_FOCUS = "#f-model"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="recall-back", tooltip="Close the recall screen."),
+        Binding("escape", "back", N_("Back"), id="recall-back", tooltip=N_("Close the recall screen.")),
         Binding(
             "f2",
             "hold_all",
-            "Hold all",
+            N_("Hold all"),
             id="recall-hold-all",
-            tooltip="Line leaders: hold every car of the recall still at the plant, with one reason.",
+            tooltip=N_("Line leaders: hold every car of the recall still at the plant, with one reason."),
         ),
-        Binding("f3", "focus_list", "List", id="recall-list", tooltip="Move to the list of cars."),
-        Binding("f4", "focus_filters", "Filters", id="recall-filters", tooltip="Back to the filters."),
-        Binding("right_square_bracket", "page(1)", "Next page", id="recall-next-page", tooltip="Later cars."),
+        Binding("f3", "focus_list", N_("List"), id="recall-list", tooltip=N_("Move to the list of cars.")),
         Binding(
-            "left_square_bracket", "page(-1)", "Prev page", id="recall-prev-page", tooltip="Earlier cars."
+            "f4", "focus_filters", N_("Filters"), id="recall-filters", tooltip=N_("Back to the filters.")
         ),
         Binding(
-            "b", "build_record", "Build record", id="recall-build-record", tooltip="The car's build record."
+            "right_square_bracket",
+            "page(1)",
+            N_("Next page"),
+            id="recall-next-page",
+            tooltip=N_("Later cars."),
+        ),
+        Binding(
+            "left_square_bracket",
+            "page(-1)",
+            N_("Prev page"),
+            id="recall-prev-page",
+            tooltip=N_("Earlier cars."),
+        ),
+        Binding(
+            "b",
+            "build_record",
+            N_("Build record"),
+            id="recall-build-record",
+            tooltip=N_("The car's build record."),
         ),
     ]
 
@@ -174,11 +191,11 @@ class RecallScreen(FloorScreen):
             with Horizontal(classes="recall-filters"):
                 for key, label, tooltip in row:
                     # The label stays beside the field: a placeholder goes once something is typed.
-                    yield Label(label, classes="recall-label")
+                    yield Label(_(label), classes="recall-label")
                     field = Input(placeholder="…", id=f"f-{key}", compact=True, max_length=64)
-                    field.tooltip = tooltip
+                    field.tooltip = _(tooltip)
                     yield field
-        yield Label("Type the recall's filters, then Enter.", id="recall-summary")
+        yield Label(_("Type the recall's filters, then Enter."), id="recall-summary")
         yield FloorTable(id="recall-cars", cursor_type="row")
         yield LastResult(id="recall-result")
         yield KeyFooter()
@@ -186,10 +203,10 @@ class RecallScreen(FloorScreen):
     def on_mount(self) -> None:
         table = self.query_one("#recall-cars", DataTable)
         for label, key in (
-            ("Seq", "seq"),
-            ("VIN", "vin"),
-            ("Model", "model"),
-            ("Where now, or delivered to (day, paid)", "where"),
+            (_("Seq"), "seq"),
+            (_("VIN"), "vin"),
+            (_("Model"), "model"),
+            (_("Where now, or delivered to (day, paid)"), "where"),
         ):
             table.add_column(label, key=key)
         self.query_one("#recall-result", LastResult).display = False
@@ -221,7 +238,7 @@ class RecallScreen(FloorScreen):
 
     def reload(self) -> None:
         if self.filters is not None and self.floor.database is not None and self.floor.catalog is not None:
-            self.query_one("#recall-summary", Label).update("Looking…")
+            self.query_one("#recall-summary", Label).update(_("Looking…"))
             self.refusal = ""
             self._find(self.floor.database, self.filters, self.floor.now())
 
@@ -271,9 +288,17 @@ class RecallScreen(FloorScreen):
         summary = Text(found.query.describe() + ": ", style="bold")
         summary.append(found.summary, style="")
         if found.rows:
-            summary.append(f" {len(found.to_hold)} to hold, {len(found.already_held)} on hold already.")
+            summary.append(
+                " "
+                + _("{to_hold} to hold, {held} on hold already.").format(
+                    to_hold=len(found.to_hold), held=len(found.already_held)
+                )
+            )
             last = self.page_start + len(page)
-            summary.append(f" Cars {self.page_start + 1}–{last} of {len(rows)}.", style="dim")
+            cars = _("Cars {first}–{last} of {total}.").format(
+                first=self.page_start + 1, last=last, total=len(rows)
+            )
+            summary.append(f" {cars}", style="dim")
         self.query_one("#recall-summary", Label).update(summary)
         self.refresh_bindings()
 
@@ -332,19 +357,26 @@ class RecallScreen(FloorScreen):
     def action_hold_all(self) -> None:
         found, database, operator = self.found, self.floor.database, self.floor.operator
         if found is None or self.filters is None:
-            self._answer(Outcome("refused", "Ask first: type the recall's filters and press Enter."))
+            self._answer(Outcome("refused", _("Ask first: type the recall's filters and press Enter.")))
             return
         if database is None or operator is None:
-            self._answer(Outcome("refused", "Nobody is signed in: press F8 and sign in first."))
+            self._answer(Outcome("refused", _("Nobody is signed in: press F8 and sign in first.")))
             return
         count = len(found.to_hold)
         if count == 0:
-            self._answer(Outcome("refused", "No car of this recall is left to hold at the plant."))
+            self._answer(Outcome("refused", _("No car of this recall is left to hold at the plant.")))
             return
-        noun = "car" if count == 1 else "cars"
-        about = (
-            f"{count} {noun} still at the plant will be held ({found.query.describe()}); "
-            f"{len(found.already_held)} on hold already, {found.delivered_count} delivered (not held)."
+        about = ngettext(
+            "{count} car still at the plant will be held ({query}); "
+            "{held} on hold already, {delivered} delivered (not held).",
+            "{count} cars still at the plant will be held ({query}); "
+            "{held} on hold already, {delivered} delivered (not held).",
+            count,
+        ).format(
+            count=count,
+            query=found.query.describe(),
+            held=len(found.already_held),
+            delivered=found.delivered_count,
         )
         filters, badge, terminal, now = self.filters, operator.badge, self.floor.terminal, self.floor.now()
 
@@ -353,7 +385,13 @@ class RecallScreen(FloorScreen):
                 self._hold(database, filters, reason, badge, terminal, now)
 
         self.app.push_screen(
-            NoteDialog(f"Hold {count} {noun}?", about, "Reason for the hold", required=True), answered
+            NoteDialog(
+                ngettext("Hold {count} car?", "Hold {count} cars?", count).format(count=count),
+                about,
+                _("Reason for the hold"),
+                required=True,
+            ),
+            answered,
         )
 
     def _hold(
@@ -370,7 +408,7 @@ class RecallScreen(FloorScreen):
         def answer(reply: Answer[RecallHoldResult]) -> RecallScreen.HoldAnswered:
             if reply.result is None:
                 return self.HoldAnswered(Outcome("refused", reply.sentence(NOT_RECORDED)), False)
-            return self.HoldAnswered(Outcome("done", reply.result.message, "✔ HELD"), True)
+            return self.HoldAnswered(Outcome("done", reply.result.message, _("✔ HELD")), True)
 
         write_in_worker(self, partial(unit), answer, group="recall-hold")
 

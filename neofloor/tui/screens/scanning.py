@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from neofloor.i18n import N_, _, ngettext
 from neofloor.tui.dialogs.components import SERIALS_NEEDED
 from neofloor.tui.dialogs.line_actions import WriteAnswered, Writer
 from neofloor.tui.formatting import moment_text
@@ -28,7 +29,16 @@ from neofloor.tui.writes import Answer, write_in_worker
 if TYPE_CHECKING:
     from neofloor.services.tracking.ledger import ScanResult
 
-SCAN_NOT_RECORDED = "Not recorded: the database failed ({error}). Scan again."
+SCAN_NOT_RECORDED = N_("Not recorded: the database failed ({error}). Scan again.")
+# What a scan did, as its result's headline says it (the services' action names stay English).
+SCAN_HEADLINES = {
+    "started": N_("✔ STARTED"),
+    "completed": N_("✔ COMPLETED"),
+    "repair_started": N_("✔ REPAIR STARTED"),
+    "repair_completed": N_("✔ REPAIR COMPLETED"),
+    "in_yard": N_("✔ IN YARD"),
+    "handover_ready": N_("✔ HANDOVER READY"),
+}
 # A scan stays in the field until its result is shown, in the same frame; if the database is
 # slow to answer (another terminal holds the write lock), the field is emptied after this long.
 SCAN_FIELD_HOLD_SECONDS = 0.25
@@ -88,14 +98,17 @@ class ScanningScreen(FloorScreen):
         if self.floor.opening:
             self._scans_waiting.append(raw)
             waiting = len(self._scans_waiting)
-            more = f" ({waiting} scans waiting, in the order sent)" if waiting > 1 else ""
-            self._answer(
-                Outcome(
-                    "ready",
-                    f"{raw}: recorded once the plant is open and you have signed in{more}.",
-                    "OPENING THE PLANT",
-                )
-            )
+            if waiting > 1:
+                sentence = ngettext(
+                    "{vin}: recorded once the plant is open and you have signed in "
+                    "({count} scan waiting, in the order sent).",
+                    "{vin}: recorded once the plant is open and you have signed in "
+                    "({count} scans waiting, in the order sent).",
+                    waiting,
+                ).format(vin=raw, count=waiting)
+            else:
+                sentence = _("{vin}: recorded once the plant is open and you have signed in.").format(vin=raw)
+            self._answer(Outcome("ready", sentence, _("OPENING THE PLANT")))
             return
         self._send_scan(raw)
 
@@ -129,7 +142,7 @@ class ScanningScreen(FloorScreen):
     def _scan_too_long(self, event: FloorInput.Overflowed) -> None:
         """One refusal for a paste too long for the field (the field rang once already)."""
         event.stop()
-        self._answer(Outcome("refused", event.sentence, "✘ TOO LONG"), ring=False)
+        self._answer(Outcome("refused", event.sentence, _("✘ TOO LONG")), ring=False)
 
     def _empty_scan_field(self) -> None:
         """Take the scans already sent out of the field, keeping anything typed after them."""
@@ -166,16 +179,19 @@ def _scan_answered(zone: str, window: timedelta, raw_vin: str, answer: Answer[Sc
         sentence = str(answer.refusal)
         if answer.refusal.counts_from is not None:
             at = moment_text(answer.refusal.counts_from, zone, answer.refusal.counts_from, seconds=True)
-            sentence = sentence.split(";")[0] + f"; a scan from {at} counts."
-        return WriteAnswered(Outcome("ignored", sentence, "IGNORED: DOUBLE SCAN"))
+            sentence = _("{sentence}; a scan from {at} counts.").format(
+                sentence=sentence.split(";")[0], at=at
+            )
+        return WriteAnswered(Outcome("ignored", sentence, _("IGNORED: DOUBLE SCAN")))
     if isinstance(answer.refusal, ComponentsMissing):
         # The car stays in the station: the terminal asks for the serials (dialogs/components.py).
         return WriteAnswered(Outcome("refused", str(answer.refusal), SERIALS_NEEDED), raw_vin.strip().upper())
     if result is None:
-        return WriteAnswered(Outcome("refused", answer.sentence(SCAN_NOT_RECORDED)))
-    headline = f"✔ {result.action.replace('_', ' ').upper()}"
+        return WriteAnswered(Outcome("refused", answer.sentence(_(SCAN_NOT_RECORDED))))
+    known = SCAN_HEADLINES.get(result.action)
+    headline = _(known) if known else f"✔ {result.action.replace('_', ' ').upper()}"
     message = result.message
     if result.action.endswith("started") and window:
         at = moment_text(result.at + window, zone, result.at, seconds=True)
-        message += f" A scan from {at} completes it."
+        message += " " + _("A scan from {at} completes it.").format(at=at)
     return WriteAnswered(Outcome("done", message, headline), result.vin, True)

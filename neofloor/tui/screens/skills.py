@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _, day_month_year_text, ngettext
 from neofloor.tui.safe_text import plain
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.floor_table import FloorTable
@@ -35,21 +36,36 @@ if TYPE_CHECKING:
 
 # Each status: its mark in the matrix and its style (the mark says it without the colour).
 MARKS = {
-    "valid": ("ok", "bold green"),
-    "expiring": ("⚠ soon", "bold black on yellow"),
-    "expired": ("✘ exp", "bold white on red"),
+    "valid": (N_("ok"), "bold green"),
+    "expiring": (N_("⚠ soon"), "bold black on yellow"),
+    "expired": (N_("✘ exp"), "bold white on red"),
     "none": ("·", "dim"),
 }
-LEGEND = "ok valid · ⚠ soon: expires within 30 days · ✘ exp: expired · · none"
+LEGEND = N_("ok valid · ⚠ soon: expires within 30 days · ✘ exp: expired · · none")
+# The people services' roles as people read them (stored values stay as stored).
+ROLE_WORDS = {
+    "operator": N_("operator"),
+    "inspector": N_("inspector"),
+    "supervisor": N_("supervisor"),
+    "shift_lead": N_("shift lead"),
+    "admin": N_("admin"),
+    "station": N_("station"),
+}
+
+
+def role_word(role: str) -> str:
+    """A role in the language spoken now (an unknown one with its underscores as spaces)."""
+    return _(ROLE_WORDS[role]) if role in ROLE_WORDS else role.replace("_", " ")
 
 
 def long_day(day: date | None) -> str:
-    return "-" if day is None else f"{day.day} {day.strftime('%b %Y')}"
+    """5 Dec 2026 (the day without its leading zero), in the language spoken now."""
+    return "-" if day is None else day_month_year_text(day).lstrip("0")
 
 
 def matrix_cell(cert: Certification) -> Text:
     mark, style = MARKS.get(cert.status, (cert.status, ""))
-    return Text(mark, style=style, justify="center")
+    return Text(_(mark) if mark != "·" else mark, style=style, justify="center")
 
 
 def certification_text(row: SkillsRow, cert: Certification, today: date) -> Text:
@@ -57,19 +73,23 @@ def certification_text(row: SkillsRow, cert: Certification, today: date) -> Text
     text = Text()
     text.append(f"{plain(row.name)} ({row.badge}) · {cert.station}: ", style="bold")
     if cert.status == "none":
-        text.append("not certified.")
+        text.append(_("not certified."))
         return text
-    text.append(f"certified {long_day(cert.certified_on)}")
+    text.append(_("certified {day}").format(day=long_day(cert.certified_on)))
     if cert.expires_on is None:
-        text.append(", no expiry")
+        text.append(_(", no expiry"))
     elif cert.status == "expired":
-        text.append(", expired on ")
+        text.append(_(", expired on "))
         text.append(long_day(cert.expires_on), style="bold red")
     else:
         left = (cert.expires_on - today).days
-        text.append(f", valid until {long_day(cert.expires_on)} ({left} days left)")
+        text.append(
+            ngettext(
+                ", valid until {day} ({left} day left)", ", valid until {day} ({left} days left)", left
+            ).format(day=long_day(cert.expires_on), left=left)
+        )
     if cert.programme:
-        text.append(f" · training: {plain(cert.programme)}")
+        text.append(" · " + _("training: {programme}").format(programme=plain(cert.programme)))
     return text
 
 
@@ -83,14 +103,16 @@ class SkillsScreen(FloorScreen):
     CSS_PATH = "skills.tcss"
     AUTO_FOCUS = "#skills-matrix"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="skills-back", tooltip="Close the skills matrix."),
-        Binding("slash", "find", "Find", id="skills-find", tooltip="Find an operator by name or badge."),
+        Binding("escape", "back", N_("Back"), id="skills-back", tooltip=N_("Close the skills matrix.")),
+        Binding(
+            "slash", "find", N_("Find"), id="skills-find", tooltip=N_("Find an operator by name or badge.")
+        ),
         Binding(
             "f2",
             "toggle_attention",
-            "To renew",
+            N_("To renew"),
             id="skills-to-renew",
-            tooltip="Only the operators with a certification expiring within 30 days or expired.",
+            tooltip=N_("Only the operators with a certification expiring within 30 days or expired."),
         ),
     ]
 
@@ -108,9 +130,9 @@ class SkillsScreen(FloorScreen):
     def compose(self) -> ComposeResult:
         yield PlantHeader()
         with Horizontal(id="skills-bar"):
-            yield Label("Skills matrix", id="skills-title")
-            yield Input(placeholder="Name or badge (/)", id="skills-filter", compact=True, max_length=40)
-        yield Label(LEGEND, id="skills-legend", markup=False)
+            yield Label(_("Skills matrix"), id="skills-title")
+            yield Input(placeholder=_("Name or badge (/)"), id="skills-filter", compact=True, max_length=40)
+        yield Label(_(LEGEND), id="skills-legend", markup=False)
         yield FloorTable(id="skills-matrix", cursor_type="cell")
         yield Static("", id="skills-detail")
         yield KeyFooter()
@@ -147,12 +169,12 @@ class SkillsScreen(FloorScreen):
             if (not wanted or wanted in row.name.casefold() or row.badge.startswith(wanted))
             and (not self.only_attention or needs_attention(row))
         ]
-        labels = ("Badge", "Name", "Role", *matrix.stations)
+        labels = (_("Badge"), _("Name"), _("Role"), *matrix.stations)
         rows: list[tuple[Cell, ...]] = [
             (
                 row.badge,
                 Text(plain(row.name)),
-                row.role.replace("_", " "),
+                role_word(row.role),
                 *(matrix_cell(cert) for cert in row.cells),
             )
             for row in self.shown
@@ -174,13 +196,21 @@ class SkillsScreen(FloorScreen):
         detail = self.query_one("#skills-detail", Static)
         table = self.query_one("#skills-matrix", DataTable)
         if self.matrix is None or not self.shown or table.row_count == 0:
-            detail.update("Nobody matches." if self.matrix is not None else "")
+            detail.update(_("Nobody matches.") if self.matrix is not None else "")
             return
         row = self.shown[min(table.cursor_row, len(self.shown) - 1)]
         column = table.cursor_column - 3
         if column < 0:
             valid = sum(1 for c in row.cells if c.status in ("valid", "expiring"))
-            detail.update(Text(f"{plain(row.name)} ({row.badge}): certified for {valid} station(s)."))
+            detail.update(
+                Text(
+                    ngettext(
+                        "{name} ({badge}): certified for {count} station.",
+                        "{name} ({badge}): certified for {count} stations.",
+                        valid,
+                    ).format(name=plain(row.name), badge=row.badge, count=valid)
+                )
+            )
             return
         detail.update(certification_text(row, row.cells[column], self.matrix.today))
 

@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.components import SERIALS_NEEDED, PartsNeeded, ask_for_serials, read_parts_needed
 from neofloor.tui.dialogs.line_actions import (
     LINE_ACTION_BINDINGS,
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
 
 REPAIR_KIND = "repair"
 T = TypeVar("T")
-NO_CAR = "No car selected: choose one with ↑ ↓."
+NO_CAR = N_("No car selected: choose one with ↑ ↓.")
 # How often the repair bay's terminal reads its cars again with nothing written.
 BAY_RETIME_SECONDS = 30.0
 
@@ -87,29 +88,45 @@ class StationScreen(LineWrites, ScanningScreen):
     # Textual declares this without ClassVar, so it is overridden the same way.
     VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "hold", "Hold", id="hold-car", tooltip="Hold the selected car, with a reason."),
-        Binding("f3", "release", "Release", id="release-car", tooltip="Release the selected held car."),
-        Binding("f4", "history", "History", id="car-history", tooltip="Open the selected car's history."),
+        Binding("f2", "hold", N_("Hold"), id="hold-car", tooltip=N_("Hold the selected car, with a reason.")),
+        Binding(
+            "f3", "release", N_("Release"), id="release-car", tooltip=N_("Release the selected held car.")
+        ),
+        Binding(
+            "f4", "history", N_("History"), id="car-history", tooltip=N_("Open the selected car's history.")
+        ),
         *LINE_ACTION_BINDINGS,
         Binding(
-            "up", "select(-1)", "Previous car", id="previous-car", show=False, tooltip="Select the car above."
+            "up",
+            "select(-1)",
+            N_("Previous car"),
+            id="previous-car",
+            show=False,
+            tooltip=N_("Select the car above."),
         ),
-        Binding("down", "select(1)", "Next car", id="next-car", show=False, tooltip="Select the car below."),
+        Binding(
+            "down",
+            "select(1)",
+            N_("Next car"),
+            id="next-car",
+            show=False,
+            tooltip=N_("Select the car below."),
+        ),
         Binding(
             "pageup",
             "queue_page(-1)",
-            "Earlier cars",
+            N_("Earlier cars"),
             id="queue-page-up",
             show=False,
-            tooltip="The previous page of a long queue.",
+            tooltip=N_("The previous page of a long queue."),
         ),
         Binding(
             "pagedown",
             "queue_page(1)",
-            "Later cars",
+            N_("Later cars"),
             id="queue-page-down",
             show=False,
-            tooltip="The next page of a long queue.",
+            tooltip=N_("The next page of a long queue."),
         ),
     ]
 
@@ -135,8 +152,8 @@ class StationScreen(LineWrites, ScanningScreen):
         yield PlantHeader()
         yield AndonBanner(id="andon")
         with Vertical(id="station-body"):
-            scan = ScanField(placeholder="Scan or type a VIN, then Enter", id="scan", max_length=40)
-            scan.border_title = "Scan"
+            scan = ScanField(placeholder=_("Scan or type a VIN, then Enter"), id="scan", max_length=40)
+            scan.border_title = _("Scan")
             # A steady cursor: the field always has the focus, and a blinking one would draw a
             # frame twice a second, each of which holds back the next result shown by a frame.
             scan.cursor_blink = False
@@ -155,11 +172,11 @@ class StationScreen(LineWrites, ScanningScreen):
     def on_mount(self) -> None:
         table = self.query_one("#cars", DataTable)
         table.can_focus = False
-        table.add_column("Seq", key="seq")
-        table.add_column("VIN", key="vin")
-        table.add_column("Model", key="model")
-        table.add_column("Colour", key="color")
-        table.add_column("Status", key="status")
+        table.add_column(_("Seq"), key="seq")
+        table.add_column(_("VIN"), key="vin")
+        table.add_column(_("Model"), key="model")
+        table.add_column(_("Colour"), key="color")
+        table.add_column(_("Status"), key="status")
         self.watch(self.app, "station", self._station_changed, init=False)
         self.watch(self.app, "problem", self._show_problem)
         self._show_no_station()
@@ -224,7 +241,9 @@ class StationScreen(LineWrites, ScanningScreen):
         self.stop = stop
         catalog = self.floor.catalog
         zone = catalog.timezone if catalog else "UTC"
-        self.query_one("#andon", AndonBanner).show_stops([stop] if stop else [], zone, "Ctrl+G ends the stop")
+        self.query_one("#andon", AndonBanner).show_stops(
+            [stop] if stop else [], zone, _("Ctrl+G ends the stop")
+        )
         self.refresh_bindings()
 
     def _vins(self) -> list[str]:
@@ -285,20 +304,26 @@ class StationScreen(LineWrites, ScanningScreen):
             instructions.clear_lines()
             bay_car = self.selected_bay_car()
             if bay_car is None:
-                card.show_nothing("Repair bay", "No car in the repair bay.")
+                card.show_nothing(_("Repair bay"), _("No car in the repair bay."))
             else:
                 card.show_bay_car(bay_car, self._zone(), self.floor.now())
             return
         car = self.selected_car()
         if car is None:
             instructions.clear_lines()
-            card.show_nothing("In station", f"No car in {station} and none waiting.")
+            card.show_nothing(
+                _("In station"), _("No car in {station} and none waiting.").format(station=station)
+            )
             return
         if car in self.inside:
-            where = "In station"
+            where = _("In station")
         else:
             position = self.queue_offset + self.queue.index(car) + 1
-            where = "Next in queue" if position == 1 else f"Waiting, number {position} in the queue"
+            where = (
+                _("Next in queue")
+                if position == 1
+                else _("Waiting, number {position} in the queue").format(position=position)
+            )
         card.show_car(car, where, [])
         lines = self.instructions.get((car.model, car.options), [])
         instructions.show(lines, f"#{car.build_seq} · {car.model}", station)
@@ -309,7 +334,7 @@ class StationScreen(LineWrites, ScanningScreen):
         self.query_one("#queue-title", Label).update("")
         self.query_one("#instructions", WorkInstructions).clear_lines()
         self.query_one("#car", CarCard).show_nothing(
-            "No station", "This terminal is not bound to a station: press F9 to choose one."
+            _("No station"), _("This terminal is not bound to a station: press F9 to choose one.")
         )
 
     def _station_changed(self, _station: str | None) -> None:
@@ -317,13 +342,15 @@ class StationScreen(LineWrites, ScanningScreen):
         self.instructions.clear()
         self.loaded_marker = None
         self._show_stop(None)
-        self.query_one("#last-result", LastResult).outcome = Outcome("ready", "Scan a car's VIN.")
+        self.query_one("#last-result", LastResult).outcome = Outcome("ready", _("Scan a car's VIN."))
         self.reload()
 
     def _show_problem(self, problem: str) -> None:
         if problem:
             self._scans_waiting.clear()  # never recorded: the problem says why
-            self.query_one("#last-result", LastResult).outcome = Outcome("refused", problem, "✘ NO DATABASE")
+            self.query_one("#last-result", LastResult).outcome = Outcome(
+                "refused", problem, _("✘ NO DATABASE")
+            )
 
     def _zone(self) -> str:
         catalog = self.floor.catalog
@@ -336,11 +363,11 @@ class StationScreen(LineWrites, ScanningScreen):
         floor = self.floor
         refusal = ""
         if floor.database is None:
-            refusal = floor.problem or "The plant database is not open yet."
+            refusal = floor.problem or _("The plant database is not open yet.")
         elif floor.station is None:
-            refusal = "This terminal has no station: press F9 to choose one."
+            refusal = _("This terminal has no station: press F9 to choose one.")
         elif floor.operator is None:
-            refusal = "Nobody is signed in: press F8 and sign in first."
+            refusal = _("Nobody is signed in: press F8 and sign in first.")
         if refusal or floor.database is None or floor.station is None or floor.operator is None:
             self._answer(Outcome("refused", refusal))
             return None
@@ -363,7 +390,9 @@ class StationScreen(LineWrites, ScanningScreen):
     def action_raise_stop(self) -> None:
         writer = self._writer()
         if writer is not None:
-            ask_raise_stop(self.app, writer.station, "Every car here waits until the stop ends.", self._run)
+            ask_raise_stop(
+                self.app, writer.station, _("Every car here waits until the stop ends."), self._run
+            )
 
     def action_end_stop(self) -> None:
         writer = self._writer()
@@ -378,11 +407,11 @@ class StationScreen(LineWrites, ScanningScreen):
         car = self.selected_bay_car()
         if car is None:
             return None
-        not_yet = repair_not_done(car.vin, car.phase, self.floor.station or "the repair bay")
+        not_yet = repair_not_done(car.vin, car.phase, self.floor.station or _("the repair bay"))
         return ActedOn(car.vin, describe_bay_car(car), car.left_station, not_yet)
 
     def _no_car(self) -> None:
-        self._answer(Outcome("refused", NO_CAR))
+        self._answer(Outcome("refused", _(NO_CAR)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show the keys that apply: the bay's at the bay, the line's elsewhere; hold or release the
@@ -405,7 +434,7 @@ class StationScreen(LineWrites, ScanningScreen):
 
     def on_write_answered(self, message: WriteAnswered) -> None:
         self._answer(message.outcome)
-        if message.vin and message.outcome.headline == SERIALS_NEEDED:
+        if message.vin and message.outcome.headline in (SERIALS_NEEDED, _(SERIALS_NEEDED)):
             self._check_serials(message.vin)
         if message.wrote:
             self._select_after_load = message.vin
@@ -462,7 +491,7 @@ class StationScreen(LineWrites, ScanningScreen):
     def action_history(self) -> None:
         vin = self.selected_vin()
         if vin is None:
-            self._answer(Outcome("refused", NO_CAR))
+            self._answer(Outcome("refused", _(NO_CAR)))
             return
         self.post_message(VehicleRequested(vin))
 

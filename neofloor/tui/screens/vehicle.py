@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _
 from neofloor.tui.dialogs.defect_action import DEFECT_ACTIONS, DefectChange, change_defect, defect_dialog
 from neofloor.tui.dialogs.vin_choice import VinChoiceDialog
 from neofloor.tui.formatting import looks_like_vin_fragment
@@ -53,42 +54,44 @@ class VehicleScreen(FloorScreen):
     CSS_PATH = "vehicle.tcss"
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="vehicle-back", tooltip="Close the car's history."),
+        Binding("escape", "back", N_("Back"), id="vehicle-back", tooltip=N_("Close the car's history.")),
         Binding(
             "r",
             "defect('repair')",
-            "Repair",
+            N_("Repair"),
             id="repair-defect",
-            tooltip="Record the repair of the defect: what was done.",
+            tooltip=N_("Record the repair of the defect: what was done."),
         ),
         Binding(
             "v",
             "defect('verify')",
-            "Verify",
+            N_("Verify"),
             id="verify-defect",
-            tooltip="Inspector: the repair is good, close the defect.",
+            tooltip=N_("Inspector: the repair is good, close the defect."),
         ),
         Binding(
             "x",
             "defect('reject')",
-            "Reject",
+            N_("Reject"),
             id="reject-repair",
-            tooltip="Inspector: the repair is not good, the defect is open again (with why).",
+            tooltip=N_("Inspector: the repair is not good, the defect is open again (with why)."),
         ),
         Binding(
             "c",
             "defect('cancel')",
-            "Cancel",
+            N_("Cancel"),
             id="cancel-defect",
-            tooltip="Cancel a defect logged in error, with why.",
+            tooltip=N_("Cancel a defect logged in error, with why."),
         ),
-        Binding("d", "log_defect", "Log defect", id="log-defect", tooltip="Log a new defect on this car."),
+        Binding(
+            "d", "log_defect", N_("Log defect"), id="log-defect", tooltip=N_("Log a new defect on this car.")
+        ),
         Binding(
             "b",
             "build_record",
-            "Build record",
+            N_("Build record"),
             id="build-record",
-            tooltip="The car's build record: stations, parts, defects, holds, PDI, delivery; printable.",
+            tooltip=N_("The car's build record: stations, parts, defects, holds, PDI, delivery; printable."),
         ),
     ]
 
@@ -132,18 +135,18 @@ class VehicleScreen(FloorScreen):
     def compose(self) -> ComposeResult:
         yield PlantHeader()
         with Horizontal(id="find-row"):
-            yield Label("Find a car", id="find-label")
+            yield Label(_("Find a car"), id="find-label")
             yield FloorInput(
-                placeholder="VIN, or its first or last 4+ characters, then Enter",
+                placeholder=_("VIN, or its first or last 4+ characters, then Enter"),
                 id="find",
                 compact=True,
                 max_length=17,
             )
         yield Static("", id="facts")
         yield Static("", id="stays")
-        yield Label("Events", id="events-title", classes="section-title")
+        yield Label(_("Events"), id="events-title", classes="section-title")
         yield FloorTable(id="events", cursor_type="row")
-        yield Label("Defects", id="defects-title", classes="section-title")
+        yield Label(_("Defects"), id="defects-title", classes="section-title")
         yield DefectTable(id="defects")
         yield Static("", id="defect-story")
         yield LastResult(id="defect-result")
@@ -152,19 +155,19 @@ class VehicleScreen(FloorScreen):
     def on_mount(self) -> None:
         events = self.query_one("#events", DataTable)
         for label, key in (
-            ("When", "at"),
-            ("Event", "kind"),
-            ("Station", "station"),
-            ("Who", "who"),
-            ("Terminal", "terminal"),
-            ("Note", "note"),
+            (_("When"), "at"),
+            (_("Event"), "kind"),
+            (_("Station"), "station"),
+            (_("Who"), "who"),
+            (_("Terminal"), "terminal"),
+            (_("Note"), "note"),
         ):
             events.add_column(label, key=key)
         self.query_one("#defects", DefectTable).display = False
         self.query_one("#defect-story", Static).display = False
         self.query_one("#defect-result", LastResult).display = False
         if self.vin is None:
-            self._say("Type a VIN, or its first or last 4 or more characters, and press Enter.")
+            self._say(_("Type a VIN, or its first or last 4 or more characters, and press Enter."))
             self.query_one("#find", Input).focus()
         else:
             self.query_one("#events", DataTable).focus()
@@ -230,7 +233,11 @@ class VehicleScreen(FloorScreen):
             return
         if not looks_like_vin_fragment(typed):
             self.app.bell()
-            self._say(f"{typed!r} is not a VIN: type at least 4 of its letters and digits.")
+            self._say(
+                _("{typed} is not a VIN: type at least 4 of its letters and digits.").format(
+                    typed=repr(typed)
+                )
+            )
             return
         if self.floor.database is not None:
             self._find(self.floor.database, typed)
@@ -238,7 +245,7 @@ class VehicleScreen(FloorScreen):
     def on_vehicle_screen_matches(self, message: Matches) -> None:
         if not message.vins:
             self.app.bell()
-            self._say(f"No car's VIN starts or ends with {message.typed}.")
+            self._say(_("No car's VIN starts or ends with {typed}.").format(typed=message.typed))
             return
         self.query_one("#find", Input).clear()
         if len(message.vins) == 1:
@@ -281,7 +288,7 @@ class VehicleScreen(FloorScreen):
             events.add_row(*event_cells(event, zone), key=str(event.id))
         if events.row_count:
             events.move_cursor(row=events.row_count - 1, animate=False)
-        self.query_one("#events-title", Label).update(f"Events ({len(history.events)})")
+        self.query_one("#events-title", Label).update(_("Events ({count})").format(count=len(history.events)))
 
     def _say(self, sentence: str) -> None:
         self.query_one("#facts", Static).update(Text(sentence, style="bold"))
@@ -351,9 +358,9 @@ class VehicleScreen(FloorScreen):
             return
         database, operator = self.floor.database, self.floor.operator
         if database is None or operator is None:
-            refusal = "Nobody is signed in: press F8 and sign in first."
+            refusal = _("Nobody is signed in: press F8 and sign in first.")
             if database is None:
-                refusal = self.floor.problem or "The plant database is not open yet."
+                refusal = self.floor.problem or _("The plant database is not open yet.")
             self._answer(Outcome("refused", refusal))
             return
         badge = operator.badge

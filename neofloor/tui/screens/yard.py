@@ -30,9 +30,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
+from neofloor.i18n import N_, _, ngettext
 from neofloor.tui.formatting import looks_like_vin
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.screens.base import FloorScreen
+from neofloor.tui.screens.pdi import pdi_word
 from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
@@ -48,22 +50,22 @@ if TYPE_CHECKING:
 YARD_READ = 1000
 # The list's filters, in the order Ctrl+T cycles them: (key, label, test).
 FILTERS: tuple[tuple[str, str, Callable[[YardCar], bool]], ...] = (
-    ("all", "every car", lambda car: True),
-    ("no-spot", "without a spot", lambda car: car.spot is None),
-    ("pdi-to-do", "PDI not passed", lambda car: car.pdi != "passed"),
-    ("pdi-passed", "PDI passed", lambda car: car.pdi == "passed"),
-    ("sold", "sold", lambda car: car.sold),
-    ("held", "on hold", lambda car: car.held),
+    ("all", N_("every car"), lambda car: True),
+    ("no-spot", N_("without a spot"), lambda car: car.spot is None),
+    ("pdi-to-do", N_("PDI not passed"), lambda car: car.pdi != "passed"),
+    ("pdi-passed", N_("PDI passed"), lambda car: car.pdi == "passed"),
+    ("sold", N_("sold"), lambda car: car.sold),
+    ("held", N_("on hold"), lambda car: car.held),
 )
 PDI_STYLES = {"passed": "green", "failed": "bold red", "in progress": "", "not started": "dim"}
 
 
 def sold_text(car: YardCar) -> Text:
     """Sold (built to an order) and, when it is, on hold: one column, so that 80 columns hold the list."""
-    text = Text("sold" if car.sold else "")
+    text = Text(_("sold") if car.sold else "")
     if car.held:
         text.append(", " if car.sold else "")
-        text.append("HELD", style="bold reverse")
+        text.append(_("HELD"), style="bold reverse")
     return text
 
 
@@ -75,9 +77,9 @@ def yard_cells(car: YardCar) -> tuple[str | Text, ...]:
         car.vin,
         car.model,
         car.color,
-        Text(car.spot, style="bold") if car.spot else Text("no spot", style="reverse"),
+        Text(car.spot, style="bold") if car.spot else Text(_("no spot"), style="reverse"),
         format_duration(car.seconds_in_yard),
-        Text(car.pdi, style=PDI_STYLES.get(car.pdi, "")),
+        Text(pdi_word(car.pdi), style=PDI_STYLES.get(car.pdi, "")),
         sold_text(car),
     )
 
@@ -88,13 +90,25 @@ class YardScreen(FloorScreen):
     CSS_PATH = "yard.tcss"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "pdi", "PDI", id="yard-pdi", tooltip="The selected car's pre-delivery inspection."),
-        Binding("f3", "handover", "Handover", id="yard-handover", tooltip="Hand the selected car over."),
-        Binding("f4", "history", "History", id="yard-history", tooltip="The selected car's history."),
-        Binding("ctrl+t", "next_filter", "Filter", id="yard-filter", tooltip="Which cars the list shows."),
-        Binding("escape", "forget_car", "Forget car", id="yard-forget", tooltip="Forget the car scanned."),
-        Binding("up", "select(-1)", "Previous car", id="yard-up", show=False, tooltip="The car above."),
-        Binding("down", "select(1)", "Next car", id="yard-down", show=False, tooltip="The car below."),
+        Binding(
+            "f2", "pdi", N_("PDI"), id="yard-pdi", tooltip=N_("The selected car's pre-delivery inspection.")
+        ),
+        Binding(
+            "f3", "handover", N_("Handover"), id="yard-handover", tooltip=N_("Hand the selected car over.")
+        ),
+        Binding("f4", "history", N_("History"), id="yard-history", tooltip=N_("The selected car's history.")),
+        Binding(
+            "ctrl+t", "next_filter", N_("Filter"), id="yard-filter", tooltip=N_("Which cars the list shows.")
+        ),
+        Binding(
+            "escape", "forget_car", N_("Forget car"), id="yard-forget", tooltip=N_("Forget the car scanned.")
+        ),
+        Binding(
+            "up", "select(-1)", N_("Previous car"), id="yard-up", show=False, tooltip=N_("The car above.")
+        ),
+        Binding(
+            "down", "select(1)", N_("Next car"), id="yard-down", show=False, tooltip=N_("The car below.")
+        ),
     ]
 
     @dataclass
@@ -125,8 +139,8 @@ class YardScreen(FloorScreen):
 
     def compose(self) -> ComposeResult:
         yield PlantHeader()
-        scan = Input(placeholder="Scan a car's VIN, then its spot (B-07)", id="scan", max_length=40)
-        scan.border_title = "Scan"
+        scan = Input(placeholder=_("Scan a car's VIN, then its spot (B-07)"), id="scan", max_length=40)
+        scan.border_title = _("Scan")
         scan.cursor_blink = False
         yield scan
         yield LastResult(id="yard-result")
@@ -138,16 +152,16 @@ class YardScreen(FloorScreen):
         table = self.query_one("#yard-cars", DataTable)
         table.can_focus = False
         for label, key in (
-            ("VIN", "vin"),
-            ("Model", "model"),
-            ("Colour", "color"),
-            ("Spot", "spot"),
-            ("In yard", "age"),
-            ("PDI", "pdi"),
-            ("Sold", "sold"),
+            (_("VIN"), "vin"),
+            (_("Model"), "model"),
+            (_("Colour"), "color"),
+            (_("Spot"), "spot"),
+            (_("In yard"), "age"),
+            (_("PDI"), "pdi"),
+            (_("Sold"), "sold"),
         ):
             table.add_column(label, key=key)
-        self.query_one("#yard-result", LastResult).outcome = Outcome("ready", "Scan a car of the yard.")
+        self.query_one("#yard-result", LastResult).outcome = Outcome("ready", _("Scan a car of the yard."))
 
     # --- reading ----------------------------------------------------------------
 
@@ -187,12 +201,16 @@ class YardScreen(FloorScreen):
         vins = [car.vin for car in shown]
         if keep in vins:
             table.move_cursor(row=vins.index(keep), animate=False)
-        label = FILTERS[self.filter_index][1]
-        more = f" (the {len(self.cars)} longest there)" if self.total > len(self.cars) else ""
+        label = _(FILTERS[self.filter_index][1])
+        longest = _("the {count} longest there").format(count=len(self.cars))
+        more = f" ({longest})" if self.total > len(self.cars) else ""
         no_spot = sum(1 for car in self.cars if car.spot is None)
-        cars = "1 car" if self.total == 1 else f"{self.total} cars"
         self.query_one("#yard-title", Label).update(
-            f"Yard: {cars}{more}, {no_spot} without a spot · showing {len(shown)}, {label}"
+            ngettext(
+                "Yard: {count} car{more}, {no_spot} without a spot · showing {shown}, {filter}",
+                "Yard: {count} cars{more}, {no_spot} without a spot · showing {shown}, {filter}",
+                self.total,
+            ).format(count=self.total, more=more, no_spot=no_spot, shown=len(shown), filter=label)
         )
         self.refresh_bindings()
 
@@ -206,9 +224,9 @@ class YardScreen(FloorScreen):
             return
         floor = self.floor
         if floor.database is None or floor.operator is None or floor.station is None:
-            why = floor.problem or "The plant database is not open yet."
+            why = floor.problem or _("The plant database is not open yet.")
             if floor.database is not None:
-                why = "Nobody is signed in: press F8 and sign in first."
+                why = _("Nobody is signed in: press F8 and sign in first.")
             self._answer(Outcome("refused", why))
             return
         database, badge, station, terminal, now = (
@@ -232,11 +250,17 @@ class YardScreen(FloorScreen):
                 result = answer.result
                 if result.action == "handover_ready":  # the delivery station: the handover comes next
                     return self.Scanned(
-                        Outcome("done", result.message, "READY FOR HANDOVER"), result.vin, True
+                        Outcome("done", result.message, _("READY FOR HANDOVER")), result.vin, True
                     )
-                where = f"at {result.detail}" if result.detail else "without a spot"
-                sentence = f"{result.vin} is in the yard {where}: scan or type its spot (B-07)."
-                return self.Scanned(Outcome("done", sentence, "CAR SCANNED"), result.vin)
+                if result.detail:
+                    sentence = _("{vin} is in the yard at {spot}: scan or type its spot (B-07).").format(
+                        vin=result.vin, spot=result.detail
+                    )
+                else:
+                    sentence = _("{vin} is in the yard without a spot: scan or type its spot (B-07).").format(
+                        vin=result.vin
+                    )
+                return self.Scanned(Outcome("done", sentence, _("CAR SCANNED")), result.vin)
 
             write_in_worker(self, scan, scanned, group="yard-write")
             return
@@ -251,7 +275,7 @@ class YardScreen(FloorScreen):
         def parked(answer: Answer[ParkResult]) -> YardScreen.Parked:
             if answer.result is None:
                 return self.Parked(Outcome("refused", answer.sentence(NOT_RECORDED)), None)
-            headline = "✔ MOVED" if answer.result.previous_spot else "✔ PARKED"
+            headline = _("✔ MOVED") if answer.result.previous_spot else _("✔ PARKED")
             return self.Parked(Outcome("done", answer.result.message, headline), answer.result.vin)
 
         write_in_worker(self, park, parked, group="yard-write")
@@ -265,7 +289,9 @@ class YardScreen(FloorScreen):
             return
         if message.vin is not None:
             self.pending_vin = message.vin
-            self.query_one("#scan", Input).placeholder = f"Spot for {message.vin} (row-place, e.g. B-07)"
+            self.query_one("#scan", Input).placeholder = _("Spot for {vin} (row-place, e.g. B-07)").format(
+                vin=message.vin
+            )
             self._fill()
 
     def on_yard_screen_parked(self, message: Parked) -> None:
@@ -277,12 +303,12 @@ class YardScreen(FloorScreen):
 
     def _forget(self) -> None:
         self.pending_vin = None
-        self.query_one("#scan", Input).placeholder = "Scan a car's VIN, then its spot (B-07)"
+        self.query_one("#scan", Input).placeholder = _("Scan a car's VIN, then its spot (B-07)")
 
     def action_forget_car(self) -> None:
         if self.pending_vin is not None:
             self._forget()
-            self._answer(Outcome("ready", "Scan a car of the yard."))
+            self._answer(Outcome("ready", _("Scan a car of the yard.")))
 
     def _answer(self, outcome: Outcome) -> None:
         self.query_one("#yard-result", LastResult).outcome = outcome
@@ -315,7 +341,7 @@ class YardScreen(FloorScreen):
     def action_pdi(self) -> None:
         vin = self._selected_vin()
         if vin is None:
-            self._answer(Outcome("refused", "No car selected: scan one or choose one with ↑ ↓."))
+            self._answer(Outcome("refused", _("No car selected: scan one or choose one with ↑ ↓.")))
             return
         from neofloor.tui.screens.pdi import PdiScreen
 
@@ -324,7 +350,7 @@ class YardScreen(FloorScreen):
     def action_handover(self) -> None:
         vin = self._selected_vin()
         if vin is None:
-            self._answer(Outcome("refused", "No car selected: scan one or choose one with ↑ ↓."))
+            self._answer(Outcome("refused", _("No car selected: scan one or choose one with ↑ ↓.")))
             return
         from neofloor.tui.screens.delivery import DeliveryScreen
 

@@ -1,0 +1,92 @@
+"""The screens in French: their words come from the catalog, with the placeholders filled in.
+
+The screens' part of the French catalog is compiled here and spoken for the test, so the screens
+are checked on their own messages (the merged catalog is built from every part).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from textual.widgets import DataTable, Input, Label
+
+from neofloor import i18n
+from neofloor.tui.screens.station import StationScreen
+from neofloor.tui.screens.yard import YardScreen
+from neofloor.tui.widgets.last_result import LastResult
+from tests.tui.conftest import drive, settle
+
+PART = Path(i18n.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "part-screens.po"
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _part() -> gettext.GNUTranslations:
+    with PART.open("rb") as source:
+        catalog = read_po(source)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+@pytest.fixture
+def french(monkeypatch: pytest.MonkeyPatch) -> None:
+    """French spoken for one test, from the screens' part of the catalog; English again after it."""
+    translations = _part()
+    monkeypatch.setattr(i18n, "_load", lambda language: translations)
+    monkeypatch.setattr(i18n, "_language", "fr")
+    monkeypatch.setattr(i18n, "_catalog", translations)
+
+
+def test_every_screen_message_has_french_with_the_same_placeholders():
+    with PART.open("rb") as source:
+        catalog = read_po(source)
+    assert catalog.num_plurals == 2
+    messages = [message for message in catalog if message.id]
+    assert len(messages) > 300
+    for message in messages:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(texts), message.id
+        for text in texts:
+            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(ids[-1])), message.id
+
+
+async def test_the_station_terminal_speaks_french(french, make_app, line):
+    app = make_app()
+    vin = line.vins[4]
+    async with drive(app) as pilot:
+        assert isinstance(app.screen, StationScreen)
+        scan = app.screen.query_one("#scan", Input)
+        assert scan.placeholder == "Scannez ou tapez un VIN, puis Entrée"
+        titles = [str(column.label) for column in app.screen.query_one("#cars", DataTable).columns.values()]
+        assert titles == ["Séq", "VIN", "Modèle", "Couleur", "Statut"]
+        await pilot.press(*vin, "enter")
+        await settle(pilot)
+        outcome = app.screen.query_one("#last-result", LastResult).outcome
+        assert (outcome.kind, outcome.headline) == ("done", "✔ DÉMARRÉ")
+        assert outcome.sentence.endswith("Un scan à partir de 11:30:02 le termine.")
+
+
+async def test_the_yard_speaks_french_with_its_counts(french, make_app, line):
+    app = make_app(station="YARD", badge="3001", terminal="T-YARD")
+    async with drive(app) as pilot:
+        await settle(
+            pilot, lambda: isinstance(app.screen, YardScreen) and app.screen.loaded_marker is not None
+        )
+        table = app.screen.query_one("#yard-cars", DataTable)
+        assert str(table.get_row_at(0)[3]) == "sans place"
+        title = str(app.screen.query_one("#yard-title", Label).content)
+        assert title == "Parc : 1 véhicule, 1 sans place · affichés 1, tous les véhicules"
+        await pilot.press(*line.vins[1], "enter")
+        await settle(pilot, lambda: app.screen.pending_vin == line.vins[1])
+        outcome = app.screen.query_one("#yard-result", LastResult).outcome
+        assert outcome.headline == "VÉHICULE SCANNÉ"
+        sentence = f"{line.vins[1]} est au parc sans place : scannez ou tapez sa place (B-07)."
+        assert outcome.sentence == sentence
