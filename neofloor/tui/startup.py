@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from neofloor.i18n import _
 from neofloor.tui.messages import PlantOpened, PlantUnavailable
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def read_plant(
         idle_minutes = float(idle_sign_out_minutes(session))
         warning = chain_warning(session)
     if not catalog.stations:
-        return PlantUnavailable("This database has no plant yet: run 'neofloor init' or 'neofloor demo'.")
+        return PlantUnavailable(_("This database has no plant yet: run 'neofloor init' or 'neofloor demo'."))
     return PlantOpened(
         database, catalog, marker, station, operator, station_problem, badge_problem, idle_minutes, warning
     )
@@ -111,7 +112,7 @@ def chain_warning(session: Session) -> str:
     last = last_verify(session)
     if last is None or last.ok:
         return ""
-    return f"⚠ LEDGER CHECK FAILED: {last.detail}"
+    return "⚠ " + _("LEDGER CHECK FAILED: {detail}").format(detail=last.detail)
 
 
 def missing_sqlite_file(url: str) -> Path | None:
