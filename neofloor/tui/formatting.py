@@ -124,7 +124,10 @@ def severity_for(typed: str, default: str | None) -> str | None:
     wanted = typed.strip().lower()
     if not wanted:
         return default
-    found = [s for s in SEVERITY_ORDER if s.startswith(wanted)]
+    # The plant's codes, or the severities as this terminal's language says them.
+    found = [
+        s for s in SEVERITY_ORDER if s.startswith(wanted) or severity_words(s).lower().startswith(wanted)
+    ]
     return found[0] if len(found) == 1 else None
 
 

@@ -262,4 +262,3 @@ class AuditScreen(FloorScreen):
 
     def action_back(self) -> None:
         self.dismiss()
-
