@@ -107,7 +107,8 @@ def bay_status(car: CarInRepair) -> Text:
         back = _("REPAIRED, back to {station}").format(station=car.left_station or "-")
         return Text(f"{back} · {took}", style="bold reverse")
     if car.phase == "repairing":
-        return Text(f"▶ {_('repairing')} · {took} · {plain(car.reason)}", style="bold")
+        repairing = _("repairing")
+        return Text(f"▶ {repairing} · {took} · {plain(car.reason)}", style="bold")
     return Text(f"{step_words(car.phase)} · {took} · {plain(car.reason)}")
 
 

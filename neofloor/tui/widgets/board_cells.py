@@ -157,7 +157,7 @@ def car_status(car: BoardCar) -> Text:
             held = _("HELD: {reason}").format(reason=plain(car.car.hold_reason) or "-")
             text.append(f" {held} ", style="bold reverse")
         elif flag == "OUT OF SEQUENCE":
-            text.append(f" {_('OUT OF SEQUENCE')} ", style="bold magenta reverse")
+            text.append(" " + _("OUT OF SEQUENCE") + " ", style="bold magenta reverse")
         else:
             words = _(FLAG_WORDS[flag]) if flag in FLAG_WORDS else flag
             text.append(f" {words} ", style=f"{LEVEL_STYLES.get(car.level, '')} reverse".strip())

@@ -433,7 +433,8 @@ class YieldPane(Vertical):
     def show(self, trend: Trend, shifts: list[ShiftQuality], stations: Sequence[StationQuality] = ()) -> None:
         total = trend.total
         summary = Text()
-        summary.append(_("{count} cars through QG").format(count=total.output), style="bold")
+        through = ngettext("{count} car through QG", "{count} cars through QG", total.output)
+        summary.append(through.format(count=total.output), style="bold")
         summary.append(" · " + _("first pass {count}").format(count=total.first_pass) + " · FPY ")
         summary.append(percent(total.fpy), style="bold")
         summary.append(" · " + _("defects on them {count}").format(count=total.defects) + " · DPHU ")

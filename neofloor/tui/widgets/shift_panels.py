@@ -100,7 +100,7 @@ class StationCycles(FloorTable[str | Text]):
             return
         self._shown = (rows, wide)
         self.clear()
-        mark = f"{BOTTLENECK_MARK} {_('bottleneck')}" if wide else BOTTLENECK_MARK
+        mark = BOTTLENECK_MARK + " " + _("bottleneck") if wide else BOTTLENECK_MARK
         for station, cars, median, p90, down, neck in rows:
             style = "bold reverse" if neck else ""
             self.add_row(
