@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from neofloor.i18n import N_, _, decimal_text, ngettext, weekday_day_month_text
-from neofloor.services.metrics.formulas import BY_CYCLE, BY_DOWNTIME
 from neofloor.tui.formatting import hour_text
 from neofloor.tui.widgets.big_number import Figure
 from neofloor.tui.widgets.hourly_chart import ShiftCurves
@@ -28,8 +27,6 @@ SHIFT_SEARCH_DAYS = 31
 OEE_NOTE_WIDTH = 20
 # The statuses of a shift, as the metrics services spell them.
 UPCOMING, RUNNING, ENDED = "upcoming", "running", "ended"
-# The criteria that name the bottleneck, as people read them.
-CRITERIA = {BY_CYCLE: N_("longest median cycle time"), BY_DOWNTIME: N_("most downtime")}
 
 
 def neighbour_shift(
@@ -68,7 +65,12 @@ def _cars(count: int) -> str:
 
 
 def _criterion(criterion: str) -> str:
-    words = CRITERIA.get(criterion)
+    """The criterion that named the bottleneck, as people read it (the services spell it in English)."""
+    # Imported here: the services' modules load the store, which the dashboard reads in its workers.
+    from neofloor.services.metrics.formulas import BY_CYCLE, BY_DOWNTIME
+
+    criteria = {BY_CYCLE: N_("longest median cycle time"), BY_DOWNTIME: N_("most downtime")}
+    words = criteria.get(criterion)
     return _(words) if words is not None else criterion
 
 
