@@ -41,7 +41,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
-from neofloor.i18n import N_, language, set_language, terminal_language
+from neofloor.i18n import N_, _, language, set_language, terminal_language
 from neofloor.tui.commands import FloorCommands
 from neofloor.tui.dialogs.sign_in import SignInDialog
 from neofloor.tui.dialogs.station_choice import StationDialog
@@ -144,37 +144,52 @@ class NeofloorApp(App[None]):
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         *(view.binding for view in FLOOR_VIEWS),
-        Binding("f7", "find_car", "Find", id="find-car", tooltip="Open a car's history by its VIN."),
-        Binding("f8", "sign_in", N_("Sign in"), id="sign-in", tooltip="Sign in with your badge and PIN."),
+        Binding("f7", "find_car", N_("Find"), id="find-car", tooltip=N_("Open a car's history by its VIN.")),
+        Binding("f8", "sign_in", N_("Sign in"), id="sign-in", tooltip=N_("Sign in with your badge and PIN.")),
         Binding(
             "f8",
             "sign_out",
             N_("Sign out"),
             id="sign-out",
-            tooltip="Sign out; the next person signs in with their badge and PIN.",
+            tooltip=N_("Sign out; the next person signs in with their badge and PIN."),
         ),
         Binding(
-            "f9", "choose_station", "Station", id="choose-station", tooltip="Bind this terminal to a station."
+            "f9",
+            "choose_station",
+            N_("Station"),
+            id="choose-station",
+            tooltip=N_("Bind this terminal to a station."),
         ),
         Binding(
             "ctrl+y",
             "show_skills",
-            "Skills",
+            N_("Skills"),
             id="show-skills",
-            tooltip="The skills matrix: who is certified for which station, and until when.",
+            tooltip=N_("The skills matrix: who is certified for which station, and until when."),
             show=False,
         ),
         Binding(
             "ctrl+l",
             "show_audit",
-            "Audit",
+            N_("Audit"),
             id="show-audit",
-            tooltip="The audit trail: who did what, on which terminal, when.",
+            tooltip=N_("The audit trail: who did what, on which terminal, when."),
             show=False,
         ),
-        Binding("f1", "keys_help", "Keys", id="keys-help", tooltip="The keys of this view and what they do."),
         Binding(
-            "ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Close neofloor on this terminal."
+            "f1",
+            "keys_help",
+            N_("Keys"),
+            id="keys-help",
+            tooltip=N_("The keys of this view and what they do."),
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            N_("Quit"),
+            id="quit",
+            priority=True,
+            tooltip=N_("Close neofloor on this terminal."),
         ),
     ]
 
@@ -324,8 +339,8 @@ class NeofloorApp(App[None]):
         missing = missing_sqlite_file(self.database_url)
         if missing is not None:
             self._first_paint.wait(FIRST_LOOK_DRAW_WAIT_SECONDS)
-            create = "create one with 'neofloor init' or 'neofloor demo'"
-            self.post_message(PlantUnavailable(f"No database at {missing}: {create}."))
+            said = _("No database at {path}: create one with 'neofloor init' or 'neofloor demo'.")
+            self.post_message(PlantUnavailable(said.format(path=missing)))
             return
         reader = self._first_look_reader
         if reader is not None and reader.read.wait(FIRST_LOOK_READ_WAIT_SECONDS) and reader.look is not None:
@@ -343,7 +358,8 @@ class NeofloorApp(App[None]):
             self.post_message(PlantUnavailable(str(exc), retry=isinstance(exc, StoreUnreachable)))
             return
         except Exception as exc:
-            self.post_message(PlantUnavailable(f"The plant database cannot be opened: {exc}"))
+            said = _("The plant database cannot be opened: {problem}").format(problem=exc)
+            self.post_message(PlantUnavailable(said))
             raise
         self.post_message(opened)
 
@@ -373,7 +389,7 @@ class NeofloorApp(App[None]):
     def on_plant_opened(self, message: PlantOpened) -> None:
         if self.problem:
             self.problem = ""
-            self.notify("The database answers again.", timeout=3)
+            self.notify(_("The database answers again."), timeout=3)
         self.opening = False
         self.database = message.database
         self.marker = message.marker
@@ -395,7 +411,7 @@ class NeofloorApp(App[None]):
         self.opening = False
         self._resume_gc()
         if message.reason != self.problem:
-            self.notify(message.reason, title="No plant database", severity="error", timeout=30)
+            self.notify(message.reason, title=_("No plant database"), severity="error", timeout=30)
         self.problem = message.reason
         if message.retry:
             self.set_timer(RECONNECT_SECONDS, self.open_plant)
@@ -427,7 +443,7 @@ class NeofloorApp(App[None]):
         if operator is not None:
             self.operator = operator
             self._idle.touch()
-            self.notify(f"Signed in: {safe(operator.label)}.", timeout=3)
+            self.notify(_("Signed in: {person}.").format(person=safe(operator.label)), timeout=3)
 
     def watch_operator(self, operator: OperatorInfo | None) -> None:
         """Someone else, or nobody: the keys and commands offered change with them, and the language."""
@@ -516,12 +532,13 @@ class NeofloorApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         if reason == "idle":
-            self.notify(f"{safe(operator.label)} was signed out: nothing was pressed for a while.", timeout=6)
+            said = _("{person} was signed out: nothing was pressed for a while.")
+            self.notify(said.format(person=safe(operator.label)), timeout=6)
         self._ask_sign_in()
 
     def on_sign_out_recorded(self, message: SignOutRecorded) -> None:
         if message.problem:
-            self.notify(message.problem, title="The sign-out was not recorded", severity="warning")
+            self.notify(message.problem, title=_("The sign-out was not recorded"), severity="warning")
 
     # --- the ledger's chains ------------------------------------------------------
 
@@ -592,10 +609,10 @@ class NeofloorApp(App[None]):
             return
         if event.state == WorkerState.ERROR and not self._poll_failing:
             self._poll_failing = True
-            self.notify(f"{event.worker.error}", title="The database did not answer", severity="error")
+            self.notify(f"{event.worker.error}", title=_("The database did not answer"), severity="error")
         elif event.state == WorkerState.SUCCESS and self._poll_failing:
             self._poll_failing = False
-            self.notify("The database answers again.", timeout=3)
+            self.notify(_("The database answers again."), timeout=3)
 
     # --- cars -------------------------------------------------------------------
 
@@ -675,9 +692,11 @@ class NeofloorApp(App[None]):
         if isinstance(self.screen, KeysHelpDialog):
             return
         views = {view.name: view.title for view in FLOOR_VIEWS}
-        title = views.get(self.current_mode, "") if not self.screen.is_modal else "this dialog"
-        if len(self.screen_stack) > 1 and not self.screen.is_modal:
-            title = "a car's history"
+        title = _(views[self.current_mode]) if self.current_mode in views else ""
+        if self.screen.is_modal:
+            title = _("this dialog")
+        elif len(self.screen_stack) > 1:
+            title = _("a car's history")
         self.push_screen(KeysHelpDialog(title, keys_of(self, self.screen)))
 
     def action_find_car(self) -> None:
@@ -685,7 +704,7 @@ class NeofloorApp(App[None]):
 
     def action_sign_in(self) -> None:
         if self.database is None:
-            self.notify(self.problem or "The plant database is not open yet.", severity="warning")
+            self.notify(self.problem or _("The plant database is not open yet."), severity="warning")
             return
         self._ask_sign_in()
 
@@ -706,7 +725,7 @@ class NeofloorApp(App[None]):
 
     def action_choose_station(self) -> None:
         if self.catalog is None:
-            self.notify(self.problem or "The plant database is not open yet.", severity="warning")
+            self.notify(self.problem or _("The plant database is not open yet."), severity="warning")
             return
         self.push_screen(StationDialog(self.catalog.terminal_stations, self.station), self._station_chosen)
 
@@ -738,12 +757,14 @@ class NeofloorApp(App[None]):
                 yield command
         if self.theme == HIGH_CONTRAST_THEME:
             yield SystemCommand(
-                "Standard theme", "Back to the standard colours.", lambda: self._use_theme(STANDARD_THEME)
+                _("Standard theme"),
+                _("Back to the standard colours."),
+                lambda: self._use_theme(STANDARD_THEME),
             )
         else:
             yield SystemCommand(
-                "High-contrast theme",
-                "Black on white, strong colours: for bright shop floors. Remembered by this terminal.",
+                _("High-contrast theme"),
+                _("Black on white, strong colours: for bright shop floors. Remembered by this terminal."),
                 lambda: self._use_theme(HIGH_CONTRAST_THEME),
             )
 

@@ -29,52 +29,70 @@ class FloorCommands(Provider):
         return floor_of(self)
 
     def _commands(self) -> list[Command]:
+        """Every command: those the palette lists when opened, then one per station to switch to."""
+        return self._listed_commands() + self._station_commands()
+
+    def _listed_commands(self) -> list[Command]:
+        """The commands the palette lists before anything is typed."""
         floor = self.floor
         if floor.read_only:
             return []  # a wall screen: no other view, no car, no sign-in (tui/wall.py)
         commands: list[Command] = [
-            (view.title, partial(floor.action_show_view, view.name), view.help) for view in FLOOR_VIEWS
+            (_(view.title), partial(floor.action_show_view, view.name), _(view.help)) for view in FLOOR_VIEWS
         ]
         commands += [
-            ("Find a car", floor.action_find_car, "Open a car's history: type its VIN or its last digits."),
-            ("Switch station", floor.action_choose_station, "Bind this terminal to another station."),
             (
-                "Recall",
+                _("Find a car"),
+                floor.action_find_car,
+                _("Open a car's history: type its VIN or its last digits."),
+            ),
+            (_("Switch station"), floor.action_choose_station, _("Bind this terminal to another station.")),
+            (
+                _("Recall"),
                 self._open_recall,
-                "The cars a recall concerns (model, station, days, defect, part, lot); hold them all.",
+                _("The cars a recall concerns (model, station, days, defect, part, lot); hold them all."),
             ),
             (
-                "Defects to verify",
+                _("Defects to verify"),
                 self._defects_to_verify,
-                "The repaired defects waiting for an inspector (quality overview; v verifies, r repairs).",
+                _("The repaired defects waiting for an inspector (quality overview; v verifies, r repairs)."),
             ),
             (
-                "Defects to repair",
+                _("Defects to repair"),
                 partial(self._defects_to, "open"),
-                "The open defects, oldest first (quality overview; r records the repair).",
+                _("The open defects, oldest first (quality overview; r records the repair)."),
             ),
         ]
         if floor.operator is None:
-            commands.append(("Sign in", floor.action_sign_in, "Your badge, then your PIN."))
+            commands.append((_("Sign in"), floor.action_sign_in, _("Your badge, then your PIN.")))
         else:
-            commands.append(("Sign out", floor.action_sign_out, "The next person signs in with a PIN."))
+            commands.append((_("Sign out"), floor.action_sign_out, _("The next person signs in with a PIN.")))
         if offered(floor, "show_skills"):
             commands.append(
-                ("Skills matrix", floor.action_show_skills, "Who is certified for which station, until when.")
+                (
+                    _("Skills matrix"),
+                    floor.action_show_skills,
+                    _("Who is certified for which station, until when."),
+                )
             )
         if offered(floor, "show_audit"):
-            commands.append(("Audit trail", floor.action_show_audit, "Who did what, where and when."))
+            commands.append((_("Audit trail"), floor.action_show_audit, _("Who did what, where and when.")))
         commands += self._view_keys()
-        if floor.catalog is not None:
-            commands += [
-                (
-                    f"Switch station to {station.code} · {station.name}",
-                    partial(floor.bind_station, station.code),
-                    station.description,
-                )
-                for station in floor.catalog.terminal_stations
-            ]
         return commands
+
+    def _station_commands(self) -> list[Command]:
+        """One command per station this terminal can be bound to: found by typing, not listed."""
+        floor = self.floor
+        if floor.read_only or floor.catalog is None:
+            return []
+        return [
+            (
+                _("Switch station to {station} · {name}").format(station=station.code, name=station.name),
+                partial(floor.bind_station, station.code),
+                station.description,
+            )
+            for station in floor.catalog.terminal_stations
+        ]
 
     def _view_keys(self) -> list[Command]:
         """The keys the view shows in its footer now, as commands (what the person may do there)."""
@@ -87,6 +105,7 @@ class FloorCommands(Provider):
             what = _(binding.description)
             commands.append((f"{what} ({key})", run, _(tooltip) if tooltip else what))
         return commands
+
     def _defects_to_verify(self) -> None:
         self._defects_to("repaired")
 
@@ -104,9 +123,8 @@ class FloorCommands(Provider):
         app.call_after_refresh(narrow)
 
     async def discover(self) -> Hits:
-        for name, command, help_text in self._commands():
-            if not name.startswith("Switch station to"):
-                yield DiscoveryHit(name, command, help=help_text)
+        for name, command, help_text in self._listed_commands():
+            yield DiscoveryHit(name, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -116,19 +134,21 @@ class FloorCommands(Provider):
                 yield Hit(score, matcher.highlight(name), command, help=help_text)
         if looks_like_vin_fragment(query) and not self.floor.read_only:
             for vin in await self.floor.find_vins(query):
+                car = _("Car {vin}").format(vin=vin)
                 yield Hit(
                     1.0,
-                    f"Car {vin}",
+                    car,
                     partial(self.floor.show_vehicle, vin),
-                    text=f"Car {vin}",
-                    help="Open this car's history.",
+                    text=car,
+                    help=_("Open this car's history."),
                 )
+                record = _("Build record {vin}").format(vin=vin)
                 yield Hit(
                     0.9,
-                    f"Build record {vin}",
+                    record,
                     partial(self._open_build_record, vin),
-                    text=f"Build record {vin}",
-                    help="Everything about this car, plan to customer; printable to a file.",
+                    text=record,
+                    help=_("Everything about this car, plan to customer; printable to a file."),
                 )
 
     def _open_recall(self) -> None:

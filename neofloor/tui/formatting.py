@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from neofloor.i18n import day_month_text, day_month_year_text, weekday_day_month_text
+from neofloor.i18n import N_, _, day_month_text, day_month_year_text, weekday_day_month_text
 
 if TYPE_CHECKING:
     from neofloor.services.tracking.floor import CarSummary
@@ -18,16 +18,18 @@ if TYPE_CHECKING:
 VIN_TAIL = 6
 
 STATE_WORDS = {
-    "planned": "planned",
-    "queued": "waiting",
-    "in_station": "in station",
-    "held": "HELD",
-    "in_repair": "in repair",
-    "finished": "finished",
-    "delivered": "delivered",
+    "planned": N_("planned"),
+    "queued": N_("waiting"),
+    "in_station": N_("in station"),
+    "held": N_("HELD"),
+    "in_repair": N_("in repair"),
+    "finished": N_("finished"),
+    "delivered": N_("delivered"),
 }
 # A defect's severities, the worst first (typed letters pick the first that matches).
 SEVERITY_ORDER = ("critical", "major", "minor")
+# The severities as people read them (the stored codes stay English).
+SEVERITY_WORDS = {"critical": N_("critical"), "major": N_("major"), "minor": N_("minor")}
 
 
 @lru_cache(maxsize=8)
@@ -91,7 +93,7 @@ def since_text(moment: datetime | None, zone: str, now: datetime, what: str) -> 
 
     ``what`` names the moment (held, in the queue, in repair, in station): one wording on every screen.
     """
-    return f"{what} since {moment_text(moment, zone, now)}"
+    return _("{what} since {moment}").format(what=what, moment=moment_text(moment, zone, now))
 
 
 def vin_tail(vin: str) -> str:
@@ -101,7 +103,14 @@ def vin_tail(vin: str) -> str:
 
 def state_words(state: str) -> str:
     """A car's state in the floor's words."""
-    return STATE_WORDS.get(state, state.replace("_", " "))
+    words = STATE_WORDS.get(state)
+    return _(words) if words is not None else state.replace("_", " ")
+
+
+def severity_words(severity: str) -> str:
+    """A defect's severity in the floor's words (an unknown code as it is stored)."""
+    words = SEVERITY_WORDS.get(severity)
+    return _(words) if words is not None else severity
 
 
 def looks_like_vin_fragment(text: str) -> bool:
@@ -115,7 +124,10 @@ def severity_for(typed: str, default: str | None) -> str | None:
     wanted = typed.strip().lower()
     if not wanted:
         return default
-    found = [s for s in SEVERITY_ORDER if s.startswith(wanted)]
+    # The plant's codes, or the severities as this terminal's language says them.
+    found = [
+        s for s in SEVERITY_ORDER if s.startswith(wanted) or severity_words(s).lower().startswith(wanted)
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -136,7 +148,7 @@ def car_line(car: CarSummary) -> Text:
     line.append(f"#{car.build_seq} {car.model} {car.color}", style="bold")
     line.append(f" · {state_words(car.state)}")
     if car.station:
-        line.append(f" at {car.station}")
+        line.append(" " + _("at {station}").format(station=car.station))
     return line
 
 
@@ -151,8 +163,8 @@ def severity_info(default: str | None, station: str | None) -> Text:
     """Beside the severity: the catalog's, and where the defect is found (red when nowhere yet)."""
     text = Text()
     if default is not None:
-        text.append(f"catalog: {default}", style="dim")
+        text.append(_("catalog: {severity}").format(severity=severity_words(default)), style="dim")
         text.append("  ")
-    text.append("found at ", style="dim")
-    text.append(station or "no station (F3)", style="bold" if station else "bold red")
+    text.append(_("found at") + " ", style="dim")
+    text.append(station or _("no station (F3)"), style="bold" if station else "bold red")
     return text

@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from neofloor.i18n import _
+
 if TYPE_CHECKING:
     from neofloor.services.metrics.summary import ShiftSummary
     from neofloor.services.plant.shifts import ShiftWindow
@@ -56,7 +58,9 @@ def write_handover_report(
 
 def written_sentence(written: ReportWritten) -> str:
     """What the screen says once the report is on disk."""
-    what = f"{FORMAT_NAMES[written.fmt]} handover report"
-    return f"{what} written to {written.path}" + (
-        " (the earlier file replaced)." if written.replaced else "."
-    )
+    fmt = FORMAT_NAMES[written.fmt]
+    if written.replaced:
+        said = _("{format} handover report written to {path} (the earlier file replaced).")
+    else:
+        said = _("{format} handover report written to {path}.")
+    return said.format(format=fmt, path=written.path)

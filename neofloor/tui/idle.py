@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from math import ceil
 
+from neofloor.i18n import _
+
 # The idle time when the plant config says none.
 DEFAULT_IDLE_MINUTES = 10.0
 # The last seconds before the sign-out are counted down on screen.
@@ -54,4 +56,5 @@ class IdleWatch:
 
 def countdown_text(seconds: int) -> str:
     """The header's warning: ``signing out in 0:42``."""
-    return f"signing out in {seconds // 60}:{seconds % 60:02d}: press a key to stay"
+    left = f"{seconds // 60}:{seconds % 60:02d}"
+    return _("signing out in {time}: press a key to stay").format(time=left)

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from neofloor.i18n import _
 from neofloor.tui.messages import PlantOpened, PlantUnavailable
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def read_plant(
         warning = chain_warning(session)
         language = plant_language(session)
     if not catalog.stations:
-        return PlantUnavailable("This database has no plant yet: run 'neofloor init' or 'neofloor demo'.")
+        return PlantUnavailable(_("This database has no plant yet: run 'neofloor init' or 'neofloor demo'."))
     return PlantOpened(
         database,
         catalog,
@@ -122,7 +123,7 @@ def chain_warning(session: Session) -> str:
     last = last_verify(session)
     if last is None or last.ok:
         return ""
-    return f"⚠ LEDGER CHECK FAILED: {last.detail}"
+    return "⚠ " + _("LEDGER CHECK FAILED: {detail}").format(detail=last.detail)
 
 
 def missing_sqlite_file(url: str) -> Path | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from neofloor.i18n import N_, _
 from neofloor.tui.formatting import moment_text, state_words
 from neofloor.tui.safe_text import plain, safe
 
@@ -22,16 +23,36 @@ if TYPE_CHECKING:
 # How many waiting cars one page of the queue shows; PgUp/PgDn turn the pages.
 QUEUE_PAGE = 50
 # Where a car in the repair bay stands (the services' phases), in the floor's words.
-BAY_PHASES = {"waiting": "waiting for repair", "repairing": "repairing", "repaired": "repaired"}
+BAY_PHASES = {
+    "waiting": N_("waiting for repair"),
+    "repairing": N_("repairing"),
+    "repaired": N_("repaired"),
+}
+
+
+# The same phases in one word, for counts and statuses ("2 waiting").
+BAY_STEPS = {"waiting": N_("waiting"), "repairing": N_("repairing"), "repaired": N_("repaired")}
+
+
+def phase_words(phase: str) -> str:
+    """A repair phase in the floor's words (an unknown one as the services spell it)."""
+    words = BAY_PHASES.get(phase)
+    return _(words) if words is not None else phase
+
+
+def step_words(phase: str) -> str:
+    """A repair phase in one word ("waiting"), an unknown one as the services spell it."""
+    words = BAY_STEPS.get(phase)
+    return _(words) if words is not None else phase
 
 
 def describe_car(car: CarSummary) -> str:
-    held = f" · held: {safe(car.hold_reason)}" if car.held else ""
+    held = " · " + _("held: {reason}").format(reason=safe(car.hold_reason)) if car.held else ""
     return f"#{car.build_seq} · {car.model_name} · {car.color} · {state_words(car.state)}{held}"
 
 
 def describe_bay_car(car: CarInRepair) -> str:
-    return f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
+    return f"#{car.build_seq} · {car.model} · {car.color} · {phase_words(car.phase)}"
 
 
 def car_cells(car: CarSummary) -> tuple[str, str, str, str]:
@@ -40,18 +61,20 @@ def car_cells(car: CarSummary) -> tuple[str, str, str, str]:
 
 def inside_row(car: CarSummary) -> list[Cell]:
     """A car in the station: its cells and status."""
-    status = Text("▶ in station", style="bold")
+    status = Text("▶ " + _("in station"), style="bold")
     if car.held:
-        status = Text(f"HELD in station: {plain(car.hold_reason)}", style="bold reverse")
+        status = Text(
+            _("HELD in station: {reason}").format(reason=plain(car.hold_reason)), style="bold reverse"
+        )
     return [*car_cells(car), status]
 
 
 def queue_row(car: CarSummary, number: int) -> list[Cell]:
     """A waiting car, ``number`` in the queue: its cells and status."""
     if car.held:
-        status = Text(f"HELD: {plain(car.hold_reason)}", style="bold reverse")
+        status = Text(_("HELD: {reason}").format(reason=plain(car.hold_reason)), style="bold reverse")
     elif number == 1:
-        status = Text("next", style="bold")
+        status = Text(_("next"), style="bold")
     else:
         status = Text(state_words(car.state))
     return [*car_cells(car), status]
@@ -63,12 +86,15 @@ def bay_row(car: CarInRepair) -> list[Cell]:
 
 
 def queue_title(station: str, inside: int, waiting: int, held: int, offset: int) -> str:
-    parts = [f"{station}: {inside} in station", f"{waiting} waiting"]
+    parts = [
+        _("{station}: {count} in station").format(station=station, count=inside),
+        _("{count} waiting").format(count=waiting),
+    ]
     if held:
-        parts.append(f"{held} held")
+        parts.append(_("{count} held").format(count=held))
     if waiting > QUEUE_PAGE:
         last = min(offset + QUEUE_PAGE, waiting)
-        parts.append(f"queue {offset + 1}-{last} (PgUp/PgDn)")
+        parts.append(_("queue {first}-{last} (PgUp/PgDn)").format(first=offset + 1, last=last))
     return " · ".join(parts)
 
 
@@ -78,21 +104,25 @@ def bay_status(car: CarInRepair) -> Text:
 
     took = format_duration(car.seconds)
     if car.phase == "repaired":
-        return Text(f"REPAIRED, back to {car.left_station or '-'} · {took}", style="bold reverse")
+        back = _("REPAIRED, back to {station}").format(station=car.left_station or "-")
+        return Text(f"{back} · {took}", style="bold reverse")
     if car.phase == "repairing":
-        return Text(f"▶ repairing · {took} · {plain(car.reason)}", style="bold")
-    return Text(f"{car.phase} · {took} · {plain(car.reason)}")
+        repairing = _("repairing")
+        return Text(f"▶ {repairing} · {took} · {plain(car.reason)}", style="bold")
+    return Text(f"{step_words(car.phase)} · {took} · {plain(car.reason)}")
 
 
 def bay_title(station: str, bay: list[CarInRepair]) -> str:
     from neofloor.services.plant.clock import format_duration
 
     if not bay:
-        return f"{station}: no car in the repair bay"
+        return _("{station}: no car in the repair bay").format(station=station)
     counts = {phase: sum(1 for c in bay if c.phase == phase) for phase in BAY_PHASES}
-    parts = [f"{n} {phase}" for phase, n in counts.items() if n]
+    parts = [f"{n} {step_words(phase)}" for phase, n in counts.items() if n]
     total = format_duration(sum(c.seconds for c in bay))
-    return f"{station}: {len(bay)} in the bay ({', '.join(parts)}) · {total} in repair"
+    return _("{station}: {count} in the bay ({phases}) · {total} in repair").format(
+        station=station, count=len(bay), phases=", ".join(parts), total=total
+    )
 
 
 def bay_card_text(car: CarInRepair, zone: str, now: datetime) -> Text:
@@ -102,12 +132,19 @@ def bay_card_text(car: CarInRepair, zone: str, now: datetime) -> Text:
     text = Text()
     text.append(car.vin, style="bold")
     text.append(f"  #{car.build_seq}\n{car.model} · {car.color}\n")
-    text.append("From: ", style="dim")
+    text.append(_("From:") + " ", style="dim")
     text.append(f"{car.left_station or '-'}: {plain(car.reason)}", style="bold")
-    by = f" by {plain(car.sent_by)}" if car.sent_by else ""
-    text.append(f"\nSent at {moment_text(car.sent_at, zone, now)}{by}")
-    text.append(f" · {format_duration(car.seconds)} in repair")
+    sent_at = moment_text(car.sent_at, zone, now)
+    if car.sent_by:
+        sent = _("Sent at {moment} by {person}").format(moment=sent_at, person=plain(car.sent_by))
+    else:
+        sent = _("Sent at {moment}").format(moment=sent_at)
+    text.append(f"\n{sent}")
+    text.append(" · " + _("{duration} in repair").format(duration=format_duration(car.seconds)))
     if car.phase == "repaired":
-        back_to = car.left_station or "the line"
-        text.append(f"\nRepaired: Ctrl+B sends it back to {back_to}.", style="bold")
+        if car.left_station:
+            back = _("Repaired: Ctrl+B sends it back to {station}.").format(station=car.left_station)
+        else:
+            back = _("Repaired: Ctrl+B sends it back to the line.")
+        text.append(f"\n{back}", style="bold")
     return text

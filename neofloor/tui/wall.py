@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from neofloor.i18n import N_
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -25,7 +27,7 @@ WALL_ACTIONS: dict[str, frozenset[str]] = {
 }
 WALL_VIEWS = tuple(WALL_ACTIONS)
 # What a write attempted on a wall screen is told.
-READ_ONLY_SENTENCE = "This is a read-only wall screen: nothing can be written from it."
+READ_ONLY_SENTENCE = N_("This is a read-only wall screen: nothing can be written from it.")
 
 
 def wall_screen_factory(name: str, screen_path: str) -> Callable[[], Screen[None]]:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from neofloor.i18n import N_, _
+
 if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.message import Message
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 # What a write that failed (not refused) says, unless its screen says it its own way.
-NOT_RECORDED = "Not recorded: the database failed ({error}). Try again."
+NOT_RECORDED = N_("Not recorded: the database failed ({error}). Try again.")
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,9 @@ class Answer(Generic[ResultT]):
         from neofloor.store.errors import StoreProblem  # loaded only once a write failed
 
         if isinstance(self.failure, StoreProblem):
-            return f"Not recorded: {self.failure}"  # the store's own sentence says what to do
-        return not_written.format(error=self.failure)
+            # The store's own sentence says what to do.
+            return _("Not recorded: {problem}").format(problem=self.failure)
+        return _(not_written).format(error=self.failure)
 
 
 def write_in_worker(
@@ -73,7 +76,7 @@ def write_in_worker(
             # A wall screen (tui/wall.py) offers no key that writes; this refuses whatever gets here.
             from neofloor.tui.wall import READ_ONLY_SENTENCE
 
-            node.post_message(answer(Answer(refusal=PermissionDenied(READ_ONLY_SENTENCE))))
+            node.post_message(answer(Answer(refusal=PermissionDenied(_(READ_ONLY_SENTENCE)))))
             return
         try:
             result = unit()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.i18n import _
 from neofloor.tui.floor import floor_of
 from neofloor.tui.formatting import moment_text
 from neofloor.tui.safe_text import plain
@@ -86,18 +87,18 @@ class AndonBanner(Static):
         others = self.stops[MAX_LINES:]
         if others:
             codes = ", ".join(stop.station for stop in others)
-            text.append(f"\n■ also stopped: {codes}", style="bold")
+            text.append("\n■ " + _("also stopped: {stations}").format(stations=codes), style="bold")
         self.update(text)
 
     def _line(self, stop: Stop, at: datetime, hint: str, *, full: bool) -> Text:
         """Where, for how long, why, since when; when there is room, who raised it and the note."""
         line = Text()
-        line.append(f"■ ANDON STOP {stop.station} ", style="bold")
+        line.append("■ " + _("ANDON STOP {station}").format(station=stop.station) + " ", style="bold")
         line.append(f" {running_time(stop_seconds(stop, at))} ", style="bold reverse")
         line.append(f" {plain(stop.reason)}", style="bold")
-        line.append(f" · since {moment_text(stop.started_at, self.zone, at)}")
+        line.append(" · " + _("since {moment}").format(moment=moment_text(stop.started_at, self.zone, at)))
         if full and stop.raised_by:
-            line.append(f", raised by {plain(stop.raised_by)}")
+            line.append(", " + _("raised by {person}").format(person=plain(stop.raised_by)))
         if full and stop.note:
             line.append(f" · {plain(stop.note)}")
         if hint:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from neofloor.i18n import N_, _, ngettext
 from neofloor.tui.formatting import hour_text, moment_text, state_words, vin_tail
 from neofloor.tui.safe_text import plain, safe
 from neofloor.tui.widgets.andon_banner import running_time, stop_seconds
@@ -30,38 +31,46 @@ if TYPE_CHECKING:
 LEVEL_STYLES = {"normal": "", "late": "bold yellow", "very_late": "bold red"}
 LEVEL_MARKS = {"normal": "", "late": "!", "very_late": "!!"}
 STOP_STYLE = "bold white on red"
-LEGEND = "Cars: ! late (over 1 takt)  !! very late (over 2)  H held  S out of sequence"
+LEGEND = N_("Cars: ! late (over 1 takt)  !! very late (over 2)  H held  S out of sequence")
+# The services' lateness markers, in the board's words.
+FLAG_WORDS = {"LATE": N_("LATE"), "VERY LATE": N_("VERY LATE")}
 # Where a car in the repair bay stands (the services' phases), in the board's words.
-BAY_PHASES = {"waiting": "waiting", "repairing": "repairing", "repaired": "REPAIRED"}
+BAY_PHASES = {"waiting": N_("waiting"), "repairing": N_("repairing"), "repaired": N_("REPAIRED")}
 # The board's tables: (heading, column key).
 STATION_COLUMNS = (
-    ("Station", "station"),
-    ("Stop", "stop"),
-    ("In", "in"),
-    ("Wait", "wait"),
-    ("Held", "held"),
-    ("Late", "late"),
-    ("In station", "inside"),
-    ("Next up", "next"),
+    (N_("Station"), "station"),
+    (N_("Stop"), "stop"),
+    (N_("In"), "in"),
+    (N_("Wait"), "wait"),
+    (N_("Held"), "held"),
+    (N_("Late"), "late"),
+    (N_("In station"), "inside"),
+    (N_("Next up"), "next"),
 )
 CAR_COLUMNS = (
-    ("Seq", "seq"),
-    ("VIN", "vin"),
-    ("Where", "where"),
-    ("Here since", "since"),
-    ("Time", "time"),
-    ("Status", "status"),
-    ("Model", "model"),
-    ("Colour", "color"),
+    (N_("Seq"), "seq"),
+    (N_("VIN"), "vin"),
+    (N_("Where"), "where"),
+    (N_("Here since"), "since"),
+    (N_("Time"), "time"),
+    (N_("Status"), "status"),
+    (N_("Model"), "model"),
+    (N_("Colour"), "color"),
 )
 OVERRIDE_COLUMNS = (
-    ("At", "at"),
-    ("VIN", "vin"),
-    ("Seq", "seq"),
-    ("Move", "move"),
-    ("Reason", "reason"),
-    ("By", "by"),
+    (N_("At"), "at"),
+    (N_("VIN"), "vin"),
+    (N_("Seq"), "seq"),
+    (N_("Move"), "move"),
+    (N_("Reason"), "reason"),
+    (N_("By"), "by"),
 )
+
+
+def bay_phase(phase: str) -> str:
+    """A car's step in the repair bay, in the board's words (an unknown one as the services spell it)."""
+    words = BAY_PHASES.get(phase)
+    return _(words) if words is not None else phase
 
 
 def duration(seconds: float | None) -> str:
@@ -145,11 +154,13 @@ def car_status(car: BoardCar) -> Text:
         if text:
             text.append(" ")
         if flag == "HELD":
-            text.append(f" HELD: {plain(car.car.hold_reason) or '-'} ", style="bold reverse")
+            held = _("HELD: {reason}").format(reason=plain(car.car.hold_reason) or "-")
+            text.append(f" {held} ", style="bold reverse")
         elif flag == "OUT OF SEQUENCE":
-            text.append(" OUT OF SEQUENCE ", style="bold magenta reverse")
+            text.append(" " + _("OUT OF SEQUENCE") + " ", style="bold magenta reverse")
         else:
-            text.append(f" {flag} ", style=f"{LEVEL_STYLES.get(car.level, '')} reverse".strip())
+            words = _(FLAG_WORDS[flag]) if flag in FLAG_WORDS else flag
+            text.append(f" {words} ", style=f"{LEVEL_STYLES.get(car.level, '')} reverse".strip())
     return text
 
 
@@ -157,11 +168,11 @@ def car_cells(car: BoardCar, zone: str, now: datetime) -> list[Cell]:
     """A car in a station's list: seq, VIN, where, since, time there (production time), marks."""
     summary = car.car
     if summary.state == "planned":
-        where, since, took = "planned", "-", "-"
+        where, since, took = _("planned"), "-", "-"
     else:
-        where = "in station" if car.inside else state_words(summary.state)
+        where = _("in station") if car.inside else state_words(summary.state)
         if summary.held:
-            where = "held in station" if car.inside else "held, waiting"
+            where = _("held in station") if car.inside else _("held, waiting")
         since, took = moment_text(summary.since, zone, now), duration(car.working_seconds)
     return [
         str(summary.build_seq),
@@ -177,10 +188,12 @@ def car_cells(car: BoardCar, zone: str, now: datetime) -> list[Cell]:
 
 def bay_car_cells(car: CarInRepair, zone: str, now: datetime) -> list[Cell]:
     """A car in the repair bay's list, in the same columns: its step, sent at, time in repair, why."""
-    phase = BAY_PHASES.get(car.phase, car.phase)
-    status = Text(f"from {car.left_station or '-'}: {plain(car.reason)}")
+    phase = bay_phase(car.phase)
+    came_from = car.left_station or "-"
+    status = Text(_("from {station}: {reason}").format(station=came_from, reason=plain(car.reason)))
     if car.phase == "repaired":
-        status = Text(f" back to {car.left_station or '-'} (Ctrl+B) ", style="bold reverse")
+        back = _("back to {station} (Ctrl+B)").format(station=came_from)
+        status = Text(f" {back} ", style="bold reverse")
         status.append(f" {plain(car.reason)}", style="")
     return [
         str(car.build_seq),
@@ -209,16 +222,19 @@ def cars_title(station: StationStatus, shown: int, takt: float | None, zone: str
     """Above a station's cars: its counts, its takt, its stop."""
     info = station.station
     text = Text(f"{info.code} · {info.name}: ", style="bold")
-    parts = [f"{len(station.in_station)} in station", f"{station.queue_count} waiting"]
+    parts = [
+        _("{count} in station").format(count=len(station.in_station)),
+        _("{count} waiting").format(count=station.queue_count),
+    ]
     if station.held_count:
-        parts.append(f"{station.held_count} held")
+        parts.append(_("{count} held").format(count=station.held_count))
     if station.late_count:
-        parts.append(f"{station.late_count} late")
+        parts.append(_("{count} late").format(count=station.late_count))
     text.append(", ".join(parts))
     if len(station.in_station) + station.queue_count > shown:
-        text.append(f" (first {shown} shown)")
+        text.append(" " + _("(first {count} shown)").format(count=shown))
     if takt:
-        text.append(f" · takt {duration(takt)}")
+        text.append(" · " + _("takt {duration}").format(duration=duration(takt)))
     if station.stop is not None:
         text.append_text(_stopped_since(station.stop, zone, now))
     return text
@@ -233,22 +249,25 @@ def bay_title(
     now: datetime,
 ) -> Text:
     """Above the bay's cars: how many, their time in repair now, today's visits and time."""
-    text = Text(f"{code} · repair bay: ", style="bold")
-    text.append(f"{_count(len(bay), 'car')}, {duration(sum(c.seconds for c in bay))} in repair now")
+    text = Text(f"{code} · " + _("repair bay:") + " ", style="bold")
+    cars = ngettext("{count} car", "{count} cars", len(bay)).format(count=len(bay))
+    now_in = _("{cars}, {duration} in repair now").format(
+        cars=cars, duration=duration(sum(c.seconds for c in bay))
+    )
+    text.append(now_in)
     if day is not None and day.visits:
-        text.append(f" · today {_count(len(day.visits), 'visit')}, {duration(day.total_seconds)}")
+        visits = ngettext("{count} visit", "{count} visits", len(day.visits)).format(count=len(day.visits))
+        today = _("today {visits}, {duration}").format(visits=visits, duration=duration(day.total_seconds))
+        text.append(f" · {today}")
     if stop is not None:
         text.append_text(_stopped_since(stop, zone, now))
     return text
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _stopped_since(stop: Stop, zone: str, now: datetime) -> Text:
     since = moment_text(stop.started_at, zone, now)
-    return Text(f"  ANDON STOP since {since}: {plain(stop.reason)} ", style=STOP_STYLE)
+    said = _("ANDON STOP since {moment}: {reason}").format(moment=since, reason=plain(stop.reason))
+    return Text(f"  {said} ", style=STOP_STYLE)
 
 
 def bay_panel(bay: Sequence[CarInRepair]) -> Text:
@@ -258,10 +277,10 @@ def bay_panel(bay: Sequence[CarInRepair]) -> Text:
         if text:
             text.append("\n")
         text.append(vin_tail(car.vin), style="bold")
-        phase = BAY_PHASES.get(car.phase, car.phase)
+        phase = bay_phase(car.phase)
         text.append(f" {phase:<9} {duration(car.seconds):>7} {car.left_station or '-'}")
         text.append(f"\n  {plain(car.reason)}", style="dim")
-    return text or Text("No car in the repair bay.", style="dim")
+    return text or Text(_("No car in the repair bay."), style="dim")
 
 
 def overrides_panel(moves: Sequence[OverrideMove], zone: str) -> Text:
@@ -276,32 +295,39 @@ def overrides_panel(moves: Sequence[OverrideMove], zone: str) -> Text:
         text.append(f"\n  {plain(move.reason)}", style="dim")
         if move.by:
             text.append(f" ({plain(move.by)})", style="dim")
-    return text or Text("No override today.", style="dim")
+    return text or Text(_("No override today."), style="dim")
 
 
 def describe_car(car: BoardCar) -> str:
     """One line about a car, for a dialog's heading."""
     summary = car.car
-    where = f"in {summary.station}" if car.inside else f"waiting at {summary.station}"
+    if car.inside:
+        where = _("in {station}").format(station=summary.station)
+    else:
+        where = _("waiting at {station}").format(station=summary.station)
     return f"#{summary.build_seq} · {summary.model_name} · {summary.color} · {where}"
 
 
 def describe_bay_car(car: CarInRepair) -> str:
     """One line about a car in the bay, for a dialog's heading."""
-    return f"#{car.build_seq} · {car.model} · {car.color} · {BAY_PHASES.get(car.phase, car.phase)}"
+    return f"#{car.build_seq} · {car.model} · {car.color} · {bay_phase(car.phase)}"
 
 
 def line_counts(status: LineStatus) -> str:
     """Held, in repair, out of sequence this shift, stopped: the line's counts under its summary."""
     held = sum(s.held_count for s in status.stations)
-    parts = [f"{held} held", f"{len(status.in_repair)} in repair"]
-    parts.append(f"{status.progress.sequence_breaks} out of sequence this shift")
+    parts = [
+        _("{count} held").format(count=held),
+        _("{count} in repair").format(count=len(status.in_repair)),
+    ]
+    breaks = status.progress.sequence_breaks
+    parts.append(_("{count} out of sequence this shift").format(count=breaks))
     if status.stops:
-        parts.append(f"{len(status.stops)} stopped")
+        parts.append(_("{count} stopped").format(count=len(status.stops)))
     return " · ".join(parts)
 
 
 def overrides_title(count: int) -> Text:
-    text = Text("Overrides today: ", style="bold")
-    text.append(f"{count} · Ctrl+T: back to the station's cars")
+    text = Text(_("Overrides today:") + " ", style="bold")
+    text.append(_("{count} · Ctrl+T: back to the station's cars").format(count=count))
     return text

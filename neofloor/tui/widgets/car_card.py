@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.i18n import _
 from neofloor.tui.safe_text import plain
-from neofloor.tui.station_wording import BAY_PHASES, bay_card_text
+from neofloor.tui.station_wording import bay_card_text, phase_words
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -27,15 +28,15 @@ class CarCard(Static):
         text.append(f"  #{car.build_seq}\n")
         text.append(f"{car.model_name} ({car.model}) · {car.color}")
         if car.order_ref:
-            text.append(f" · order {plain(car.order_ref)}")
+            text.append(" · " + _("order {reference}").format(reference=plain(car.order_ref)))
         if car.held:
-            text.append("\nHELD: ", style="bold reverse")
+            text.append("\n" + _("HELD:") + " ", style="bold reverse")
             text.append(f" {plain(car.hold_reason)}", style="bold")
         options = ", ".join(o for o in car.options.split(",") if o)
-        text.append("\nOptions: ", style="dim")
-        text.append(options or "none")
+        text.append("\n" + _("Options:") + " ", style="dim")
+        text.append(options or _("none"))
         if car.option_notes:
-            text.append("\nNotes: ", style="dim")
+            text.append("\n" + _("Notes:") + " ", style="dim")
             text.append(plain(car.option_notes), style="bold")
         for line in instructions:
             text.append("\n▸ ")
@@ -45,7 +46,7 @@ class CarCard(Static):
 
     def show_bay_car(self, car: CarInRepair, zone: str, now: datetime) -> None:
         """A car in the repair bay: where it came from, why, since when; the title its step."""
-        self.border_title = BAY_PHASES.get(car.phase, car.phase).capitalize()
+        self.border_title = phase_words(car.phase).capitalize()
         self.set_class(False, "-held")
         self.update(bay_card_text(car, zone, now))
 

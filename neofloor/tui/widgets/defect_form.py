@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from neofloor.i18n import N_, _
 from neofloor.tui.formatting import (
     car_line,
     looks_like_vin,
@@ -33,6 +34,7 @@ from neofloor.tui.formatting import (
     next_severity,
     severity_for,
     severity_info,
+    severity_words,
 )
 from neofloor.tui.widgets.match_list import MatchList
 from neofloor.tui.widgets.scan_field import FloorInput
@@ -46,11 +48,11 @@ MATCHES = 8
 DEFECT_FIELDS = ("defect", "zone", "severity", "note")
 # The form's rows: label, field, placeholder, longest input, and the info beside it (none for the note).
 FORM_ROWS = (
-    ("Car", "vin", "Scan or type the VIN", 40, "car-facts"),
-    ("Defect", "defect", "code or words", 60, "defect-info"),
-    ("Zone", "zone", "first letters", 20, "zone-info"),
-    ("Severity", "severity", "the catalog's", 10, "severity-info"),
-    ("Note", "note", "optional · Enter logs the defect", 500, ""),
+    (N_("Car"), "vin", N_("Scan or type the VIN"), 40, "car-facts"),
+    (N_("Defect"), "defect", N_("code or words"), 60, "defect-info"),
+    (N_("Zone"), "zone", N_("first letters"), 20, "zone-info"),
+    (N_("Severity"), "severity", N_("the catalog's"), 10, "severity-info"),
+    (N_("Note"), "note", N_("optional · Enter logs the defect"), 500, ""),
 )
 
 
@@ -61,12 +63,12 @@ class DefectForm(Vertical):
         Binding(
             "f2",
             "cycle_severity",
-            "Severity",
+            N_("Severity"),
             id="cycle-severity",
-            tooltip="Change the severity: critical, major, minor (the catalog's by default).",
+            tooltip=N_("Change the severity: critical, major, minor (the catalog's by default)."),
         ),
-        Binding("up", "move_match(-1)", "Previous match", id="previous-match", show=False),
-        Binding("down", "move_match(1)", "Next match", id="next-match", show=False),
+        Binding("up", "move_match(-1)", N_("Previous match"), id="previous-match", show=False),
+        Binding("down", "move_match(1)", N_("Next match"), id="next-match", show=False),
     ]
 
     @dataclass
@@ -105,8 +107,8 @@ class DefectForm(Vertical):
     def compose(self) -> ComposeResult:
         with Grid(id="entry-form"):
             for label, field, placeholder, longest, info in FORM_ROWS:
-                yield Label(label, classes="form-label")
-                yield FloorInput(placeholder=placeholder, id=field, compact=True, max_length=longest)
+                yield Label(_(label), classes="form-label")
+                yield FloorInput(placeholder=_(placeholder), id=field, compact=True, max_length=longest)
                 if info:
                     yield Static("", id=info, classes="form-info")
         yield MatchList(id="matches")
@@ -133,7 +135,7 @@ class DefectForm(Vertical):
         facts = self.query_one("#car-facts", Static)
         if car is None:
             self.car_vin = None
-            facts.update(Text("no car yet", style="dim"))
+            facts.update(Text(_("no car yet"), style="dim"))
             return
         field = self.query_one("#vin", Input)
         if car.vin != self.car_vin or not field.value:
@@ -253,7 +255,8 @@ class DefectForm(Vertical):
 
     def action_cycle_severity(self) -> None:
         default = self.picked.default_severity if self.picked else None
-        self.query_one("#severity", Input).value = next_severity(self._typed("severity"), default)
+        severity = next_severity(self._typed("severity"), default)
+        self.query_one("#severity", Input).value = severity_words(severity)
 
     # --- typing -----------------------------------------------------------------
 
@@ -283,7 +286,8 @@ class DefectForm(Vertical):
         if not typed or self._scanned_a_car(typed):
             return
         if not looks_like_vin_fragment(typed):
-            self._refuse(f"{typed!r} is not a VIN: type at least 4 of its letters and digits.", "vin")
+            said = _("{typed} is not a VIN: type at least 4 of its letters and digits.")
+            self._refuse(said.format(typed=repr(typed)), "vin")
             return
         self.post_message(self.CarAsked(typed))
 
@@ -337,15 +341,17 @@ class DefectForm(Vertical):
             code = codes[0] if typed.strip() and codes else None
         if code is None:
             if typed.strip():
-                sentence = f"No defect in the catalog matches {typed.strip()!r}: try other letters or words."
+                sentence = _("No defect in the catalog matches {typed}: try other letters or words.").format(
+                    typed=repr(typed.strip())
+                )
             else:
-                sentence = "Which defect? Type part of its code or description (↑ ↓ to choose)."
+                sentence = _("Which defect? Type part of its code or description (↑ ↓ to choose).")
             self._refuse(sentence, "defect")
             return False
         entry = next(m.entry for m in matches if m.entry.code == code)
         self.picked = entry
         self.query_one("#defect", Input).value = entry.code
-        self.query_one("#severity", Input).value = entry.default_severity
+        self.query_one("#severity", Input).value = severity_words(entry.default_severity)
         self._show_defect_info()
         self._show_severity_info()
         return True
@@ -363,7 +369,7 @@ class DefectForm(Vertical):
             zone = zones[0] if typed.strip() and zones else None
         if zone is None:
             if not typed.strip():
-                self._refuse("Which zone? Type its first letters (↑ ↓ to choose).", "zone")
+                self._refuse(_("Which zone? Type its first letters (↑ ↓ to choose)."), "zone")
                 return False
             try:
                 zone = normalize_zone(typed)
@@ -381,17 +387,17 @@ class DefectForm(Vertical):
         typed = self._typed("severity")
         level = severity_for(typed, default)
         if level is None and typed.strip():
-            sentence = f"{typed.strip()!r} is not a severity: type c (critical), ma (major) or mi (minor)."
-            self._refuse(sentence, "severity")
+            sentence = _("{typed} is not a severity: type c (critical), ma (major) or mi (minor).")
+            self._refuse(sentence.format(typed=repr(typed.strip())), "severity")
             return None
-        if level is not None and typed != level:
-            self.query_one("#severity", Input).value = level
+        if level is not None and typed != severity_words(level):
+            self.query_one("#severity", Input).value = severity_words(level)
         return level
 
     def _ask_to_log(self) -> None:
         """Everything picked (what is typed but not yet picked is taken as Enter would): ask to log it."""
         if self.car_vin is None:
-            self._refuse("Scan the car's VIN first.", "vin")
+            self._refuse(_("Scan the car's VIN first."), "vin")
             return
         if not self._pick_defect() or not self._pick_zone() or self.picked is None or self.zone is None:
             return

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from neofloor.tui.formatting import day_text, vin_tail
+from neofloor.i18n import N_, _
+from neofloor.tui.formatting import day_text, severity_words, vin_tail
 from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.floor_table import FloorTable
 from neofloor.tui.widgets.tables import fill_table
@@ -21,38 +22,71 @@ if TYPE_CHECKING:
     from neofloor.services.quality import DefectRecord, DefectStory
 
 STATUS_WORDS = {
-    "open": "open",
-    "repaired": "repaired: to verify",
-    "verified": "verified",
-    "cancelled": "cancelled",
+    "open": N_("open"),
+    "repaired": N_("repaired: to verify"),
+    "verified": N_("verified"),
+    "cancelled": N_("cancelled"),
+}
+# The statuses in one word, where a column is narrow.
+SHORT_STATUS_WORDS = {
+    "open": N_("open"),
+    "repaired": N_("repaired"),
+    "verified": N_("verified"),
+    "cancelled": N_("cancelled"),
 }
 EVENT_WORDS = {
-    "found": "found",
-    "repaired": "repaired",
-    "verified": "verified",
-    "rejected": "repair rejected",
-    "cancelled": "cancelled",
+    "found": N_("found"),
+    "repaired": N_("repaired"),
+    "verified": N_("verified"),
+    "rejected": N_("repair rejected"),
+    "cancelled": N_("cancelled"),
 }
 SERIOUS = ("critical", "major")
 UNCLOSED = ("open", "repaired")
-COLUMNS = ("#", "Code", "Zone", "Severity", "Status", "Found", "What")
+COLUMNS = ("#", N_("Code"), N_("Zone"), N_("Severity"), N_("Status"), N_("Found"), N_("What"))
+# The zones as people read them (the stored keys stay as they are).
+ZONE_WORDS = {
+    "front": N_("front"),
+    "rear": N_("rear"),
+    "left": N_("left"),
+    "right": N_("right"),
+    "roof": N_("roof"),
+    "interior": N_("interior"),
+    "underbody": N_("underbody"),
+    "powertrain": N_("powertrain"),
+    "electrical": N_("electrical"),
+    "hv_battery": N_("HV battery"),
+}
+
+
+def _words(words: dict[str, str], key: str) -> str:
+    """A stored key in the floor's words, an unknown one as it is."""
+    said = words.get(key)
+    return _(said) if said is not None else key
+
+
+def status_words(status: str, *, short: bool = False) -> str:
+    """A defect's status in the floor's words ("repaired: to verify"; "repaired" where short)."""
+    return _words(SHORT_STATUS_WORDS if short else STATUS_WORDS, status)
 
 
 def zone_words(zone: str) -> str:
     """A zone key as people read it ("hv_battery" -> "HV battery")."""
-    return "HV battery" if zone == "hv_battery" else zone.replace("_", " ")
+    said = ZONE_WORDS.get(zone)
+    return _(said) if said is not None else zone.replace("_", " ")
 
 
 def severity_text(severity: str, status: str) -> Text:
     """The severity, loud only while it still matters (unclosed and serious)."""
+    words = severity_words(severity)
     if severity in SERIOUS and status in UNCLOSED:
-        return Text(severity, style="bold red" if severity == "critical" else "bold")
-    return Text(severity, style="" if status in UNCLOSED else "dim")
+        return Text(words, style="bold red" if severity == "critical" else "bold")
+    return Text(words, style="" if status in UNCLOSED else "dim")
 
 
 def status_text(status: str, severity: str, *, short: bool = False) -> Text:
     """The status in the floor's words: red while a serious defect is open, yellow awaiting an inspector."""
-    words = status if short else STATUS_WORDS.get(status, status)
+    words = status_words(status, short=short)
     if status == "open":
         return Text(words, style="bold red" if severity in SERIOUS else "bold")
     if status == "repaired":
@@ -70,32 +104,38 @@ def story_text(record: DefectRecord, story: DefectStory | None, zone: str) -> Te
     """
     text = Text()
     text.append(f"#{record.id} {record.code}", style="bold")
-    text.append(f" {plain(record.description)} · {zone_words(record.zone)} · {record.severity}")
+    text.append(
+        f" {plain(record.description)} · {zone_words(record.zone)} · {severity_words(record.severity)}"
+    )
     if record.note:
         text.append(f" · {plain(record.note)}")
     steps: list[tuple[str, str, str | None, str | None, str]] = []
     if story is not None and story.defect.status == record.status:
         steps = [
-            (EVENT_WORDS.get(e.kind, e.kind), day_text(e.at, zone), e.station, e.operator, e.note)
+            (_words(EVENT_WORDS, e.kind), day_text(e.at, zone), e.station, e.operator, e.note)
             for e in story.events
             if e.kind != "found"
         ]
     else:
         if record.repaired_at is not None:
             when = day_text(record.repaired_at, zone)
-            steps.append(("repaired", when, record.repair_station, record.repaired_by, record.repair_note))
+            repaired = _words(EVENT_WORDS, "repaired")
+            steps.append((repaired, when, record.repair_station, record.repaired_by, record.repair_note))
         if record.verified_at is not None:
-            steps.append(("verified", day_text(record.verified_at, zone), None, record.verified_by, ""))
+            verified = _words(EVENT_WORDS, "verified")
+            steps.append((verified, day_text(record.verified_at, zone), None, record.verified_by, ""))
         if record.status == "cancelled":
-            steps.append(("cancelled", "", None, None, record.cancel_reason))
-    text.append("\nfound ", style="dim")
-    text.append(f"{day_text(record.found_at, zone)} at {record.station}")
+            steps.append((_words(EVENT_WORDS, "cancelled"), "", None, None, record.cancel_reason))
+    text.append("\n" + _words(EVENT_WORDS, "found") + " ", style="dim")
+    found_at = day_text(record.found_at, zone)
+    text.append(_("{moment} at {station}").format(moment=found_at, station=record.station))
     if record.found_by:
-        text.append(f" by {plain(record.found_by)}")
+        text.append(" " + _("by {person}").format(person=plain(record.found_by)))
     for word, when, station, who, note in steps:
         text.append(f" → {word} ", style="dim")
-        where = f"at {station}" if station else ""
-        text.append(" ".join(part for part in (when, where, f"by {plain(who)}" if who else "") if part))
+        where = _("at {station}").format(station=station) if station else ""
+        by = _("by {person}").format(person=plain(who)) if who else ""
+        text.append(" ".join(part for part in (when, where, by) if part))
         if note:
             text.append(f": {plain(note)}", style="italic")
     return text
@@ -126,7 +166,7 @@ class DefectTable(FloorTable[str | Text]):
         ]
         ids = [r.id for r in self.records]
         row = ids.index(keep) if keep in ids else 0
-        fill_table(self, COLUMNS, rows, [str(i) for i in ids], select=row)
+        fill_table(self, [_(label) for label in COLUMNS], rows, [str(i) for i in ids], select=row)
 
     def selected(self) -> DefectRecord | None:
         """The defect under the cursor, or None when the table is empty."""
@@ -142,22 +182,23 @@ class DefectTable(FloorTable[str | Text]):
 def quality_gates(catalog: PlantCatalog | None) -> str:
     """The plant's quality gates by code ("QG"), for the sentence that says a car may not pass."""
     gates = [s.code for s in catalog.production_route if s.kind == "quality_gate"] if catalog else []
-    return ", ".join(gates) or "the quality gate"
+    return ", ".join(gates) or _("the quality gate")
 
 
 def car_defects_title(vin: str, defects: list[DefectRecord], gates: str) -> Text:
     """Above the defect entry's list: how many, how many not closed or to verify, and the serious ones."""
-    title = Text(f"Defects on …{vin_tail(vin)}: ")
+    title = Text(_("Defects on …{vin}:").format(vin=vin_tail(vin)) + " ")
     if not defects:
-        title.append("none recorded")
+        title.append(_("none recorded"))
         return title
     unclosed = [d for d in defects if not d.is_closed]
     serious = [d for d in unclosed if d.is_serious]
     to_verify = sum(1 for d in unclosed if d.status == "repaired")
-    title.append(f"{len(defects)}, {len(unclosed)} not closed")
+    title.append(_("{count}, {unclosed} not closed").format(count=len(defects), unclosed=len(unclosed)))
     if to_verify:
-        title.append(f" ({to_verify} to verify)")
+        title.append(" " + _("({count} to verify)").format(count=to_verify))
     if serious:
         title.append(" · ")
-        title.append(f"{len(serious)} serious: no pass at {gates}", style="bold red")
+        warning = _("{count} serious: no pass at {gates}").format(count=len(serious), gates=gates)
+        title.append(warning, style="bold red")
     return title

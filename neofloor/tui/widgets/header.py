@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from neofloor.i18n import _
 from neofloor.tui.floor import Floor, floor_of
 from neofloor.tui.formatting import clock_text
 from neofloor.tui.idle import countdown_text
@@ -60,14 +61,14 @@ class PlantHeader(Horizontal):
         label = self.query_one("#header-station", Label)
         catalog = self.floor.catalog
         if code is None:
-            label.update("no station" if catalog else "")
+            label.update(_("no station") if catalog else "")
             return
         station = next((s for s in catalog.stations if s.code == code), None) if catalog else None
         label.update(f"{code} · {station.name}" if station else code)
 
     def _show_operator(self, operator: OperatorInfo | None) -> None:
         label = self.query_one("#header-operator", Label)
-        label.update(plain(operator.label) if operator else "nobody signed in")
+        label.update(plain(operator.label) if operator else _("nobody signed in"))
         label.set_class(operator is None, "-nobody")
         label.set_class(False, "-leaving")
 

@@ -17,8 +17,10 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
-OUTPUT_LABEL = "output"
-PLAN_LABEL = "plan"
+from neofloor.i18n import N_, _
+
+OUTPUT_LABEL = N_("output")
+PLAN_LABEL = N_("plan")
 # Below this size a chart says nothing: a sentence is shown instead.
 MIN_WIDTH, MIN_HEIGHT = 24, 6
 
@@ -36,7 +38,7 @@ class ShiftCurves:
 
     @property
     def drawable(self) -> bool:
-        return bool(self.plan) or any(cars for _, cars in self.output)
+        return bool(self.plan) or any(cars for _hour, cars in self.output)
 
 
 class HourlyChart(PlotextPlot):
@@ -45,7 +47,7 @@ class HourlyChart(PlotextPlot):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.curves: ShiftCurves | None = None
-        self.empty_sentence = "Nothing to draw yet."
+        self.empty_sentence = _("Nothing to draw yet.")
 
     def show_curves(self, curves: ShiftCurves, *, empty_sentence: str) -> None:
         """Draw these curves (or the sentence when there is nothing to draw); no redraw when unchanged."""
@@ -59,7 +61,7 @@ class HourlyChart(PlotextPlot):
         if curves is None or not curves.drawable:
             return Text(self.empty_sentence, style="dim")
         if self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT:
-            return Text("Too small for the chart: widen the terminal.", style="dim")
+            return Text(_("Too small for the chart: widen the terminal."), style="dim")
         self._draw(curves)
         return super().render()
 
@@ -68,26 +70,26 @@ class HourlyChart(PlotextPlot):
         plt.clear_figure()
         if curves.plan:
             plt.plot(
-                [x for x, _ in curves.plan],
-                [cars for _, cars in curves.plan],
-                label=PLAN_LABEL,
+                [x for x, _cars in curves.plan],
+                [cars for _hour, cars in curves.plan],
+                label=_(PLAN_LABEL),
                 color="orange",
                 marker="dot",
             )
         if curves.output:
             plt.plot(
-                [x for x, _ in curves.output],
-                [cars for _, cars in curves.output],
-                label=OUTPUT_LABEL,
+                [x for x, _cars in curves.output],
+                [cars for _hour, cars in curves.output],
+                label=_(OUTPUT_LABEL),
                 color="green",
                 marker="hd",
             )
-        positions = [x for x, _ in curves.hours]
+        positions = [x for x, _label in curves.hours]
         room = (self.size.width - 6) // max(1, len(positions))
-        labels = [label if room >= 6 else label[:2] for _, label in curves.hours]
+        labels = [label if room >= 6 else label[:2] for _hour, label in curves.hours]
         plt.xticks(positions, labels)
         plt.xlim(0, max(curves.length, 0.5))
-        top = max([1, *(cars for _, cars in curves.plan), *(cars for _, cars in curves.output)])
+        top = max([1, *(cars for _hour, cars in curves.plan), *(cars for _hour, cars in curves.output)])
         step = _tick_step(top, max(2, (self.size.height - 3) // 2))
         ticks = [float(tick) for tick in range(0, top + step, step)]
         plt.yticks(ticks, [str(int(tick)) for tick in ticks])

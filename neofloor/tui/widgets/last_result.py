@@ -8,14 +8,15 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from neofloor.i18n import N_, _
 from neofloor.tui.safe_text import plain
 
 KINDS = ("ready", "done", "refused", "ignored")
 HEADLINES = {
-    "ready": "READY",
-    "done": "✔ DONE",
-    "refused": "✘ REFUSED",
-    "ignored": "IGNORED",
+    "ready": N_("READY"),
+    "done": N_("✔ DONE"),
+    "refused": N_("✘ REFUSED"),
+    "ignored": N_("IGNORED"),
 }
 
 
@@ -29,13 +30,14 @@ class Outcome:
 
     @property
     def title(self) -> str:
-        return self.headline or HEADLINES[self.kind]
+        return self.headline or _(HEADLINES[self.kind])
 
 
 class LastResult(Static):
     """Green for done, red for refused, amber for ignored; the word says it too, not only the colour."""
 
-    outcome: reactive[Outcome] = reactive(Outcome("ready", "Scan a car's VIN."))
+    # A callable default: the sentence is said in the language spoken when the widget is made.
+    outcome: reactive[Outcome] = reactive(lambda: Outcome("ready", _("Scan a car's VIN.")))
 
     def watch_outcome(self, outcome: Outcome) -> None:
         # One style update for the new colour (removing one class and adding another is two).

@@ -14,6 +14,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from neofloor.tui.formatting import severity_words
+
 if TYPE_CHECKING:
     from neofloor.services.quality import CatalogMatch
 
@@ -38,7 +40,7 @@ def catalog_prompt(match: CatalogMatch, code_width: int) -> Text:
     line.pad_right(code_width - len(entry.code) + 2)
     line.append_text(highlighted(entry.description, match.description_positions))
     line.append("  ")
-    line.append(entry.default_severity, style=SEVERITY_STYLES.get(entry.default_severity, ""))
+    line.append(severity_words(entry.default_severity), style=SEVERITY_STYLES.get(entry.default_severity, ""))
     return line
 
 

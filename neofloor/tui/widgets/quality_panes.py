@@ -19,7 +19,18 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Label, Static
 
-from neofloor.tui.formatting import state_words, vin_tail
+from neofloor.i18n import (
+    N_,
+    _,
+    day_month_text,
+    day_month_year_text,
+    decimal_text,
+    language,
+    ngettext,
+    percent_text,
+    weekday_day_month_text,
+)
+from neofloor.tui.formatting import severity_words, state_words, vin_tail
 from neofloor.tui.messages import VehicleRequested
 from neofloor.tui.safe_text import safe
 from neofloor.tui.widgets.bars import bar
@@ -40,29 +51,45 @@ DAY_BAR = 10
 SEVERITIES = ("critical", "major", "minor")
 # Status filters: what the key offers, and the statuses each one reads.
 STATUS_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "unclosed": ("not closed", ("open", "repaired")),
-    "open": ("open: to repair", ("open",)),
-    "repaired": ("repaired: to verify", ("repaired",)),
+    "unclosed": (N_("not closed"), ("open", "repaired")),
+    "open": (N_("open: to repair"), ("open",)),
+    "repaired": (N_("repaired: to verify"), ("repaired",)),
 }
 # Age filters: found longer ago than this; they fall on the limits of the services' age bands.
 AGE_FILTERS: dict[str, tuple[str, timedelta]] = {
-    "1h": ("older than 1 h", timedelta(hours=1)),
-    "4h": ("older than 4 h", timedelta(hours=4)),
-    "24h": ("older than 24 h", timedelta(hours=24)),
-    "3d": ("older than 3 days", timedelta(days=3)),
+    "1h": (N_("older than 1 h"), timedelta(hours=1)),
+    "4h": (N_("older than 4 h"), timedelta(hours=4)),
+    "24h": (N_("older than 24 h"), timedelta(hours=24)),
+    "3d": (N_("older than 3 days"), timedelta(days=3)),
 }
 # The periods the Pareto and the yields look at: key, kind, words.
 PERIODS = (
-    ("t", "today", "today"),
-    ("w", "week", "this week"),
-    ("m", "30days", "last 30 days"),
-    ("d", "dates", "dates…"),
+    ("t", "today", N_("today")),
+    ("w", "week", N_("this week")),
+    ("m", "30days", N_("last 30 days")),
+    ("d", "dates", N_("dates…")),
 )
-OPEN_COLUMNS = ("#", "VIN", "Code", "Zone", "Severity", "Status", "Found", "Age", "Car", "What")
-PARETO_COLUMNS = ("#", "Code", "Description", "Count", "Share", "Cum.", "")
-DAY_COLUMNS = ("Day", "Cars", "1st pass", "FPY", "Defects", "DPHU", "")
-SHIFT_COLUMNS = ("Shift", "Cars", "1st pass", "FPY", "Defects", "DPHU")
-STATION_COLUMNS = ("Station", "Cars", "1st pass", "FPY", "Defects", "DPHU")
+OPEN_COLUMNS = (
+    "#",
+    N_("VIN"),
+    N_("Code"),
+    N_("Zone"),
+    N_("Severity"),
+    N_("Status"),
+    N_("Found"),
+    N_("Age"),
+    N_("Car"),
+    N_("What"),
+)
+PARETO_COLUMNS = ("#", N_("Code"), N_("Description"), N_("Count"), N_("Share"), N_("Cum."), "")
+DAY_COLUMNS = (N_("Day"), N_("Cars"), N_("1st pass"), "FPY", N_("Defects"), "DPHU", "")
+SHIFT_COLUMNS = (N_("Shift"), N_("Cars"), N_("1st pass"), "FPY", N_("Defects"), "DPHU")
+STATION_COLUMNS = (N_("Station"), N_("Cars"), N_("1st pass"), "FPY", N_("Defects"), "DPHU")
+
+
+def _titles(columns: Sequence[str]) -> list[str]:
+    """Column titles in the language spoken now (codes such as FPY, DPHU stay as they are)."""
+    return [_(title) if title else title for title in columns]
 
 
 @dataclass(frozen=True)
@@ -109,34 +136,47 @@ def period_days(kind: str, today: date, chosen: tuple[date, date] | None) -> tup
 
 def percent(ratio: float | None) -> str:
     """0.7273 -> "72.7 %"; no value -> a dash."""
-    return DASH if ratio is None else f"{ratio * 100:.1f} %"
+    return DASH if ratio is None else percent_text(ratio)
 
 
 def number(value: float | None) -> str:
-    return DASH if value is None else f"{value:.1f}"
+    return DASH if value is None else decimal_text(value)
 
 
 def car_words(state: str, station: str | None) -> str:
     """Where the car is, short: "in TRIM1", "waiting TRIM2", "HELD PAINT", "in repair"."""
-    where = f" {station}" if station else ""
     if state == "in_station":
-        return f"in{where}"
+        return _("in {station}").format(station=station) if station else _("in")
     if state in ("queued", "planned"):
-        return f"waiting{where}"
+        return _("waiting {station}").format(station=station) if station else _("waiting")
     if state == "held":
-        return f"HELD{where}"
+        return _("HELD {station}").format(station=station) if station else _("HELD")
     return state_words(state)
+
+
+def _weekday_day(day: date) -> str:
+    """Mon 23 / lun. 23: a day of the week and of the month."""
+    if language() == "en":
+        return day.strftime("%a %d")
+    from babel.dates import format_date
+
+    return format_date(day, "EEE dd", locale=language())
+
+
+def _day_words(day: date) -> str:
+    """Thu 26 Nov / jeu. 26 nov."""
+    return weekday_day_month_text(datetime(day.year, day.month, day.day))
 
 
 def days_words(first: date, last: date) -> str:
     """Thu 26 Nov; Mon 23 – Thu 26 Nov; 28 Oct – 26 Nov 2026."""
     if first == last:
-        return first.strftime("%a %d %b")
+        return _day_words(first)
     if (last - first).days < 7:
-        return f"{first.strftime('%a %d')} – {last.strftime('%a %d %b')}"
+        return f"{_weekday_day(first)} – {_day_words(last)}"
     if first.year == last.year:
-        return f"{first.strftime('%d %b')} – {last.strftime('%d %b %Y')}"
-    return f"{first.strftime('%d %b %Y')} – {last.strftime('%d %b %Y')}"
+        return f"{day_month_text(first)} – {day_month_year_text(last)}"
+    return f"{day_month_year_text(first)} – {day_month_year_text(last)}"
 
 
 def key_hint(key: str, label: str, value: str, *, active: bool) -> Text:
@@ -144,7 +184,7 @@ def key_hint(key: str, label: str, value: str, *, active: bool) -> Text:
     text = Text()
     text.append(key, style=KEY_STYLE)
     if label:
-        text.append(f" {label}")
+        text.append(f" {label}")  # already in the language spoken (the caller's _())
     if value:
         text.append(" ")
         text.append(value, style="bold reverse" if active else "bold")
@@ -153,7 +193,7 @@ def key_hint(key: str, label: str, value: str, *, active: bool) -> Text:
 
 def period_bar(kind: str, days: tuple[date, date] | None) -> Text:
     """The period keys, the one in use reversed, and the days it covers."""
-    text = Text(" · ").join(key_hint(key, "", words, active=kind == k) for key, k, words in PERIODS)
+    text = Text(" · ").join(key_hint(key, "", _(words), active=kind == k) for key, k, words in PERIODS)
     if days is not None:
         text.append("   ")
         text.append(days_words(*days), style="bold")
@@ -185,7 +225,7 @@ def _figure_cells(
 ) -> tuple[Text, ...]:
     """Cars, first pass, FPY, defects, DPHU; dashes when no car went through."""
     if not cars:
-        return tuple(Text(DASH, style="dim") for _ in range(5))
+        return tuple(Text(DASH, style="dim") for _figure in range(5))
     return (
         Text(str(cars)),
         Text(str(first_pass)),
@@ -225,14 +265,21 @@ class OpenDefectsPane(Vertical):
     def show_filters(self, filters: OpenFilters) -> None:
         f = filters
         parts = [
-            key_hint("s", "station", f.station or "all", active=f.station is not None),
-            key_hint("z", "zone", zone_words(f.zone) if f.zone else "all", active=f.zone is not None),
-            key_hint("e", "severity", f.severity or "all", active=f.severity is not None),
-            key_hint("a", "age", AGE_FILTERS[f.age][0] if f.age else "any", active=f.age is not None),
-            key_hint("u", "status", STATUS_FILTERS[f.status][0], active=f.status != "unclosed"),
+            key_hint("s", _("station"), f.station or _("all"), active=f.station is not None),
+            key_hint("z", _("zone"), zone_words(f.zone) if f.zone else _("all"), active=f.zone is not None),
+            key_hint(
+                "e",
+                _("severity"),
+                severity_words(f.severity) if f.severity else _("all"),
+                active=f.severity is not None,
+            ),
+            key_hint(
+                "a", _("age"), _(AGE_FILTERS[f.age][0]) if f.age else _("any"), active=f.age is not None
+            ),
+            key_hint("u", _("status"), _(STATUS_FILTERS[f.status][0]), active=f.status != "unclosed"),
         ]
         if f.narrowed:
-            parts.append(key_hint("x", "clear", "", active=False))
+            parts.append(key_hint("x", _("clear"), "", active=False))
         self.query_one("#open-filters", Static).update(Text(" · ").join(parts))
 
     def show(
@@ -267,37 +314,43 @@ class OpenDefectsPane(Vertical):
             )
             for record in page
         ]
-        fill_table(self.query_one("#open-list", DataTable), OPEN_COLUMNS, rows, [str(r.id) for r in page])
+        table = self.query_one("#open-list", DataTable)
+        fill_table(table, _titles(OPEN_COLUMNS), rows, [str(r.id) for r in page])
         title = Text()
         if not page:
-            title.append("No defect matches these filters" if filters.narrowed else "No open defect")
+            title.append(_("No defect matches these filters") if filters.narrowed else _("No open defect"))
         else:
-            title.append(f"{matching(counts, filters, bands)} match")
-            title.append(f" · {offset + 1}-{offset + len(page)}, oldest first · Enter: the car")
+            title.append(_("{count} match").format(count=matching(counts, filters, bands)))
+            first, last = offset + 1, offset + len(page)
+            title.append(
+                " · " + _("{first}-{last}, oldest first · Enter: the car").format(first=first, last=last)
+            )
             if offset:
-                title.append(" · [ previous")
+                title.append(" · " + _("[ previous"))
             if more:
-                title.append(" · ] next")
+                title.append(" · " + _("] next"))
         self.query_one("#open-title", Label).update(title)
 
     def _show_counts(self, counts: OpenDefectCounts) -> None:
         text = Text()
-        text.append(f"{counts.total} not closed", style="bold")
+        text.append(_("{count} not closed").format(count=counts.total), style="bold")
         for severity in SEVERITIES:
             how_many = counts.by_severity.get(severity, 0)
             text.append(" · ")
             text.append(
-                f"{severity} {how_many}", style="bold red" if severity == "critical" and how_many else ""
+                f"{severity_words(severity)} {how_many}",
+                style="bold red" if severity == "critical" and how_many else "",
             )
-        text.append(f" · {counts.by_status.get('repaired', 0)} repaired, to verify")
+        to_verify = counts.by_status.get("repaired", 0)
+        text.append(" · " + _("{count} repaired, to verify").format(count=to_verify))
         lines = (
-            ("Station", list(counts.by_station.items())),
-            ("Zone", [(zone_words(zone), n) for zone, n in counts.by_zone.items()]),
-            ("Age", list(counts.by_age.items())),
+            (_("Station"), list(counts.by_station.items())),
+            (_("Zone"), [(zone_words(zone), n) for zone, n in counts.by_zone.items()]),
+            (_("Age"), list(counts.by_age.items())),
         )
         for label, pairs in lines:
             text.append(f"\n{label:<9}", style="dim")
-            text.append(" · ".join(f"{name} {n}" for name, n in pairs) or "none")
+            text.append(" · ".join(f"{name} {n}" for name, n in pairs) or _("none"))
         self.query_one("#open-counts", Static).update(text)
 
     @on(DataTable.RowSelected, "#open-list")
@@ -336,13 +389,18 @@ class ParetoPane(Vertical):
         ]
         if pareto.other_count:
             share = percent(pareto.other_count / pareto.total)
-            rows.append(("", Text("others", style="dim"), "", str(pareto.other_count), share, "", ""))
-        fill_table(self.query_one("#pareto", DataTable), PARETO_COLUMNS, rows, select=0)
-        title = Text(f"{pareto.total} defects found", style="bold")
+            rows.append(("", Text(_("others"), style="dim"), "", str(pareto.other_count), share, "", ""))
+        fill_table(self.query_one("#pareto", DataTable), _titles(PARETO_COLUMNS), rows, select=0)
+        found = ngettext("{count} defect found", "{count} defects found", pareto.total)
+        title = Text(found.format(count=pareto.total), style="bold")
         if pareto.total:
-            codes = f"over {len(pareto.lines)}" if pareto.other_count else str(len(pareto.lines))
-            title.append(f" · {codes} codes")
-        title.append(" · cancelled ones left out")
+            shown = len(pareto.lines)
+            if pareto.other_count:
+                codes = _("over {count} codes").format(count=shown)
+            else:
+                codes = ngettext("{count} code", "{count} codes", shown).format(count=shown)
+            title.append(f" · {codes}")
+        title.append(" · " + _("cancelled ones left out"))
         self.query_one("#pareto-title", Label).update(title)
 
     def show_refusal(self, sentence: str) -> None:
@@ -361,12 +419,12 @@ class YieldPane(Vertical):
         yield Static("", id="yield-total")
         with Horizontal(id="yield-tables"):
             with Vertical(id="yield-days-side"):
-                yield Label("By production day", classes="section-title")
+                yield Label(_("By production day"), classes="section-title")
                 yield FloorTable(id="yield-days", cursor_type="row")
             with Vertical(id="yield-shifts-side"):
-                yield Label("By shift", classes="section-title")
+                yield Label(_("By shift"), classes="section-title")
                 yield FloorTable(id="yield-shifts", cursor_type="row")
-                yield Label("By station, where the defects were found", classes="section-title")
+                yield Label(_("By station, where the defects were found"), classes="section-title")
                 yield FloorTable(id="yield-stations", cursor_type="row")
 
     def show_period(self, kind: str, days: tuple[date, date] | None) -> None:
@@ -375,20 +433,22 @@ class YieldPane(Vertical):
     def show(self, trend: Trend, shifts: list[ShiftQuality], stations: Sequence[StationQuality] = ()) -> None:
         total = trend.total
         summary = Text()
-        summary.append(f"{total.output} cars through QG", style="bold")
-        summary.append(f" · first pass {total.first_pass} · FPY ")
+        through = ngettext("{count} car through QG", "{count} cars through QG", total.output)
+        summary.append(through.format(count=total.output), style="bold")
+        summary.append(" · " + _("first pass {count}").format(count=total.first_pass) + " · FPY ")
         summary.append(percent(total.fpy), style="bold")
-        summary.append(f" · defects on them {total.defects} · DPHU ")
+        summary.append(" · " + _("defects on them {count}").format(count=total.defects) + " · DPHU ")
         summary.append(number(total.dphu), style="bold")
         summary.append(
-            "\nFPY: no defect ever, no repair visit · DPHU: defects × 100 / cars through QG", style="dim"
+            "\n" + _("FPY: no defect ever, no repair visit · DPHU: defects × 100 / cars through QG"),
+            style="dim",
         )
         self.query_one("#yield-total", Static).update(summary)
         days = [self._day_cells(day) for day in reversed(trend.days)]
-        fill_table(self.query_one("#yield-days", DataTable), DAY_COLUMNS, days, select=0)
+        fill_table(self.query_one("#yield-days", DataTable), _titles(DAY_COLUMNS), days, select=0)
         rows: list[tuple[Cell, ...]] = [
             (
-                f"{shift.window.local_date.strftime('%a %d %b')} {shift.window.code}",
+                f"{_day_words(shift.window.local_date)} {shift.window.code}",
                 *_figure_cells(
                     shift.figures.passed,
                     shift.figures.first_pass,
@@ -399,16 +459,18 @@ class YieldPane(Vertical):
             )
             for shift in reversed(shifts)
         ]
-        fill_table(self.query_one("#yield-shifts", DataTable), SHIFT_COLUMNS, rows, select=0)
+        fill_table(self.query_one("#yield-shifts", DataTable), _titles(SHIFT_COLUMNS), rows, select=0)
         by_station: list[tuple[Cell, ...]] = [
             (s.station, *_figure_cells(s.cars, s.first_pass, s.fpy, s.defects, s.dphu)) for s in stations
         ]
-        fill_table(self.query_one("#yield-stations", DataTable), STATION_COLUMNS, by_station, select=0)
+        fill_table(
+            self.query_one("#yield-stations", DataTable), _titles(STATION_COLUMNS), by_station, select=0
+        )
 
     @staticmethod
     def _day_cells(day: DaySummary) -> tuple[Cell, ...]:
         cells = _figure_cells(day.output, day.first_pass, day.fpy, day.defects, day.dphu)
-        return (day.local_date.strftime("%a %d %b"), *cells, bar(day.fpy, DAY_BAR, "green"))
+        return (_day_words(day.local_date), *cells, bar(day.fpy, DAY_BAR, "green"))
 
     def show_refusal(self, sentence: str) -> None:
         self.query_one("#yield-total", Static).update(Text(sentence, style="bold red"))

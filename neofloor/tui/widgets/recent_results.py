@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.i18n import _
 from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.last_result import Outcome
 
@@ -19,7 +20,7 @@ class RecentResults(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.entries: list[tuple[str, Outcome]] = []
-        self.border_title = "This terminal"
+        self.border_title = _("This terminal")
 
     def add(self, at: str, outcome: Outcome) -> None:
         self.entries.insert(0, (at, outcome))

@@ -20,6 +20,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
+from neofloor.i18n import _
+
 
 class FloorInput(Input):
     """An input that refuses what does not fit once: one bell and one message, however long the paste."""
@@ -37,7 +39,8 @@ class FloorInput(Input):
 
         @property
         def sentence(self) -> str:
-            return f"Too long: this field takes {self.limit} characters; what came after was dropped."
+            said = _("Too long: this field takes {limit} characters; what came after was dropped.")
+            return said.format(limit=self.limit)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

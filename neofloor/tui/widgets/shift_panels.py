@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
+from neofloor.i18n import _, decimal_text, percent_text
 from neofloor.tui.formatting import hour_text, moment_text, since_text, vin_tail
 from neofloor.tui.safe_text import plain
+from neofloor.tui.widgets.defect_table import status_words
 from neofloor.tui.widgets.floor_table import FloorTable
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ def minutes_text(minutes: float) -> str:
         return DASH
     if abs(minutes - round(minutes)) < 0.05:
         return str(round(minutes))
-    return f"{minutes:.1f}"
+    return decimal_text(minutes)
 
 
 def _right(text: str, style: str = "") -> Text:
@@ -75,11 +77,11 @@ class StationCycles(FloorTable[str | Text]):
         self._shown: tuple[object, ...] = ()
 
     def on_mount(self) -> None:
-        self.add_column("Station", key="station")
-        self.add_column(_right("Cars"), key="cars")
-        self.add_column(_right("Median"), key="median")
-        self.add_column(_right("P90"), key="p90")
-        self.add_column(_right("Down min"), key="down")
+        self.add_column(_("Station"), key="station")
+        self.add_column(_right(_("Cars")), key="cars")
+        self.add_column(_right(_("Median")), key="median")
+        self.add_column(_right(_("P90")), key="p90")
+        self.add_column(_right(_("Down min")), key="down")
         self.add_column("", key="mark")
 
     def show(self, stations: Sequence[StationCycle], *, wide: bool) -> None:
@@ -98,7 +100,7 @@ class StationCycles(FloorTable[str | Text]):
             return
         self._shown = (rows, wide)
         self.clear()
-        mark = f"{BOTTLENECK_MARK} bottleneck" if wide else BOTTLENECK_MARK
+        mark = BOTTLENECK_MARK + " " + _("bottleneck") if wide else BOTTLENECK_MARK
         for station, cars, median, p90, down, neck in rows:
             style = "bold reverse" if neck else ""
             self.add_row(
@@ -134,12 +136,12 @@ class DowntimePareto(FloorTable[str | Text]):
         if wide != self._wide:
             self.clear(columns=True)
             self._wide = wide
-            self.add_column("Reason", key="reason")
-            self.add_column(_right("Min"), key="minutes")
-            self.add_column(_right("Stops"), key="stops")
+            self.add_column(_("Reason"), key="reason")
+            self.add_column(_right(_("Min")), key="minutes")
+            self.add_column(_right(_("Stops")), key="stops")
             if wide:
-                self.add_column(_right("Cum."), key="cumulative")
-                self.add_column("Where", key="where")
+                self.add_column(_right(_("Cum.")), key="cumulative")
+                self.add_column(_("Where"), key="where")
                 self.add_column("", key="bar")
         else:
             self.clear()
@@ -155,7 +157,7 @@ class DowntimePareto(FloorTable[str | Text]):
             ]
             if wide:
                 length = max(1, round(PARETO_BAR * minutes / top)) if top > 0 else 0
-                share = f"{running * 100 / total:.0f} %" if total > 0 else DASH
+                share = percent_text(running / total, 0) if total > 0 else DASH
                 cells += [_right(share), ", ".join(stations), Text("█" * length, style="bold")]
             self.add_row(*cells, key=code)
         _fit_height(self)
@@ -166,34 +168,45 @@ class OpenIssues(Static):
 
     def show(self, line: LineNow, zone: str, now: datetime | None = None) -> None:
         text = Text()
-        text.append(f"WIP {line.wip} car(s)", style="bold")
-        text.append(f" · as of {moment_text(line.at, zone, now or line.at)}\n", style="dim")
+        text.append(_("WIP {count} car(s)").format(count=line.wip), style="bold")
+        as_of = moment_text(line.at, zone, now or line.at)
+        text.append(" · " + _("as of {moment}").format(moment=as_of) + "\n", style="dim")
 
-        text.append(f"Held: {len(line.held)}", style="bold reverse" if line.held else "bold")
+        held_title = _("Held: {count}").format(count=len(line.held))
+        text.append(held_title, style="bold reverse" if line.held else "bold")
         for car in line.held[:ISSUES_NAMED]:
             # The hold's moment, named as such (the car's place has its own "since" elsewhere).
-            held = since_text(car.held_since, zone, line.at, "held") if car.held_since else "held"
-            text.append(f"\n  {vin_tail(car.vin)} at {car.station or DASH}, {held}: {plain(car.reason)}")
+            held = since_text(car.held_since, zone, line.at, _("held")) if car.held_since else _("held")
+            said = _("{car} at {station}, {held}: {reason}").format(
+                car=vin_tail(car.vin), station=car.station or DASH, held=held, reason=plain(car.reason)
+            )
+            text.append(f"\n  {said}")
         _more(text, len(line.held))
 
-        text.append(f"\nIn repair: {len(line.in_repair)}", style="bold")
+        text.append("\n" + _("In repair: {count}").format(count=len(line.in_repair)), style="bold")
         for repair in line.in_repair[:ISSUES_NAMED]:
-            back = f", back to {repair.returns_to}" if repair.returns_to else ""
-            text.append(f"\n  {vin_tail(repair.vin)}{back}: {plain(repair.reason)}")
+            if repair.returns_to:
+                said = _("{car}, back to {station}: {reason}").format(
+                    car=vin_tail(repair.vin), station=repair.returns_to, reason=plain(repair.reason)
+                )
+            else:
+                said = f"{vin_tail(repair.vin)}: {plain(repair.reason)}"
+            text.append(f"\n  {said}")
         _more(text, len(line.in_repair))
 
         count = line.open_critical_count
-        text.append(f"\nOpen critical defects: {count}", style="bold reverse" if count else "bold")
+        critical = _("Open critical defects: {count}").format(count=count)
+        text.append(f"\n{critical}", style="bold reverse" if count else "bold")
         for defect in line.open_critical[:ISSUES_NAMED]:
             what = f"{defect.code} {plain(defect.description)}"
-            text.append(f"\n  {vin_tail(defect.vin)} {what} ({defect.status})")
+            text.append(f"\n  {vin_tail(defect.vin)} {what} ({status_words(defect.status, short=True)})")
         _more(text, count)
 
-        text.append(
-            f"\nStops now: {len(line.open_stops)}", style="bold reverse" if line.open_stops else "bold"
-        )
+        stops = _("Stops now: {count}").format(count=len(line.open_stops))
+        text.append(f"\n{stops}", style="bold reverse" if line.open_stops else "bold")
         for stop in line.open_stops[:ISSUES_NAMED]:
-            text.append(f"\n  {stop.station} {plain(stop.reason)} since {hour_text(stop.started_at, zone)}")
+            since = _("since {moment}").format(moment=hour_text(stop.started_at, zone))
+            text.append(f"\n  {stop.station} {plain(stop.reason)} {since}")
         _more(text, len(line.open_stops))
         text.no_wrap = True
         text.overflow = "ellipsis"
@@ -206,7 +219,7 @@ def _cut(text: str, length: int) -> str:
 
 def _more(text: Text, total: int) -> None:
     if total > ISSUES_NAMED:
-        text.append(f"\n  … and {total - ISSUES_NAMED} more", style="dim")
+        text.append("\n  " + _("… and {count} more").format(count=total - ISSUES_NAMED), style="dim")
 
 
 class ShiftNotes(Static):
@@ -214,7 +227,7 @@ class ShiftNotes(Static):
 
     def show(self, notes: Sequence[ShiftNoteLine], zone: str) -> None:
         if not notes:
-            self.update(Text("No notes yet. F3 adds one for the handover.", style="dim"))
+            self.update(Text(_("No notes yet. F3 adds one for the handover."), style="dim"))
             return
         text = Text()
         for number, note in enumerate(notes):

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from neofloor.i18n import N_, _
 from neofloor.tui.safe_text import plain
 
-NO_INSTRUCTION = "No instruction for this car here."
+NO_INSTRUCTION = N_("No instruction for this car here.")
 
 
 class WorkInstructions(Static):
@@ -33,12 +34,13 @@ class WorkInstructions(Static):
         self.display = True
         self.set_class(not self.lines, "-none")
         if not self.lines:
-            self.border_title = f"Work instructions at {station}"
+            self.border_title = _("Work instructions at {station}").format(station=station)
             self.border_subtitle = car_label
-            self.update(Text(f"{NO_INSTRUCTION[:-1]} ({station}).", style="dim"))
+            said = _("No instruction for this car here ({station}).").format(station=station)
+            self.update(Text(said, style="dim"))
             return
         count = len(self.lines)
-        self.border_title = f"Work instructions at {station} ({count})"
+        self.border_title = _("Work instructions at {station} ({count})").format(station=station, count=count)
         self.border_subtitle = car_label
         text = Text()
         for number, line in enumerate(self.lines, start=1):
