@@ -56,9 +56,9 @@ demo-example: $(STAMP)
 ## i18n: extract the messages from the code, update the French catalog, compile it (commit all three)
 LOCALE := neofloor/locale
 i18n: $(STAMP)
-	$(BIN)/pybabel extract --quiet --no-location --sort-output --project neofloor --copyright-holder neofloor \
+	$(BIN)/pybabel --quiet extract --no-location --sort-output --project neofloor --copyright-holder neofloor \
 		-o $(LOCALE)/neofloor.pot neofloor
-	$(BIN)/pybabel update --quiet --no-location --ignore-obsolete --ignore-pot-creation-date -i $(LOCALE)/neofloor.pot -d $(LOCALE) -D neofloor -l fr
+	$(BIN)/pybabel --quiet update --ignore-obsolete --ignore-pot-creation-date -i $(LOCALE)/neofloor.pot -d $(LOCALE) -D neofloor -l fr
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D neofloor -l fr
 
 clean:

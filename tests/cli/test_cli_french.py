@@ -1,7 +1,7 @@
 """The commands in French: messages, counts, refusals and help from the catalog, scripts' output kept.
 
-The French catalog is compiled here from its source (the merged ``neofloor.po`` when there is one,
-else the command line's part), so the test reads what a French terminal would.
+The shipped French catalog is spoken, as ``NEOFLOOR_LANG=fr`` asks, so the test reads what a
+French terminal would.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from neofloor import i18n
 from neofloor.cli import build_parser, main
@@ -22,24 +20,11 @@ MESSAGES = Path(i18n.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
 
 
 @pytest.fixture
-def french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """French spoken for one test, from a catalog compiled now; English again afterwards."""
-    merged = MESSAGES / f"{i18n.DOMAIN}.po"
-    source = merged if merged.exists() else MESSAGES / "part-cli.po"
-    with source.open("rb") as po:
-        catalog = read_po(po, locale="fr")
-    compiled = tmp_path / "locale" / "fr" / "LC_MESSAGES"
-    compiled.mkdir(parents=True)
-    with (compiled / f"{i18n.DOMAIN}.mo").open("wb") as mo:
-        write_mo(mo, catalog)
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
-    i18n._load.cache_clear()
+def french(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """French spoken for one test, as NEOFLOOR_LANG=fr asks; English again afterwards."""
+    monkeypatch.setenv("NEOFLOOR_LANG", "fr")
     i18n.set_language("fr")
-    try:
-        yield
-    finally:
-        i18n.set_language(None)
-        i18n._load.cache_clear()
+    yield
 
 
 @pytest.fixture

@@ -1,19 +1,11 @@
 """The screens in French: their words come from the catalog, with the placeholders filled in.
 
-The screens' part of the French catalog is compiled here and spoken for the test, so the screens
-are checked on their own messages (the merged catalog is built from every part).
+The shipped French catalog is spoken for each test.
 """
 
 from __future__ import annotations
 
-import gettext
-import io
-import re
-from pathlib import Path
-
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from textual.widgets import DataTable, Input, Label
 
 from neofloor import i18n
@@ -22,40 +14,11 @@ from neofloor.tui.screens.yard import YardScreen
 from neofloor.tui.widgets.last_result import LastResult
 from tests.tui.conftest import drive, settle
 
-PART = Path(i18n.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "part-screens.po"
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-
-
-def _part() -> gettext.GNUTranslations:
-    with PART.open("rb") as source:
-        catalog = read_po(source)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
-
 
 @pytest.fixture
-def french(monkeypatch: pytest.MonkeyPatch) -> None:
-    """French spoken for one test, from the screens' part of the catalog; English again after it."""
-    translations = _part()
-    monkeypatch.setattr(i18n, "_load", lambda language: translations)
-    monkeypatch.setattr(i18n, "_language", "fr")
-    monkeypatch.setattr(i18n, "_catalog", translations)
-
-
-def test_every_screen_message_has_french_with_the_same_placeholders():
-    with PART.open("rb") as source:
-        catalog = read_po(source)
-    assert catalog.num_plurals == 2
-    messages = [message for message in catalog if message.id]
-    assert len(messages) > 300
-    for message in messages:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        texts = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(texts), message.id
-        for text in texts:
-            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(ids[-1])), message.id
+def french() -> None:
+    """French spoken for one test (English again after it: the suite's autouse fixture)."""
+    i18n.set_language("fr")
 
 
 async def test_the_station_terminal_speaks_french(french, make_app, line):

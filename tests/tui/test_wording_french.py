@@ -1,17 +1,13 @@
 """The terminal's wording helpers speak French from the catalog, and English again after.
 
-The catalog used is this part's own French (``part-tuia.po``), compiled into a locale
-folder of the test's, so the test does not depend on the merged catalog being built.
+The shipped French catalog is spoken for each test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from neofloor import i18n
 from neofloor.tui.formatting import severity_for, severity_words, state_words
@@ -19,23 +15,12 @@ from neofloor.tui.idle import countdown_text
 from neofloor.tui.station_wording import queue_title
 from neofloor.tui.widgets.defect_table import status_words, zone_words
 
-PART = Path(i18n.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "part-tuia.po"
-
 
 @pytest.fixture
-def french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    folder = tmp_path / "fr" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with PART.open("rb") as source:
-        catalog = read_po(source)
-    with (folder / f"{i18n.DOMAIN}.mo").open("wb") as target:
-        write_mo(target, catalog)
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    i18n._load.cache_clear()
+def french() -> Iterator[None]:
     i18n.set_language("fr")
     yield
     i18n.set_language(None)
-    i18n._load.cache_clear()
 
 
 def test_the_station_title_and_states_read_in_french(french: None) -> None:
