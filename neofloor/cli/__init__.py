@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     problem = choose_language(argv)
     if problem:
-        print(f"neofloor: {problem}", file=sys.stderr)
+        print(_("neofloor: {problem}").format(problem=problem), file=sys.stderr)
         return 2
     parser = build_parser()
     args = parser.parse_args(argv)

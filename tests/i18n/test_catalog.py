@@ -81,6 +81,9 @@ def test_the_compiled_catalog_is_the_written_one(catalog: Catalog) -> None:
         if isinstance(entry.id, tuple):
             if compiled.ngettext(entry.id[0], entry.id[1], 5) != entry.string[1]:
                 stale.append(entry.id[0])
+        elif entry.context is not None:
+            if compiled.pgettext(entry.context, entry.id) != entry.string:
+                stale.append(entry.id)
         elif compiled.gettext(entry.id) != entry.string:
             stale.append(entry.id)
     assert not stale, f"neofloor.mo is older than neofloor.po (run make i18n): {stale[:10]}"

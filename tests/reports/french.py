@@ -12,7 +12,9 @@ import neofloor.i18n as i18n
 def speaking_french() -> Iterator[None]:
     """French for the time of a block (numbers and dates in French too), then English again."""
     i18n.set_language("fr")
+    i18n.set_language_chosen(True)  # as --lang fr: a terminal keeps it over the plant's default
     try:
         yield
     finally:
         i18n.set_language(None)
+        i18n.set_language_chosen(False)

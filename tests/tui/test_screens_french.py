@@ -19,6 +19,7 @@ from tests.tui.conftest import drive, settle
 def french() -> None:
     """French spoken for one test (English again after it: the suite's autouse fixture)."""
     i18n.set_language("fr")
+    i18n.set_language_chosen(True)  # as --lang fr: the terminal keeps it over the plant's default
 
 
 async def test_the_station_terminal_speaks_french(french, make_app, line):
@@ -29,7 +30,7 @@ async def test_the_station_terminal_speaks_french(french, make_app, line):
         scan = app.screen.query_one("#scan", Input)
         assert scan.placeholder == "Scannez ou tapez un VIN, puis Entrée"
         titles = [str(column.label) for column in app.screen.query_one("#cars", DataTable).columns.values()]
-        assert titles == ["Séq", "VIN", "Modèle", "Couleur", "Statut"]
+        assert titles == ["Séq.", "VIN", "Modèle", "Couleur", "Statut"]
         await pilot.press(*vin, "enter")
         await settle(pilot)
         outcome = app.screen.query_one("#last-result", LastResult).outcome

@@ -27,7 +27,7 @@ def test_the_station_title_and_states_read_in_french(french: None) -> None:
     assert queue_title("TRIM1", 2, 5, 1, 0) == "TRIM1 : 2 au poste · 5 en attente · 1 bloqué(s)"
     assert state_words("held") == "BLOQUÉ"
     assert state_words("in_repair") == "en retouche"
-    assert zone_words("hv_battery") == "batterie HT"
+    assert zone_words("hv_battery") == "Batterie HT"
     assert status_words("repaired") == "retouché : à valider"
     assert countdown_text(42) == "déconnexion dans 0:42 : appuyez sur une touche pour rester"
 
