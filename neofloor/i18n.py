@@ -22,10 +22,10 @@ import os
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+if TYPE_CHECKING:
+    from babel import Locale
 
 DOMAIN = "neofloor"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -132,6 +132,10 @@ def N_(message: str) -> str:
 
 
 def _locale() -> Locale:
+    # Babel is read only when a language other than the source one formats something: a
+    # terminal in English starts without it.
+    from babel import Locale
+
     return Locale.parse(_language)
 
 
@@ -139,6 +143,8 @@ def decimal_text(value: float, digits: int = 1) -> str:
     """72.73 -> "72.7" in English, "72,7" in French."""
     if _language == SOURCE_LANGUAGE:
         return f"{value:.{digits}f}"
+    from babel.numbers import format_decimal
+
     pattern = "0." + "0" * digits if digits else "0"
     return format_decimal(value, format=pattern, locale=_locale())
 
@@ -152,6 +158,8 @@ def day_month_text(day: date | datetime) -> str:
     """26 Nov / 26 nov."""
     if _language == SOURCE_LANGUAGE:
         return day.strftime("%d %b")
+    from babel.dates import format_date
+
     return format_date(day, "dd MMM", locale=_locale())
 
 
@@ -159,6 +167,8 @@ def day_month_year_text(day: date | datetime) -> str:
     """26 Nov 2025 / 26 nov. 2025."""
     if _language == SOURCE_LANGUAGE:
         return day.strftime("%d %b %Y")
+    from babel.dates import format_date
+
     return format_date(day, "dd MMM y", locale=_locale())
 
 
@@ -166,6 +176,8 @@ def weekday_day_month_text(moment: datetime) -> str:
     """Thu 26 Nov / jeu. 26 nov."""
     if _language == SOURCE_LANGUAGE:
         return moment.strftime("%a %d %b")
+    from babel.dates import format_datetime
+
     return format_datetime(moment, "EEE dd MMM", locale=_locale())
 
 
@@ -173,4 +185,6 @@ def long_date_text(day: date) -> str:
     """Thursday 26 November 2025 / jeudi 26 novembre 2025."""
     if _language == SOURCE_LANGUAGE:
         return day.strftime("%A %d %B %Y")
+    from babel.dates import format_date
+
     return format_date(day, "EEEE d MMMM y", locale=_locale())
