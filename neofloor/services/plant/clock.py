@@ -6,6 +6,8 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from neofloor.i18n import _
+
 
 @lru_cache(maxsize=8)
 def plant_zone(name: str) -> ZoneInfo:
@@ -26,7 +28,8 @@ def format_duration(seconds: float | None) -> str:
     hours, rest = divmod(rest, 3_600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{days}d {hours:02d}h"
+        # Days are "d" in English and "j" (jours) in French; hours, minutes, seconds are SI units.
+        return _("{days}d {hours:02d}h").format(days=days, hours=hours)
     if hours:
         return f"{hours}h {minutes:02d}m"
     if minutes:

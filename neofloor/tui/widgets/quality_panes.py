@@ -346,7 +346,7 @@ class OpenDefectsPane(Vertical):
         lines = (
             (_("Station"), list(counts.by_station.items())),
             (_("Zone"), [(zone_words(zone), n) for zone, n in counts.by_zone.items()]),
-            (_("Age"), list(counts.by_age.items())),
+            (_("Age"), [(_(band), n) for band, n in counts.by_age.items()]),
         )
         for label, pairs in lines:
             text.append(f"\n{label:<9}", style="dim")
