@@ -25,5 +25,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("operator", schema=None) as batch_op:
-        batch_op.drop_column("language")
+    # Plain DROP COLUMN (SQLite 3.35+), as 0004 does: a batch copy would trip the foreign keys.
+    op.execute("ALTER TABLE operator DROP COLUMN language")
