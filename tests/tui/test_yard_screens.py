@@ -143,6 +143,8 @@ async def test_the_handover_is_refused_in_the_services_words_then_done(make_app,
         await pilot.press("enter")
         await settle(pilot, lambda: screen.delivered)
         assert result(app)[0] == "done"
+        await settle(pilot)
+        assert "hand_over" not in footer_actions(app)  # done: no longer offered
         with line.db.read() as session:
             row = session.execute(
                 select(

@@ -186,7 +186,7 @@ class DeliveryScreen(FloorScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hand_over":
-            return None if self.delivered else True
+            return not self.delivered  # a car handed over is not offered again
         return True
 
     def action_hand_over(self) -> None:
