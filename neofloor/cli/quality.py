@@ -200,6 +200,7 @@ def add_command(args: argparse.Namespace) -> int:
             args.operator,
             severity=args.severity,
             note=args.note,
+            terminal=args.terminal,
         ),
     )
 
@@ -209,26 +210,35 @@ def repair_command(args: argparse.Namespace) -> int:
 
     return run_write(
         args,
-        lambda s: repair_defect(s, args.defect_id, args.operator, args.note, station=args.defect_station),
+        lambda s: repair_defect(
+            s, args.defect_id, args.operator, args.note, station=args.defect_station, terminal=args.terminal
+        ),
     )
 
 
 def verify_command(args: argparse.Namespace) -> int:
     from neofloor.services.quality.defects import verify_defect
 
-    return run_write(args, lambda s: verify_defect(s, args.defect_id, args.operator, note=args.note))
+    return run_write(
+        args,
+        lambda s: verify_defect(s, args.defect_id, args.operator, note=args.note, terminal=args.terminal),
+    )
 
 
 def reject_command(args: argparse.Namespace) -> int:
     from neofloor.services.quality.defects import reject_repair
 
-    return run_write(args, lambda s: reject_repair(s, args.defect_id, args.operator, args.reason))
+    return run_write(
+        args, lambda s: reject_repair(s, args.defect_id, args.operator, args.reason, terminal=args.terminal)
+    )
 
 
 def cancel_command(args: argparse.Namespace) -> int:
     from neofloor.services.quality.defects import cancel_defect
 
-    return run_write(args, lambda s: cancel_defect(s, args.defect_id, args.operator, args.reason))
+    return run_write(
+        args, lambda s: cancel_defect(s, args.defect_id, args.operator, args.reason, terminal=args.terminal)
+    )
 
 
 # --- reads -------------------------------------------------------------------------------

@@ -52,6 +52,21 @@ def test_log_a_defect_with_the_catalog_severity(db: Database, trim_car) -> None:
     assert story.events[0].id == result.event_id
 
 
+def test_a_defect_write_names_its_terminal_in_the_audit_trail(db: Database, trim_car) -> None:
+    from neofloor.services.people.audit import audit_page
+
+    vin, at = trim_car
+    logged = log(db, vin, at, "WL-DOOR", "left", terminal="T-TRIM1-INSP")
+    number = logged.defect.id
+    write(db, lambda s: cancel_defect(s, number, INSPECTOR, "logged twice", now=at, terminal="T-QG"))
+    with db.read() as session:
+        lines = audit_page(session, subject=vin, limit=5).lines
+    assert [(line.action, line.terminal) for line in lines][:2] == [
+        ("defect_cancel", "T-QG"),
+        ("defect_log", "T-TRIM1-INSP"),
+    ]
+
+
 def test_several_defects_in_a_row(db: Database, trim_car) -> None:
     vin, at = trim_car
     for n, (code, zone) in enumerate(

@@ -69,6 +69,7 @@ def repair_defect(
     *,
     station: str | None = None,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> DefectResult:
     """Record a repair (who, where, what was done): open -> repaired, waiting for an inspector.
 
@@ -106,6 +107,7 @@ def repair_defect(
         ),
         action=Action.DEFECT_REPAIR,
         vin=vehicle.vin,
+        terminal=terminal,
     )
 
 
@@ -157,6 +159,7 @@ def verify_defect(
     *,
     note: str = "",
     now: datetime | None = None,
+    terminal: str = "",
 ) -> DefectResult:
     """An inspector confirms the repair: repaired -> verified, closed (not by whoever repaired it)."""
     now = now or utcnow()
@@ -186,6 +189,7 @@ def verify_defect(
         ),
         action=Action.DEFECT_VERIFY,
         vin=vehicle.vin,
+        terminal=terminal,
     )
 
 
@@ -196,6 +200,7 @@ def reject_repair(
     reason: str,
     *,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> DefectResult:
     """An inspector sends a repair back: repaired -> open; the repair stays in the defect's story."""
     now = now or utcnow()
@@ -221,6 +226,7 @@ def reject_repair(
         ),
         action=Action.DEFECT_REJECT,
         vin=vehicle.vin,
+        terminal=terminal,
     )
 
 
@@ -231,6 +237,7 @@ def cancel_defect(
     reason: str,
     *,
     now: datetime | None = None,
+    terminal: str = "",
 ) -> DefectResult:
     """Withdraw a defect logged in error, with a reason; it stays on record, marked cancelled."""
     now = now or utcnow()
@@ -267,4 +274,5 @@ def cancel_defect(
         ),
         action=Action.DEFECT_CANCEL,
         vin=vehicle.vin,
+        terminal=terminal,
     )

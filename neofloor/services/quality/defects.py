@@ -77,6 +77,7 @@ def add_defect(
     severity: str | None = None,
     note: str = "",
     now: datetime | None = None,
+    terminal: str = "",
 ) -> DefectResult:
     """Log a defect found on a car at a station; severity defaults to the catalog's.
 
@@ -155,4 +156,5 @@ def add_defect(
         ),
         action=Action.DEFECT_LOG,
         vin=vehicle.vin,
+        terminal=terminal,
     )

@@ -44,6 +44,8 @@ class DefectChange:
     defect_id: int
     text: str
     now: datetime
+    # This terminal's name, for the audit trail.
+    terminal: str = ""
 
 
 def change_defect(change: DefectChange) -> Any:
@@ -51,15 +53,16 @@ def change_defect(change: DefectChange) -> Any:
     from neofloor.services.quality import cancel_defect, reject_repair, repair_defect, verify_defect
 
     number, badge, text, now = change.defect_id, change.badge, change.text, change.now
+    terminal = change.terminal
 
     with change.database.write() as session:
         if change.action == "repair":
-            return repair_defect(session, number, badge, text, now=now)
+            return repair_defect(session, number, badge, text, now=now, terminal=terminal)
         if change.action == "verify":
-            return verify_defect(session, number, badge, note=text, now=now)
+            return verify_defect(session, number, badge, note=text, now=now, terminal=terminal)
         if change.action == "reject":
-            return reject_repair(session, number, badge, text, now=now)
-        return cancel_defect(session, number, badge, text, now=now)
+            return reject_repair(session, number, badge, text, now=now, terminal=terminal)
+        return cancel_defect(session, number, badge, text, now=now, terminal=terminal)
 
 
 def severity_word(severity: str) -> str:
@@ -115,6 +118,8 @@ class DefectWriter:
     station: str
     badge: str
     now: datetime
+    # This terminal's name, for the audit trail.
+    terminal: str = ""
 
 
 def log_defect(
@@ -134,6 +139,7 @@ def log_defect(
             severity=severity,
             note=note,
             now=writer.now,
+            terminal=writer.terminal,
         )
 
 

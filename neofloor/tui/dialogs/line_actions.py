@@ -339,7 +339,15 @@ def ask_raise_stop(app: App[Any], station: str, about: str, done: Done) -> None:
         def stop(session: Session, who: Writer) -> Any:
             from neofloor.services.supervision.andon import raise_andon
 
-            return raise_andon(session, station, request.reason_code, who.badge, request.note, now=who.now)
+            return raise_andon(
+                session,
+                station,
+                request.reason_code,
+                who.badge,
+                request.note,
+                now=who.now,
+                terminal=who.terminal,
+            )
 
         done(Write(_("■ STOPPED"), None, stop))
 
@@ -352,6 +360,6 @@ def end_stop(station: str) -> Write:
     def run_again(session: Session, who: Writer) -> Any:
         from neofloor.services.supervision.andon import end_andon
 
-        return end_andon(session, station, who.badge, now=who.now)
+        return end_andon(session, station, who.badge, now=who.now, terminal=who.terminal)
 
     return Write(_("✔ RUNNING AGAIN"), None, run_again)

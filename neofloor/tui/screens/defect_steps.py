@@ -85,7 +85,7 @@ class DefectSteps:
 
         def asked(text: str | None) -> None:
             if text is not None:
-                change = DefectChange(database, badge, step, record.id, text, floor.now())
+                change = DefectChange(database, badge, step, record.id, text, floor.now(), floor.terminal)
                 write_in_worker(
                     node, partial(change_defect, change), partial(_answered, step), group="defect-write"
                 )

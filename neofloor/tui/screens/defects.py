@@ -333,7 +333,7 @@ class DefectEntryScreen(DefectSteps, FloorScreen):
         if refusal or floor.database is None or floor.operator is None or station is None:
             self._answer(Outcome("refused", refusal))
             return None
-        return DefectWriter(floor.database, station, floor.operator.badge, floor.now())
+        return DefectWriter(floor.database, station, floor.operator.badge, floor.now(), floor.terminal)
 
     def _add_defect(
         self, writer: DefectWriter, vin: str, code: str, zone: str, severity: str, note: str

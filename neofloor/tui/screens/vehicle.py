@@ -367,7 +367,11 @@ class VehicleScreen(FloorScreen):
 
         def answered(text: str | None) -> None:
             if text is not None:
-                self._change(DefectChange(database, badge, action, record.id, text, self.floor.now()))
+                self._change(
+                    DefectChange(
+                        database, badge, action, record.id, text, self.floor.now(), self.floor.terminal
+                    )
+                )
 
         self.app.push_screen(defect_dialog(action, record), answered)
 
