@@ -10,12 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from neofloor.i18n import _, decimal_text, percent_text, pgettext
+from neofloor.i18n import _, decimal_text, percent_text
 from neofloor.reports.formats import REPORT_FORMATS
 from neofloor.services.metrics.formulas import OeeResult
 from neofloor.services.plant.clock import format_duration, to_local
 from neofloor.services.plant.errors import InvalidInput
 from neofloor.services.plant.text import printable
+from neofloor.services.plant.words import defect_status_word as defect_status_word
+from neofloor.services.plant.words import severity_word as severity_word
+from neofloor.services.plant.words import state_word as state_word
 
 DASH = "–"
 
@@ -131,41 +134,6 @@ def save_report(text: str, path: str | os.PathLike[str]) -> Path:
             _("Cannot write {path}: {problem}.").format(path=target, problem=exc.strerror)
         ) from exc
     return target
-
-
-def severity_word(severity: str) -> str:
-    """A defect's severity as people read it (the code itself when unknown)."""
-    words = {
-        "critical": pgettext("severity", "critical"),
-        "major": pgettext("severity", "major"),
-        "minor": pgettext("severity", "minor"),
-    }
-    return words.get(severity, severity)
-
-
-def defect_status_word(status: str) -> str:
-    """A defect's status as people read it (the code itself when unknown)."""
-    words = {
-        "open": pgettext("defect status", "open"),
-        "repaired": pgettext("defect status", "repaired"),
-        "verified": pgettext("defect status", "verified"),
-        "cancelled": pgettext("defect status", "cancelled"),
-    }
-    return words.get(status, status)
-
-
-def state_word(state: str) -> str:
-    """A car's state as people read it ("in_station" -> "in station"; the code spelled out when unknown)."""
-    words = {
-        "planned": pgettext("car state", "planned"),
-        "queued": pgettext("car state", "queued"),
-        "in_station": pgettext("car state", "in station"),
-        "held": pgettext("car state", "held"),
-        "in_repair": pgettext("car state", "in repair"),
-        "finished": pgettext("car state", "finished"),
-        "delivered": pgettext("car state", "delivered"),
-    }
-    return words.get(state, state.replace("_", " "))
 
 
 def yes_no(value: bool) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from neofloor.i18n import N_, _, pgettext
+from neofloor.i18n import N_, _
+from neofloor.services.plant.words import severity_word
 from neofloor.tui.dialogs.note import NoteDialog
 from neofloor.tui.widgets.defect_table import zone_words
 
@@ -63,16 +64,6 @@ def change_defect(change: DefectChange) -> Any:
         if change.action == "reject":
             return reject_repair(session, number, badge, text, now=now, terminal=terminal)
         return cancel_defect(session, number, badge, text, now=now, terminal=terminal)
-
-
-def severity_word(severity: str) -> str:
-    """A severity as people read it in the language spoken (the stored code when unknown)."""
-    words = {
-        "critical": pgettext("severity", "critical"),
-        "major": pgettext("severity", "major"),
-        "minor": pgettext("severity", "minor"),
-    }
-    return words.get(severity, severity)
 
 
 def defect_dialog(action: str, record: DefectRecord) -> NoteDialog:

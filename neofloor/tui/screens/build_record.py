@@ -24,20 +24,10 @@ from textual.widgets import Label, Markdown
 from textual.worker import get_current_worker
 
 from neofloor.i18n import N_, _
+from neofloor.services.plant.words import state_word
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.widgets.header import PlantHeader
 from neofloor.tui.widgets.key_footer import KeyFooter
-
-# A car's states as the record's title line names them.
-STATE_NAMES = {
-    "planned": N_("planned"),
-    "queued": N_("queued"),
-    "in_station": N_("in station"),
-    "held": N_("held"),
-    "in_repair": N_("in repair"),
-    "finished": N_("finished"),
-    "delivered": N_("delivered"),
-}
 
 if TYPE_CHECKING:
     from neofloor.services.traceability.build_record import BuildRecord
@@ -122,13 +112,13 @@ class BuildRecordScreen(FloorScreen):
         self.record = message.record
         self.loaded_marker = message.marker
         record = message.record
-        state = STATE_NAMES.get(record.state)
+        state = state_word(record.state)
         title.update(
             _("Build record of {vin} · #{seq} {model} · {state}").format(
                 vin=record.vin,
                 seq=record.build_seq,
                 model=record.model,
-                state=_(state) if state else record.state.replace("_", " "),
+                state=state,
             )
         )
         # The title line is the label's; the Markdown starts at the car's facts.
