@@ -58,7 +58,7 @@ LOCALE := neofloor/locale
 i18n: $(STAMP)
 	$(BIN)/pybabel --quiet extract --no-location --sort-output --project neofloor --copyright-holder neofloor \
 		-o $(LOCALE)/neofloor.pot neofloor
-	$(BIN)/pybabel --quiet update --ignore-obsolete --ignore-pot-creation-date -i $(LOCALE)/neofloor.pot -d $(LOCALE) -D neofloor -l fr
+	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -i $(LOCALE)/neofloor.pot -d $(LOCALE) -D neofloor -l fr
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D neofloor -l fr
 
 clean:

@@ -121,6 +121,26 @@ APP_KEYS = frozenset(
 CHAIN_CHECK_SECONDS = 300.0
 
 
+# Textual's own words that a terminal shows (its palette key and system commands), for the
+# catalog: the footer, the keys help and get_system_commands translate them where shown.
+TEXTUAL_WORDS = (
+    N_("palette"),
+    N_("Open the command palette"),
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+
 # The blank screen a terminal stands on while the view shown is built again in another language.
 LANGUAGE_CHANGE_MODE = "language-change"
 
@@ -754,7 +774,7 @@ class NeofloorApp(App[None]):
         """Textual's commands and the high-contrast switch; no screenshot file from a wall screen."""
         for command in super().get_system_commands(screen):
             if not (self.read_only and "screenshot" in command.title.lower()):
-                yield command
+                yield command._replace(title=_(command.title), help=_(command.help))
         if self.theme == HIGH_CONTRAST_THEME:
             yield SystemCommand(
                 _("Standard theme"),
