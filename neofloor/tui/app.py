@@ -770,6 +770,13 @@ class NeofloorApp(App[None]):
         self.add_mode(view.name, wall_screen_factory(view.name, view.screen))
         self.switch_mode(view.name)
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search field in the language spoken."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands and the high-contrast switch; no screenshot file from a wall screen."""
         for command in super().get_system_commands(screen):
