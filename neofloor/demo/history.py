@@ -44,6 +44,8 @@ from neofloor.services.plant.vin import with_check_digit
 
 # Ledger events per write to the database (the other tables go out with them).
 CHUNK = 50_000
+# Below this takt (seconds), andon stops and rework shrink with it (History.pace).
+FAST_LINE_TAKT_SECONDS = 600.0
 # Cars enter the production plan this many takts before they start at BODY.
 PLANNED_AHEAD_TAKTS = 60
 MODEL_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"  # 2010 = A ... (ISO 3779, position 10)
@@ -148,6 +150,11 @@ class History(Ledger):
         self.calendar = build_calendar(config, self.first_day, last_day, shift_codes)
         work_per_day = self.calendar.total / max(1, working_days(config, self.first_day, last_day))
         self.takt = work_per_day / per_day
+        # A fast line (takt under ten minutes) stops and reworks in proportion: andon stops as
+        # often per working hour and rework as short per takt as on the demo's own pace, or the
+        # stations, blocked longer than the takt allows, fall behind for ever and the queues grow
+        # without end. At the demo's pace (takt near 39 minutes) this is 1 and changes nothing.
+        self.pace = min(1.0, self.takt / FAST_LINE_TAKT_SECONDS)
         self.end_work = self.calendar.to_work(self.end)
         ids = self._load_ids()
         self.station_ids = ids["station"]
@@ -292,7 +299,7 @@ class History(Ledger):
             car.first_start = start_at
         car.state, car.station_id, car.state_since = IN_STATION, stop.id, start_at
         # An andon stop now and then, while this car is in the station.
-        if rng.random() < 0.006:
+        if rng.random() < 0.006 * self.pace:
             cycle += self._andon(stop, operator_id, start, cycle)
         extra, to_bay = 0.0, False
         if rng.random() < stop.defect_chance:

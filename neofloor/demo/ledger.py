@@ -76,6 +76,8 @@ class Ledger(AfterLine):
     next_seq: Callable[[], int]
     event_id: int
     waiting: dict[int, list[Any]]
+    # Rework as a share of the demo's own (1 at the demo's pace; less on a fast line).
+    pace: float
     next_visit_id: Callable[[], int]
     next_defect_id: Callable[[], int]
     next_defect_event_id: Callable[[], int]
@@ -156,8 +158,8 @@ class Ledger(AfterLine):
         found_w = start + cycle * rng.uniform(0.2, 0.9)
         finder_id = stop.finder_id or operator_id
         serious = severity in ("critical", "major")
-        repair_w = found_w + rng.uniform(300, 1800)
-        verify_w = repair_w + rng.uniform(120, 900)
+        repair_w = found_w + rng.uniform(300, 1800) * self.pace
+        verify_w = repair_w + rng.uniform(120, 900) * self.pace
         leave_open = not serious and rng.random() < 0.3
         extra = (verify_w - (start + cycle)) if serious and stop.code == "QG" else 0.0
         self._record_defect(
