@@ -277,6 +277,8 @@ class NeofloorApp(App[None]):
         self._first_paint = threading.Event()
         # The terminal's language: --lang, NEOFLOOR_LANG, else the plant's once it is open.
         self.terminal_language = language()
+        # How each view's mode is built (a wall screen has its own): built again on a language change.
+        self._openers: dict[str, str | Callable[[], object]] = dict(self.MODES)
         self._first_look_drawn = threading.Event()
 
     def now(self) -> datetime:
@@ -485,7 +487,7 @@ class NeofloorApp(App[None]):
         if code != language():
             set_language(code)
             current = self.current_mode
-            for name, opener in self.MODES.items():
+            for name, opener in self._openers.items():
                 if name != current:
                     self.remove_mode(name)
                     self.add_mode(name, opener)  # type: ignore[arg-type]
@@ -500,7 +502,7 @@ class NeofloorApp(App[None]):
         view = self.screen_stack[0]
         if len(self.screen_stack) > 1 or not isinstance(view, FloorScreen) or view.built_in == language():
             return  # a dialog covers it: done when the view comes back (FloorScreen.on_screen_resume)
-        current, opener = self.current_mode, self.MODES.get(self.current_mode)
+        current, opener = self.current_mode, self._openers.get(self.current_mode)
         if opener is None:
             return
         self.add_mode(LANGUAGE_CHANGE_MODE, Screen)
@@ -767,7 +769,9 @@ class NeofloorApp(App[None]):
         for view in (*FLOOR_VIEWS, YARD_VIEW):
             self.remove_mode(view.name)
         view = floor_view(name)
-        self.add_mode(view.name, wall_screen_factory(view.name, view.screen))
+        factory = wall_screen_factory(view.name, view.screen)
+        self._openers = {view.name: factory}
+        self.add_mode(view.name, factory)
         self.switch_mode(view.name)
 
     def action_command_palette(self) -> None:

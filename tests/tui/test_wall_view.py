@@ -175,3 +175,22 @@ async def test_a_wall_never_counts_down_signs_out_or_asks_anyone_to_sign_in(line
         assert len(app.screen_stack) == 1
         assert app.current_mode == view
     assert audit_count(line) == audits
+
+
+async def test_a_wall_of_a_french_plant_is_built_again_in_french_and_stays_a_wall(line, clock):
+    from sqlalchemy import update
+
+    from neofloor.i18n import language
+    from neofloor.store.models import PlantSetting
+
+    with line.db.write() as session:
+        session.execute(update(PlantSetting).where(PlantSetting.key == "language").values(value="fr"))
+    app = wall_app(line, clock, "board")
+    async with drive(app, size=(120, 40)) as pilot:
+        await settle(pilot, lambda: app.database is not None and language() == "fr")
+        await settle(pilot, lambda: getattr(app.screen, "built_in", None) == "fr")
+        await settle(pilot)
+        assert app.current_mode == "board" and app.read_only
+        shown = footer_actions(app)
+        assert not shown & WRITE_ACTIONS, shown & WRITE_ACTIONS
+        assert shown <= WALL_ACTIONS["board"] | WALL_EXTRA_KEYS
