@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from neofloor.i18n import N_, _, day_month_text, day_month_year_text, weekday_day_month_text
+from neofloor.services.plant.words import severity_word
 
 if TYPE_CHECKING:
     from neofloor.services.tracking.floor import CarSummary
@@ -29,7 +30,6 @@ STATE_WORDS = {
 # A defect's severities, the worst first (typed letters pick the first that matches).
 SEVERITY_ORDER = ("critical", "major", "minor")
 # The severities as people read them (the stored codes stay English).
-SEVERITY_WORDS = {"critical": N_("critical"), "major": N_("major"), "minor": N_("minor")}
 
 
 @lru_cache(maxsize=8)
@@ -109,8 +109,7 @@ def state_words(state: str) -> str:
 
 def severity_words(severity: str) -> str:
     """A defect's severity in the floor's words (an unknown code as it is stored)."""
-    words = SEVERITY_WORDS.get(severity)
-    return _(words) if words is not None else severity
+    return severity_word(severity)
 
 
 def looks_like_vin_fragment(text: str) -> bool:

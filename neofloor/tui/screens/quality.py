@@ -25,6 +25,7 @@ from textual.widgets import DataTable, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from neofloor.i18n import N_, _
+from neofloor.services.plant.words import severity_word
 from neofloor.tui.dialogs.choice import ChoiceDialog
 from neofloor.tui.dialogs.period import PeriodDialog
 from neofloor.tui.formatting import plant_time
@@ -60,7 +61,6 @@ PARETO_CODES = 20
 ALL = "*"
 FIRST_TABLE = {"open-tab": "#open-list", "pareto-tab": "#pareto", "yield-tab": "#yield-days"}
 # The severities as people read them in the filter's choices.
-SEVERITY_WORDS = {"critical": N_("critical"), "major": N_("major"), "minor": N_("minor")}
 
 
 class QualityScreen(DefectSteps, FloorScreen):
@@ -375,7 +375,7 @@ class QualityScreen(DefectSteps, FloorScreen):
         elif what == "severity":
             choices = [(ALL, _("All severities"))]
             choices += [
-                (s, f"{_(SEVERITY_WORDS.get(s, s)):<9} {counts.by_severity.get(s, 0):>4}") for s in SEVERITIES
+                (s, f"{severity_word(s):<9} {counts.by_severity.get(s, 0):>4}") for s in SEVERITIES
             ]
             current, title = f.severity, _("How serious?")
         elif what == "age":

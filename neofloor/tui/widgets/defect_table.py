@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from neofloor.i18n import N_, _
+from neofloor.services.plant.words import defect_status_word
 from neofloor.tui.formatting import day_text, severity_words, vin_tail
 from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.floor_table import FloorTable
@@ -24,13 +25,6 @@ if TYPE_CHECKING:
 STATUS_WORDS = {
     "open": N_("open"),
     "repaired": N_("repaired: to verify"),
-    "verified": N_("verified"),
-    "cancelled": N_("cancelled"),
-}
-# The statuses in one word, where a column is narrow.
-SHORT_STATUS_WORDS = {
-    "open": N_("open"),
-    "repaired": N_("repaired"),
     "verified": N_("verified"),
     "cancelled": N_("cancelled"),
 }
@@ -67,7 +61,7 @@ def _words(words: dict[str, str], key: str) -> str:
 
 def status_words(status: str, *, short: bool = False) -> str:
     """A defect's status in the floor's words ("repaired: to verify"; "repaired" where short)."""
-    return _words(SHORT_STATUS_WORDS if short else STATUS_WORDS, status)
+    return defect_status_word(status) if short else _words(STATUS_WORDS, status)
 
 
 def zone_words(zone: str) -> str:
