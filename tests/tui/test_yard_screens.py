@@ -5,6 +5,8 @@ Car #1 of the seeded line finished the whole route: it stands in the yard withou
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 from textual.widgets import DataTable, Input, Label, OptionList
@@ -218,3 +220,21 @@ async def test_the_yard_offers_the_pdi_and_handover_keys_by_the_table(
         with line.db.read() as session:
             checked = pdi_status(session, line.vins[1]).items[0].passed
         assert (checked is True) == may_inspect
+
+
+async def test_a_car_refused_at_the_handover_is_the_one_its_keys_open_next(make_app, line):
+    """Refused for its PDI, the car scanned is selected: F2 opens its checklist, not the row above."""
+    from tests.tui.conftest import ROUTE, T0, _run
+
+    _run(line.db, line.vins[6], ROUTE[2:], T0 + timedelta(hours=5))  # a second car in the yard, after #1
+    app = make_app(station="DELIVERY", badge=SUPERVISOR)
+    car = line.vins[6]
+    async with drive(app) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, YardScreen) and len(yard_rows(app)) == 2)
+        assert app.screen.selected_car().vin == line.vins[1]
+        await pilot.press(*car, "enter")
+        await settle(pilot, lambda: result(app)[0] == "refused")
+        assert app.screen.selected_car().vin == car
+        await pilot.press("f2")
+        await settle(pilot, lambda: isinstance(app.screen, PdiScreen))
+        assert app.screen.vin == car

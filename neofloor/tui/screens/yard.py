@@ -118,11 +118,12 @@ class YardScreen(FloorScreen):
 
     @dataclass
     class Scanned(Message):
-        """A car's scan came back: in the yard (its spot, or none), or refused."""
+        """A car's scan came back: in the yard (its spot, or none), or refused (``tried``: the scan)."""
 
         outcome: Outcome
         vin: str | None
         handover: bool = False
+        tried: str | None = None
 
     @dataclass
     class Parked(Message):
@@ -246,7 +247,7 @@ class YardScreen(FloorScreen):
 
             def scanned(answer: Answer[ScanResult]) -> YardScreen.Scanned:
                 if answer.result is None:
-                    return self.Scanned(Outcome("refused", answer.sentence(NOT_RECORDED)), None)
+                    return self.Scanned(Outcome("refused", answer.sentence(NOT_RECORDED)), None, tried=raw)
                 result = answer.result
                 if result.action == "handover_ready":  # the delivery station: the handover comes next
                     return self.Scanned(
@@ -282,6 +283,8 @@ class YardScreen(FloorScreen):
 
     def on_yard_screen_scanned(self, message: Scanned) -> None:
         self._answer(message.outcome)
+        if message.tried is not None:
+            self._select(message.tried)
         if message.vin is not None and message.handover:
             from neofloor.tui.screens.delivery import DeliveryScreen
 
@@ -323,6 +326,13 @@ class YardScreen(FloorScreen):
         if not shown or table.row_count == 0:
             return None
         return shown[min(table.cursor_row, len(shown) - 1)]
+
+    def _select(self, vin: str) -> None:
+        """Put the cursor on ``vin`` when it is listed: a car refused at the handover (its PDI not
+        passed) is the one F2, F3 and F4 should open next, not the row the cursor was on."""
+        vins = [car.vin for car in self.shown_cars()]
+        if vin in vins:
+            self.query_one("#yard-cars", DataTable).move_cursor(row=vins.index(vin), animate=False)
 
     def _selected_vin(self) -> str | None:
         car = self.selected_car()
