@@ -95,8 +95,17 @@ CHANGE_POLL_SECONDS = 1.5
 RECONNECT_SECONDS = 5.0
 # A terminal whose first view shows nothing yet (it asks for a station) ends its start after this.
 SETTLE_AFTER_OPEN_SECONDS = 3.0
-# What a terminal needs soon after it starts, imported in the background once the first view is shown.
-WARM_MODULES = ("neofloor.services.tracking.scans",)
+# What a terminal needs soon after it starts, imported in the background once the first view is shown
+# and the scan is compiled: the other views and what they read, so their first opening does not
+# import them.
+WARM_MODULES = (
+    *(view.screen.partition(":")[0] for view in FLOOR_VIEWS[1:]),
+    "neofloor.services.metrics.line_status",
+    "neofloor.services.metrics.summary",
+    "neofloor.services.metrics.station_quality",
+    "neofloor.services.metrics.trend",
+    "neofloor.services.quality",
+)
 # The views' stylesheets (screens/NAME.tcss), each also named by its screen's CSS_PATH.
 SCREEN_STYLESHEETS = (
     "station",
@@ -308,14 +317,15 @@ class NeofloorApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
-        """Imported and compiled now, in the background, so the first scan does not pay for it."""
-        for module in WARM_MODULES:
-            importlib.import_module(module)
+        """Imported and compiled now, in the background, so the first scan and the first opening of
+        each view do not pay for it (the scan first: it is what a station terminal waits for)."""
         from neofloor.services.tracking.scans import prepare_scans
 
         if self.database is not None:
             with self.database.read() as session:
                 prepare_scans(session)
+        for module in WARM_MODULES:
+            importlib.import_module(module)
 
     def _resume_gc(self) -> None:
         """Freeze what the start made (it lives as long as the terminal) and let the GC run again."""

@@ -48,3 +48,16 @@ def test_the_first_look_reads_without_the_store():
     )
     assert not {m for m in loaded if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "alembic", "pydantic")}
     assert not {m for m in loaded if m in ("neofloor.store.engine", "neofloor.store.models")}
+
+
+def test_the_warm_up_names_modules_that_exist_and_every_other_view():
+    """The warm-up swallows its errors (it must never stop a terminal): a renamed module would go unseen."""
+    import importlib
+
+    from neofloor.tui.app import WARM_MODULES
+    from neofloor.tui.screens import FLOOR_VIEWS
+
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    screens = {view.screen.partition(":")[0] for view in FLOOR_VIEWS[1:]}
+    assert screens <= set(WARM_MODULES)
