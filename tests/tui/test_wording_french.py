@@ -45,3 +45,10 @@ def test_english_is_the_source_and_stays_as_it_was() -> None:
     assert state_words("held") == "HELD"
     assert severity_words("minor") == "minor"
     assert zone_words("hv_battery") == "HV battery"
+
+
+def test_a_financing_partner_s_kind_reads_in_french_and_an_unknown_one_as_configured(french: None) -> None:
+    from neofloor.services.plant.words import financing_kind_word
+
+    assert (financing_kind_word("bank"), financing_kind_word("leasing")) == ("banque", "crédit-bail")
+    assert financing_kind_word("microcredit") == "microcredit"

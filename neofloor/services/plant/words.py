@@ -27,6 +27,10 @@ DEFECT_STATUS_WORDS = {
 }
 
 
+# What a financing partner is, as its config says ("bank", "leasing").
+FINANCING_KIND_WORDS = {"bank": N_("bank"), "leasing": N_("leasing")}
+
+
 def state_word(state: str) -> str:
     """"in_station" -> "in station" (English), "au poste" (French); an unknown state as it is."""
     word = STATE_WORDS.get(str(state))
@@ -43,3 +47,9 @@ def defect_status_word(status: str) -> str:
     """"repaired" -> "repaired" / "retouché"."""
     word = DEFECT_STATUS_WORDS.get(str(status))
     return _(word) if word else str(status)
+
+
+def financing_kind_word(kind: str) -> str:
+    """"leasing" -> "leasing" / "crédit-bail"; a kind the config invented as it is."""
+    word = FINANCING_KIND_WORDS.get(str(kind))
+    return _(word) if word else str(kind)

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from neofloor.i18n import N_, _
+from neofloor.services.plant.words import financing_kind_word
 from neofloor.tui.screens.base import FloorScreen
 from neofloor.tui.screens.pdi import pdi_word
 from neofloor.tui.widgets.header import PlantHeader
@@ -144,7 +145,7 @@ class DeliveryScreen(FloorScreen):
             options.clear_options()
             options.add_options(
                 [Option(_("Cash"), id=CASH)]
-                + [Option(f"{p.name} ({p.kind})", id=p.code) for p in message.partners]
+                + [Option(f"{p.name} ({financing_kind_word(p.kind)})", id=p.code) for p in message.partners]
             )
             options.highlighted = chosen or 0
         check = message.check
