@@ -7,7 +7,9 @@ Figures (written to bench/scale_results.json and printed as the table of docs/pe
 
 - one terminal scanning alone: every scan's time from opening the write to its commit;
 - 30 terminal processes scanning at once, each its own cars through the whole route, started
-  together: the same figure over every scan of every process, and every error counted;
+  together: the same figure over every scan of every process, and every error counted; twice:
+  back to back (the store's throughput) and paced (each terminal pausing about a second after
+  each scan, about 40 times a real line's rate);
 - the floor's reads on the big plant: a station's queue, the line board, a car's history;
 - the same writers test on SQLite with 10 processes, on a generated plant in a file.
 
@@ -44,6 +46,7 @@ from neofloor.services.delivery.components import capture_component, parts_neede
 from neofloor.services.scan import record_scan  # noqa: E402
 from neofloor.services.tracking.floor import line_board, station_queue  # noqa: E402
 from neofloor.services.tracking.history import vehicle_history  # noqa: E402
+from neofloor.services.tracking.scans import prepare_scans  # noqa: E402
 from neofloor.store.engine import Database  # noqa: E402
 
 RESULTS = ROOT / "bench" / "scale_results.json"
@@ -54,6 +57,10 @@ BENCH_SERIALS_FROM = 2_500_000
 BENCH_SERIALS_SPAN = 500_000  # the engine's seven digits end at 3,000,000
 SCAN_GAP = timedelta(seconds=6)  # more than the double-scan window between two scans of a car
 BENCH_DATABASE = "neofloor_bench_scale"
+# A paced terminal's mean pause between scans. The 400,000-car plant's takt is about 36 s and a
+# station scans twice a takt: one scan a second at each of 30 terminals is about 40 times the
+# whole line's real rate, every terminal busy at once.
+PACE_S = 1.0
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -153,16 +160,22 @@ def fit(database: Database, station: str, vin: str, now: datetime) -> None:
             capture_component(session, vin, part.code, serial, SUPERVISOR, now=now)
 
 
-def terminal(args: tuple[str, list[str], list[str], int, Any, Any]) -> dict[str, Any]:
+def terminal(args: tuple[str, list[str], list[str], int, float, Any, Any]) -> dict[str, Any]:
     """One terminal process: its cars through the route, start and complete; every scan timed.
 
+    ``pace`` is the mean pause after each scan, in seconds (drawn between half and one and a half
+    of it, so the terminals drift apart as people do); 0 scans back to back.
     """
-    url, vins, stations, number, ready, go = args
+    url, vins, stations, number, pace, ready, go = args
+    rng = random.Random(SEED + number)
     database = Database(url)
-    with database.read() as session:  # connect and read the catalog before the clock starts
+    with database.read() as session:  # connect, read the catalog, compile the scan, as the app does idle
         station_queue(session, stations[0])
+        prepare_scans(session)
     ready.wait()
     go.wait()
+    if pace:  # people do not scan at the same instant: each terminal's first scan within one pause
+        time.sleep(rng.uniform(0, pace))
     times: list[float] = []
     errors: list[str] = []
     now = datetime.now(UTC) + timedelta(days=1, minutes=number)
@@ -180,12 +193,19 @@ def terminal(args: tuple[str, list[str], list[str], int, Any, Any]) -> dict[str,
                 else:
                     times.append(time.perf_counter() - began)
                 now += SCAN_GAP
+                if pace:
+                    time.sleep(rng.uniform(0.5, 1.5) * pace)
     database.dispose()
     return {"times": times, "errors": errors}
 
 
-def writers(url: str, processes: int, cars_each: int, offset: int) -> dict[str, Any]:
-    """``processes`` terminals scanning at once, each its own ``cars_each`` cars through the route."""
+def writers(url: str, processes: int, cars_each: int, offset: int, pace: float = 0.0) -> dict[str, Any]:
+    """``processes`` terminals scanning at once, each its own ``cars_each`` cars through the route.
+
+    ``pace`` 0: every terminal scans back to back (the store's throughput, and on a machine with
+    fewer cores than terminals, mostly the queue for the cores); ``pace`` > 0: every terminal
+    pauses about that long after each scan, as a terminal on a line does, only much faster.
+    """
     stations = route(url)
     vins = backlog(url, offset + processes * cars_each)[offset:]
     context = multiprocessing.get_context("spawn")
@@ -193,7 +213,8 @@ def writers(url: str, processes: int, cars_each: int, offset: int) -> dict[str, 
         ready = manager.Barrier(processes)
         go = manager.Event()
         jobs = [
-            (url, vins[n * cars_each : (n + 1) * cars_each], stations, n, ready, go) for n in range(processes)
+            (url, vins[n * cars_each : (n + 1) * cars_each], stations, n, pace, ready, go)
+            for n in range(processes)
         ]
         with context.Pool(processes) as pool:
             pending = pool.map_async(terminal, jobs)
@@ -206,6 +227,7 @@ def writers(url: str, processes: int, cars_each: int, offset: int) -> dict[str, 
     errors = [e for r in results for e in r["errors"]]
     return {
         "processes": processes,
+        "pace_s": pace,
         "scans": len(times),
         "errors": len(errors),
         "first_errors": errors[:5],
@@ -259,6 +281,9 @@ def main() -> int:
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--sqlite-cars-per-year", type=int, default=15_000)
     parser.add_argument("--parts", default="postgres,sqlite", help="stores to measure, comma-separated")
+    parser.add_argument(
+        "--pace", type=float, default=PACE_S, help="mean seconds between a paced terminal's scans (0: none)"
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
 
@@ -286,6 +311,10 @@ def main() -> int:
         print("single:", results["postgres_single"], flush=True)
         results["postgres_writers"] = writers(url, args.writers, args.cars_each, args.cars_each * 2)
         print("writers:", results["postgres_writers"], flush=True)
+        if args.pace:
+            offset = args.cars_each * (2 + args.writers)
+            results["postgres_writers_paced"] = writers(url, args.writers, args.cars_each, offset, args.pace)
+            print("writers, paced:", results["postgres_writers_paced"], flush=True)
         results["postgres_reads"] = reads(url, args.reads)
         print("reads:", results["postgres_reads"], flush=True)
 
@@ -294,6 +323,11 @@ def main() -> int:
             sqlite_url = plant_in_file(Path(folder), 1, args.sqlite_cars_per_year)
             results["sqlite_writers"] = writers(sqlite_url, args.sqlite_writers, args.cars_each, 0)
             print("sqlite writers:", results["sqlite_writers"], flush=True)
+            if args.pace:
+                offset = args.cars_each * args.sqlite_writers
+                paced = writers(sqlite_url, args.sqlite_writers, args.cars_each, offset, args.pace)
+                results["sqlite_writers_paced"] = paced
+                print("sqlite writers, paced:", paced, flush=True)
     results["load_average_after"] = os.getloadavg()
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {RESULTS}")
