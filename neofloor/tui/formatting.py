@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from neofloor.i18n import N_, _, day_month_text, day_month_year_text, weekday_day_month_text
-from neofloor.services.plant.words import severity_word
+from neofloor.services.plant.words import said, severity_word
 
 if TYPE_CHECKING:
     from neofloor.services.tracking.floor import CarSummary
@@ -29,7 +29,6 @@ STATE_WORDS = {
 }
 # A defect's severities, the worst first (typed letters pick the first that matches).
 SEVERITY_ORDER = ("critical", "major", "minor")
-# The severities as people read them (the stored codes stay English).
 
 
 @lru_cache(maxsize=8)
@@ -103,8 +102,7 @@ def vin_tail(vin: str) -> str:
 
 def state_words(state: str) -> str:
     """A car's state in the floor's words."""
-    words = STATE_WORDS.get(state)
-    return _(words) if words is not None else state.replace("_", " ")
+    return said(STATE_WORDS, state, state.replace("_", " "))
 
 
 def severity_words(severity: str) -> str:

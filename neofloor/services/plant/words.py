@@ -31,25 +31,28 @@ DEFECT_STATUS_WORDS = {
 FINANCING_KIND_WORDS = {"bank": N_("bank"), "leasing": N_("leasing")}
 
 
+def said(words: dict[str, str], code: str, unknown: str | None = None) -> str:
+    """A stored code in the words of the language spoken now, from one of these tables; a code the
+    table does not know as ``unknown`` (default: the code as it is stored)."""
+    word = words.get(str(code))
+    return _(word) if word else (str(code) if unknown is None else unknown)
+
+
 def state_word(state: str) -> str:
     """"in_station" -> "in station" (English), "au poste" (French); an unknown state as it is."""
-    word = STATE_WORDS.get(str(state))
-    return _(word) if word else str(state).replace("_", " ")
+    return said(STATE_WORDS, state, str(state).replace("_", " "))
 
 
 def severity_word(severity: str) -> str:
     """"critical" -> "critical" / "critique"."""
-    word = SEVERITY_WORDS.get(str(severity))
-    return _(word) if word else str(severity)
+    return said(SEVERITY_WORDS, severity)
 
 
 def defect_status_word(status: str) -> str:
     """"repaired" -> "repaired" / "retouché"."""
-    word = DEFECT_STATUS_WORDS.get(str(status))
-    return _(word) if word else str(status)
+    return said(DEFECT_STATUS_WORDS, status)
 
 
 def financing_kind_word(kind: str) -> str:
     """"leasing" -> "leasing" / "crédit-bail"; a kind the config invented as it is."""
-    word = FINANCING_KIND_WORDS.get(str(kind))
-    return _(word) if word else str(kind)
+    return said(FINANCING_KIND_WORDS, kind)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from neofloor.i18n import N_, _
-from neofloor.services.plant.words import defect_status_word
+from neofloor.services.plant.words import defect_status_word, said
 from neofloor.tui.formatting import day_text, severity_words, vin_tail
 from neofloor.tui.safe_text import plain
 from neofloor.tui.widgets.floor_table import FloorTable
@@ -53,21 +53,14 @@ ZONE_WORDS = {
 }
 
 
-def _words(words: dict[str, str], key: str) -> str:
-    """A stored key in the floor's words, an unknown one as it is."""
-    said = words.get(key)
-    return _(said) if said is not None else key
-
-
 def status_words(status: str, *, short: bool = False) -> str:
     """A defect's status in the floor's words ("repaired: to verify"; "repaired" where short)."""
-    return defect_status_word(status) if short else _words(STATUS_WORDS, status)
+    return defect_status_word(status) if short else said(STATUS_WORDS, status)
 
 
 def zone_words(zone: str) -> str:
     """A zone key as people read it ("hv_battery" -> "HV battery")."""
-    said = ZONE_WORDS.get(zone)
-    return _(said) if said is not None else zone.replace("_", " ")
+    return said(ZONE_WORDS, zone, zone.replace("_", " "))
 
 
 def severity_text(severity: str, status: str) -> Text:
@@ -106,21 +99,21 @@ def story_text(record: DefectRecord, story: DefectStory | None, zone: str) -> Te
     steps: list[tuple[str, str, str | None, str | None, str]] = []
     if story is not None and story.defect.status == record.status:
         steps = [
-            (_words(EVENT_WORDS, e.kind), day_text(e.at, zone), e.station, e.operator, e.note)
+            (said(EVENT_WORDS, e.kind), day_text(e.at, zone), e.station, e.operator, e.note)
             for e in story.events
             if e.kind != "found"
         ]
     else:
         if record.repaired_at is not None:
             when = day_text(record.repaired_at, zone)
-            repaired = _words(EVENT_WORDS, "repaired")
+            repaired = said(EVENT_WORDS, "repaired")
             steps.append((repaired, when, record.repair_station, record.repaired_by, record.repair_note))
         if record.verified_at is not None:
-            verified = _words(EVENT_WORDS, "verified")
+            verified = said(EVENT_WORDS, "verified")
             steps.append((verified, day_text(record.verified_at, zone), None, record.verified_by, ""))
         if record.status == "cancelled":
-            steps.append((_words(EVENT_WORDS, "cancelled"), "", None, None, record.cancel_reason))
-    text.append("\n" + _words(EVENT_WORDS, "found") + " ", style="dim")
+            steps.append((said(EVENT_WORDS, "cancelled"), "", None, None, record.cancel_reason))
+    text.append("\n" + said(EVENT_WORDS, "found") + " ", style="dim")
     found_at = day_text(record.found_at, zone)
     text.append(_("{moment} at {station}").format(moment=found_at, station=record.station))
     if record.found_by:
