@@ -199,9 +199,8 @@ class YardScreen(FloorScreen):
         for car in shown:
             table.add_row(*yard_cells(car), key=car.vin)
         keep = self.pending_vin or (selected.vin if selected else None)
-        vins = [car.vin for car in shown]
-        if keep in vins:
-            table.move_cursor(row=vins.index(keep), animate=False)
+        if keep is not None:
+            self._select(keep)
         label = _(FILTERS[self.filter_index][1])
         longest = _("the {count} longest there").format(count=len(self.cars))
         more = f" ({longest})" if self.total > len(self.cars) else ""
@@ -328,8 +327,8 @@ class YardScreen(FloorScreen):
         return shown[min(table.cursor_row, len(shown) - 1)]
 
     def _select(self, vin: str) -> None:
-        """Put the cursor on ``vin`` when it is listed: a car refused at the handover (its PDI not
-        passed) is the one F2, F3 and F4 should open next, not the row the cursor was on."""
+        """Put the cursor on ``vin`` when it is listed: the car kept across a reload, and a car
+        refused at the handover (its PDI not passed), which F2, F3 and F4 should open next."""
         vins = [car.vin for car in self.shown_cars()]
         if vin in vins:
             self.query_one("#yard-cars", DataTable).move_cursor(row=vins.index(vin), animate=False)
